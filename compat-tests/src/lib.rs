@@ -1,0 +1,2 @@
+//! Programs written against `log`, `tracing` and `slog`, run through ttlog. They arrive with
+//! the compatibility shims work.

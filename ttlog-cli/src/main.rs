@@ -1,0 +1,2 @@
+//! The `ttlog` command. (Contract stub: implementation in progress.)
+fn main() {}

@@ -1,0 +1,185 @@
+//! Callsites: the static description of one place in the code that logs.
+//!
+//! Every event macro expands to a `static` [`Callsite`] holding everything about the event
+//! that is known at compile time: level, target, module, file, line, the message (or its
+//! format template) and the field names. An event carries one pointer to it, not copies of
+//! those strings, and the collector reads them only when it formats the event.
+//!
+//! # Interest caching
+//!
+//! Whether a callsite is enabled depends only on its level and target, so it is computed once
+//! and cached in the callsite: the first time the callsite is reached it registers itself in a
+//! process-wide list and asks the active filter. After that, [`Callsite::is_enabled`] is one
+//! relaxed load. When the filter changes, [`rebuild_interest`] walks the list and recomputes
+//! every cached answer. Registration and rebuilds take the same lock, so a callsite that
+//! registers while a rebuild runs sees either the old filter and is then rebuilt, or the new one.
+
+use std::fmt;
+use std::sync::Mutex;
+
+use crate::level::Level;
+use crate::sync::global::{AtomicU8, Ordering};
+
+const UNREGISTERED: u8 = 0;
+const NEVER: u8 = 1;
+const ALWAYS: u8 = 2;
+
+/// The static metadata of one logging statement.
+///
+/// Built by the event macros in a `static`; adapters that receive events with dynamic metadata
+/// build one per distinct place and keep it for the life of the process.
+///
+/// # Examples
+///
+/// ```
+/// use ttlog_core::{Callsite, Level};
+/// static CALLSITE: Callsite = Callsite::new(
+///     Level::Info, "orders::api", "orders::api", "src/api.rs", 12, "user logged in", &["user_id"],
+/// );
+/// assert_eq!(CALLSITE.target(), "orders::api");
+/// assert_eq!(CALLSITE.field_names(), &["user_id"]);
+/// ```
+pub struct Callsite {
+    level: Level,
+    target: &'static str,
+    module_path: &'static str,
+    file: &'static str,
+    line: u32,
+    message: &'static str,
+    field_names: &'static [&'static str],
+    /// `UNREGISTERED`, `NEVER` or `ALWAYS`.
+    interest: AtomicU8,
+}
+
+impl Callsite {
+    /// Describes a logging statement. `message` is the literal message, or the format template
+    /// when the message has arguments (the event then carries the formatted text).
+    pub const fn new(
+        level: Level,
+        target: &'static str,
+        module_path: &'static str,
+        file: &'static str,
+        line: u32,
+        message: &'static str,
+        field_names: &'static [&'static str],
+    ) -> Callsite {
+        Callsite {
+            level,
+            target,
+            module_path,
+            file,
+            line,
+            message,
+            field_names,
+            interest: AtomicU8::new(UNREGISTERED),
+        }
+    }
+
+    /// The level of events from this callsite.
+    #[inline]
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The target: `module_path!()` unless the statement named one with `target:`.
+    #[inline]
+    pub fn target(&self) -> &'static str {
+        self.target
+    }
+
+    /// The module the statement is in.
+    #[inline]
+    pub fn module_path(&self) -> &'static str {
+        self.module_path
+    }
+
+    /// The source file of the statement.
+    #[inline]
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// The line of the statement.
+    #[inline]
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// The literal message, or the format template when the message has arguments.
+    #[inline]
+    pub fn message(&self) -> &'static str {
+        self.message
+    }
+
+    /// The names of the fields, in the order an event's values are stored.
+    #[inline]
+    pub fn field_names(&self) -> &'static [&'static str] {
+        self.field_names
+    }
+
+    /// Whether the active filter lets this callsite's events through (cached; see the module
+    /// docs).
+    #[inline(always)]
+    pub fn is_enabled(&'static self) -> bool {
+        match self.interest.load(Ordering::Relaxed) {
+            ALWAYS => true,
+            NEVER => false,
+            _ => self.register(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn register(&'static self) -> bool {
+        let mut list = lock_registry();
+        if self.interest.load(Ordering::Relaxed) == UNREGISTERED {
+            list.push(self);
+        }
+        self.recompute()
+    }
+
+    fn recompute(&self) -> bool {
+        let enabled = crate::filter::current_enables(self.level, self.target);
+        self.interest
+            .store(if enabled { ALWAYS } else { NEVER }, Ordering::Relaxed);
+        enabled
+    }
+}
+
+impl fmt::Debug for Callsite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Callsite")
+            .field("level", &self.level)
+            .field("target", &self.target)
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .field("message", &self.message)
+            .field("field_names", &self.field_names)
+            .finish()
+    }
+}
+
+static REGISTRY: Mutex<Vec<&'static Callsite>> = Mutex::new(Vec::new());
+
+fn lock_registry() -> std::sync::MutexGuard<'static, Vec<&'static Callsite>> {
+    // The registry only ever holds valid callsite references, so a panic while it was locked
+    // cannot have left it inconsistent.
+    REGISTRY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Recomputes the cached interest of every registered callsite from the active filter.
+///
+/// Call this after changing the filter; [`crate::Guard::set_filter`] does.
+pub fn rebuild_interest() {
+    let list = lock_registry();
+    for callsite in list.iter() {
+        callsite.recompute();
+    }
+}
+
+/// How many callsites have registered so far.
+pub fn registered_count() -> usize {
+    lock_registry().len()
+}

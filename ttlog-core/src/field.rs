@@ -1,0 +1,606 @@
+//! Field values: what an event carries besides its static callsite.
+//!
+//! A [`FieldValue`] is built on the caller's thread and moved, whole, through the ring to the
+//! collector, so it must own its data. It is 24 bytes and never allocates for the values an
+//! event carries most: integers, floats, booleans, chars, `&'static str` literals, and any text
+//! (a copied `&str`, a `%display` or `?debug` value) of up to [`INLINE_CAPACITY`] bytes, which is
+//! stored inline. Longer text goes to the heap, and text longer than [`MAX_TEXT_LEN`] is cut at
+//! that length (on a char boundary) and marked, so a hostile value cannot exhaust memory.
+
+use std::fmt::{self, Write as _};
+
+/// Text up to this many bytes is stored inside the [`FieldValue`] without a heap allocation.
+pub const INLINE_CAPACITY: usize = 22;
+
+/// The longest text a single value or message keeps; longer text is truncated and ends with
+/// [`TRUNCATION_MARKER`].
+pub const MAX_TEXT_LEN: usize = 64 * 1024;
+
+/// Appended to text cut at [`MAX_TEXT_LEN`].
+pub const TRUNCATION_MARKER: &str = "…[truncated]";
+
+/// A value recorded in an event field (or a formatted message).
+///
+/// Values compare by meaning: an `i64` and a `u64` holding the same number are equal, and text
+/// compares as text however it is stored.
+///
+/// # Examples
+///
+/// ```
+/// use ttlog_core::{FieldValue, ValueRef};
+/// let v = FieldValue::from(42u64);
+/// assert_eq!(v, FieldValue::from(42));
+/// assert_eq!(v.to_string(), "42");
+/// assert_eq!(FieldValue::display(&"a b").as_str(), Some("a b"));
+/// assert!(matches!(FieldValue::from(1.5).as_ref(), ValueRef::F64(x) if x == 1.5));
+/// ```
+#[derive(Clone)]
+pub struct FieldValue(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Empty,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Char(char),
+    I128(Box<i128>),
+    U128(Box<u128>),
+    Static(&'static str),
+    Inline(InlineStr),
+    Heap(Box<str>),
+}
+
+/// A borrowed view of a [`FieldValue`], for matching on its type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    /// A field that was declared but not given a value (or an `Option` that was `None`).
+    Empty,
+    /// A boolean.
+    Bool(bool),
+    /// A signed integer.
+    I64(i64),
+    /// An unsigned integer.
+    U64(u64),
+    /// A 128-bit signed integer.
+    I128(i128),
+    /// A 128-bit unsigned integer.
+    U128(u128),
+    /// A floating-point number.
+    F64(f64),
+    /// A character.
+    Char(char),
+    /// Text: a string value, or a value recorded with `%` (Display) or `?` (Debug).
+    Str(&'a str),
+}
+
+#[derive(Clone, Copy)]
+struct InlineStr {
+    len: u8,
+    buf: [u8; INLINE_CAPACITY],
+}
+
+impl InlineStr {
+    fn as_str(&self) -> &str {
+        let bytes = &self.buf[..self.len as usize];
+        // Only ever filled from whole `&str`s (see `TextWriter`), so the bytes are UTF-8; the
+        // checked conversion keeps this module free of unsafe code.
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+impl FieldValue {
+    /// The value of a field that has no value.
+    pub const EMPTY: FieldValue = FieldValue(Repr::Empty);
+
+    /// A `'static` string, carried as a pointer without copying.
+    ///
+    /// ```
+    /// assert_eq!(ttlog_core::FieldValue::from_static("/api").as_str(), Some("/api"));
+    /// ```
+    #[inline]
+    pub const fn from_static(s: &'static str) -> FieldValue {
+        FieldValue(Repr::Static(s))
+    }
+
+    /// Copies `s` (inline when it is short), truncating at [`MAX_TEXT_LEN`].
+    #[inline]
+    pub fn from_str_copy(s: &str) -> FieldValue {
+        if s.len() <= INLINE_CAPACITY {
+            let mut buf = [0u8; INLINE_CAPACITY];
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            FieldValue(Repr::Inline(InlineStr {
+                len: s.len() as u8,
+                buf,
+            }))
+        } else {
+            let mut w = TextWriter::new();
+            let _ = w.write_str(s);
+            w.finish()
+        }
+    }
+
+    /// Formats `value` with `Display` now, on the caller's thread (this is what `%value` in
+    /// the macros does).
+    #[inline]
+    pub fn display<T: fmt::Display + ?Sized>(value: &T) -> FieldValue {
+        let mut w = TextWriter::new();
+        let _ = write!(w, "{value}");
+        w.finish()
+    }
+
+    /// Formats `value` with `Debug` now, on the caller's thread (this is what `?value` in the
+    /// macros does).
+    #[inline]
+    pub fn debug<T: fmt::Debug + ?Sized>(value: &T) -> FieldValue {
+        let mut w = TextWriter::new();
+        let _ = write!(w, "{value:?}");
+        w.finish()
+    }
+
+    /// Formats `args` now. A format string without arguments is carried without copying.
+    #[inline]
+    pub fn from_args(args: fmt::Arguments<'_>) -> FieldValue {
+        if let Some(s) = args.as_str() {
+            return FieldValue::from_static(s);
+        }
+        let mut w = TextWriter::new();
+        let _ = w.write_fmt(args);
+        w.finish()
+    }
+
+    /// This value's type and contents.
+    pub fn as_ref(&self) -> ValueRef<'_> {
+        match &self.0 {
+            Repr::Empty => ValueRef::Empty,
+            Repr::Bool(v) => ValueRef::Bool(*v),
+            Repr::I64(v) => ValueRef::I64(*v),
+            Repr::U64(v) => ValueRef::U64(*v),
+            Repr::F64(v) => ValueRef::F64(*v),
+            Repr::Char(v) => ValueRef::Char(*v),
+            Repr::I128(v) => ValueRef::I128(**v),
+            Repr::U128(v) => ValueRef::U128(**v),
+            Repr::Static(s) => ValueRef::Str(s),
+            Repr::Inline(s) => ValueRef::Str(s.as_str()),
+            Repr::Heap(s) => ValueRef::Str(s),
+        }
+    }
+
+    /// The text, if this value is text.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.as_ref() {
+            ValueRef::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value as an `i64`, if it is an integer that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.as_ref() {
+            ValueRef::I64(v) => Some(v),
+            ValueRef::U64(v) => i64::try_from(v).ok(),
+            ValueRef::I128(v) => i64::try_from(v).ok(),
+            ValueRef::U128(v) => i64::try_from(v).ok(),
+            _ => None,
+        }
+    }
+
+    /// The value as a `u64`, if it is a non-negative integer that fits.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self.as_ref() {
+            ValueRef::U64(v) => Some(v),
+            ValueRef::I64(v) => u64::try_from(v).ok(),
+            ValueRef::I128(v) => u64::try_from(v).ok(),
+            ValueRef::U128(v) => u64::try_from(v).ok(),
+            _ => None,
+        }
+    }
+
+    /// The value as an `f64`, if it is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.as_ref() {
+            ValueRef::F64(v) => Some(v),
+            ValueRef::I64(v) => Some(v as f64),
+            ValueRef::U64(v) => Some(v as f64),
+            ValueRef::I128(v) => Some(v as f64),
+            ValueRef::U128(v) => Some(v as f64),
+            _ => None,
+        }
+    }
+
+    /// The value as a `bool`, if it is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.0 {
+            Repr::Bool(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether this is the value of a field that was never given one.
+    pub fn is_empty(&self) -> bool {
+        matches!(self.0, Repr::Empty)
+    }
+
+    /// Whether this value is text (and so is quoted in structured output).
+    pub fn is_str(&self) -> bool {
+        matches!(self.0, Repr::Static(_) | Repr::Inline(_) | Repr::Heap(_))
+    }
+
+    /// Whether this value holds heap memory (text longer than [`INLINE_CAPACITY`] bytes, or a
+    /// 128-bit integer).
+    pub fn is_heap(&self) -> bool {
+        matches!(self.0, Repr::Heap(_) | Repr::I128(_) | Repr::U128(_))
+    }
+}
+
+impl Default for FieldValue {
+    fn default() -> Self {
+        FieldValue::EMPTY
+    }
+}
+
+impl fmt::Display for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_ref() {
+            ValueRef::Empty => Ok(()),
+            ValueRef::Bool(v) => fmt::Display::fmt(&v, f),
+            ValueRef::I64(v) => fmt::Display::fmt(&v, f),
+            ValueRef::U64(v) => fmt::Display::fmt(&v, f),
+            ValueRef::I128(v) => fmt::Display::fmt(&v, f),
+            ValueRef::U128(v) => fmt::Display::fmt(&v, f),
+            ValueRef::F64(v) => fmt::Display::fmt(&v, f),
+            ValueRef::Char(v) => fmt::Display::fmt(&v, f),
+            ValueRef::Str(v) => f.write_str(v),
+        }
+    }
+}
+
+impl fmt::Debug for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_ref() {
+            ValueRef::Empty => f.write_str("<empty>"),
+            ValueRef::Str(v) => fmt::Debug::fmt(v, f),
+            ValueRef::Char(v) => fmt::Debug::fmt(&v, f),
+            _ => fmt::Display::fmt(self, f),
+        }
+    }
+}
+
+impl PartialEq for FieldValue {
+    fn eq(&self, other: &Self) -> bool {
+        use ValueRef as V;
+        match (self.as_ref(), other.as_ref()) {
+            (V::Str(a), V::Str(b)) => a == b,
+            (V::F64(a), V::F64(b)) => a == b,
+            (V::Bool(a), V::Bool(b)) => a == b,
+            (V::Char(a), V::Char(b)) => a == b,
+            (V::Empty, V::Empty) => true,
+            (a, b) => match (int_of(a), int_of(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            },
+        }
+    }
+}
+
+/// Every integer fits an `i128` except `u128` values above `i128::MAX`, which then compare
+/// only with themselves through the `U128` arm below.
+fn int_of(v: ValueRef<'_>) -> Option<(i128, bool)> {
+    match v {
+        ValueRef::I64(v) => Some((v as i128, false)),
+        ValueRef::U64(v) => Some((v as i128, false)),
+        ValueRef::I128(v) => Some((v, false)),
+        ValueRef::U128(v) => match i128::try_from(v) {
+            Ok(v) => Some((v, false)),
+            Err(_) => Some(((v - i128::MAX as u128) as i128, true)),
+        },
+        _ => None,
+    }
+}
+
+macro_rules! from_int {
+    ($variant:ident as $wide:ty: $($t:ty),*) => {$(
+        impl From<$t> for FieldValue {
+            #[inline]
+            fn from(v: $t) -> Self {
+                FieldValue(Repr::$variant(v as $wide))
+            }
+        }
+    )*};
+}
+from_int!(I64 as i64: i8, i16, i32, i64, isize);
+from_int!(U64 as u64: u8, u16, u32, u64, usize);
+
+impl From<f64> for FieldValue {
+    #[inline]
+    fn from(v: f64) -> Self {
+        FieldValue(Repr::F64(v))
+    }
+}
+
+impl From<f32> for FieldValue {
+    #[inline]
+    fn from(v: f32) -> Self {
+        FieldValue(Repr::F64(v as f64))
+    }
+}
+
+impl From<bool> for FieldValue {
+    #[inline]
+    fn from(v: bool) -> Self {
+        FieldValue(Repr::Bool(v))
+    }
+}
+
+impl From<char> for FieldValue {
+    #[inline]
+    fn from(v: char) -> Self {
+        FieldValue(Repr::Char(v))
+    }
+}
+
+impl From<i128> for FieldValue {
+    fn from(v: i128) -> Self {
+        match i64::try_from(v) {
+            Ok(v) => FieldValue(Repr::I64(v)),
+            Err(_) => FieldValue(Repr::I128(Box::new(v))),
+        }
+    }
+}
+
+impl From<u128> for FieldValue {
+    fn from(v: u128) -> Self {
+        match u64::try_from(v) {
+            Ok(v) => FieldValue(Repr::U64(v)),
+            Err(_) => FieldValue(Repr::U128(Box::new(v))),
+        }
+    }
+}
+
+impl From<&str> for FieldValue {
+    #[inline]
+    fn from(v: &str) -> Self {
+        FieldValue::from_str_copy(v)
+    }
+}
+
+impl From<String> for FieldValue {
+    fn from(v: String) -> Self {
+        if v.len() <= INLINE_CAPACITY || v.len() > MAX_TEXT_LEN {
+            FieldValue::from_str_copy(&v)
+        } else {
+            FieldValue(Repr::Heap(v.into_boxed_str()))
+        }
+    }
+}
+
+impl<T: Into<FieldValue>> From<Option<T>> for FieldValue {
+    fn from(v: Option<T>) -> Self {
+        match v {
+            Some(v) => v.into(),
+            None => FieldValue::EMPTY,
+        }
+    }
+}
+
+/// Types that can be recorded as a field with `key = value` in the event macros.
+///
+/// Implemented for the primitive types, text, `Option`s and references to any of them. For
+/// anything else, record it with `%value` (its `Display`) or `?value` (its `Debug`).
+///
+/// ```
+/// use ttlog_core::{FieldValue, ToFieldValue};
+/// let name = String::from("alice");
+/// assert_eq!(name.to_field_value(), FieldValue::from("alice"));
+/// assert_eq!(Some(3u8).to_field_value(), FieldValue::from(3));
+/// assert!(None::<u8>.to_field_value().is_empty());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be recorded as a ttlog field value",
+    label = "not a primitive, text or Option",
+    note = "record it with `%value` to use its Display impl, or `?value` to use its Debug impl"
+)]
+pub trait ToFieldValue {
+    /// Converts (copying if needed) to an owned value.
+    fn to_field_value(&self) -> FieldValue;
+}
+
+macro_rules! to_field_value_copy {
+    ($($t:ty),*) => {$(
+        impl ToFieldValue for $t {
+            #[inline]
+            fn to_field_value(&self) -> FieldValue {
+                FieldValue::from(*self)
+            }
+        }
+    )*};
+}
+to_field_value_copy!(
+    i8, i16, i32, i64, isize, i128, u8, u16, u32, u64, usize, u128, f32, f64, bool, char
+);
+
+impl ToFieldValue for str {
+    #[inline]
+    fn to_field_value(&self) -> FieldValue {
+        FieldValue::from_str_copy(self)
+    }
+}
+
+impl ToFieldValue for String {
+    #[inline]
+    fn to_field_value(&self) -> FieldValue {
+        FieldValue::from_str_copy(self)
+    }
+}
+
+impl ToFieldValue for std::borrow::Cow<'_, str> {
+    fn to_field_value(&self) -> FieldValue {
+        FieldValue::from_str_copy(self)
+    }
+}
+
+impl ToFieldValue for std::sync::Arc<str> {
+    fn to_field_value(&self) -> FieldValue {
+        FieldValue::from_str_copy(self)
+    }
+}
+
+impl ToFieldValue for Box<str> {
+    fn to_field_value(&self) -> FieldValue {
+        FieldValue::from_str_copy(self)
+    }
+}
+
+impl ToFieldValue for FieldValue {
+    fn to_field_value(&self) -> FieldValue {
+        self.clone()
+    }
+}
+
+impl ToFieldValue for fmt::Arguments<'_> {
+    fn to_field_value(&self) -> FieldValue {
+        FieldValue::from_args(*self)
+    }
+}
+
+impl<T: ToFieldValue + ?Sized> ToFieldValue for &T {
+    #[inline]
+    fn to_field_value(&self) -> FieldValue {
+        (**self).to_field_value()
+    }
+}
+
+impl<T: ToFieldValue + ?Sized> ToFieldValue for &mut T {
+    #[inline]
+    fn to_field_value(&self) -> FieldValue {
+        (**self).to_field_value()
+    }
+}
+
+impl<T: ToFieldValue> ToFieldValue for Option<T> {
+    fn to_field_value(&self) -> FieldValue {
+        match self {
+            Some(v) => v.to_field_value(),
+            None => FieldValue::EMPTY,
+        }
+    }
+}
+
+/// A name and a value, as yielded by [`Record::fields`](crate::Record::fields).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Field<'a> {
+    /// The field's name, e.g. `user_id` or `http.status`.
+    pub name: &'a str,
+    /// The field's value.
+    pub value: &'a FieldValue,
+}
+
+/// Collects formatted text: inline while it fits, then on the heap, up to [`MAX_TEXT_LEN`].
+struct TextWriter {
+    inline: InlineStr,
+    heap: Option<String>,
+    truncated: bool,
+}
+
+impl TextWriter {
+    #[inline]
+    fn new() -> TextWriter {
+        TextWriter {
+            inline: InlineStr {
+                len: 0,
+                buf: [0; INLINE_CAPACITY],
+            },
+            heap: None,
+            truncated: false,
+        }
+    }
+
+    #[inline]
+    fn finish(self) -> FieldValue {
+        match self.heap {
+            None => FieldValue(Repr::Inline(self.inline)),
+            Some(mut s) => {
+                if self.truncated {
+                    s.push_str(TRUNCATION_MARKER);
+                }
+                FieldValue(Repr::Heap(s.into_boxed_str()))
+            }
+        }
+    }
+}
+
+impl fmt::Write for TextWriter {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if let Some(heap) = &mut self.heap {
+            if self.truncated {
+                return Ok(());
+            }
+            let room = MAX_TEXT_LEN - heap.len();
+            if s.len() <= room {
+                heap.push_str(s);
+            } else {
+                let mut cut = room;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                heap.push_str(&s[..cut]);
+                self.truncated = true;
+            }
+            return Ok(());
+        }
+        let len = self.inline.len as usize;
+        if len + s.len() <= INLINE_CAPACITY {
+            self.inline.buf[len..len + s.len()].copy_from_slice(s.as_bytes());
+            self.inline.len = (len + s.len()) as u8;
+            Ok(())
+        } else {
+            let mut heap = String::with_capacity((len + s.len()).min(MAX_TEXT_LEN));
+            heap.push_str(self.inline.as_str());
+            self.heap = Some(heap);
+            self.write_str(s)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_is_24_bytes() {
+        assert_eq!(std::mem::size_of::<FieldValue>(), 24);
+        assert_eq!(std::mem::size_of::<Option<FieldValue>>(), 24);
+    }
+
+    #[test]
+    fn inline_and_heap_text() {
+        let short = FieldValue::display(&"0123456789");
+        assert!(!short.is_heap());
+        assert_eq!(short.as_str(), Some("0123456789"));
+        let long = FieldValue::display(&"x".repeat(100));
+        assert!(long.is_heap());
+        assert_eq!(long.as_str().unwrap().len(), 100);
+    }
+
+    #[test]
+    fn huge_text_is_truncated_on_a_char_boundary() {
+        let s = "é".repeat(MAX_TEXT_LEN);
+        let v = FieldValue::from_str_copy(&s);
+        let t = v.as_str().unwrap();
+        assert!(t.ends_with(TRUNCATION_MARKER));
+        assert!(t.len() <= MAX_TEXT_LEN + TRUNCATION_MARKER.len());
+        let d = FieldValue::display(&s);
+        assert_eq!(d.as_str(), Some(t));
+    }
+
+    #[test]
+    fn numbers_compare_across_signedness() {
+        assert_eq!(FieldValue::from(5u64), FieldValue::from(5i8));
+        assert_ne!(FieldValue::from(-1i64), FieldValue::from(u64::MAX));
+        assert_eq!(FieldValue::from(u128::MAX), FieldValue::from(u128::MAX));
+        assert_ne!(FieldValue::from(u128::MAX), FieldValue::from(i128::MAX));
+        assert_ne!(FieldValue::from(1), FieldValue::from("1"));
+    }
+}

@@ -1,0 +1,139 @@
+//! The [`Logger`] trait and the process-wide logger every macro hands its events to.
+//!
+//! The global logger sits in an [`ArcSwapOption`], so it can be replaced at run time with
+//! [`set_logger`] while other threads are logging: each event goes to whichever logger was
+//! installed when it was dispatched, and a replaced logger lives until its last in-flight
+//! event has been handed over. Before anything is installed, events go nowhere (and the
+//! level gate is `Off`, so macros do not even build them).
+//!
+//! The default logger, installed by [`crate::init`], is the ring logger: its events go
+//! straight into the calling thread's ring. Because that is the path almost every event
+//! takes, [`dispatch`] recognises it with one relaxed load of [`ACTIVE_RING`] and skips the
+//! `ArcSwap` load entirely.
+
+use std::fmt;
+use std::sync::Arc;
+
+use arc_swap::ArcSwapOption;
+
+use crate::event::LogEvent;
+use crate::sync::global::{AtomicU64, Ordering};
+
+/// Receives events. Implement it to send ttlog's events somewhere other than the rings, then
+/// install it with [`set_logger`].
+///
+/// `log` runs on the caller's thread, inside the logging macro; keep it cheap and never block
+/// for long.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use ttlog_core::{LogEvent, Logger};
+///
+/// #[derive(Default)]
+/// struct Collect(Mutex<Vec<String>>);
+///
+/// impl Logger for Collect {
+///     fn log(&self, event: LogEvent) {
+///         self.0.lock().unwrap().push(event.message().to_owned());
+///     }
+/// }
+///
+/// let logger = Arc::new(Collect::default());
+/// let previous = ttlog_core::set_logger(logger.clone());
+/// ttlog_core::set_max_level(ttlog_core::LevelFilter::Trace);
+/// # static CS: ttlog_core::Callsite = ttlog_core::Callsite::new(ttlog_core::Level::Info, "t", "t", "f.rs", 1, "hello", &[]);
+/// ttlog_core::__private::dispatch(LogEvent::new(&CS, Default::default()));
+/// assert_eq!(logger.0.lock().unwrap().as_slice(), ["hello"]);
+/// # ttlog_core::set_logger(previous);
+/// ```
+pub trait Logger: Send + Sync + 'static {
+    /// Handles one event.
+    fn log(&self, event: LogEvent);
+
+    /// Flushes anything buffered. Called on shutdown and before snapshots.
+    fn flush(&self) {}
+
+    /// Identifies the built-in ring logger so that [`dispatch`] can take its fast path.
+    /// Other loggers keep the default, `0`.
+    #[doc(hidden)]
+    fn ring_id(&self) -> u64 {
+        0
+    }
+}
+
+/// A logger that discards every event.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NopLogger;
+
+impl Logger for NopLogger {
+    fn log(&self, _event: LogEvent) {}
+}
+
+/// The slot holding the installed logger. `ArcSwapOption` needs a sized pointee, hence the
+/// extra box around the trait object.
+struct Slot(Arc<dyn Logger>);
+
+static LOGGER: ArcSwapOption<Slot> = ArcSwapOption::const_empty();
+
+/// The ring id of the installed logger, or `0` when the installed logger is not the ring
+/// logger. Written after `LOGGER` on every install (Release), read Relaxed on the hot path:
+/// an event that races with an install may go to either logger, which is the contract.
+pub(crate) static ACTIVE_RING: AtomicU64 = AtomicU64::new(0);
+
+/// Installs `logger` as the global logger, atomically, and returns the one it replaced
+/// ([`NopLogger`] if none was installed).
+///
+/// This does not change the level gate: call [`crate::set_max_level`] (or install a filter)
+/// so that the macros build events at all.
+pub fn set_logger(logger: Arc<dyn Logger>) -> Arc<dyn Logger> {
+    let ring = logger.ring_id();
+    let previous = LOGGER.swap(Some(Arc::new(Slot(logger))));
+    ACTIVE_RING.store(ring, Ordering::Release);
+    match previous {
+        Some(slot) => slot.0.clone(),
+        None => Arc::new(NopLogger),
+    }
+}
+
+/// Removes the global logger; events are discarded until another is installed. Returns the
+/// one removed.
+pub fn take_logger() -> Option<Arc<dyn Logger>> {
+    ACTIVE_RING.store(0, Ordering::Release);
+    LOGGER.swap(None).map(|slot| slot.0.clone())
+}
+
+/// The installed logger, if any.
+pub fn logger() -> Option<Arc<dyn Logger>> {
+    LOGGER.load().as_ref().map(|slot| slot.0.clone())
+}
+
+/// Hands an event to the global logger. This is what every macro expansion calls.
+#[inline]
+pub fn dispatch(event: LogEvent) {
+    let ring = ACTIVE_RING.load(Ordering::Relaxed);
+    if ring != 0 {
+        let _ = ring;
+        dispatch_slow(event); // PENDING ring logger
+    } else {
+        dispatch_slow(event);
+    }
+}
+
+#[inline(never)]
+fn dispatch_slow(mut event: LogEvent) {
+    let guard = LOGGER.load();
+    if let Some(slot) = guard.as_ref() {
+        if event.thread_index() == 0 {
+            event.set_thread_index(crate::thread::current_index());
+        }
+        slot.0.log(event);
+    }
+}
+
+impl fmt::Debug for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Logger")
+    }
+}
