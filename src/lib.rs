@@ -1,6 +1,27 @@
 //! ttlog: a fast logging runtime with a flight recorder.
 //!
-//! (Facade: re-exports `ttlog-core` and the macros of `ttlog-macros`.)
+//! A logging macro checks the level, builds an event on the stack and pushes it into the
+//! calling thread's lock-free ring; a background thread formats and writes it, keeps the
+//! newest events in a flight recorder, and dumps them to a snapshot file on demand, on panic
+//! and on SIGTERM / SIGINT / SIGUSR1.
+//!
+//! ```no_run
+//! fn main() {
+//!     let guard = ttlog::init()
+//!         .service("orders")
+//!         .level(ttlog::Level::Info)
+//!         .filter("warn,orders::db=debug")
+//!         .capacity(16_384)
+//!         .init();
+//!     let addr = "10.0.0.1";
+//!     ttlog::info!("user logged in", user_id = 42, ip = %addr);
+//!     let path = guard.snapshot("manual").unwrap();
+//!     let snap = ttlog::snapshot::read(&path).unwrap();
+//!     assert!(snap.events.iter().any(|e| e.message() == "user logged in"));
+//! }
+//! ```
+//!
+//! The runtime lives in [`ttlog_core`] (re-exported here); the macros in `ttlog-macros`.
 
 #![deny(unsafe_code)]
 
@@ -8,6 +29,25 @@ extern crate self as ttlog;
 
 pub use ttlog_core::*;
 pub use ttlog_macros::{debug, error, info, trace, warn};
+
+#[cfg(all(unix, feature = "signals"))]
+mod signals;
+
+/// Starts configuring ttlog; finish with [`Builder::init`] or [`Builder::try_init`].
+///
+/// With the default `signals` feature (unix), the logger also writes a snapshot on SIGTERM
+/// and SIGINT (then exits as the signal would) and on SIGUSR1 (and keeps running).
+///
+/// ```no_run
+/// let _guard = ttlog::init().service("orders").init();
+/// ttlog::info!("ready");
+/// ```
+pub fn init() -> Builder {
+    let builder = ttlog_core::init();
+    #[cfg(all(unix, feature = "signals"))]
+    let builder = builder.signal_installer(signals::install);
+    builder
+}
 
 #[doc(hidden)]
 pub mod __private {

@@ -130,20 +130,54 @@ pub fn ticks_to_nanos(earlier: u64, later: u64) -> u64 {
 /// assert!(diff < Duration::from_secs(1));
 /// ```
 pub fn to_system_time(ticks: u64) -> SystemTime {
+    converter().to_system_time(ticks)
+}
+
+/// A frozen tick-to-wall-time conversion, for converting many readings cheaply (the collector
+/// takes one per batch of events).
+///
+/// ```
+/// let conv = ttlog_core::clock::converter();
+/// let t = ttlog_core::clock::now();
+/// assert_eq!(conv.to_system_time(t), conv.to_system_time(t));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Converter {
+    anchor_ticks: u64,
+    anchor_system: SystemTime,
+    /// Nanoseconds per tick; `None` when ticks already are nanoseconds.
+    ns_per_tick: Option<f64>,
+}
+
+/// The current conversion (re-measuring the tick rate if it is stale).
+pub fn converter() -> Converter {
     let anchor = anchor_ref();
-    let offset_ns: i128 = if mode() == MODE_TSC {
-        let rate = current_rate(anchor);
-        ((ticks as i128 - anchor.ticks as i128) as f64 * rate) as i128
+    let ns_per_tick = if mode() == MODE_TSC {
+        Some(current_rate(anchor))
     } else {
-        ticks as i128
+        None
     };
-    if offset_ns >= 0 {
-        anchor.system + Duration::from_nanos(offset_ns as u64)
-    } else {
-        anchor
-            .system
-            .checked_sub(Duration::from_nanos(offset_ns.unsigned_abs() as u64))
-            .unwrap_or(UNIX_EPOCH)
+    Converter {
+        anchor_ticks: anchor.ticks,
+        anchor_system: anchor.system,
+        ns_per_tick,
+    }
+}
+
+impl Converter {
+    /// Wall-clock time of a tick reading.
+    pub fn to_system_time(&self, ticks: u64) -> SystemTime {
+        let offset_ns: i128 = match self.ns_per_tick {
+            Some(rate) => ((ticks as i128 - self.anchor_ticks as i128) as f64 * rate) as i128,
+            None => ticks as i128,
+        };
+        if offset_ns >= 0 {
+            self.anchor_system + Duration::from_nanos(offset_ns as u64)
+        } else {
+            self.anchor_system
+                .checked_sub(Duration::from_nanos(offset_ns.unsigned_abs() as u64))
+                .unwrap_or(UNIX_EPOCH)
+        }
     }
 }
 

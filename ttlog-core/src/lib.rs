@@ -38,7 +38,13 @@ pub mod sink;
 pub mod snapshot;
 pub mod thread;
 
+mod collector;
+mod init;
+mod local;
+mod panic;
+mod recorder;
 pub mod ring;
+mod ring_logger;
 mod sync;
 
 #[doc(hidden)]
@@ -47,7 +53,12 @@ pub mod __private;
 pub use callsite::Callsite;
 pub use event::{EventBuilder, LogEvent};
 pub use field::{Field, FieldValue, ToFieldValue, ValueRef};
+pub use init::{
+    init, Builder, Guard, InitError, SignalInstaller, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY,
+    SHUTDOWN_TIMEOUT,
+};
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
 pub use record::{Fields, Record};
+pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
 pub use sink::{Format, Sink};

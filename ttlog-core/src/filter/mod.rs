@@ -39,8 +39,8 @@ impl Filter {
 }
 
 /// Installs `filter` as the process-wide filter.
-pub fn install(_filter: Filter) {
-    unimplemented!()
+pub fn install(filter: Filter) {
+    crate::level::set_max_level(filter.max_level());
 }
 
 /// The installed filter.
@@ -51,3 +51,16 @@ pub fn current() -> Option<Arc<Filter>> {
 pub(crate) fn current_enables(_level: Level, _target: &str) -> bool {
     true
 }
+
+/// Resolves the filter (stub).
+pub fn resolve(level: LevelFilter, _explicit: Option<&str>) -> Result<Filter, ParseError> {
+    Ok(Filter::new(level))
+}
+
+/// Resolves the filter leniently (stub).
+pub fn resolve_lenient(level: LevelFilter, _explicit: Option<&str>) -> (Filter, Vec<ParseError>) {
+    (Filter::new(level), Vec::new())
+}
+
+/// Removes the filter (stub).
+pub fn uninstall() {}

@@ -28,3 +28,34 @@ pub enum Format {
     /// logfmt.
     Logfmt,
 }
+
+/// Stub.
+pub struct WriterSink<W>(W, Format);
+impl<W: io::Write + Send + 'static> WriterSink<W> {
+    /// Stub.
+    pub fn new(w: W, f: Format) -> Self {
+        WriterSink(w, f)
+    }
+}
+impl<W: io::Write + Send + 'static> Sink for WriterSink<W> {
+    fn write(&mut self, r: &Record<'_>) -> io::Result<()> {
+        writeln!(self.0, "{} {} {}", r.level, r.target, r.message)
+    }
+}
+/// Stub.
+pub fn console(f: Format) -> WriterSink<io::Stderr> {
+    WriterSink(io::stderr(), f)
+}
+/// Stub.
+pub struct FileSink;
+impl FileSink {
+    /// Stub.
+    pub fn open(_p: impl AsRef<std::path::Path>, _f: Format) -> io::Result<FileSink> {
+        Ok(FileSink)
+    }
+}
+impl Sink for FileSink {
+    fn write(&mut self, _r: &Record<'_>) -> io::Result<()> {
+        Ok(())
+    }
+}

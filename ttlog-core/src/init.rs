@@ -1,0 +1,473 @@
+//! `init()`: configure, start and install the ring logger; [`Guard`]: keep it running.
+//!
+//! ```no_run
+//! let guard = ttlog_core::init()
+//!     .service("orders")
+//!     .level(ttlog_core::Level::Info)
+//!     .filter("warn,orders::db=debug")
+//!     .capacity(16_384)
+//!     .init();
+//! // ... log ...
+//! let path = guard.snapshot("manual").unwrap();
+//! # let _ = path;
+//! ```
+//!
+//! Only one ring logger can be initialised per process: the first `init` installs the global
+//! logger, the panic hook and (through the facade) the signal handlers. Dropping the guard
+//! drains every ring, flushes the sinks and joins the collector; logging after that is a
+//! no-op.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::collector::{self, Command, Config};
+use crate::filter::{self, Filter, ParseError};
+use crate::level::{Level, LevelFilter};
+use crate::logger;
+use crate::ring_logger::{Handle, Overflow, RingLogger, Runtime, SnapshotRequestError};
+use crate::sink::{self, FileSink, Format, Sink, WriterSink};
+use crate::sync::global::{AtomicBool, Ordering};
+
+/// Installs signal handlers for a running logger and returns a function that removes them.
+/// The facade provides one (feature `signals`); the core has no signal dependency.
+pub type SignalInstaller = fn(Handle) -> io::Result<Box<dyn FnOnce() + Send>>;
+
+/// The default flight-recorder size, in events.
+pub const DEFAULT_CAPACITY: usize = 16_384;
+
+/// The default size of each thread's ring, in events.
+pub const DEFAULT_RING_CAPACITY: usize = 1024;
+
+static INITIALIZED: AtomicBool = AtomicBool::new(false);
+
+/// Starts configuring the ring logger. Finish with [`Builder::init`] or [`Builder::try_init`].
+pub fn init() -> Builder {
+    Builder::default()
+}
+
+/// Configuration for [`init`]. Every setting has a default; see each method.
+pub struct Builder {
+    service: Option<String>,
+    level: LevelFilter,
+    filter: Option<String>,
+    capacity: usize,
+    ring_capacity: usize,
+    snapshot_dir: PathBuf,
+    console: Option<Format>,
+    files: Vec<(PathBuf, Format)>,
+    sinks: Vec<Box<dyn Sink>>,
+    overflow: Overflow,
+    panic_hook: bool,
+    signals: bool,
+    signal_installer: Option<SignalInstaller>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            service: None,
+            level: LevelFilter::Info,
+            filter: None,
+            capacity: DEFAULT_CAPACITY,
+            ring_capacity: DEFAULT_RING_CAPACITY,
+            snapshot_dir: PathBuf::from("ttlog-snapshots"),
+            console: Some(Format::Compact),
+            files: Vec::new(),
+            sinks: Vec::new(),
+            overflow: Overflow::Drop,
+            panic_hook: true,
+            signals: true,
+            signal_installer: None,
+        }
+    }
+}
+
+impl Builder {
+    /// The service name written in snapshot headers and file names. Default: the binary's
+    /// name.
+    pub fn service(mut self, name: impl Into<String>) -> Self {
+        self.service = Some(name.into());
+        self
+    }
+
+    /// The default level (default `Info`). The `TTLOG` environment variable, or else
+    /// `RUST_LOG`, overrides it, and [`filter`](Self::filter) overrides both.
+    pub fn level(mut self, level: Level) -> Self {
+        self.level = level.into();
+        self
+    }
+
+    /// Like [`level`](Self::level), accepting `LevelFilter::Off`.
+    pub fn level_filter(mut self, level: LevelFilter) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// Filter directives such as `"warn,orders::db=debug"` (see [`crate::filter`]). They win
+    /// over the environment.
+    pub fn filter(mut self, directives: impl Into<String>) -> Self {
+        self.filter = Some(directives.into());
+        self
+    }
+
+    /// How many events the flight recorder keeps (default [`DEFAULT_CAPACITY`]).
+    pub fn capacity(mut self, events: usize) -> Self {
+        self.capacity = events.max(1);
+        self
+    }
+
+    /// How many events each thread's ring holds (default [`DEFAULT_RING_CAPACITY`], rounded
+    /// up to a power of two).
+    pub fn ring_capacity(mut self, events: usize) -> Self {
+        self.ring_capacity = events.max(2);
+        self
+    }
+
+    /// Where snapshots are written (default `./ttlog-snapshots`, created when needed).
+    pub fn snapshot_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.snapshot_dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// The console (stderr) format (default [`Format::Compact`]).
+    pub fn console(mut self, format: Format) -> Self {
+        self.console = Some(format);
+        self
+    }
+
+    /// No console output.
+    pub fn no_console(mut self) -> Self {
+        self.console = None;
+        self
+    }
+
+    /// Also appends events to the file at `path` (created with its parent directories).
+    pub fn file(mut self, path: impl AsRef<Path>, format: Format) -> Self {
+        self.files.push((path.as_ref().to_path_buf(), format));
+        self
+    }
+
+    /// Also writes events to `writer`, formatted as `format`, from the collector thread.
+    pub fn writer<W: io::Write + Send + 'static>(mut self, writer: W, format: Format) -> Self {
+        self.sinks.push(Box::new(WriterSink::new(writer, format)));
+        self
+    }
+
+    /// Also hands every event, decoded, to `sink` on the collector thread.
+    pub fn sink<S: Sink>(mut self, sink: S) -> Self {
+        self.sinks.push(Box::new(sink));
+        self
+    }
+
+    /// What a thread does when its ring is full (default [`Overflow::Drop`]).
+    pub fn overflow(mut self, overflow: Overflow) -> Self {
+        self.overflow = overflow;
+        self
+    }
+
+    /// Whether to install the panic hook that logs the panic and writes a snapshot (default
+    /// `true`).
+    pub fn panic_hook(mut self, enabled: bool) -> Self {
+        self.panic_hook = enabled;
+        self
+    }
+
+    /// Whether to take snapshots on SIGTERM, SIGINT and SIGUSR1 (default `true`; needs the
+    /// facade's `signals` feature).
+    pub fn signals(mut self, enabled: bool) -> Self {
+        self.signals = enabled;
+        self
+    }
+
+    #[doc(hidden)]
+    pub fn signal_installer(mut self, installer: SignalInstaller) -> Self {
+        self.signal_installer = Some(installer);
+        self
+    }
+
+    /// Starts the collector and installs the logger.
+    ///
+    /// An invalid filter directive is reported once on stderr and skipped; a log file that
+    /// cannot be opened is reported and skipped.
+    ///
+    /// # Panics
+    ///
+    /// If ttlog was already initialised in this process, or the collector thread cannot be
+    /// started.
+    pub fn init(self) -> Guard {
+        match self.start(false) {
+            Ok(guard) => guard,
+            Err(e) => panic!("ttlog::init() failed: {e}"),
+        }
+    }
+
+    /// Starts the collector and installs the logger, or says why it cannot.
+    ///
+    /// # Errors
+    ///
+    /// If ttlog was already initialised, a filter directive is invalid, a log file cannot be
+    /// opened, or a thread cannot be started.
+    pub fn try_init(self) -> Result<Guard, InitError> {
+        self.start(true)
+    }
+
+    fn start(self, strict: bool) -> Result<Guard, InitError> {
+        let filter = if strict {
+            filter::resolve(self.level, self.filter.as_deref()).map_err(InitError::filter)?
+        } else {
+            let (filter, errors) = filter::resolve_lenient(self.level, self.filter.as_deref());
+            for e in errors {
+                eprintln!("ttlog: ignoring {e}");
+            }
+            filter
+        };
+        let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+        if let Some(format) = self.console {
+            sinks.push(Box::new(sink::console(format)));
+        }
+        for (path, format) in &self.files {
+            match FileSink::open(path, *format) {
+                Ok(s) => sinks.push(Box::new(s)),
+                Err(e) if strict => {
+                    return Err(InitError {
+                        kind: Kind::File(path.clone(), e),
+                    })
+                }
+                Err(e) => eprintln!(
+                    "ttlog: cannot open log file {}: {e}; continuing without it",
+                    path.display()
+                ),
+            }
+        }
+        sinks.extend(self.sinks);
+
+        if INITIALIZED.swap(true, Ordering::AcqRel) {
+            return Err(InitError {
+                kind: Kind::AlreadyInitialized,
+            });
+        }
+        crate::clock::anchor();
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let runtime = Runtime::new(self.ring_capacity, self.overflow, tx);
+        let config = Config {
+            sinks,
+            capacity: self.capacity,
+            snapshot_dir: self.snapshot_dir,
+            service: self.service.unwrap_or_else(default_service),
+        };
+        let join = collector::spawn(runtime.clone(), rx, config).map_err(|e| {
+            INITIALIZED.store(false, Ordering::Release);
+            InitError {
+                kind: Kind::Thread(e),
+            }
+        })?;
+        runtime.make_current();
+        let handle = Handle {
+            runtime: runtime.clone(),
+        };
+        logger::set_logger(Arc::new(RingLogger::new(runtime.clone())));
+        filter::install(filter);
+        if self.panic_hook {
+            crate::panic::install(handle.clone());
+        }
+        let mut signal_closer = None;
+        if self.signals {
+            if let Some(install) = self.signal_installer {
+                match install(handle.clone()) {
+                    Ok(close) => signal_closer = Some(close),
+                    Err(e) if strict => {
+                        let guard = Guard {
+                            handle,
+                            join: Some(join),
+                            signal_closer: None,
+                        };
+                        drop(guard);
+                        return Err(InitError {
+                            kind: Kind::Signals(e),
+                        });
+                    }
+                    Err(e) => eprintln!("ttlog: cannot install signal handlers: {e}"),
+                }
+            }
+        }
+        Ok(Guard {
+            handle,
+            join: Some(join),
+            signal_closer,
+        })
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("service", &self.service)
+            .field("level", &self.level)
+            .field("filter", &self.filter)
+            .field("capacity", &self.capacity)
+            .field("snapshot_dir", &self.snapshot_dir)
+            .field("console", &self.console)
+            .field("files", &self.files)
+            .field("sinks", &self.sinks.len())
+            .field("overflow", &self.overflow)
+            .finish()
+    }
+}
+
+fn default_service() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "app".to_owned())
+}
+
+/// Keeps the ring logger running. Dropping it drains every ring, flushes the sinks and joins
+/// the collector (waiting at most a few seconds); logging afterwards is a no-op.
+#[must_use = "dropping the guard stops the logger"]
+pub struct Guard {
+    handle: Handle,
+    join: Option<JoinHandle<()>>,
+    signal_closer: Option<Box<dyn FnOnce() + Send>>,
+}
+
+/// How long dropping a [`Guard`] waits for the collector to finish.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Guard {
+    /// Writes a snapshot of the flight recorder now (after draining every ring) and returns
+    /// its path.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be written or the collector does not answer.
+    pub fn snapshot(&self, reason: &str) -> Result<PathBuf, SnapshotRequestError> {
+        self.handle.snapshot(reason)
+    }
+
+    /// Replaces the filter at run time (see [`crate::filter`]); callsite caches are rebuilt.
+    ///
+    /// # Errors
+    ///
+    /// When a directive is invalid; the filter is then left as it was.
+    pub fn set_filter(&self, directives: &str) -> Result<(), ParseError> {
+        let filter = Filter::parse(directives)?;
+        filter::install(filter);
+        Ok(())
+    }
+
+    /// Drains every ring into the sinks and flushes them.
+    pub fn flush(&self) -> bool {
+        self.handle.flush()
+    }
+
+    /// How many events have been dropped and reported so far.
+    pub fn dropped(&self) -> u64 {
+        self.handle.dropped()
+    }
+
+    /// A cloneable handle for taking snapshots from other threads.
+    pub fn handle(&self) -> Handle {
+        self.handle.clone()
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Some(close) = self.signal_closer.take() {
+            close();
+        }
+        crate::panic::uninstall(&self.handle);
+        let runtime = &self.handle.runtime;
+        if logger::logger().is_some_and(|l| l.ring_id() == runtime.id) {
+            logger::take_logger();
+            filter::uninstall();
+        }
+        runtime.retire();
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        if runtime
+            .commands
+            .send(Command::Shutdown { reply: tx })
+            .is_ok()
+        {
+            runtime.wake();
+            let _ = rx.recv_timeout(SHUTDOWN_TIMEOUT);
+        }
+        if let Some(join) = self.join.take() {
+            if join.is_finished() || !runtime.running.load(Ordering::Acquire) {
+                let _ = join.join();
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Guard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Guard")
+            .field("handle", &self.handle)
+            .finish()
+    }
+}
+
+/// Why [`Builder::try_init`] failed.
+#[derive(Debug)]
+pub struct InitError {
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    AlreadyInitialized,
+    Filter(ParseError),
+    File(PathBuf, io::Error),
+    Thread(io::Error),
+    Signals(io::Error),
+}
+
+impl InitError {
+    fn filter(e: ParseError) -> InitError {
+        InitError {
+            kind: Kind::Filter(e),
+        }
+    }
+
+    /// Whether ttlog had already been initialised in this process.
+    pub fn is_already_initialized(&self) -> bool {
+        matches!(self.kind, Kind::AlreadyInitialized)
+    }
+
+    /// The filter error, if a directive was invalid.
+    pub fn filter_error(&self) -> Option<&ParseError> {
+        match &self.kind {
+            Kind::Filter(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::AlreadyInitialized => {
+                f.write_str("ttlog is already initialised in this process (init() or try_init() was called before)")
+            }
+            Kind::Filter(e) => write!(f, "{e}"),
+            Kind::File(path, e) => write!(f, "cannot open log file {}: {e}", path.display()),
+            Kind::Thread(e) => write!(f, "cannot start the ttlog collector thread: {e}"),
+            Kind::Signals(e) => write!(f, "cannot install signal handlers: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            Kind::Filter(e) => Some(e),
+            Kind::File(_, e) | Kind::Thread(e) | Kind::Signals(e) => Some(e),
+            Kind::AlreadyInitialized => None,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The panic hook: a panic anywhere leaves a snapshot whose last event is the panic.
+//!
+//! On a panic the hook logs an ERROR event (target `panic`) with the message and location,
+//! asks the collector for a snapshot (which drains every ring first, so the panic and
+//! everything before it is in the file), prints the snapshot's path on stderr, and then runs
+//! the hook that was installed before it (by default, std's message and backtrace).
+//!
+//! The hook is chained once per process and stays installed; with no running logger it only
+//! forwards to the previous hook. When the collector itself panics (in a sink), the hook
+//! must not wait for it: it only logs the event, and the collector, which catches the
+//! panic, writes the snapshot itself.
+
+use std::panic::PanicHookInfo;
+use std::sync::{Mutex, Once};
+use std::time::Duration;
+
+use crate::callsite::Callsite;
+use crate::event::{LogEvent, Values};
+use crate::field::FieldValue;
+use crate::level::Level;
+use crate::ring_logger::{lock, Handle};
+
+static ACTIVE: Mutex<Option<Handle>> = Mutex::new(None);
+static CHAIN: Once = Once::new();
+
+/// How long a panicking thread waits for its snapshot.
+const PANIC_SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
+
+static PANIC_CALLSITE: Callsite = Callsite::new(
+    Level::Error,
+    "panic",
+    "ttlog_core::panic",
+    file!(),
+    line!(),
+    "panicked",
+    &["panic.file", "panic.line", "panic.column", "panic.thread"],
+);
+
+/// Makes `handle` the logger the hook reports to, chaining the hook on first use.
+pub(crate) fn install(handle: Handle) {
+    *lock(&ACTIVE) = Some(handle);
+    CHAIN.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            report(info);
+            previous(info);
+        }));
+    });
+}
+
+/// Stops reporting to `handle` (the hook stays, forwarding only).
+pub(crate) fn uninstall(handle: &Handle) {
+    let mut active = lock(&ACTIVE);
+    if active
+        .as_ref()
+        .is_some_and(|h| h.runtime.id == handle.runtime.id)
+    {
+        *active = None;
+    }
+}
+
+fn report(info: &PanicHookInfo<'_>) {
+    // Never block on the lock: a panic while it is held (not expected) must still reach the
+    // previous hook.
+    let handle = match ACTIVE.try_lock() {
+        Ok(guard) => guard.clone(),
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().clone(),
+        Err(std::sync::TryLockError::WouldBlock) => None,
+    };
+    let Some(handle) = handle else { return };
+    if !handle.is_running() {
+        return;
+    }
+    let payload = info.payload();
+    let text = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("Box<dyn Any>");
+    let thread = std::thread::current();
+    let thread_name = thread.name().unwrap_or(crate::thread::UNNAMED);
+    let mut values = Values::new();
+    let message = match info.location() {
+        Some(loc) => {
+            values.push(FieldValue::from(loc.file()));
+            values.push(FieldValue::from(loc.line()));
+            values.push(FieldValue::from(loc.column()));
+            format!(
+                "thread '{thread_name}' panicked at {}:{}:{}: {text}",
+                loc.file(),
+                loc.line(),
+                loc.column()
+            )
+        }
+        None => {
+            values.push(FieldValue::EMPTY);
+            values.push(FieldValue::EMPTY);
+            values.push(FieldValue::EMPTY);
+            format!("thread '{thread_name}' panicked: {text}")
+        }
+    };
+    values.push(FieldValue::from(thread_name));
+    // Dispatched past the level gates: a panic is always recorded.
+    crate::logger::dispatch(LogEvent::with_message(
+        &PANIC_CALLSITE,
+        FieldValue::from(message),
+        values,
+    ));
+    if crate::collector::on_collector_thread() {
+        return;
+    }
+    match handle.snapshot_timeout("panic", PANIC_SNAPSHOT_TIMEOUT) {
+        Ok(path) => eprintln!("ttlog: panic snapshot written to {}", path.display()),
+        Err(e) => eprintln!("ttlog: {e}"),
+    }
+}

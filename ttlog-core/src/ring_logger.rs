@@ -1,0 +1,422 @@
+//! The ring logger: the default [`Logger`], which hands each event to the calling thread's
+//! ring, and the state its threads, its collector and its [`Handle`]s share.
+//!
+//! A [`Runtime`] owns the configuration every lane needs (ring size, overflow policy), the
+//! rings registered but not yet picked up by the collector, the command channel to the
+//! collector, and the counters that make sure no event is lost silently. A thread's
+//! [`Lane`] (kept in a thread-local by [`crate::local`]) holds the producing end of its ring.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::Thread;
+use std::time::Duration;
+
+use crossbeam_channel::Sender;
+
+use crate::collector::{self, Command};
+use crate::event::LogEvent;
+use crate::logger::Logger;
+use crate::ring::{self, Consumer, Producer};
+use crate::snapshot::WriteError;
+use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
+
+/// What a thread does when its ring is full because the collector has fallen behind.
+///
+/// ```
+/// assert_eq!(ttlog_core::Overflow::default(), ttlog_core::Overflow::Drop);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// Never block the caller: drop the event, count it, and report the count as a
+    /// `ttlog dropped N events` warning in the sinks and snapshots.
+    #[default]
+    Drop,
+    /// Lossless: wait (spinning, then yielding) until the collector has made room.
+    Block,
+}
+
+/// State shared by one ring logger's lanes, collector and handles.
+pub(crate) struct Runtime {
+    pub(crate) id: u64,
+    ring_capacity: usize,
+    overflow: Overflow,
+    /// Rings registered since the collector last looked.
+    pending: Mutex<Vec<RingEntry>>,
+    pub(crate) pending_flag: AtomicBool,
+    collector: OnceLock<Thread>,
+    /// Cleared when the collector stops; lanes then stop waiting and discard.
+    pub(crate) running: AtomicBool,
+    /// Events that could not even be pushed (thread-local gone, re-entrant call).
+    pub(crate) lost: AtomicU64,
+    /// Total dropped events the collector has reported so far.
+    pub(crate) reported_dropped: AtomicU64,
+    pub(crate) commands: Sender<Command>,
+}
+
+/// A ring as the collector sees it.
+pub(crate) struct RingEntry {
+    pub(crate) consumer: Consumer<LogEvent>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The runtime new threads register with. Lanes of a runtime that is no longer current keep
+/// working until their thread re-registers.
+static CURRENT: Mutex<Option<Arc<Runtime>>> = Mutex::new(None);
+
+impl Runtime {
+    pub(crate) fn new(
+        ring_capacity: usize,
+        overflow: Overflow,
+        commands: Sender<Command>,
+    ) -> Arc<Runtime> {
+        Arc::new(Runtime {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            ring_capacity,
+            overflow,
+            pending: Mutex::new(Vec::new()),
+            pending_flag: AtomicBool::new(false),
+            collector: OnceLock::new(),
+            running: AtomicBool::new(true),
+            lost: AtomicU64::new(0),
+            reported_dropped: AtomicU64::new(0),
+            commands,
+        })
+    }
+
+    /// Makes this the runtime that threads register with.
+    pub(crate) fn make_current(self: &Arc<Self>) {
+        *lock(&CURRENT) = Some(self.clone());
+    }
+
+    /// Stops new registrations with this runtime.
+    pub(crate) fn retire(self: &Arc<Self>) {
+        let mut current = lock(&CURRENT);
+        if current.as_ref().is_some_and(|rt| rt.id == self.id) {
+            *current = None;
+        }
+    }
+
+    pub(crate) fn set_collector(&self, thread: Thread) {
+        let _ = self.collector.set(thread);
+    }
+
+    /// Wakes the collector if it is parked. Cheap when it is not.
+    #[inline]
+    pub(crate) fn wake(&self) {
+        if let Some(t) = self.collector.get() {
+            t.unpark();
+        }
+    }
+
+    /// Rings registered since the last call.
+    pub(crate) fn take_pending(&self) -> Vec<RingEntry> {
+        if !self.pending_flag.swap(false, Ordering::Acquire) {
+            return Vec::new();
+        }
+        std::mem::take(&mut *lock(&self.pending))
+    }
+
+    fn register(self: &Arc<Self>) -> Lane {
+        let (producer, consumer) = ring::channel(self.ring_capacity);
+        lock(&self.pending).push(RingEntry { consumer });
+        // Release pairs with the Acquire swap in `take_pending`.
+        self.pending_flag.store(true, Ordering::Release);
+        self.wake();
+        let half = producer.capacity() / 2;
+        Lane {
+            runtime: self.clone(),
+            producer,
+            thread: crate::thread::current_index(),
+            half,
+        }
+    }
+
+    /// Sends a command and waits up to `timeout` for its reply.
+    fn request<T>(
+        &self,
+        make: impl FnOnce(Sender<T>) -> Command,
+        timeout: Duration,
+    ) -> Result<T, RequestError> {
+        if !self.running.load(Ordering::Acquire) {
+            return Err(RequestError::Stopped);
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        if self.commands.send(make(tx)).is_err() {
+            return Err(RequestError::Stopped);
+        }
+        self.wake();
+        rx.recv_timeout(timeout).map_err(|e| match e {
+            crossbeam_channel::RecvTimeoutError::Timeout => RequestError::TimedOut,
+            crossbeam_channel::RecvTimeoutError::Disconnected => RequestError::Stopped,
+        })
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Registers the calling thread with the current runtime, if it is `ring_id`.
+pub(crate) fn register_current_thread(ring_id: u64) -> Option<Lane> {
+    let runtime = lock(&CURRENT).clone()?;
+    if runtime.id != ring_id || !runtime.running.load(Ordering::Acquire) {
+        return None;
+    }
+    Some(runtime.register())
+}
+
+/// Counts an event that never reached a ring.
+#[cold]
+pub(crate) fn count_lost(ring_id: u64) {
+    if let Some(rt) = lock(&CURRENT).as_ref() {
+        if rt.id == ring_id {
+            rt.lost.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The outcome of handing an event to a lane.
+pub(crate) enum PushOutcome {
+    /// In the ring, or dropped and counted by the ring.
+    Pushed,
+    /// Not in any ring and not counted yet.
+    Lost,
+}
+
+/// One thread's producing end of its ring.
+pub(crate) struct Lane {
+    runtime: Arc<Runtime>,
+    producer: Producer<LogEvent>,
+    thread: u32,
+    /// When the ring reaches this length the collector is woken (once per refill).
+    half: usize,
+}
+
+impl Lane {
+    #[inline]
+    pub(crate) fn ring_id(&self) -> u64 {
+        self.runtime.id
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, mut event: LogEvent) -> PushOutcome {
+        event.set_thread_index(self.thread);
+        match self.producer.push(event) {
+            Ok(()) => {
+                if self.producer.len_upper_bound() == self.half {
+                    self.runtime.wake();
+                }
+                PushOutcome::Pushed
+            }
+            Err(event) => self.full(event),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn full(&mut self, mut event: LogEvent) -> PushOutcome {
+        self.runtime.wake();
+        if self.runtime.overflow == Overflow::Drop || collector::on_collector_thread() {
+            // The collector must never wait for itself.
+            self.producer.count_drop();
+            return PushOutcome::Pushed;
+        }
+        let mut spins = 0u32;
+        loop {
+            if !self.runtime.running.load(Ordering::Acquire) {
+                self.producer.count_drop();
+                return PushOutcome::Pushed;
+            }
+            match self.producer.push(event) {
+                Ok(()) => return PushOutcome::Pushed,
+                Err(back) => event = back,
+            }
+            self.runtime.wake();
+            if spins < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+            spins = spins.saturating_add(1);
+        }
+    }
+}
+
+/// The default logger: each event goes into the calling thread's ring.
+///
+/// Created and installed by [`crate::init`]; there is no other way to build one.
+pub struct RingLogger {
+    runtime: Arc<Runtime>,
+}
+
+impl RingLogger {
+    pub(crate) fn new(runtime: Arc<Runtime>) -> RingLogger {
+        RingLogger { runtime }
+    }
+}
+
+impl Logger for RingLogger {
+    #[inline]
+    fn log(&self, event: LogEvent) {
+        crate::local::push(self.runtime.id, event);
+    }
+
+    fn flush(&self) {
+        let _ = Handle {
+            runtime: self.runtime.clone(),
+        }
+        .flush();
+    }
+
+    fn ring_id(&self) -> u64 {
+        self.runtime.id
+    }
+}
+
+impl fmt::Debug for RingLogger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RingLogger")
+            .field("id", &self.runtime.id)
+            .finish()
+    }
+}
+
+/// A cheap, cloneable handle to a running ring logger: take snapshots and flush from any
+/// thread (signal handlers' helper threads, panic hooks, your own code).
+///
+/// Get one from [`Guard::handle`](crate::Guard::handle).
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) runtime: Arc<Runtime>,
+}
+
+/// How long [`Handle::snapshot`] and [`Handle::flush`] wait for the collector.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Handle {
+    /// Writes a snapshot of the flight recorder, after draining every ring, and returns its
+    /// path. Waits up to [`DEFAULT_TIMEOUT`].
+    ///
+    /// # Errors
+    ///
+    /// When the collector has stopped, does not answer in time, or cannot write the file.
+    pub fn snapshot(&self, reason: &str) -> Result<PathBuf, SnapshotRequestError> {
+        self.snapshot_timeout(reason, DEFAULT_TIMEOUT)
+    }
+
+    /// Like [`snapshot`](Self::snapshot), waiting at most `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`snapshot`](Self::snapshot).
+    pub fn snapshot_timeout(
+        &self,
+        reason: &str,
+        timeout: Duration,
+    ) -> Result<PathBuf, SnapshotRequestError> {
+        let reason = reason.to_owned();
+        match self
+            .runtime
+            .request(|reply| Command::Snapshot { reason, reply }, timeout)
+        {
+            Ok(Ok(path)) => Ok(path),
+            Ok(Err(e)) => Err(SnapshotRequestError {
+                kind: RequestErrorKind::Write(e),
+            }),
+            Err(RequestError::Stopped) => Err(SnapshotRequestError {
+                kind: RequestErrorKind::Stopped,
+            }),
+            Err(RequestError::TimedOut) => Err(SnapshotRequestError {
+                kind: RequestErrorKind::TimedOut,
+            }),
+        }
+    }
+
+    /// Drains every ring into the sinks and flushes them. Returns `false` if the collector
+    /// has stopped or did not finish within [`DEFAULT_TIMEOUT`].
+    pub fn flush(&self) -> bool {
+        self.flush_timeout(DEFAULT_TIMEOUT)
+    }
+
+    /// Like [`flush`](Self::flush), waiting at most `timeout`.
+    pub fn flush_timeout(&self, timeout: Duration) -> bool {
+        self.runtime
+            .request(|reply| Command::Flush { reply }, timeout)
+            .is_ok()
+    }
+
+    /// How many events have been dropped (full rings under [`Overflow::Drop`], or logged
+    /// while a thread was being torn down) and reported so far. Call [`flush`](Self::flush)
+    /// first for an up-to-date count.
+    pub fn dropped(&self) -> u64 {
+        self.runtime.reported_dropped.load(Ordering::Acquire)
+    }
+
+    /// Whether the collector is still running.
+    pub fn is_running(&self) -> bool {
+        self.runtime.running.load(Ordering::Acquire)
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("id", &self.runtime.id)
+            .finish()
+    }
+}
+
+enum RequestError {
+    Stopped,
+    TimedOut,
+}
+
+/// Why a snapshot could not be taken.
+#[derive(Debug)]
+pub struct SnapshotRequestError {
+    kind: RequestErrorKind,
+}
+
+#[derive(Debug)]
+enum RequestErrorKind {
+    Stopped,
+    TimedOut,
+    Write(WriteError),
+}
+
+impl SnapshotRequestError {
+    /// Whether the collector had already stopped.
+    pub fn is_stopped(&self) -> bool {
+        matches!(self.kind, RequestErrorKind::Stopped)
+    }
+
+    /// Whether the collector did not answer in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind, RequestErrorKind::TimedOut)
+    }
+}
+
+impl fmt::Display for SnapshotRequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            RequestErrorKind::Stopped => {
+                f.write_str("cannot take a snapshot: the ttlog collector has stopped")
+            }
+            RequestErrorKind::TimedOut => {
+                f.write_str("cannot take a snapshot: the ttlog collector did not answer in time")
+            }
+            RequestErrorKind::Write(e) => write!(f, "cannot write snapshot: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotRequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            RequestErrorKind::Write(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Helpers shared by the runtime tests.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+
+use ttlog_core::{Record, Sink};
+
+/// What a test sink saw of one event.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub level: ttlog_core::Level,
+    pub target: String,
+    pub message: String,
+    pub thread: String,
+    pub fields: Vec<(String, String)>,
+}
+
+/// A sink that keeps everything it is given.
+#[derive(Clone, Default)]
+pub struct Keep(pub Arc<Mutex<Vec<Seen>>>);
+
+impl Sink for Keep {
+    fn write(&mut self, r: &Record<'_>) -> std::io::Result<()> {
+        self.0.lock().unwrap().push(Seen {
+            level: r.level,
+            target: r.target.to_owned(),
+            message: r.message.to_owned(),
+            thread: r.thread_name.to_owned(),
+            fields: r
+                .fields
+                .iter()
+                .map(|f| (f.name.to_owned(), f.value.to_string()))
+                .collect(),
+        });
+        Ok(())
+    }
+}
+
+impl Keep {
+    pub fn take(&self) -> Vec<Seen> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+/// A fresh, empty directory under the system temp dir.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ttlog-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
