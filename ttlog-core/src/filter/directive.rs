@@ -492,10 +492,3 @@ mod tests {
         );
     }
 }
-
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.directive)
-    }
-}
-impl std::error::Error for ParseError {}
