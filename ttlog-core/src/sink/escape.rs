@@ -1,0 +1,292 @@
+//! Escaping: how text from an event is written so that one event is always one line.
+//!
+//! Everything in an event that is not a number can come from outside the program: a message
+//! built from a request, a thread name, a header value. Written as is, a value holding
+//! `"\n2026-11-23T10:00:00.000000Z ERROR admin: granted"` forges a second log line, and one
+//! holding `"\x1b[2J"` clears the reader's terminal. So every text format passes every piece of
+//! text through one of the writers here, and they escape:
+//!
+//! - every control character (`char::is_control`: C0, DEL and C1, which includes the 8-bit CSI
+//!   that starts ANSI sequences), as `\n`, `\r`, `\t` or `\u{1b}`;
+//! - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR, which some viewers and JavaScript
+//!   treat as line breaks;
+//! - the bidirectional embedding, override and isolate controls (U+202A..=U+202E,
+//!   U+2066..=U+2069), which can make a line display in an order other than the one it has.
+//!
+//! Text contexts come in three kinds:
+//!
+//! - *bare* text (a message, a target, a thread name in the compact and full formats): only the
+//!   characters above are escaped; a backslash stays a backslash, so a Windows path reads as
+//!   itself. (A literal `\n` in a message therefore looks like an escaped newline; the
+//!   quoted and JSON forms are the unambiguous ones.)
+//! - *values* (fields everywhere, and every logfmt value): printed bare when non-empty and free
+//!   of whitespace, `=`, `"` and the characters above; otherwise quoted, with `\"` and `\\`
+//!   escaped as well, as logfmt readers expect.
+//! - *JSON strings*: full JSON escaping (`\"`, `\\`, `\n`, `\r`, `\t`, `\u00XX` for other
+//!   controls, `\u2028` and friends), so the output is valid JSON that is also safe to embed in
+//!   JavaScript.
+//!
+//! Field names are usually static identifiers, but adapters (`log`'s key-values, slog) can
+//! hand over any string, so they are written with [`write_key`], which escapes whitespace, `=`
+//! and `"` too, so that a name can never end its `name=value` pair early.
+
+/// Whether `c` must never appear unescaped in text output.
+#[inline]
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Whether `s` is plain printable ASCII (space to `~`), the common case that needs no escape.
+#[inline]
+fn is_plain_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// Appends `\u{XX}` (lower-case hex, no leading zeros, like Rust's `char::escape_unicode`).
+fn write_unicode_escape(out: &mut Vec<u8>, c: char) {
+    out.extend_from_slice(b"\\u{");
+    let v = c as u32;
+    let digits = if v == 0 {
+        1
+    } else {
+        (32 - v.leading_zeros()).div_ceil(4)
+    };
+    for i in (0..digits).rev() {
+        out.push(HEX[((v >> (i * 4)) & 0xf) as usize]);
+    }
+    out.push(b'}');
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the escape for a character that [`needs_escape`].
+#[inline]
+fn write_char_escape(out: &mut Vec<u8>, c: char) {
+    match c {
+        '\n' => out.extend_from_slice(b"\\n"),
+        '\r' => out.extend_from_slice(b"\\r"),
+        '\t' => out.extend_from_slice(b"\\t"),
+        _ => write_unicode_escape(out, c),
+    }
+}
+
+/// Appends `s`, escaping `extra` characters and those that [`needs_escape`], in runs so that
+/// unescaped stretches are copied whole.
+#[inline]
+fn write_escaped_with(out: &mut Vec<u8>, s: &str, extra: impl Fn(char) -> bool) {
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if needs_escape(c) || extra(c) {
+            out.extend_from_slice(&s.as_bytes()[start..i]);
+            write_char_escape(out, c);
+            start = i + c.len_utf8();
+        }
+    }
+    out.extend_from_slice(&s.as_bytes()[start..]);
+}
+
+/// Appends bare text (a message, target, thread name or file): control characters, line
+/// separators and bidi controls are escaped, everything else is copied.
+pub(crate) fn write_bare(out: &mut Vec<u8>, s: &str) {
+    if is_plain_ascii(s) {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        write_escaped_with(out, s, |_| false);
+    }
+}
+
+/// Whether a value can be printed without quotes.
+#[inline]
+pub(crate) fn is_bare_value(s: &str) -> bool {
+    if s.is_empty() {
+        return false;
+    }
+    if is_plain_ascii(s) {
+        return !s.bytes().any(|b| matches!(b, b' ' | b'=' | b'"'));
+    }
+    !s.chars()
+        .any(|c| c.is_whitespace() || c == '=' || c == '"' || needs_escape(c))
+}
+
+/// Appends `s` between double quotes, escaping `"` and `\` as well.
+pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if c == '"' || c == '\\' || needs_escape(c) {
+            out.extend_from_slice(&s.as_bytes()[start..i]);
+            if c == '"' || c == '\\' {
+                out.push(b'\\');
+                out.push(c as u8);
+            } else {
+                write_char_escape(out, c);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    out.extend_from_slice(&s.as_bytes()[start..]);
+    out.push(b'"');
+}
+
+/// Appends a text value: bare when [`is_bare_value`], quoted otherwise.
+pub(crate) fn write_value(out: &mut Vec<u8>, s: &str) {
+    if is_bare_value(s) {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        write_quoted(out, s);
+    }
+}
+
+/// Appends a field name for `name=value` output: whitespace, `=` and `"` are escaped as
+/// `\u{..}` along with everything [`needs_escape`]; an empty name is written as `_`.
+pub(crate) fn write_key(out: &mut Vec<u8>, s: &str) {
+    if s.is_empty() {
+        out.push(b'_');
+    } else if is_plain_ascii(s) && !s.bytes().any(|b| matches!(b, b' ' | b'=' | b'"')) {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        // Only `\n`, `\r`, `\t` get short escapes; spaces, `=` and `"` become `\u{..}`.
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if needs_escape(c) || c.is_whitespace() || c == '=' || c == '"' {
+                out.extend_from_slice(&s.as_bytes()[start..i]);
+                if needs_escape(c) {
+                    write_char_escape(out, c);
+                } else {
+                    write_unicode_escape(out, c);
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        out.extend_from_slice(&s.as_bytes()[start..]);
+    }
+}
+
+/// Appends `s` as a JSON string literal, quotes included.
+pub(crate) fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let short: &[u8] = match c {
+            '"' => b"\\\"",
+            '\\' => b"\\\\",
+            '\n' => b"\\n",
+            '\r' => b"\\r",
+            '\t' => b"\\t",
+            c if needs_escape(c) => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&s.as_bytes()[start..i]);
+        if short.is_empty() {
+            // Every character `needs_escape` accepts is in the Basic Multilingual Plane.
+            let v = c as u32;
+            out.extend_from_slice(b"\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[((v >> shift) & 0xf) as usize]);
+            }
+        } else {
+            out.extend_from_slice(short);
+        }
+        start = i + c.len_utf8();
+    }
+    out.extend_from_slice(&s.as_bytes()[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(f: fn(&mut Vec<u8>, &str), s: &str) -> String {
+        let mut out = Vec::new();
+        f(&mut out, s);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn bare() {
+        assert_eq!(run(write_bare, "plain text"), "plain text");
+        assert_eq!(run(write_bare, "a\nb\rc\td"), "a\\nb\\rc\\td");
+        assert_eq!(
+            run(write_bare, "\x1b[31mred\x1b[0m"),
+            "\\u{1b}[31mred\\u{1b}[0m"
+        );
+        assert_eq!(run(write_bare, "nul\0"), "nul\\u{0}");
+        assert_eq!(run(write_bare, "del\x7f"), "del\\u{7f}");
+        assert_eq!(run(write_bare, "c1\u{9b}"), "c1\\u{9b}");
+        assert_eq!(
+            run(write_bare, "a\u{2028}b\u{2029}"),
+            "a\\u{2028}b\\u{2029}"
+        );
+        assert_eq!(run(write_bare, "\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(run(write_bare, r#"C:\dir "q""#), r#"C:\dir "q""#);
+        assert_eq!(run(write_bare, "héllo 日本"), "héllo 日本");
+        assert_eq!(run(write_bare, ""), "");
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(run(write_value, "10.0.0.1"), "10.0.0.1");
+        assert_eq!(run(write_value, "héllo"), "héllo");
+        assert_eq!(run(write_value, ""), "\"\"");
+        assert_eq!(run(write_value, "a b"), "\"a b\"");
+        assert_eq!(run(write_value, "a=b"), "\"a=b\"");
+        assert_eq!(run(write_value, "say \"hi\""), r#""say \"hi\"""#);
+        assert_eq!(run(write_value, r"back\slash"), r"back\slash");
+        assert_eq!(run(write_value, r"back\ slash"), r#""back\\ slash""#);
+        assert_eq!(run(write_value, "x\ny"), r#""x\ny""#);
+        assert_eq!(run(write_value, "\u{a0}nbsp"), "\"\u{a0}nbsp\"");
+        assert_eq!(run(write_value, "ls\u{2028}"), r#""ls\u{2028}""#);
+        assert_eq!(run(write_value, "\x1b"), r#""\u{1b}""#);
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(run(write_key, "user_id"), "user_id");
+        assert_eq!(run(write_key, "http.status"), "http.status");
+        assert_eq!(run(write_key, ""), "_");
+        assert_eq!(run(write_key, "a b=c\"d"), "a\\u{20}b\\u{3d}c\\u{22}d");
+        assert_eq!(run(write_key, "x\ny"), "x\\ny");
+    }
+
+    #[test]
+    fn json() {
+        assert_eq!(run(write_json_str, "plain"), "\"plain\"");
+        assert_eq!(run(write_json_str, "q\"b\\"), r#""q\"b\\""#);
+        assert_eq!(run(write_json_str, "\n\r\t"), r#""\n\r\t""#);
+        assert_eq!(
+            run(write_json_str, "\0\x08\x0c\x1b\x7f"),
+            r#""\u0000\u0008\u000c\u001b\u007f""#
+        );
+        assert_eq!(run(write_json_str, "\u{2028}\u{202e}"), r#""\u2028\u202e""#);
+        assert_eq!(run(write_json_str, "日本 ✓"), "\"日本 ✓\"");
+    }
+
+    #[test]
+    fn unicode_escape_digits() {
+        let mut out = Vec::new();
+        write_unicode_escape(&mut out, '\u{1}');
+        write_unicode_escape(&mut out, '\u{10}');
+        write_unicode_escape(&mut out, '\u{2066}');
+        assert_eq!(out, b"\\u{1}\\u{10}\\u{2066}");
+    }
+
+    #[test]
+    fn never_a_newline() {
+        let hostile = "a\n\r\u{b}\u{c}\u{85}\u{2028}\u{2029}b\"\\= \0\x1b";
+        for f in [
+            write_bare,
+            write_value,
+            write_quoted,
+            write_key,
+            write_json_str,
+        ] {
+            let s = run(f, hostile);
+            assert!(!s.chars().any(needs_escape), "{s:?}");
+        }
+    }
+}

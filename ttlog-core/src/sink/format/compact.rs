@@ -1,0 +1,26 @@
+//! The compact format: the default for people reading a terminal.
+//!
+//! `2026-11-23T10:00:00.123456Z  INFO orders::api: user logged in user_id=42 ip=10.0.0.1`
+//!
+//! Timestamp, the level right-aligned in five columns, target, message, then `name=value` for
+//! each field that has a value. It matches the shape of tracing-subscriber's default output so
+//! that tools and eyes used to it keep working.
+
+use super::{time, write_level_padded, write_text_fields};
+use crate::record::Record;
+use crate::sink::escape;
+
+/// Appends the line, without its `'\n'`.
+pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+    time::write_rfc3339(record.timestamp, out);
+    out.push(b' ');
+    write_level_padded(record.level, out);
+    out.push(b' ');
+    escape::write_bare(out, record.target);
+    out.push(b':');
+    if !record.message.is_empty() {
+        out.push(b' ');
+        escape::write_bare(out, record.message);
+    }
+    write_text_fields(record, out);
+}

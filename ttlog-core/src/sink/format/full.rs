@@ -1,0 +1,40 @@
+//! The full format: compact plus the thread and the source location.
+//!
+//! `2026-11-23T10:00:00.123456Z  INFO main ThreadId(1) orders::api: src/main.rs:12: user logged in user_id=42`
+//!
+//! Like tracing-subscriber's full format with thread names, thread ids, file and line turned
+//! on. The thread id is ttlog's per-thread index ([`Record::thread_id`]), printed in the
+//! `ThreadId(n)` form people know from `std`. The location is left out when the file is not
+//! known, and the `:line` part when the line is not.
+
+use super::{time, write_level_padded, write_text_fields, write_u64};
+use crate::record::Record;
+use crate::sink::escape;
+
+/// Appends the line, without its `'\n'`.
+pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+    time::write_rfc3339(record.timestamp, out);
+    out.push(b' ');
+    write_level_padded(record.level, out);
+    out.push(b' ');
+    escape::write_bare(out, record.thread_name);
+    out.extend_from_slice(b" ThreadId(");
+    write_u64(record.thread_id, out);
+    out.extend_from_slice(b") ");
+    escape::write_bare(out, record.target);
+    out.push(b':');
+    if !record.file.is_empty() {
+        out.push(b' ');
+        escape::write_bare(out, record.file);
+        if record.line != 0 {
+            out.push(b':');
+            write_u64(u64::from(record.line), out);
+        }
+        out.push(b':');
+    }
+    if !record.message.is_empty() {
+        out.push(b' ');
+        escape::write_bare(out, record.message);
+    }
+    write_text_fields(record, out);
+}

@@ -1,0 +1,96 @@
+//! JSON: one object per line, with the keys tracing-subscriber's JSON formatter uses, so
+//! pipelines built for it (Elastic, Datadog, Vector, jq scripts) read ttlog's output as is.
+//!
+//! ```text
+//! {"timestamp":"2026-11-23T10:00:00.123456Z","level":"INFO","fields":{"message":"user logged in",
+//!  "user_id":42},"target":"orders::api","filename":"src/main.rs","line_number":12,
+//!  "threadName":"main","threadId":"ThreadId(1)"}
+//! ```
+//! (one line in the output; wrapped here.)
+//!
+//! - `filename` is left out when the file is unknown (empty), `line_number` when the line is
+//!   (`0`).
+//! - Integers of every width are JSON numbers with all their digits; parsers that read numbers
+//!   as `f64` may round those beyond 2^53, as with any JSON.
+//! - Finite floats use Rust's shortest round-trip `Debug` form (`1.0`, `0.1`, `1e300`,
+//!   `-2.5e-8`), which is always a valid JSON number and keeps integral floats recognisable as
+//!   floats. JSON has no NaN or infinities, so those are the strings `"NaN"`, `"inf"` and
+//!   `"-inf"`.
+//! - Booleans are JSON booleans, fields without a value are `null`, chars and text are strings.
+//! - The message is always `fields.message`, written first. A user field that is itself called
+//!   `message` would produce a duplicate key, which most parsers resolve by keeping one of the
+//!   two, so it is written under the key `"fields.message"` instead.
+
+use std::io::Write as _;
+
+use super::{time, write_i64, write_u64};
+use crate::field::ValueRef;
+use crate::record::Record;
+use crate::sink::escape::write_json_str;
+
+/// The key a user field called `message` is written under.
+const RENAMED_MESSAGE: &str = "fields.message";
+
+/// Appends the line, without its `'\n'`.
+pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"timestamp\":\"");
+    time::write_rfc3339(record.timestamp, out);
+    out.extend_from_slice(b"\",\"level\":\"");
+    out.extend_from_slice(record.level.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"fields\":{\"message\":");
+    write_json_str(out, record.message);
+    for field in record.fields.iter() {
+        out.push(b',');
+        let name = if field.name == "message" {
+            RENAMED_MESSAGE
+        } else {
+            field.name
+        };
+        write_json_str(out, name);
+        out.push(b':');
+        write_json_value(field.value.as_ref(), out);
+    }
+    out.extend_from_slice(b"},\"target\":");
+    write_json_str(out, record.target);
+    if !record.file.is_empty() {
+        out.extend_from_slice(b",\"filename\":");
+        write_json_str(out, record.file);
+    }
+    if record.line != 0 {
+        out.extend_from_slice(b",\"line_number\":");
+        write_u64(u64::from(record.line), out);
+    }
+    out.extend_from_slice(b",\"threadName\":");
+    write_json_str(out, record.thread_name);
+    out.extend_from_slice(b",\"threadId\":\"ThreadId(");
+    write_u64(record.thread_id, out);
+    out.extend_from_slice(b")\"}");
+}
+
+/// Appends one value as JSON.
+fn write_json_value(value: ValueRef<'_>, out: &mut Vec<u8>) {
+    match value {
+        ValueRef::Empty => out.extend_from_slice(b"null"),
+        ValueRef::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
+        ValueRef::I64(v) => write_i64(v, out),
+        ValueRef::U64(v) => write_u64(v, out),
+        // Writing to a Vec cannot fail.
+        ValueRef::I128(v) => {
+            let _ = write!(out, "{v}");
+        }
+        ValueRef::U128(v) => {
+            let _ = write!(out, "{v}");
+        }
+        ValueRef::F64(v) if v.is_finite() => {
+            // `Debug` is the shortest representation that round-trips; it is `inf`/`NaN`-free
+            // here and otherwise always matches JSON's number grammar (`-`? digits, optional
+            // `.digits`, optional `e-?digits`).
+            let _ = write!(out, "{v:?}");
+        }
+        ValueRef::F64(v) if v.is_nan() => out.extend_from_slice(b"\"NaN\""),
+        ValueRef::F64(v) if v > 0.0 => out.extend_from_slice(b"\"inf\""),
+        ValueRef::F64(_) => out.extend_from_slice(b"\"-inf\""),
+        ValueRef::Char(c) => write_json_str(out, c.encode_utf8(&mut [0; 4])),
+        ValueRef::Str(s) => write_json_str(out, s),
+    }
+}

@@ -1,0 +1,25 @@
+//! logfmt: `key=value` pairs that log pipelines (Loki, Heroku, Splunk) split without a schema.
+//!
+//! `ts=2026-11-23T10:00:00.123456Z level=info target=orders::api msg="user logged in" user_id=42`
+//!
+//! Values are quoted when they are empty or hold whitespace, `=`, `"` or characters that must
+//! be escaped; inside quotes `"` and `\` are escaped too. Fields without a value are left out.
+//! A user field may share a name with `ts`, `level`, `target` or `msg`; logfmt has no
+//! nesting, so both pairs are written and the built-in one comes first.
+
+use super::{time, write_text_fields};
+use crate::record::Record;
+use crate::sink::escape;
+
+/// Appends the line, without its `'\n'`.
+pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"ts=");
+    time::write_rfc3339(record.timestamp, out);
+    out.extend_from_slice(b" level=");
+    out.extend_from_slice(record.level.as_lower_str().as_bytes());
+    out.extend_from_slice(b" target=");
+    escape::write_value(out, record.target);
+    out.extend_from_slice(b" msg=");
+    escape::write_value(out, record.message);
+    write_text_fields(record, out);
+}
