@@ -17,7 +17,10 @@ fn charge(order: u64, amount_cents: i64) -> Result<(), String> {
 }
 
 fn main() {
-    let _guard = ttlog::init().service("payments").snapshot_dir("ttlog-snapshots").init();
+    let _guard = ttlog::init()
+        .service("payments")
+        .snapshot_dir("ttlog-snapshots")
+        .init();
     ttlog::info!(target: "payments", "worker pool starting", workers = 1);
 
     let worker = thread::Builder::new()

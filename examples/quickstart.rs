@@ -24,7 +24,10 @@ fn main() {
         .init();
 
     let addr = Ipv4Addr::new(10, 0, 0, 1);
-    let req = Request { method: "GET", path: "/api/v1/items" };
+    let req = Request {
+        method: "GET",
+        path: "/api/v1/items",
+    };
     ttlog::info!(target: "orders::api", "user logged in", user_id = 42, ip = %addr, req = ?req);
     ttlog::warn!(target: "orders::api", user_id = 7, "login failed");
     let err = "connection reset";
@@ -37,6 +40,13 @@ fn main() {
 
     let path = guard.snapshot("manual").expect("snapshot");
     let snap = ttlog::snapshot::read(&path).expect("readable snapshot");
-    println!("snapshot: {} ({} events)", path.display(), snap.events.len());
-    println!("inspect it with: cargo run -p ttlog-cli -- show {}", path.display());
+    println!(
+        "snapshot: {} ({} events)",
+        path.display(),
+        snap.events.len()
+    );
+    println!(
+        "inspect it with: cargo run -p ttlog-cli -- show {}",
+        path.display()
+    );
 }

@@ -12,7 +12,10 @@ struct Messages(Arc<Mutex<Vec<String>>>);
 
 impl Sink for Messages {
     fn write(&mut self, r: &Record<'_>) -> std::io::Result<()> {
-        self.0.lock().unwrap().push(format!("{} {} {}", r.level, r.target, r.message));
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{} {} {}", r.level, r.target, r.message));
         Ok(())
     }
 }
@@ -55,7 +58,14 @@ fn precedence_and_reload() {
         guard.flush();
         let got = sink.take();
         // filter_reload=info covers filter_reload::db too: most specific prefix wins.
-        assert_eq!(got, ["ERROR filter_reload e", "WARN filter_reload w", "INFO filter_reload i"]);
+        assert_eq!(
+            got,
+            [
+                "ERROR filter_reload e",
+                "WARN filter_reload w",
+                "INFO filter_reload i"
+            ]
+        );
         println!("child ok");
         return;
     }
@@ -66,24 +76,45 @@ fn precedence_and_reload() {
         .env("RUST_LOG", "off")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 
     // In this process: no environment; reload at run time.
     std::env::remove_var("TTLOG");
     std::env::remove_var("RUST_LOG");
     let sink = Messages::default();
-    let guard = ttlog::init().no_console().snapshot_dir(&dir).sink(sink.clone()).try_init().unwrap();
+    let guard = ttlog::init()
+        .no_console()
+        .snapshot_dir(&dir)
+        .sink(sink.clone())
+        .try_init()
+        .unwrap();
     log_everything();
     guard.flush();
-    assert_eq!(sink.take(), ["ERROR filter_reload e", "WARN filter_reload w", "INFO filter_reload i"]);
+    assert_eq!(
+        sink.take(),
+        [
+            "ERROR filter_reload e",
+            "WARN filter_reload w",
+            "INFO filter_reload i"
+        ]
+    );
 
     guard.set_filter("warn,filter_reload::db=trace").unwrap();
     log_everything();
     guard.flush();
     assert_eq!(
         sink.take(),
-        ["ERROR filter_reload e", "WARN filter_reload w", "DEBUG filter_reload::db db query", "TRACE filter_reload::db db rows"]
+        [
+            "ERROR filter_reload e",
+            "WARN filter_reload w",
+            "DEBUG filter_reload::db db query",
+            "TRACE filter_reload::db db rows"
+        ]
     );
 
     guard.set_filter("off").unwrap();
@@ -106,7 +137,11 @@ fn precedence_and_reload() {
 #[test]
 fn invalid_filter_is_an_error_from_try_init() {
     if common::is_child("invalid") {
-        let err = ttlog::init().no_console().filter("info,orders=verbose").try_init().unwrap_err();
+        let err = ttlog::init()
+            .no_console()
+            .filter("info,orders=verbose")
+            .try_init()
+            .unwrap_err();
         assert!(err.to_string().contains("orders=verbose"), "{err}");
         let err = ttlog::init().no_console().try_init().unwrap_err();
         assert!(err.to_string().contains("RUST_LOG"), "{err}");
@@ -118,6 +153,10 @@ fn invalid_filter_is_an_error_from_try_init() {
         .env("RUST_LOG", "[span]=debug")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 }

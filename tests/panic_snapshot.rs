@@ -10,7 +10,11 @@ const TEST: &str = "worker_panic_leaves_a_snapshot";
 #[test]
 fn worker_panic_leaves_a_snapshot() {
     if common::is_child("panic") {
-        let _guard = ttlog::init().service("crashy").snapshot_dir(common::child_dir()).no_console().init();
+        let _guard = ttlog::init()
+            .service("crashy")
+            .snapshot_dir(common::child_dir())
+            .no_console()
+            .init();
         ttlog::info!("starting", workers = 1);
         let worker = thread::Builder::new()
             .name("worker-7".into())
@@ -33,9 +37,15 @@ fn worker_panic_leaves_a_snapshot() {
     let out = common::child(TEST, "panic", &dir).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "child failed: {stderr}");
-    assert!(stderr.contains("ttlog: panic snapshot written to"), "stderr: {stderr}");
+    assert!(
+        stderr.contains("ttlog: panic snapshot written to"),
+        "stderr: {stderr}"
+    );
     // The previous hook (std's) still ran.
-    assert!(stderr.contains("no orders left to process"), "stderr: {stderr}");
+    assert!(
+        stderr.contains("no orders left to process"),
+        "stderr: {stderr}"
+    );
 
     let snaps = common::snapshots(&dir);
     assert_eq!(snaps.len(), 1, "{snaps:?}");
@@ -45,10 +55,21 @@ fn worker_panic_leaves_a_snapshot() {
     let last = snap.events.last().unwrap();
     assert_eq!(last.level, ttlog::Level::Error);
     assert_eq!(last.target(), "panic");
-    assert!(last.message().contains("no orders left to process"), "{}", last.message());
-    assert!(last.message().contains("panic_snapshot.rs"), "{}", last.message());
+    assert!(
+        last.message().contains("no orders left to process"),
+        "{}",
+        last.message()
+    );
+    assert!(
+        last.message().contains("panic_snapshot.rs"),
+        "{}",
+        last.message()
+    );
     assert_eq!(last.thread(), "worker-7");
-    assert!(last.field("panic.line").and_then(|v| v.as_u64()).is_some_and(|l| l > 0));
+    assert!(last
+        .field("panic.line")
+        .and_then(|v| v.as_u64())
+        .is_some_and(|l| l > 0));
     let before = &snap.events[snap.events.len() - 2];
     assert_eq!(before.message(), "about to fail");
     assert_eq!(before.field("order_id").and_then(|v| v.as_u64()), Some(991));

@@ -12,7 +12,11 @@ use std::time::Duration;
 const TEST: &str = "sigterm_and_sigusr1";
 
 fn child_main() {
-    let _guard = ttlog::init().service("sigsvc").snapshot_dir(common::child_dir()).no_console().init();
+    let _guard = ttlog::init()
+        .service("sigsvc")
+        .snapshot_dir(common::child_dir())
+        .no_console()
+        .init();
     for i in 0..10u32 {
         ttlog::info!("working", i);
     }
@@ -31,7 +35,10 @@ fn child_main() {
 }
 
 fn kill(pid: u32, signal: &str) {
-    let status = Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 
@@ -63,30 +70,52 @@ fn sigterm_and_sigusr1() {
     let mut line = String::new();
     while !line.contains("ready") {
         line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "child exited early");
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "child exited early"
+        );
     }
 
     kill(child.id(), "USR1");
     let snaps = wait_for_snapshots(&dir, 1);
     let usr1 = ttlog::snapshot::read(&snaps[0]).unwrap();
     assert_eq!(usr1.header.reason, "SIGUSR1");
-    assert_eq!(usr1.events.last().unwrap().message(), "waiting for a signal");
-    assert_eq!(usr1.events.iter().filter(|e| e.message() == "working").count(), 10);
+    assert_eq!(
+        usr1.events.last().unwrap().message(),
+        "waiting for a signal"
+    );
+    assert_eq!(
+        usr1.events
+            .iter()
+            .filter(|e| e.message() == "working")
+            .count(),
+        10
+    );
 
     // Still running: it answers.
     child.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
     line.clear();
     while !line.contains("still running") {
         line.clear();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "child died after SIGUSR1");
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "child died after SIGUSR1"
+        );
     }
 
     kill(child.id(), "TERM");
     let status = child.wait().unwrap();
-    assert_eq!(status.signal(), Some(15), "the process must end as SIGTERM would: {status:?}");
+    assert_eq!(
+        status.signal(),
+        Some(15),
+        "the process must end as SIGTERM would: {status:?}"
+    );
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert!(stderr.contains("SIGTERM: snapshot written to"), "stderr: {stderr}");
+    assert!(
+        stderr.contains("SIGTERM: snapshot written to"),
+        "stderr: {stderr}"
+    );
 
     let snaps = common::snapshots(&dir);
     assert_eq!(snaps.len(), 2, "{snaps:?}");

@@ -8,7 +8,7 @@
 //!
 //! The default logger, installed by [`crate::init`], is the ring logger: its events go
 //! straight into the calling thread's ring. Because that is the path almost every event
-//! takes, [`dispatch`] recognises it with one relaxed load of [`ACTIVE_RING`] and skips the
+//! takes, [`dispatch`] recognises it with one relaxed load of `ACTIVE_RING` and skips the
 //! `ArcSwap` load entirely.
 
 use std::fmt;

@@ -293,11 +293,11 @@ pub struct Handle {
 }
 
 /// How long [`Handle::snapshot`] and [`Handle::flush`] wait for the collector.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Handle {
     /// Writes a snapshot of the flight recorder, after draining every ring, and returns its
-    /// path. Waits up to [`DEFAULT_TIMEOUT`].
+    /// path. Waits up to ten seconds.
     ///
     /// # Errors
     ///
@@ -335,7 +335,7 @@ impl Handle {
     }
 
     /// Drains every ring into the sinks and flushes them. Returns `false` if the collector
-    /// has stopped or did not finish within [`DEFAULT_TIMEOUT`].
+    /// has stopped or did not finish within ten seconds.
     pub fn flush(&self) -> bool {
         self.flush_timeout(DEFAULT_TIMEOUT)
     }
