@@ -168,7 +168,11 @@ fn every_level() {
     ttlog::info!("i");
     ttlog::warn!("w");
     ttlog::error!("e");
-    let levels: Vec<_> = s.take().iter().map(|e| (e.level, e.message.clone())).collect();
+    let levels: Vec<_> = s
+        .take()
+        .iter()
+        .map(|e| (e.level, e.message.clone()))
+        .collect();
     assert_eq!(
         levels,
         [
@@ -295,7 +299,11 @@ fn named_placeholder_uses_field() {
     assert_eq!(e.message, "msg 5");
     assert_eq!(e.names, ["x"]);
     assert_eq!(e.value("x"), ValueRef::I64(5));
-    assert_eq!(calls.get(), 1, "the field is evaluated once for message and field");
+    assert_eq!(
+        calls.get(),
+        1,
+        "the field is evaluated once for message and field"
+    );
 
     ttlog::info!("path {path} (lit)", path = "/x");
     assert_eq!(s.one().message, "path /x (lit)");
@@ -402,21 +410,35 @@ fn usable_as_expression_and_in_generic_code() {
         ttlog::info!(value = ?value, "generic");
     }
     let s = capture();
-    let unit: () = ttlog::info!("as expression");
-    let _ = unit;
+    #[allow(clippy::let_unit_value)] // the point: the call is an expression of type `()`
+    let _unit: () = ttlog::info!("as expression");
     generic(3u8);
     generic("x");
     let events = s.take();
     assert_eq!(events.len(), 3);
     assert_eq!(events[1].value("value"), ValueRef::Str("3"));
     assert_eq!(events[2].value("value"), ValueRef::Str("\"x\""));
-    assert_eq!(events[1].line, events[2].line, "one callsite for every instance");
+    assert_eq!(
+        events[1].line, events[2].line,
+        "one callsite for every instance"
+    );
 }
 
 #[test]
 fn many_fields_spill_but_work() {
     let s = capture();
-    ttlog::info!(a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8, i = 9, j = 10);
+    ttlog::info!(
+        a = 1,
+        b = 2,
+        c = 3,
+        d = 4,
+        e = 5,
+        f = 6,
+        g = 7,
+        h = 8,
+        i = 9,
+        j = 10
+    );
     let e = s.one();
     assert_eq!(e.names.len(), 10);
     assert_eq!(e.value("j"), ValueRef::I64(10));

@@ -27,10 +27,9 @@ fn note_allocation() {
     }
 }
 
-// SAFETY (for the impl): every method forwards to `System` with the caller's arguments, so
+// SAFETY: every method forwards to `System` with the caller's arguments, so
 // `System` upholds the `GlobalAlloc` contract; counting touches only an atomic and a
 // `const`-initialized thread-local, neither of which allocates.
-#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         note_allocation();

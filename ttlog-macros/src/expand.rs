@@ -4,7 +4,7 @@
 //! {
 //!     static __TTLOG_CALLSITE: Callsite = Callsite::new(level, target, module_path!(),
 //!                                                       file!(), line!(), message, &[names]);
-//!     if STATIC_MAX_LEVEL.enables(level) && enabled(&__TTLOG_CALLSITE, level) {
+//!     if const { STATIC_MAX_LEVEL.enables(level) } && enabled(&__TTLOG_CALLSITE, level) {
 //!         match (&arg0, &value1, …) {          // each expression evaluated once, in order
 //!             (__ttlog_0, __ttlog_1, …) => dispatch(LogEvent::new(&__TTLOG_CALLSITE,
 //!                                                   values([value(__ttlog_1), …]))),
@@ -13,8 +13,9 @@
 //! }
 //! ```
 //!
-//! Every path it names is under `::ttlog::__private`. The first gate is a constant, so a level
-//! removed by a `max_level_*` feature leaves nothing behind; nothing in the argument list is
+//! Every path it names is under `::ttlog::__private`. The first gate is evaluated at compile
+//! time (an inline `const` block), so a level removed by a `max_level_*` feature leaves nothing
+//! behind, even in debug builds; nothing in the argument list is
 //! evaluated unless all gates pass. The `match` keeps the temporaries of every expression alive
 //! until the event is handed over, exactly as `format_args!` needs them.
 
@@ -52,7 +53,9 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
             Slot::Positional(i) => &event.message.as_ref().expect("positional").args[i],
             Slot::Field(i) => &event.fields[i].value,
         };
-        let span = Span::mixed_site().located_at(expr.span());
+        // Spanned on the user's expression, so that a type error in a value points at it.
+        // The bindings are only in scope inside the match arm, where no user expression is.
+        let span = expr.span();
         let ident = format_ident!("__ttlog_{}", k, span = span);
         scrutinee.push(quote_spanned!(span=> &(#expr)));
         match *slot {
@@ -62,21 +65,25 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
         bindings.push(ident);
     }
 
-    let values = event.fields.iter().zip(&field_binding).map(|(field, bound)| {
-        let span = field.value.span();
-        match (&field.kind, bound) {
-            (FieldKind::StaticStr, _) => {
-                let lit = &field.value;
-                quote_spanned!(span=> ::ttlog::__private::static_str(#lit))
+    let values = event
+        .fields
+        .iter()
+        .zip(&field_binding)
+        .map(|(field, bound)| {
+            let span = field.value.span();
+            match (&field.kind, bound) {
+                (FieldKind::StaticStr, _) => {
+                    let lit = &field.value;
+                    quote_spanned!(span=> ::ttlog::__private::static_str(#lit))
+                }
+                (FieldKind::Value, Some(b)) => quote_spanned!(span=> ::ttlog::__private::value(#b)),
+                (FieldKind::Display, Some(b)) => {
+                    quote_spanned!(span=> ::ttlog::__private::display(#b))
+                }
+                (FieldKind::Debug, Some(b)) => quote_spanned!(span=> ::ttlog::__private::debug(#b)),
+                (_, None) => unreachable!("every evaluated field has a binding"),
             }
-            (FieldKind::Value, Some(b)) => quote_spanned!(span=> ::ttlog::__private::value(#b)),
-            (FieldKind::Display, Some(b)) => {
-                quote_spanned!(span=> ::ttlog::__private::display(#b))
-            }
-            (FieldKind::Debug, Some(b)) => quote_spanned!(span=> ::ttlog::__private::debug(#b)),
-            (_, None) => unreachable!("every evaluated field has a binding"),
-        }
-    });
+        });
     let values = quote!(::ttlog::__private::values([#(#values),*]));
 
     let log_event = match &event.message {
@@ -134,7 +141,7 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
                 #text,
                 &[#(#names),*],
             );
-            if ::ttlog::__private::STATIC_MAX_LEVEL.enables(#level)
+            if const { ::ttlog::__private::STATIC_MAX_LEVEL.enables(#level) }
                 && ::ttlog::__private::enabled(&#callsite, #level)
             {
                 #body

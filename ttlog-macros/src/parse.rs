@@ -8,17 +8,15 @@
 //! recorded as an error and skipped up to the next comma, so that one call reports every
 //! mistake at once.
 
-use proc_macro2::{Span, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
-use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr, Token};
 
 /// Everything written between the macro's parentheses.
 pub(crate) struct Args {
     pub(crate) args: Vec<Arg>,
-    /// Errors met while parsing; the arguments around them were still parsed.
-    pub(crate) errors: Vec<syn::Error>,
 }
 
 /// One comma-separated argument.
@@ -37,6 +35,8 @@ pub(crate) enum Arg {
     Lit(LitStr),
     /// Any other expression: a format argument, a shorthand field (`name`, `a.b`), or a mistake.
     Expr(Expr),
+    /// An argument that did not parse; parsing went on at the next comma.
+    Invalid(syn::Error),
 }
 
 /// How a field's value is recorded.
@@ -85,17 +85,6 @@ impl Key {
         }
     }
 
-    pub(crate) fn span(&self) -> Span {
-        match self {
-            Key::Path(idents) => {
-                let first = idents[0].span();
-                let last = idents[idents.len() - 1].span();
-                first.join(last).unwrap_or(first)
-            }
-            Key::Lit(lit) => lit.span(),
-        }
-    }
-
     /// The key read back as an expression, for shorthand fields (`user_id` means
     /// `user_id = user_id`). `None` for string-literal keys.
     pub(crate) fn to_expr(&self) -> Option<Expr> {
@@ -138,31 +127,39 @@ impl Key {
     }
 }
 
+impl ToTokens for Key {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Key::Path(idents) => tokens.extend(quote::quote!(#(#idents).*)),
+            Key::Lit(lit) => lit.to_tokens(tokens),
+        }
+    }
+}
+
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut args = Vec::new();
-        let mut errors = Vec::new();
         while !input.is_empty() {
             match parse_arg(input) {
                 Ok(arg) => {
                     args.push(arg);
                     if !input.is_empty() {
                         if let Err(err) = input.parse::<Token![,]>() {
-                            errors.push(syn::Error::new(
+                            args.push(Arg::Invalid(syn::Error::new(
                                 err.span(),
                                 "expected `,` between arguments",
-                            ));
+                            )));
                             skip_to_comma(input);
                         }
                     }
                 }
                 Err(err) => {
-                    errors.push(err);
+                    args.push(Arg::Invalid(err));
                     skip_to_comma(input);
                 }
             }
         }
-        Ok(Args { args, errors })
+        Ok(Args { args })
     }
 }
 
@@ -211,8 +208,8 @@ fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
         let expr: Expr = input.parse()?;
         return match Key::from_expr(&expr) {
             Some(key) => Ok(Arg::SigilShorthand { sigil, key }),
-            None => Err(syn::Error::new(
-                expr.span(),
+            None => Err(syn::Error::new_spanned(
+                &expr,
                 format!(
                     "expected a field name after `{0}`; to record an expression, name it: \
                      `name = {0}expr`",
@@ -247,8 +244,8 @@ fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
 
     let expr: Expr = input.parse()?;
     if let Expr::Assign(assign) = &expr {
-        return Err(syn::Error::new(
-            assign.left.span(),
+        return Err(syn::Error::new_spanned(
+            &assign.left,
             "unsupported field name; a field name is an identifier (`user_id`), dotted \
              identifiers (`http.status`) or a string literal (`\"user-id\"`)",
         ));
@@ -416,8 +413,8 @@ fn spec_refs(spec: &str) -> Vec<ArgRef<'_>> {
     // [[fill]align]
     let mut it = s.chars();
     match (it.next(), it.next()) {
-        (Some(f), Some(a)) if matches!(a, '<' | '^' | '>') => s = &s[f.len_utf8() + 1..],
-        (Some(a), _) if matches!(a, '<' | '^' | '>') => s = &s[1..],
+        (Some(fill), Some('<' | '^' | '>')) => s = &s[fill.len_utf8() + 1..],
+        (Some('<' | '^' | '>'), _) => s = &s[1..],
         _ => {}
     }
     // [sign]['#']
@@ -489,10 +486,7 @@ mod tests {
     #[test]
     fn named() {
         assert_eq!(t("db error: {err}"), (true, 0, vec!["err".into()]));
-        assert_eq!(
-            t("{x:>w$} {x} {}"),
-            (true, 1, vec!["x".into(), "w".into()])
-        );
+        assert_eq!(t("{x:>w$} {x} {}"), (true, 1, vec!["x".into(), "w".into()]));
         assert_eq!(t("{:.prec$}").2, vec!["prec".to_owned()]);
     }
 

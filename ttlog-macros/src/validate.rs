@@ -8,7 +8,6 @@
 use std::collections::HashSet;
 
 use proc_macro2::Span;
-use syn::spanned::Spanned;
 use syn::{Expr, LitStr};
 
 use crate::parse::{unescape_braces, Arg, Args, Key, Sigil, Template};
@@ -50,7 +49,7 @@ impl Message {
 /// One field.
 pub(crate) struct Field {
     pub(crate) name: String,
-    pub(crate) key_span: Span,
+    pub(crate) key: Key,
     pub(crate) kind: FieldKind,
     pub(crate) value: Expr,
 }
@@ -86,8 +85,9 @@ enum State {
 /// Gives the arguments their roles and checks them. `call_site` is where errors about the call
 /// as a whole (an empty one) point.
 pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error> {
-    let Args { args, mut errors } = args;
-    if args.is_empty() && errors.is_empty() {
+    let Args { args } = args;
+    let mut errors = Vec::new();
+    if args.is_empty() {
         errors.push(syn::Error::new(
             call_site,
             "expected a message or fields, e.g. `info!(\"started\", port = 8080)`",
@@ -103,8 +103,13 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
     let mut state = State::BeforeMessage;
     let mut missing_args_reported = false;
 
+    let mut seen = HashSet::new();
     for (index, arg) in args.into_iter().enumerate() {
         let arg = match arg {
+            Arg::Invalid(err) => {
+                errors.push(err);
+                continue;
+            }
             Arg::Target { keyword, value } => {
                 if event.target.is_some() {
                     errors.push(syn::Error::new(keyword.span(), "duplicate `target:`"));
@@ -135,11 +140,14 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
                     // the message, then read this and the rest as fields.
                     report_missing_args(&event, &mut errors, &mut missing_args_reported);
                     state = State::AfterMessage;
-                    add_field(&mut event, other, &mut errors);
+                    add_field(&mut event, other, &mut seen, &mut errors);
                     continue;
                 }
             };
-            let message = event.message.as_mut().expect("owed arguments imply a message");
+            let message = event
+                .message
+                .as_mut()
+                .expect("owed arguments imply a message");
             event.order.push(Slot::Positional(message.args.len()));
             message.args.extend(positional);
             state = if owed > 1 {
@@ -183,16 +191,24 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
                          (the message has no placeholder left for a format argument)"
                     }
                 };
-                errors.push(syn::Error::new(expr.span(), msg));
+                errors.push(syn::Error::new_spanned(&expr, msg));
             }
-            other => add_field(&mut event, other, &mut errors),
+            other => add_field(&mut event, other, &mut seen, &mut errors),
         }
     }
     if let State::Positional(_) = state {
         report_missing_args(&event, &mut errors, &mut missing_args_reported);
     }
 
-    check_fields(&event.fields, &mut errors);
+    if let Some(extra) = event.fields.get(MAX_FIELDS) {
+        errors.push(syn::Error::new_spanned(
+            &extra.key,
+            format!(
+                "too many fields: an event has at most {MAX_FIELDS}, and this is field {}",
+                MAX_FIELDS + 1
+            ),
+        ));
+    }
 
     match errors.into_iter().reduce(|mut all, e| {
         all.combine(e);
@@ -204,7 +220,12 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
 }
 
 /// Adds a `key = value`, `%name`, `?name` or shorthand `name` argument as a field.
-fn add_field(event: &mut Event, arg: Arg, errors: &mut Vec<syn::Error>) {
+fn add_field(
+    event: &mut Event,
+    arg: Arg,
+    seen: &mut HashSet<String>,
+    errors: &mut Vec<syn::Error>,
+) {
     let (key, sigil, value) = match arg {
         Arg::Field { key, sigil, value } => (key, sigil, value),
         Arg::SigilShorthand { sigil, key } => match key.to_expr() {
@@ -215,11 +236,21 @@ fn add_field(event: &mut Event, arg: Arg, errors: &mut Vec<syn::Error>) {
             Some(key) => (key, None, expr),
             None => return,
         },
-        Arg::Lit(_) | Arg::Target { .. } => unreachable!("handled by the caller"),
+        Arg::Lit(_) | Arg::Target { .. } | Arg::Invalid(_) => {
+            unreachable!("handled by the caller")
+        }
     };
     let name = key.name();
     if name.is_empty() {
-        errors.push(syn::Error::new(key.span(), "a field name cannot be empty"));
+        errors.push(syn::Error::new_spanned(
+            &key,
+            "a field name cannot be empty",
+        ));
+    } else if !seen.insert(name.clone()) {
+        errors.push(syn::Error::new_spanned(
+            &key,
+            format!("duplicate field `{name}`"),
+        ));
     }
     let kind = match sigil {
         Some(Sigil::Display(_)) => FieldKind::Display,
@@ -232,7 +263,7 @@ fn add_field(event: &mut Event, arg: Arg, errors: &mut Vec<syn::Error>) {
     }
     event.fields.push(Field {
         name,
-        key_span: key.span(),
+        key,
         kind,
         value,
     });
@@ -272,26 +303,4 @@ fn report_missing_args(event: &Event, errors: &mut Vec<syn::Error>, reported: &m
             if got == 1 { "s" } else { "" },
         ),
     ));
-}
-
-/// Duplicate names and the field limit.
-fn check_fields(fields: &[Field], errors: &mut Vec<syn::Error>) {
-    let mut seen = HashSet::new();
-    for field in fields {
-        if !field.name.is_empty() && !seen.insert(field.name.as_str()) {
-            errors.push(syn::Error::new(
-                field.key_span,
-                format!("duplicate field `{}`", field.name),
-            ));
-        }
-    }
-    if let Some(extra) = fields.get(MAX_FIELDS) {
-        errors.push(syn::Error::new(
-            extra.key_span,
-            format!(
-                "too many fields: an event has at most {MAX_FIELDS}, and this is field {}",
-                MAX_FIELDS + 1
-            ),
-        ));
-    }
 }
