@@ -1,0 +1,4 @@
+fn main() {
+    ttlog::info!();
+    ttlog::warn!(target: "a::b");
+}

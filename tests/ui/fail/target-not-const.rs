@@ -1,0 +1,7 @@
+fn target() -> &'static str {
+    "a::b"
+}
+
+fn main() {
+    ttlog::info!(target: target(), "dynamic target");
+}

@@ -1,0 +1,111 @@
+//! The enabled hot path of an event with a literal message and primitive fields makes no heap
+//! allocation (ARCHITECTURE: "Rules that keep it fast").
+//!
+//! A counting global allocator counts only allocations made on this test's thread while a
+//! thread-local flag is set, so the test harness and other threads do not disturb it. This
+//! file is its own process because it installs a global allocator and a global logger.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use ttlog::{LevelFilter, LogEvent, Logger};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note_allocation() {
+    // `try_with`: the allocator also runs while thread-locals are being torn down.
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments, so
+// `System` upholds the `GlobalAlloc` contract; counting touches only an atomic and a
+// `const`-initialized thread-local, neither of which allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        // SAFETY: forwarded unchanged; the caller upholds `alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        // SAFETY: forwarded unchanged; the caller upholds `alloc_zeroed`'s contract.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        // SAFETY: forwarded unchanged; the caller upholds `realloc`'s contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged; `ptr` came from `System` through this allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Drops every event, after looking at it so that nothing is optimized away.
+struct Discard;
+
+impl Logger for Discard {
+    fn log(&self, event: LogEvent) {
+        std::hint::black_box(&event);
+    }
+}
+
+fn request_handled(latency_ms: f64) {
+    ttlog::info!(
+        "request handled",
+        user_id = 42u64,
+        path = "/api/v1/items",
+        latency_ms = latency_ms,
+        ok = true
+    );
+}
+
+fn counted(f: impl FnOnce()) -> usize {
+    ALLOCATIONS.store(0, Ordering::Relaxed);
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+#[test]
+fn enabled_event_does_not_allocate() {
+    if !ttlog::STATIC_MAX_LEVEL.enables(ttlog::Level::Info) {
+        return; // INFO is compiled out by a `max_level_*` feature: nothing to measure.
+    }
+    ttlog::set_logger(Arc::new(Discard));
+    ttlog::set_max_level(LevelFilter::Trace);
+
+    // The first call registers the callsite and this thread's index; those allocate once.
+    request_handled(1.5);
+
+    assert_eq!(counted(|| request_handled(1.5)), 0);
+    assert_eq!(
+        counted(|| {
+            for i in 0..100 {
+                request_handled(i as f64);
+            }
+        }),
+        0
+    );
+
+    // The counter does see allocations, so the zeros above mean something.
+    assert!(counted(|| drop(std::hint::black_box(Box::new(1u8)))) >= 1);
+}
