@@ -25,6 +25,8 @@
 
 #![deny(unsafe_code)]
 
+// Lets macro expansions inside this crate name `::ttlog`, as they do in users' crates.
+#[allow(unused_extern_crates)]
 extern crate self as ttlog;
 
 pub use ttlog_core::*;

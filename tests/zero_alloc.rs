@@ -108,4 +108,27 @@ fn enabled_event_does_not_allocate() {
 
     // The counter does see allocations, so the zeros above mean something.
     assert!(counted(|| drop(std::hint::black_box(Box::new(1u8)))) >= 1);
+
+    // The same through the real ring logger: the event is moved into this thread's ring.
+    let dir = std::env::temp_dir().join(format!("ttlog-zero-alloc-{}", std::process::id()));
+    let guard = ttlog::init()
+        .no_console()
+        .snapshot_dir(&dir)
+        .try_init()
+        .unwrap();
+    request_handled(0.5); // registers this thread's ring (allocates once)
+    assert_eq!(counted(|| request_handled(1.5)), 0);
+    assert_eq!(
+        counted(|| {
+            for i in 0..500 {
+                request_handled(i as f64);
+            }
+        }),
+        0
+    );
+    // Short `%display` values and formatted messages are stored inline too.
+    let addr = std::net::Ipv4Addr::new(10, 0, 0, 1);
+    assert_eq!(counted(|| ttlog::info!("took {} ms", 12u32, ip = %addr)), 0);
+    assert!(guard.flush());
+    assert_eq!(guard.dropped(), 0);
 }
