@@ -40,11 +40,6 @@ impl Recorder {
         self.events.push_back(event);
     }
 
-    /// How many events are held.
-    pub(crate) fn len(&self) -> usize {
-        self.events.len()
-    }
-
     /// How many events fit.
     pub(crate) fn capacity(&self) -> usize {
         self.capacity
