@@ -289,7 +289,7 @@ impl<'b> Decoder<'b> {
         let timestamp = nanos_to_time(nanos)
             .ok_or_else(|| p.malformed_at(at, format!("timestamp {nanos} ns out of range")))?;
         let at = p.offset();
-        let level = p.u8()?;
+        let level = p.u8("level")?;
         let level = Level::from_u8(level)
             .ok_or_else(|| p.malformed_at(at, format!("invalid level {level}")))?;
         let target = self.string(p)?;
@@ -355,10 +355,10 @@ impl<'b> Decoder<'b> {
 
 fn decode_value(p: &mut Payload<'_>) -> Result<FieldValue, SnapshotError> {
     let at = p.offset();
-    let tag = p.u8()?;
+    let tag = p.u8("value type tag")?;
     Ok(match tag {
         TAG_EMPTY => FieldValue::EMPTY,
-        TAG_BOOL => match p.u8()? {
+        TAG_BOOL => match p.u8("bool value")? {
             0 => FieldValue::from(false),
             1 => FieldValue::from(true),
             b => return Err(p.malformed_at(at + 1, format!("invalid bool {b}"))),
@@ -508,8 +508,8 @@ impl<'b> Payload<'b> {
         Ok(b)
     }
 
-    fn u8(&mut self) -> Result<u8, SnapshotError> {
-        Ok(self.take(1, "byte")?[0])
+    fn u8(&mut self, what: &str) -> Result<u8, SnapshotError> {
+        Ok(self.take(1, what)?[0])
     }
 
     fn uvarint(&mut self, bits: u32) -> Result<u128, SnapshotError> {
