@@ -1,70 +1,260 @@
-//! Flight-recorder snapshots. (Contract stub: implementation in progress.)
+//! Flight-recorder snapshots: the newest events, saved to a file that outlives the process.
+//!
+//! When something goes wrong — a panic, a signal, an operator's request — the collector writes
+//! what the flight recorder holds to a snapshot file, to be read later by `ttlog-cli` or by
+//! [`read()`]. Snapshots are read after the writer is gone, possibly by another version of ttlog,
+//! possibly after the writer was killed mid-write. So the format (specified in
+//! `docs/snapshot-format.md` in the repository) is:
+//!
+//! - **self-describing**: a magic number, a version, and a header naming the service, host,
+//!   process, time and reason;
+//! - **made of self-delimiting, checksummed records**, so a reader can recover every complete
+//!   record from a torn file ([`recover`]) and detects damage anywhere else;
+//! - **compact**: targets, files, modules, thread and field names are interned once.
+//!
+//! Files are written atomically ([`write()`]: temp file, fsync, rename), with mode 0600 on unix
+//! (events may carry sensitive data) and unique names. The reader ([`decode`], [`read()`]) returns
+//! an error for every malformed input and never panics; it is fuzzed (`fuzz/` in the
+//! repository).
+//!
+//! # Examples
+//!
+//! ```
+//! use std::time::SystemTime;
+//! use ttlog_core::snapshot::{self, Header};
+//! use ttlog_core::{FieldValue, Fields, Level, Record};
+//!
+//! let values = [FieldValue::from(503), FieldValue::from(f64::NAN)];
+//! let record = Record {
+//!     level: Level::Error,
+//!     timestamp: SystemTime::now(),
+//!     target: "app::http",
+//!     module_path: "app::http",
+//!     file: "src/http.rs",
+//!     line: 80,
+//!     message: "upstream failed",
+//!     thread_name: "worker-1",
+//!     thread_id: 3,
+//!     span_id: 9,
+//!     fields: Fields::split(&["status", "latency"], &values),
+//! };
+//! let mut bytes = Vec::new();
+//! snapshot::encode(&Header::new("app", "panic"), [record], &mut bytes);
+//!
+//! let snap = snapshot::decode(&bytes).unwrap();
+//! let event = &snap.events[0];
+//! assert_eq!(event.level, Level::Error);
+//! assert_eq!(event.thread(), "worker-1");
+//! assert_eq!(event.field("status").and_then(|v| v.as_u64()), Some(503));
+//! assert!(event.field("latency").and_then(|v| v.as_f64()).unwrap().is_nan());
+//! assert_eq!(event.as_record().message, "upstream failed");
+//! ```
 
-use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::field::FieldValue;
+use crate::field::{Field, FieldValue};
 use crate::level::Level;
-use crate::record::Record;
+use crate::record::{Fields, Record};
 
-/// Describes a snapshot.
+mod format;
+mod reader;
+mod writer;
+
+pub use reader::{decode, read, recover, SnapshotError, SnapshotErrorKind};
+pub use writer::{encode, write, WriteError};
+
+/// What a snapshot is: who wrote it, where, when and why.
+///
+/// ```
+/// use ttlog_core::snapshot::Header;
+/// let h = Header::new("billing", "sigterm");
+/// assert_eq!(h.pid, std::process::id());
+/// assert_eq!(h.ttlog_version, env!("CARGO_PKG_VERSION"));
+/// assert!(!h.hostname.is_empty());
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Header {
-    /// Service name.
+    /// The name of the service that wrote the snapshot.
     pub service: String,
-    /// Host name.
+    /// The host it ran on.
     pub hostname: String,
-    /// Process id.
+    /// Its process id.
     pub pid: u32,
-    /// When the snapshot was written.
+    /// When the snapshot was taken.
     pub created: SystemTime,
-    /// Why it was written.
+    /// Why it was taken: `"panic"`, `"sigterm"`, `"on demand"`, ….
     pub reason: String,
-    /// ttlog version that wrote it.
+    /// The version of ttlog that wrote it.
     pub ttlog_version: String,
-    /// Recorder capacity.
+    /// How many events the flight recorder holds at most.
     pub capacity: u64,
-    /// Events dropped before the snapshot.
+    /// How many events were lost (ring overflows, recorder evictions) before the snapshot.
     pub dropped: u64,
 }
 
-/// A decoded snapshot.
-#[derive(Clone, Debug)]
+impl Header {
+    /// A header for this process, taken now: the host name (from
+    /// `/proc/sys/kernel/hostname`, else `$HOSTNAME`, else `"unknown"`), this process's id,
+    /// the current time and this crate's version; capacity and dropped are 0.
+    pub fn new(service: impl Into<String>, reason: impl Into<String>) -> Header {
+        Header {
+            service: service.into(),
+            hostname: hostname(),
+            pid: std::process::id(),
+            created: SystemTime::now(),
+            reason: reason.into(),
+            ttlog_version: env!("CARGO_PKG_VERSION").to_owned(),
+            capacity: 0,
+            dropped: 0,
+        }
+    }
+}
+
+fn hostname() -> String {
+    let from_proc = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|s| s.trim().to_owned());
+    from_proc
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// A decoded snapshot: its header and its events, oldest first.
+///
+/// ```
+/// use ttlog_core::snapshot::{self, Header};
+/// let mut bytes = Vec::new();
+/// snapshot::encode(&Header::new("svc", "test"), [], &mut bytes);
+/// let snap = snapshot::decode(&bytes).unwrap();
+/// assert_eq!(snap.header.reason, "test");
+/// assert!(snap.events.is_empty());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
-    /// Header.
+    /// Who wrote the snapshot, where, when and why.
     pub header: Header,
-    /// Events, oldest first.
+    /// The events, oldest first.
     pub events: Vec<Event>,
 }
 
-/// A decoded event.
-#[derive(Clone, Debug)]
+/// An event read back from a snapshot.
+///
+/// It owns its data; [`as_record`](Event::as_record) lends it out as the same [`Record`] view
+/// that live sinks format, so formatters serve both.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use ttlog_core::snapshot::{self, Header};
+/// use ttlog_core::{FieldValue, Fields, Level, Record};
+///
+/// let values = [FieldValue::from(true)];
+/// let record = Record {
+///     level: Level::Debug, timestamp: SystemTime::now(), target: "db", module_path: "app::db",
+///     file: "src/db.rs", line: 7, message: "query", thread_name: "main", thread_id: 1,
+///     span_id: 4, fields: Fields::split(&["cached"], &values),
+/// };
+/// let mut bytes = Vec::new();
+/// snapshot::encode(&Header::new("svc", "test"), [record], &mut bytes);
+/// let snap = snapshot::decode(&bytes).unwrap();
+/// let e = &snap.events[0];
+/// assert_eq!((e.target(), e.module_path(), e.file(), e.line()), ("db", "app::db", "src/db.rs", 7));
+/// assert_eq!((e.thread(), e.thread_id(), e.span_id()), ("main", 1, 4));
+/// assert_eq!(e.timestamp(), record.timestamp);
+/// let names: Vec<_> = e.fields().map(|f| f.name).collect();
+/// assert_eq!(names, ["cached"]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
-    /// Level.
+    /// The event's level.
     pub level: Level,
+    timestamp: SystemTime,
+    target: Arc<str>,
+    module_path: Arc<str>,
+    file: Arc<str>,
+    thread: Arc<str>,
+    line: u32,
+    thread_id: u64,
+    span_id: u64,
+    message: String,
     fields: Vec<(String, FieldValue)>,
 }
 
-/// Error reading a snapshot.
-#[derive(Debug)]
-pub struct SnapshotError;
+impl Event {
+    /// The event's target.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
 
-/// Error writing a snapshot.
-#[derive(Debug)]
-pub struct WriteError;
+    /// The module of the logging statement (empty when unknown).
+    pub fn module_path(&self) -> &str {
+        &self.module_path
+    }
 
-/// Writes a snapshot.
-pub fn write<'a>(
-    _dir: &Path,
-    _header: &Header,
-    _records: impl IntoIterator<Item = Record<'a>>,
-) -> Result<PathBuf, WriteError> {
-    unimplemented!()
-}
+    /// The source file of the logging statement (empty when unknown).
+    pub fn file(&self) -> &str {
+        &self.file
+    }
 
-/// Reads a snapshot.
-pub fn read(_path: impl AsRef<Path>) -> Result<Snapshot, SnapshotError> {
-    unimplemented!()
+    /// The line of the logging statement (`0` when unknown).
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The value of the first field called `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldValue> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// The fields, in order.
+    pub fn fields(&self) -> impl Iterator<Item = Field<'_>> {
+        self.fields
+            .iter()
+            .map(|(name, value)| Field { name, value })
+    }
+
+    /// When the event happened.
+    pub fn timestamp(&self) -> SystemTime {
+        self.timestamp
+    }
+
+    /// The name of the thread that logged it.
+    pub fn thread(&self) -> &str {
+        &self.thread
+    }
+
+    /// ttlog's index of the thread that logged it.
+    pub fn thread_id(&self) -> u64 {
+        self.thread_id
+    }
+
+    /// The span the event happened in, `0` for none.
+    pub fn span_id(&self) -> u64 {
+        self.span_id
+    }
+
+    /// The event as a [`Record`], the view sinks and formatters take.
+    pub fn as_record(&self) -> Record<'_> {
+        Record {
+            level: self.level,
+            timestamp: self.timestamp,
+            target: &self.target,
+            module_path: &self.module_path,
+            file: &self.file,
+            line: self.line,
+            message: &self.message,
+            thread_name: &self.thread,
+            thread_id: self.thread_id,
+            span_id: self.span_id,
+            fields: Fields::pairs(&self.fields),
+        }
+    }
 }
 
 impl std::fmt::Display for WriteError {

@@ -1,0 +1,635 @@
+//! Snapshots: encoding, decoding, files, and errors for every malformed input.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ttlog_core::snapshot::{self, Header, Snapshot, SnapshotErrorKind};
+use ttlog_core::{FieldValue, Fields, Level, Record, ValueRef};
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "ttlog-test-{name}-{}-{}",
+            std::process::id(),
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn header() -> Header {
+    let mut h = Header::new("test-svc", "unit test");
+    h.capacity = 1024;
+    h.dropped = 17;
+    h
+}
+
+fn record<'a>(names: &'a [&'a str], values: &'a [FieldValue], i: u64) -> Record<'a> {
+    Record {
+        level: Level::ALL[(i % 5) as usize],
+        timestamp: UNIX_EPOCH + Duration::new(1_700_000_000 + i, (i * 7919) as u32 % 1_000_000_000),
+        target: if i % 2 == 0 { "app::db" } else { "app::http" },
+        module_path: if i % 3 == 0 { "" } else { "app::module" },
+        file: "src/lib.rs",
+        line: i as u32,
+        message: "something happened",
+        thread_name: if i % 4 == 0 { "main" } else { "worker-é" },
+        thread_id: i % 4,
+        span_id: i * 1000,
+        fields: Fields::split(names, values),
+    }
+}
+
+fn all_values() -> Vec<FieldValue> {
+    vec![
+        FieldValue::EMPTY,
+        FieldValue::from(true),
+        FieldValue::from(false),
+        FieldValue::from(i64::MIN),
+        FieldValue::from(-1),
+        FieldValue::from(u64::MAX),
+        FieldValue::from(i128::MIN),
+        FieldValue::from(u128::MAX),
+        FieldValue::from(1.5),
+        FieldValue::from(f64::NAN),
+        FieldValue::from(f64::INFINITY),
+        FieldValue::from(f64::NEG_INFINITY),
+        FieldValue::from(-0.0),
+        FieldValue::from('é'),
+        FieldValue::from("short"),
+        FieldValue::from("x".repeat(1000)),
+        FieldValue::from(""),
+    ]
+}
+
+const NAMES: [&str; 17] = [
+    "empty", "t", "f", "imin", "neg", "umax", "i128", "u128", "float", "nan", "inf", "ninf",
+    "negzero", "char", "short", "long", "blank",
+];
+
+/// Same type and same bits (NaN-aware, -0.0-aware).
+fn same(a: &FieldValue, b: &FieldValue) -> bool {
+    match (a.as_ref(), b.as_ref()) {
+        (ValueRef::F64(x), ValueRef::F64(y)) => x.to_bits() == y.to_bits(),
+        (x, y) => std::mem::discriminant(&x) == std::mem::discriminant(&y) && a == b,
+    }
+}
+
+fn small_snapshot() -> Vec<u8> {
+    let values = [FieldValue::from(42), FieldValue::from("v")];
+    let names = ["a", "b"];
+    let mut out = Vec::new();
+    snapshot::encode(
+        &header(),
+        [record(&names, &values, 1), record(&names, &values, 2)],
+        &mut out,
+    );
+    out
+}
+
+#[test]
+fn every_value_type_round_trips() {
+    let values = all_values();
+    let mut bytes = Vec::new();
+    snapshot::encode(&header(), [record(&NAMES, &values, 3)], &mut bytes);
+    let snap = snapshot::decode(&bytes).unwrap();
+    let event = &snap.events[0];
+    assert_eq!(event.fields().count(), values.len());
+    for (field, (name, value)) in event.fields().zip(NAMES.iter().zip(&values)) {
+        assert_eq!(field.name, *name);
+        assert!(
+            same(field.value, value),
+            "{name}: {:?} != {value:?}",
+            field.value
+        );
+    }
+    assert!(same(
+        event.field("nan").unwrap(),
+        &FieldValue::from(f64::NAN)
+    ));
+}
+
+#[test]
+fn many_events_round_trip() {
+    let values = all_values();
+    let records: Vec<Record<'_>> = (0..1000)
+        .map(|i| record(&NAMES[..(i % 18) as usize], &values, i))
+        .collect();
+    let mut bytes = Vec::new();
+    snapshot::encode(&header(), records.iter().copied(), &mut bytes);
+    let snap = snapshot::decode(&bytes).unwrap();
+    assert_eq!(snap.events.len(), records.len());
+    for (event, r) in snap.events.iter().zip(&records) {
+        assert_eq!(event.level, r.level);
+        assert_eq!(event.timestamp(), r.timestamp);
+        assert_eq!(event.target(), r.target);
+        assert_eq!(event.module_path(), r.module_path);
+        assert_eq!(event.file(), r.file);
+        assert_eq!(event.line(), r.line);
+        assert_eq!(event.message(), r.message);
+        assert_eq!(event.thread(), r.thread_name);
+        assert_eq!(event.thread_id(), r.thread_id);
+        assert_eq!(event.span_id(), r.span_id);
+        assert_eq!(event.fields().count(), r.fields.len());
+        for (a, b) in event.fields().zip(r.fields.iter()) {
+            assert_eq!(a.name, b.name);
+            assert!(same(a.value, b.value));
+        }
+        let back = event.as_record();
+        assert_eq!(back.message, r.message);
+        assert_eq!(back.fields.len(), r.fields.len());
+    }
+    // Re-encoding the decoded events gives the same bytes.
+    let mut again = Vec::new();
+    snapshot::encode(
+        &snap.header,
+        snap.events.iter().map(|e| e.as_record()),
+        &mut again,
+    );
+    assert_eq!(again, bytes);
+}
+
+#[test]
+fn header_round_trips() {
+    let mut h = header();
+    h.service = "sërvice with spaces".into();
+    h.hostname = "host.example".into();
+    h.pid = u32::MAX;
+    h.reason = String::new();
+    h.ttlog_version = "9.9.9-beta".into();
+    h.capacity = u64::MAX;
+    h.dropped = 0;
+    for created in [
+        SystemTime::now(),
+        UNIX_EPOCH,
+        UNIX_EPOCH - Duration::new(86_400 * 365 * 100, 5),
+    ] {
+        h.created = created;
+        let mut bytes = Vec::new();
+        snapshot::encode(&h, [], &mut bytes);
+        assert_eq!(snapshot::decode(&bytes).unwrap().header, h);
+    }
+}
+
+#[test]
+fn write_then_read() {
+    let dir = TempDir::new("write");
+    let target = dir.path().join("a/b");
+    let values = all_values();
+    let path = snapshot::write(&target, &header(), [record(&NAMES, &values, 1)]).unwrap();
+    assert_eq!(path.parent(), Some(target.as_path()));
+    let name = path.file_name().unwrap().to_str().unwrap();
+    assert!(name.starts_with("ttlog-test-svc-"), "{name}");
+    assert!(name.ends_with("-unit_test.snap"), "{name}");
+    let snap: Snapshot = snapshot::read(&path).unwrap();
+    assert_eq!(snap.header, header_without_time(&snap.header));
+    assert_eq!(snap.events.len(), 1);
+    // Only the final file is left: no temp file.
+    let entries: Vec<_> = std::fs::read_dir(&target).unwrap().collect();
+    assert_eq!(entries.len(), 1);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+fn header_without_time(h: &Header) -> Header {
+    let mut expected = header();
+    expected.created = h.created;
+    expected
+}
+
+#[test]
+fn names_are_unique() {
+    let dir = TempDir::new("unique");
+    let h = header();
+    let mut names = std::collections::HashSet::new();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let dir = dir.path().to_owned();
+            let h = h.clone();
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|_| snapshot::write(&dir, &h, []).unwrap())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for t in threads {
+        for p in t.join().unwrap() {
+            assert!(names.insert(p));
+        }
+    }
+    assert_eq!(names.len(), 200);
+    let files = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(files, 200, "no temp files remain");
+}
+
+#[test]
+fn write_error_names_the_path() {
+    let dir = TempDir::new("werr");
+    std::fs::create_dir_all(dir.path()).unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = snapshot::write(&file, &header(), []).unwrap_err();
+    assert!(err.to_string().contains("plain-file"), "{err}");
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[test]
+fn read_error_names_the_path() {
+    let dir = TempDir::new("rerr");
+    std::fs::create_dir_all(dir.path()).unwrap();
+    let missing = dir.path().join("missing.snap");
+    let err = snapshot::read(&missing).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Io);
+    assert!(err.to_string().contains("missing.snap"), "{err}");
+    assert!(std::error::Error::source(&err).is_some());
+
+    let bad = dir.path().join("bad.snap");
+    std::fs::write(&bad, b"TTLOGSNP\x01\x00").unwrap();
+    let err = snapshot::read(&bad).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Truncated);
+    assert!(err.to_string().contains("bad.snap"), "{err}");
+}
+
+#[test]
+fn empty_input() {
+    let err = snapshot::decode(b"").unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Truncated);
+    assert_eq!(err.to_string(), "truncated snapshot: the file is empty");
+}
+
+#[test]
+fn wrong_magic() {
+    for input in [&b"TTLOGSNX\x01\x00"[..], b"x", b"\x89PNG\r\n\x1a\n....."] {
+        let err = snapshot::decode(input).unwrap_err();
+        assert_eq!(err.kind(), SnapshotErrorKind::NotASnapshot);
+        assert_eq!(err.to_string(), "not a ttlog snapshot (bad magic)");
+    }
+}
+
+#[test]
+fn future_version() {
+    let mut bytes = small_snapshot();
+    bytes[8] = 7;
+    let err = snapshot::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::UnsupportedVersion);
+    assert_eq!(
+        err.to_string(),
+        "unsupported snapshot version 7 (this reader supports 1)"
+    );
+}
+
+#[test]
+fn every_truncation_is_an_error() {
+    let bytes = small_snapshot();
+    for len in 0..bytes.len() {
+        let err = snapshot::decode(&bytes[..len]).unwrap_err();
+        assert_eq!(err.kind(), SnapshotErrorKind::Truncated, "at {len}: {err}");
+        assert!(err.to_string().contains("truncated"), "at {len}: {err}");
+    }
+    assert!(snapshot::decode(&bytes).is_ok());
+}
+
+#[test]
+fn torn_files_are_recovered() {
+    let bytes = small_snapshot();
+    let mut best = 0;
+    for len in 0..bytes.len() {
+        match snapshot::recover(&bytes[..len]) {
+            Ok((snap, Some(err))) => {
+                assert_eq!(err.kind(), SnapshotErrorKind::Truncated);
+                assert!(snap.events.len() >= best, "events only grow with length");
+                best = snap.events.len();
+                assert!(
+                    err.to_string().contains(&format!("{best} complete events")),
+                    "{err}"
+                );
+            }
+            Ok((_, None)) => panic!("a prefix of {len} bytes decoded cleanly"),
+            Err(err) => assert_eq!(best, 0, "{err}"),
+        }
+    }
+    assert_eq!(best, 2);
+    let (snap, err) = snapshot::recover(&bytes).unwrap();
+    assert!(err.is_none());
+    assert_eq!(snap.events.len(), 2);
+}
+
+#[test]
+fn flipped_bytes_are_errors() {
+    let bytes = small_snapshot();
+    let original = snapshot::decode(&bytes).unwrap();
+    for i in 0..bytes.len() {
+        for mask in [0x01u8, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xFF] {
+            let mut b = bytes.clone();
+            b[i] ^= mask;
+            match snapshot::decode(&b) {
+                Err(err) => {
+                    assert!(!err.to_string().is_empty());
+                }
+                // Only a flip in a part the reader may skip could decode, and then to the same
+                // snapshot.
+                Ok(snap) => assert_eq!(snap, original, "flip {mask:#x} at {i} decoded"),
+            }
+        }
+    }
+}
+
+#[test]
+fn checksum_mismatch_names_the_record() {
+    let mut bytes = small_snapshot();
+    let last = bytes.len() - 6; // inside the end record's payload
+    bytes[last] ^= 1;
+    let err = snapshot::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
+    assert!(
+        err.to_string()
+            .starts_with("checksum mismatch in end record at byte"),
+        "{err}"
+    );
+}
+
+/// Appends a framed record with a correct checksum.
+fn push_record(out: &mut Vec<u8>, kind: u8, payload: &[u8]) {
+    let start = out.len();
+    out.push(kind);
+    let mut n = payload.len();
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+    out.extend_from_slice(payload);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_le_bytes());
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = !0u32;
+    for &b in bytes {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+/// The preamble and header record of a valid snapshot.
+fn preamble_and_header() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    snapshot::encode(&header(), [], &mut bytes);
+    // Drop the end record: kind, 1-byte length, 1-byte payload, crc.
+    bytes.truncate(bytes.len() - 7);
+    bytes
+}
+
+#[test]
+fn hostile_length_does_not_allocate() {
+    let mut bytes = preamble_and_header();
+    let at = bytes.len();
+    bytes.push(0x03);
+    // 2^60 as a varint.
+    let mut n: u64 = 1 << 60;
+    while n >= 0x80 {
+        bytes.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    bytes.push(n as u8);
+    bytes.extend_from_slice(&[0; 16]);
+    let err = snapshot::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Truncated);
+    assert_eq!(err.offset(), Some(at));
+    assert!(
+        err.to_string().contains(&format!(
+            "event record at byte {at} ends past the end of the file"
+        )),
+        "{err}"
+    );
+
+    // A string length of 2^60 inside a record with a valid checksum.
+    let mut bytes = preamble_and_header();
+    let mut payload = vec![0x00]; // id 0
+    payload.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10]);
+    push_record(&mut bytes, 0x02, &payload);
+    let err = snapshot::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
+    assert!(
+        err.to_string().contains("runs past the end of the record"),
+        "{err}"
+    );
+
+    // A field count of 2^60 in an event with no fields.
+    let mut bytes = preamble_and_header();
+    push_record(&mut bytes, 0x02, &[0x00, 0x01, b'x']);
+    let mut payload = vec![0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00];
+    payload.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10]);
+    push_record(&mut bytes, 0x03, &payload);
+    let err = snapshot::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
+}
+
+/// Records to append after the header, and a substring of the expected error.
+type Case = (Vec<(u8, Vec<u8>)>, &'static str);
+
+#[test]
+fn malformed_payloads_are_errors() {
+    let cases: Vec<Case> = vec![
+        (
+            vec![(0x02, vec![0x01, 0x01, b'x'])],
+            "string id 1 out of order",
+        ),
+        (vec![(0x02, vec![0x00, 0x02, 0xC3, 0x28])], "invalid utf-8"),
+        (
+            vec![(0x03, vec![0x00, 0x03, 0x05, 0, 0, 0, 0, 0, 0, 0x00, 0x00])],
+            "string id 5 out of range",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (0x03, vec![0x00, 0x09, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x00]),
+            ],
+            "invalid level 9",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01, 0x00, 0x09],
+                ),
+            ],
+            "invalid value type tag 9",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![
+                        0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01, 0x00, 0x01, 0x02,
+                    ],
+                ),
+            ],
+            "invalid bool 2",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![
+                        0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01, 0x00, 0x07, 0x80, 0xB0, 0x03,
+                    ],
+                ),
+            ],
+            "invalid char 0xd800",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x00, 0xAA],
+                ),
+            ],
+            "1 unexpected bytes",
+        ),
+        (
+            vec![(
+                0x02,
+                vec![
+                    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01,
+                ],
+            )],
+            "varint overflows 64 bits",
+        ),
+        (
+            vec![(0x04, vec![0x05])],
+            "counts 5 events but the file holds 0",
+        ),
+        (vec![(0x05, vec![])], "unknown required record kind 0x05"),
+        (vec![(0x01, vec![])], "second header record"),
+        (
+            vec![(0x04, vec![0x00]), (0x40, vec![])],
+            "after the end record",
+        ),
+    ];
+    for (records, expected) in cases {
+        let mut bytes = preamble_and_header();
+        for (kind, payload) in &records {
+            push_record(&mut bytes, *kind, payload);
+        }
+        if !records.iter().any(|(k, _)| *k == 0x04) {
+            push_record(&mut bytes, 0x04, &[0x00]);
+        }
+        let err = snapshot::decode(&bytes).unwrap_err();
+        assert_eq!(err.kind(), SnapshotErrorKind::Corrupt, "{err}");
+        assert!(
+            err.to_string().contains(expected),
+            "{err} (wanted {expected:?})"
+        );
+        assert!(err.offset().is_some());
+    }
+}
+
+#[test]
+fn optional_records_and_unknown_header_keys_are_skipped() {
+    let mut bytes = Vec::from(&b"TTLOGSNP\x01\x00"[..]);
+    let mut payload = Vec::new();
+    for (k, v) in [
+        ("service", "svc"),
+        ("future_key", "whatever"),
+        ("pid", "12"),
+    ] {
+        payload.push(k.len() as u8);
+        payload.extend_from_slice(k.as_bytes());
+        payload.push(v.len() as u8);
+        payload.extend_from_slice(v.as_bytes());
+    }
+    push_record(&mut bytes, 0x01, &payload);
+    push_record(&mut bytes, 0x40, b"anything at all");
+    push_record(&mut bytes, 0xFF, &[]);
+    push_record(&mut bytes, 0x04, &[0x00]);
+    let snap = snapshot::decode(&bytes).unwrap();
+    assert_eq!(snap.header.service, "svc");
+    assert_eq!(snap.header.pid, 12);
+    assert_eq!(snap.header.hostname, "");
+}
+
+#[test]
+fn bad_header_values_are_errors() {
+    for (key, value) in [
+        ("pid", "+1"),
+        ("pid", "4294967296"),
+        ("created", ""),
+        ("dropped", "-1"),
+    ] {
+        let mut bytes = Vec::from(&b"TTLOGSNP\x01\x00"[..]);
+        let mut payload = vec![key.len() as u8];
+        payload.extend_from_slice(key.as_bytes());
+        payload.push(value.len() as u8);
+        payload.extend_from_slice(value.as_bytes());
+        push_record(&mut bytes, 0x01, &payload);
+        push_record(&mut bytes, 0x04, &[0x00]);
+        let err = snapshot::decode(&bytes).unwrap_err();
+        assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
+        assert!(err.to_string().contains(key), "{err}");
+    }
+}
+
+#[test]
+fn records_before_the_header_are_errors() {
+    let mut bytes = Vec::from(&b"TTLOGSNP\x01\x00"[..]);
+    push_record(&mut bytes, 0x04, &[0x00]);
+    let err = snapshot::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
+    assert!(err.to_string().contains("must be the header"), "{err}");
+}
+
+#[test]
+fn long_field_names_cannot_expand_without_bound() {
+    // One 1 MiB field name, used by many tiny fields.
+    let mut bytes = preamble_and_header();
+    let name = vec![b'n'; 1 << 20];
+    let mut payload = vec![0x00];
+    payload.extend_from_slice(&[0x80, 0x80, 0x40]); // 1 << 20
+    payload.extend_from_slice(&name);
+    push_record(&mut bytes, 0x02, &payload);
+    let fields = 20_000u32;
+    let mut payload = vec![0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00];
+    payload.extend_from_slice(&[0xA0, 0x9C, 0x01]); // 20_000
+    for _ in 0..fields {
+        payload.extend_from_slice(&[0x00, 0x00]);
+    }
+    push_record(&mut bytes, 0x03, &payload);
+    push_record(&mut bytes, 0x04, &[0x01]);
+    let err = snapshot::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
+    assert!(err.to_string().contains("expand"), "{err}");
+}
