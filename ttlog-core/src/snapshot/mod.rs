@@ -256,25 +256,3 @@ impl Event {
         }
     }
 }
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("write error")
-    }
-}
-impl std::error::Error for WriteError {}
-impl Header {
-    /// Stub.
-    pub fn new(service: impl Into<String>, reason: impl Into<String>) -> Header {
-        Header {
-            service: service.into(),
-            hostname: String::new(),
-            pid: 0,
-            created: SystemTime::now(),
-            reason: reason.into(),
-            ttlog_version: String::new(),
-            capacity: 0,
-            dropped: 0,
-        }
-    }
-}
