@@ -6,19 +6,17 @@
 //! and on SIGTERM / SIGINT / SIGUSR1.
 //!
 //! ```no_run
-//! fn main() {
-//!     let guard = ttlog::init()
-//!         .service("orders")
-//!         .level(ttlog::Level::Info)
-//!         .filter("warn,orders::db=debug")
-//!         .capacity(16_384)
-//!         .init();
-//!     let addr = "10.0.0.1";
-//!     ttlog::info!("user logged in", user_id = 42, ip = %addr);
-//!     let path = guard.snapshot("manual").unwrap();
-//!     let snap = ttlog::snapshot::read(&path).unwrap();
-//!     assert!(snap.events.iter().any(|e| e.message() == "user logged in"));
-//! }
+//! let guard = ttlog::init()
+//!     .service("orders")
+//!     .level(ttlog::Level::Info)
+//!     .filter("warn,orders::db=debug")
+//!     .capacity(16_384)
+//!     .init();
+//! let addr = "10.0.0.1";
+//! ttlog::info!("user logged in", user_id = 42, ip = %addr);
+//! let path = guard.snapshot("manual").unwrap();
+//! let snap = ttlog::snapshot::read(&path).unwrap();
+//! assert!(snap.events.iter().any(|e| e.message() == "user logged in"));
 //! ```
 //!
 //! The runtime lives in [`ttlog_core`] (re-exported here); the macros in `ttlog-macros`.

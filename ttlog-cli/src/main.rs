@@ -5,7 +5,8 @@
 //! ```
 //!
 //! `show` prints a snapshot's header and its events, oldest first, optionally filtered. A file
-//! that is not a readable snapshot prints the reader's error and exits with status 1.
+//! that is not a readable snapshot prints the reader's error and exits with status 1; a torn
+//! file (a crash while writing, a truncated copy) first shows every event before the damage.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -79,8 +80,24 @@ fn main() -> ExitCode {
 }
 
 fn show(args: &ShowArgs) -> io::Result<()> {
-    let snap = snapshot::read(&args.file)
-        .map_err(|e| io::Error::other(format!("cannot read {}: {e}", args.file.display())))?;
+    let cannot_read = |e: &dyn std::fmt::Display| {
+        io::Error::other(format!("cannot read {}: {e}", args.file.display()))
+    };
+    let bytes = std::fs::read(&args.file).map_err(|e| cannot_read(&e))?;
+    // A torn or damaged file still shows every event before the damage, then fails.
+    let (snap, damage) = snapshot::recover(&bytes).map_err(|e| cannot_read(&e))?;
+    print_snapshot(args, &snap)?;
+    match damage {
+        None => Ok(()),
+        Some(e) => Err(io::Error::other(format!(
+            "{} is damaged: {e}; the {} events before the damage are shown above",
+            args.file.display(),
+            snap.events.len()
+        ))),
+    }
+}
+
+fn print_snapshot(args: &ShowArgs, snap: &snapshot::Snapshot) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let matching: Vec<&Event> = snap.events.iter().filter(|e| matches(e, args)).collect();

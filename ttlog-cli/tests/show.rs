@@ -170,6 +170,17 @@ fn bad_files_fail_with_the_readers_error() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("truncated"), "{err}");
+    // A torn file still shows the events before the damage.
+    let torn = dir.join("torn.snap");
+    std::fs::write(&torn, &bytes[..bytes.len() - 3]).unwrap();
+    let out = ttlog(&["show", torn.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let shown = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("2026-"))
+        .count();
+    assert_eq!(shown, 4);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is damaged"));
 
     let garbage = dir.join("garbage.snap");
     std::fs::write(&garbage, b"definitely not a snapshot").unwrap();
