@@ -229,10 +229,8 @@ impl Collector {
                         eprintln!("ttlog: sink #{i} failed to write: {e} (further errors from it are counted, not printed)");
                     }
                 }
-                Err(_) => {
-                    failed = Some(i);
-                    break;
-                }
+                // The other sinks still get this event; the broken one is removed below.
+                Err(_) => failed = failed.or(Some(i)),
             }
         }
         if let Some(i) = failed {
