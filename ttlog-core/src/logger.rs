@@ -114,8 +114,7 @@ pub fn logger() -> Option<Arc<dyn Logger>> {
 pub fn dispatch(event: LogEvent) {
     let ring = ACTIVE_RING.load(Ordering::Relaxed);
     if ring != 0 {
-        let _ = ring;
-        dispatch_slow(event); // PENDING ring logger
+        crate::local::push(ring, event);
     } else {
         dispatch_slow(event);
     }
