@@ -3,20 +3,8 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use common::Keep;
-use ttlog_core::{Callsite, EventBuilder, Level, Overflow};
-
-static CS: Callsite = Callsite::new(
-    Level::Info,
-    "flood",
-    "flood",
-    file!(),
-    line!(),
-    "tick",
-    &["thread", "seq"],
-);
+use ttlog_core::{Level, Overflow};
 
 const THREADS: u64 = 3;
 const PER_THREAD: u64 = 50_000;
@@ -33,36 +21,16 @@ fn every_event_is_delivered_or_counted() {
         .sink(keep.clone())
         .try_init()
         .unwrap();
-    let threads: Vec<_> = (0..THREADS)
-        .map(|t| {
-            std::thread::spawn(move || {
-                for seq in 0..PER_THREAD {
-                    ttlog_core::__private::dispatch(
-                        EventBuilder::new(&CS).value(t).value(seq).build(),
-                    );
-                }
-            })
-        })
-        .collect();
-    for t in threads {
-        t.join().unwrap();
-    }
+    common::flood(THREADS, PER_THREAD);
     assert!(guard.flush());
     let seen = keep.take();
-    let mut delivered: HashMap<String, Vec<u64>> = HashMap::new();
     let mut reported = 0u64;
-    for s in &seen {
-        if s.target == "ttlog" {
-            assert_eq!(s.level, Level::Warn);
-            assert!(s.message.starts_with("ttlog dropped "), "{}", s.message);
-            reported += s.fields[0].1.parse::<u64>().unwrap();
-        } else {
-            delivered
-                .entry(s.fields[0].1.clone())
-                .or_default()
-                .push(s.fields[1].1.parse().unwrap());
-        }
+    for s in seen.iter().filter(|s| s.target == "ttlog") {
+        assert_eq!(s.level, Level::Warn);
+        assert!(s.message.starts_with("ttlog dropped "), "{}", s.message);
+        reported += s.fields[0].1.parse::<u64>().unwrap();
     }
+    let delivered = common::flood_seqs(&seen);
     let total: u64 = delivered.values().map(|v| v.len() as u64).sum();
     assert_eq!(
         total + reported,

@@ -49,3 +49,46 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+static FLOOD: ttlog_core::Callsite = ttlog_core::Callsite::new(
+    ttlog_core::Level::Info,
+    "flood",
+    "flood",
+    file!(),
+    line!(),
+    "tick",
+    &["thread", "seq"],
+);
+
+/// `threads` threads each log `per_thread` events with fields `thread` and `seq`, as fast
+/// as they can; returns when all have finished.
+pub fn flood(threads: u64, per_thread: u64) {
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for seq in 0..per_thread {
+                    let event = ttlog_core::EventBuilder::new(&FLOOD)
+                        .value(t)
+                        .value(seq)
+                        .build();
+                    ttlog_core::__private::dispatch(event);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+/// The `seq` values the flood delivered, per `thread` field, in arrival order.
+pub fn flood_seqs(seen: &[Seen]) -> std::collections::HashMap<String, Vec<u64>> {
+    let mut per_thread: std::collections::HashMap<String, Vec<u64>> = Default::default();
+    for s in seen.iter().filter(|s| s.target == "flood") {
+        per_thread
+            .entry(s.fields[0].1.clone())
+            .or_default()
+            .push(s.fields[1].1.parse().unwrap());
+    }
+    per_thread
+}
