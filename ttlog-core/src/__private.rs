@@ -10,6 +10,7 @@ pub use crate::event::{LogEvent, Values};
 pub use crate::field::{FieldValue, ToFieldValue};
 pub use crate::level::{max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use crate::logger::dispatch;
+pub use core::mem::ManuallyDrop;
 pub use core::{column, file, format_args, line, module_path};
 
 /// The run-time gates after the static one: the global max level, then the callsite's
@@ -17,6 +18,26 @@ pub use core::{column, file, format_args, line, module_path};
 #[inline(always)]
 pub fn enabled(callsite: &'static Callsite, level: Level) -> bool {
     max_level().enables(level) && callsite.is_enabled()
+}
+
+/// Emits an event whose message is the callsite's literal message.
+///
+/// The values arrive wrapped in `ManuallyDrop` (built so by the macro) so that they can be
+/// moved into the ring without first being copied into a wrapper here; this function always
+/// takes care of them.
+#[inline(always)]
+pub fn emit<const N: usize>(callsite: &'static Callsite, values: ManuallyDrop<[FieldValue; N]>) {
+    crate::logger::emit(callsite, None, values);
+}
+
+/// Emits an event with a formatted message (see [`emit`]).
+#[inline(always)]
+pub fn emit_message<const N: usize>(
+    callsite: &'static Callsite,
+    message: FieldValue,
+    values: ManuallyDrop<[FieldValue; N]>,
+) {
+    crate::logger::emit(callsite, Some(message), values);
 }
 
 /// `key = value`.
@@ -47,15 +68,7 @@ pub const fn static_str(value: &'static str) -> FieldValue {
 /// [`crate::event::INLINE_FIELDS`] of them.
 #[inline(always)]
 pub fn values<const N: usize>(values: [FieldValue; N]) -> Values {
-    if N <= crate::event::INLINE_FIELDS {
-        let mut out = Values::new();
-        for v in values {
-            out.push(v);
-        }
-        out
-    } else {
-        Values::from_iter(values)
-    }
+    Values::from_array(values)
 }
 
 /// A formatted message.

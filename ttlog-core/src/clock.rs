@@ -90,6 +90,18 @@ fn mode() -> u8 {
 /// ```
 #[inline(always)]
 pub fn now() -> u64 {
+    // One relaxed load and compare on the hot path; the first call and the `Instant`
+    // fallback go through `now_slow`.
+    if MODE.load(Ordering::Relaxed) == MODE_TSC {
+        tsc::read()
+    } else {
+        now_slow()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn now_slow() -> u64 {
     if mode() == MODE_TSC {
         tsc::read()
     } else {

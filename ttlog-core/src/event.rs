@@ -8,8 +8,6 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use smallvec::SmallVec;
-
 use crate::callsite::Callsite;
 use crate::clock;
 use crate::field::FieldValue;
@@ -18,8 +16,100 @@ use crate::level::Level;
 /// How many field values an event stores inline; more spill to the heap.
 pub const INLINE_FIELDS: usize = 8;
 
-/// The field values of one event.
-pub type Values = SmallVec<[FieldValue; INLINE_FIELDS]>;
+/// The field values of one event, in the order of its callsite's field names: up to
+/// [`INLINE_FIELDS`] stored inline, more on the heap.
+///
+/// Unused inline slots hold [`FieldValue::EMPTY`], which owns nothing, so building a
+/// `Values` from a macro's array is a copy of the values and a one-byte store per unused slot.
+///
+/// ```
+/// use ttlog_core::{event::Values, FieldValue};
+/// let mut values: Values = [FieldValue::from(1), FieldValue::from("a")].into_iter().collect();
+/// values.push(FieldValue::from(true));
+/// assert_eq!(values.len(), 3);
+/// assert_eq!(values[2], FieldValue::from(true));
+/// let many: Values = (0..20).map(FieldValue::from).collect();
+/// assert_eq!(many.len(), 20);
+/// assert_eq!(many[19], FieldValue::from(19));
+/// ```
+#[derive(Clone, Default)]
+pub struct Values {
+    /// How many inline slots are in use (`0` once the values have spilled to the heap).
+    len: u8,
+    inline: [FieldValue; INLINE_FIELDS],
+    /// All the values, once there are more than fit inline (boxed so that the common case
+    /// costs one null pointer).
+    spilled: Option<Box<Vec<FieldValue>>>,
+}
+
+impl Values {
+    /// No values.
+    pub const fn new() -> Values {
+        Values { len: 0, inline: [FieldValue::EMPTY; INLINE_FIELDS], spilled: None }
+    }
+
+    /// Moves an array of values in, without a heap allocation when it fits inline.
+    #[inline(always)]
+    pub fn from_array<const N: usize>(values: [FieldValue; N]) -> Values {
+        if N <= INLINE_FIELDS {
+            let mut inline = [FieldValue::EMPTY; INLINE_FIELDS];
+            for (slot, value) in inline.iter_mut().zip(values) {
+                // The slot holds `EMPTY`, which owns nothing: skip its drop.
+                std::mem::forget(std::mem::replace(slot, value));
+            }
+            Values { len: N as u8, inline, spilled: None }
+        } else {
+            Values { len: 0, inline: [FieldValue::EMPTY; INLINE_FIELDS], spilled: Some(Box::new(Vec::from(values))) }
+        }
+    }
+
+    /// Appends a value.
+    pub fn push(&mut self, value: FieldValue) {
+        let len = self.len as usize;
+        match &mut self.spilled {
+            Some(spilled) => spilled.push(value),
+            None if len < INLINE_FIELDS => {
+                self.inline[len] = value;
+                self.len += 1;
+            }
+            None => {
+                let mut spilled = Vec::with_capacity(INLINE_FIELDS * 2);
+                spilled.extend(self.inline.iter_mut().map(std::mem::take));
+                spilled.push(value);
+                self.spilled = Some(Box::new(spilled));
+                self.len = 0;
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Values {
+    type Target = [FieldValue];
+
+    #[inline]
+    fn deref(&self) -> &[FieldValue] {
+        match &self.spilled {
+            None => &self.inline[..self.len as usize],
+            Some(spilled) => spilled,
+        }
+    }
+}
+
+impl FromIterator<FieldValue> for Values {
+    fn from_iter<I: IntoIterator<Item = FieldValue>>(iter: I) -> Values {
+        let mut values = Values::new();
+        for v in iter {
+            values.push(v);
+        }
+        values
+    }
+}
+
+impl fmt::Debug for Values {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
 
 /// One event: static callsite, timestamp, thread, span and field values.
 ///
@@ -71,6 +161,18 @@ impl LogEvent {
             message: Some(message),
             values,
         }
+    }
+
+    /// An event with every part given (the ring logger builds events in place with it).
+    #[inline(always)]
+    pub(crate) fn from_parts(
+        callsite: &'static Callsite,
+        timestamp: u64,
+        thread: u32,
+        message: Option<FieldValue>,
+        values: Values,
+    ) -> LogEvent {
+        LogEvent { callsite, timestamp, thread, span: 0, message, values }
     }
 
     /// The event's callsite.
@@ -175,6 +277,53 @@ impl fmt::Debug for LogEvent {
         s.field("thread", &self.thread)
             .field("span", &self.span)
             .finish()
+    }
+}
+
+/// Writes a whole event into uninitialised memory, moving the values out of `values` with a
+/// single copy. This is the ring logger's hot path: the event is built directly in its ring
+/// slot.
+///
+/// # Safety
+///
+/// `dst` must be valid for writing one `LogEvent`. `message` and `values` must be
+/// initialised; they are moved into the event: the caller must not use or drop them
+/// afterwards.
+#[allow(unsafe_code)]
+#[inline(always)]
+pub(crate) unsafe fn write_event<const N: usize>(
+    dst: *mut LogEvent,
+    callsite: &'static Callsite,
+    timestamp: u64,
+    thread: u32,
+    message: &mut std::mem::ManuallyDrop<Option<FieldValue>>,
+    values: &mut std::mem::ManuallyDrop<[FieldValue; N]>,
+) {
+    use std::ptr::addr_of_mut;
+    // SAFETY: `dst` is valid for writes (caller); each field is written exactly once through
+    // `addr_of_mut!`, which creates no reference to the uninitialised memory.
+    unsafe {
+        addr_of_mut!((*dst).callsite).write(callsite);
+        addr_of_mut!((*dst).timestamp).write(timestamp);
+        addr_of_mut!((*dst).thread).write(thread);
+        addr_of_mut!((*dst).span).write(0);
+        // The message moves (bit copy) into the event; the caller treats it as moved-from.
+        addr_of_mut!((*dst).message).write(std::ptr::read(&**message));
+        let out = addr_of_mut!((*dst).values);
+        if N <= INLINE_FIELDS {
+            addr_of_mut!((*out).len).write(N as u8);
+            let inline = addr_of_mut!((*out).inline).cast::<FieldValue>();
+            debug_assert!(N <= INLINE_FIELDS);
+            // The `N` values move from the caller's array into the first `N` inline slots;
+            // the caller treats its array as moved-from.
+            std::ptr::copy_nonoverlapping(values.as_ptr(), inline, N);
+            for i in N..INLINE_FIELDS {
+                inline.add(i).write(FieldValue::EMPTY);
+            }
+            addr_of_mut!((*out).spilled).write(None);
+        } else {
+            out.write(Values::from_array(std::mem::ManuallyDrop::take(values)));
+        }
     }
 }
 

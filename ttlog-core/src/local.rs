@@ -11,8 +11,12 @@
 //! count the event as lost instead of dropping it silently.
 
 use std::cell::RefCell;
+use std::mem::ManuallyDrop;
 
-use crate::event::LogEvent;
+use crate::callsite::Callsite;
+use crate::clock;
+use crate::event::{LogEvent, Values};
+use crate::field::FieldValue;
 use crate::ring_logger::{self, Lane, PushOutcome};
 
 thread_local! {
@@ -33,6 +37,56 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
         Ok(PushOutcome::Pushed) => {}
         Ok(PushOutcome::Lost) | Err(_) => ring_logger::count_lost(ring_id),
     }
+}
+
+/// Builds an event from a macro's parts directly in this thread's ring of the ring logger
+/// `ring_id`. One copy of this function exists per field count `N`, shared by every callsite
+/// with that many fields; the callsite only fills the array.
+///
+/// The hot path (registered lane, free slot) writes the event in place and returns; anything
+/// else (first event of the thread, full ring, re-entrant call, thread teardown) goes through
+/// [`emit_slow`], out of line.
+///
+/// # Safety
+///
+/// `values` must hold initialised values. This function takes ownership of them (they end up
+/// in the ring, or are dropped): the caller must not use or drop them afterwards.
+#[allow(unsafe_code)]
+#[inline(never)]
+pub(crate) unsafe fn emit<const N: usize>(
+    ring_id: u64,
+    callsite: &'static Callsite,
+    message: Option<FieldValue>,
+    values: &mut ManuallyDrop<[FieldValue; N]>,
+) {
+    let mut message = ManuallyDrop::new(message);
+    let pushed = LANE
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut lane) => match lane.as_mut() {
+                // SAFETY: both are initialised; `try_emit` moves them out only if it
+                // returns true.
+                Some(lane) if lane.ring_id() == ring_id => unsafe { lane.try_emit(callsite, &mut message, values) },
+                _ => false,
+            },
+            Err(_) => false,
+        })
+        .unwrap_or(false);
+    if !pushed {
+        // SAFETY: nothing moved them out; they are taken here exactly once.
+        let (message, values) = unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
+        emit_slow(ring_id, callsite, message, values);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn emit_slow<const N: usize>(
+    ring_id: u64,
+    callsite: &'static Callsite,
+    message: Option<FieldValue>,
+    values: [FieldValue; N],
+) {
+    push(ring_id, LogEvent::from_parts(callsite, clock::now(), 0, message, Values::from_array(values)));
 }
 
 #[cold]

@@ -12,11 +12,14 @@
 //! `ArcSwap` load entirely.
 
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
 use arc_swap::ArcSwapOption;
 
-use crate::event::LogEvent;
+use crate::callsite::Callsite;
+use crate::event::{LogEvent, Values};
+use crate::field::FieldValue;
 use crate::sync::global::{AtomicU64, Ordering};
 
 /// Receives events. Implement it to send ttlog's events somewhere other than the rings, then
@@ -118,6 +121,35 @@ pub fn dispatch(event: LogEvent) {
     } else {
         dispatch_slow(event);
     }
+}
+
+/// Builds an event from a macro's parts and hands it to the global logger. On the ring
+/// logger's fast path the event is built directly in this thread's ring slot.
+#[inline(always)]
+pub(crate) fn emit<const N: usize>(
+    callsite: &'static Callsite,
+    message: Option<FieldValue>,
+    mut values: ManuallyDrop<[FieldValue; N]>,
+) {
+    let ring = ACTIVE_RING.load(Ordering::Relaxed);
+    if ring != 0 {
+        // SAFETY: `values` holds initialised values that nothing else owns (the caller gave
+        // them up), and it is not touched again: `local::emit` takes ownership of them.
+        #[allow(unsafe_code)]
+        unsafe {
+            crate::local::emit(ring, callsite, message, &mut values)
+        };
+    } else {
+        emit_slow(callsite, message, ManuallyDrop::into_inner(values));
+    }
+}
+
+/// The non-ring path of [`emit`], out of line so that callsites stay small.
+#[cold]
+#[inline(never)]
+fn emit_slow<const N: usize>(callsite: &'static Callsite, message: Option<FieldValue>, values: [FieldValue; N]) {
+    let values = Values::from_array(values);
+    dispatch_slow(LogEvent::from_parts(callsite, crate::clock::now(), 0, message, values));
 }
 
 #[inline(never)]

@@ -88,7 +88,9 @@ impl<T> Shared<T> {
     fn slot(&self, index: usize) -> &UnsafeCell<MaybeUninit<T>> {
         let i = index & self.mask;
         debug_assert!(i < self.buffer.len());
-        &self.buffer[i]
+        // SAFETY: `buffer.len()` is a power of two and `mask` is `buffer.len() - 1` (set in
+        // `channel` and never changed), so `i <= mask < buffer.len()`.
+        unsafe { self.buffer.get_unchecked(i) }
     }
 }
 
@@ -197,6 +199,43 @@ impl<T> Producer<T> {
             .tail
             .store(self.tail, Ordering::Release);
         Ok(())
+    }
+
+    /// Like [`push`](Self::push), but lets `init` write the value directly into the free slot,
+    /// so a large value is never copied through the stack. Returns `false`, without calling
+    /// `init`, when the ring is full.
+    ///
+    /// # Safety
+    ///
+    /// `init` receives a pointer to uninitialised memory for one `T` and must leave a valid `T`
+    /// there when it returns. (If it panics, the slot is not published and nothing reads it.)
+    ///
+    /// ```
+    /// let (mut tx, mut rx) = ttlog_core::ring::channel::<[u64; 4]>(2);
+    /// // SAFETY: the closure writes a whole `[u64; 4]`.
+    /// assert!(unsafe { tx.push_in_place(|p| p.write([7; 4])) });
+    /// assert_eq!(rx.pop(), Some([7; 4]));
+    /// ```
+    #[inline(always)]
+    pub unsafe fn push_in_place(&mut self, init: impl FnOnce(*mut T)) -> bool {
+        if self.tail.wrapping_sub(self.cached_head) == self.capacity {
+            // Acquire pairs with the consumer's Release store of `head` (see `push`).
+            self.cached_head = self.shared.head.load(Ordering::Acquire);
+            if self.tail.wrapping_sub(self.cached_head) == self.capacity {
+                return false;
+            }
+        }
+        let tail = self.tail;
+        self.shared.slot(tail).with_mut(|p| {
+            // `MaybeUninit<T>` has the layout of `T`. The slot is outside head..tail, so it is
+            // free and the consumer does not read it before we publish `tail + 1` below; the
+            // caller guarantees `init` initialises it.
+            init(p.cast::<T>())
+        });
+        self.tail = tail.wrapping_add(1);
+        // Release pairs with the consumer's Acquire load of `tail` (see `push`).
+        self.shared.producer.tail.store(self.tail, Ordering::Release);
+        true
     }
 
     /// How many values the ring holds at most.

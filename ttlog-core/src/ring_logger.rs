@@ -7,6 +7,7 @@
 //! [`Lane`] (kept in a thread-local by [`crate::local`]) holds the producing end of its ring.
 
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::Thread;
@@ -15,7 +16,10 @@ use std::time::Duration;
 use crossbeam_channel::Sender;
 
 use crate::collector::{self, Command};
-use crate::event::LogEvent;
+use crate::callsite::Callsite;
+use crate::clock;
+use crate::event::{self, LogEvent};
+use crate::field::FieldValue;
 use crate::logger::Logger;
 use crate::ring::{self, Consumer, Producer};
 use crate::snapshot::WriteError;
@@ -126,6 +130,7 @@ impl Runtime {
         self.wake();
         let half = producer.capacity() / 2;
         Lane {
+            ring_id: self.id,
             runtime: self.clone(),
             producer,
             thread: crate::thread::current_index(),
@@ -187,6 +192,8 @@ pub(crate) enum PushOutcome {
 
 /// One thread's producing end of its ring.
 pub(crate) struct Lane {
+    /// `runtime.id`, kept here so the hot path does not chase the `Arc`.
+    ring_id: u64,
     runtime: Arc<Runtime>,
     producer: Producer<LogEvent>,
     thread: u32,
@@ -197,7 +204,7 @@ pub(crate) struct Lane {
 impl Lane {
     #[inline]
     pub(crate) fn ring_id(&self) -> u64 {
-        self.runtime.id
+        self.ring_id
     }
 
     #[inline]
@@ -212,6 +219,36 @@ impl Lane {
             }
             Err(event) => self.full(event),
         }
+    }
+
+    /// Builds the event directly in the next free slot of the ring and returns `true`; when
+    /// the ring is full, returns `false` and leaves `message` and `values` untouched (the
+    /// caller then takes the slow path, which applies the overflow policy).
+    ///
+    /// # Safety
+    ///
+    /// `message` and `values` must be initialised. When this returns `true` they have been
+    /// moved out: the caller must not use or drop them afterwards.
+    #[allow(unsafe_code)]
+    #[inline(always)]
+    pub(crate) unsafe fn try_emit<const N: usize>(
+        &mut self,
+        callsite: &'static Callsite,
+        message: &mut ManuallyDrop<Option<FieldValue>>,
+        values: &mut ManuallyDrop<[FieldValue; N]>,
+    ) -> bool {
+        let thread = self.thread;
+        let timestamp = clock::now();
+        // SAFETY: `write_event` initialises the whole slot, moving `message` and `values`
+        // in; it only runs when the slot is free, which is exactly when we return true.
+        let pushed = unsafe {
+            self.producer
+                .push_in_place(|slot| event::write_event(slot, callsite, timestamp, thread, message, values))
+        };
+        if pushed && self.producer.len_upper_bound() == self.half {
+            self.runtime.wake();
+        }
+        pushed
     }
 
     #[cold]

@@ -6,8 +6,8 @@
 //!                                                       file!(), line!(), message, &[names]);
 //!     if const { STATIC_MAX_LEVEL.enables(level) } && enabled(&__TTLOG_CALLSITE, level) {
 //!         match (&arg0, &value1, …) {          // each expression evaluated once, in order
-//!             (__ttlog_0, __ttlog_1, …) => dispatch(LogEvent::new(&__TTLOG_CALLSITE,
-//!                                                   values([value(__ttlog_1), …]))),
+//!             (__ttlog_0, __ttlog_1, …) => emit(&__TTLOG_CALLSITE,
+//!                                               [value(__ttlog_1), …]),
 //!         }
 //!     }
 //! }
@@ -84,7 +84,7 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
                 (_, None) => unreachable!("every evaluated field has a binding"),
             }
         });
-    let values = quote!(::ttlog::__private::values([#(#values),*]));
+    let values = quote!(::ttlog::__private::ManuallyDrop::new([#(#values),*]));
 
     let log_event = match &event.message {
         Some(message) if message.template.has_placeholders => {
@@ -107,7 +107,7 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
                 })
             });
             quote! {
-                ::ttlog::__private::LogEvent::with_message(
+                ::ttlog::__private::emit_message(
                     &#callsite,
                     ::ttlog::__private::message(
                         ::ttlog::__private::format_args!(#lit #(, #positional)* #(, #named)*)
@@ -116,10 +116,10 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
                 )
             }
         }
-        _ => quote!(::ttlog::__private::LogEvent::new(&#callsite, #values)),
+        _ => quote!(::ttlog::__private::emit(&#callsite, #values)),
     };
 
-    let dispatch = quote!(::ttlog::__private::dispatch(#log_event));
+    let dispatch = log_event;
     let body = if bindings.is_empty() {
         quote!(#dispatch;)
     } else {
