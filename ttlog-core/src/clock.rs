@@ -238,7 +238,8 @@ mod tsc {
     // `__cpuid` is a safe function in newer toolchains and unsafe in older ones.
     #[allow(unused_unsafe)]
     pub(super) fn usable() -> bool {
-        if std::env::var_os("TTLOG_CLOCK").is_some_and(|v| v == "instant") {
+        // Miri does not model CPUID or the TSC.
+        if cfg!(miri) || std::env::var_os("TTLOG_CLOCK").is_some_and(|v| v == "instant") {
             return false;
         }
         // SAFETY: CPUID is available on every x86_64 CPU; leaf 0x8000_0000 reports the

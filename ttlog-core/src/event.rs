@@ -45,7 +45,11 @@ pub struct Values {
 impl Values {
     /// No values.
     pub const fn new() -> Values {
-        Values { len: 0, inline: [FieldValue::EMPTY; INLINE_FIELDS], spilled: None }
+        Values {
+            len: 0,
+            inline: [FieldValue::EMPTY; INLINE_FIELDS],
+            spilled: None,
+        }
     }
 
     /// Moves an array of values in, without a heap allocation when it fits inline.
@@ -57,9 +61,17 @@ impl Values {
                 // The slot holds `EMPTY`, which owns nothing: skip its drop.
                 std::mem::forget(std::mem::replace(slot, value));
             }
-            Values { len: N as u8, inline, spilled: None }
+            Values {
+                len: N as u8,
+                inline,
+                spilled: None,
+            }
         } else {
-            Values { len: 0, inline: [FieldValue::EMPTY; INLINE_FIELDS], spilled: Some(Box::new(Vec::from(values))) }
+            Values {
+                len: 0,
+                inline: [FieldValue::EMPTY; INLINE_FIELDS],
+                spilled: Some(Box::new(Vec::from(values))),
+            }
         }
     }
 
@@ -172,7 +184,14 @@ impl LogEvent {
         message: Option<FieldValue>,
         values: Values,
     ) -> LogEvent {
-        LogEvent { callsite, timestamp, thread, span: 0, message, values }
+        LogEvent {
+            callsite,
+            timestamp,
+            thread,
+            span: 0,
+            message,
+            values,
+        }
     }
 
     /// The event's callsite.

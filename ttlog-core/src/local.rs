@@ -65,7 +65,9 @@ pub(crate) unsafe fn emit<const N: usize>(
             Ok(mut lane) => match lane.as_mut() {
                 // SAFETY: both are initialised; `try_emit` moves them out only if it
                 // returns true.
-                Some(lane) if lane.ring_id() == ring_id => unsafe { lane.try_emit(callsite, &mut message, values) },
+                Some(lane) if lane.ring_id() == ring_id => unsafe {
+                    lane.try_emit(callsite, &mut message, values)
+                },
                 _ => false,
             },
             Err(_) => false,
@@ -73,7 +75,8 @@ pub(crate) unsafe fn emit<const N: usize>(
         .unwrap_or(false);
     if !pushed {
         // SAFETY: nothing moved them out; they are taken here exactly once.
-        let (message, values) = unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
+        let (message, values) =
+            unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
         emit_slow(ring_id, callsite, message, values);
     }
 }
@@ -86,7 +89,16 @@ fn emit_slow<const N: usize>(
     message: Option<FieldValue>,
     values: [FieldValue; N],
 ) {
-    push(ring_id, LogEvent::from_parts(callsite, clock::now(), 0, message, Values::from_array(values)));
+    push(
+        ring_id,
+        LogEvent::from_parts(
+            callsite,
+            clock::now(),
+            0,
+            message,
+            Values::from_array(values),
+        ),
+    );
 }
 
 #[cold]

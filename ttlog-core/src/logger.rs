@@ -147,9 +147,19 @@ pub(crate) fn emit<const N: usize>(
 /// The non-ring path of [`emit`], out of line so that callsites stay small.
 #[cold]
 #[inline(never)]
-fn emit_slow<const N: usize>(callsite: &'static Callsite, message: Option<FieldValue>, values: [FieldValue; N]) {
+fn emit_slow<const N: usize>(
+    callsite: &'static Callsite,
+    message: Option<FieldValue>,
+    values: [FieldValue; N],
+) {
     let values = Values::from_array(values);
-    dispatch_slow(LogEvent::from_parts(callsite, crate::clock::now(), 0, message, values));
+    dispatch_slow(LogEvent::from_parts(
+        callsite,
+        crate::clock::now(),
+        0,
+        message,
+        values,
+    ));
 }
 
 #[inline(never)]

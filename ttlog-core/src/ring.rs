@@ -234,7 +234,10 @@ impl<T> Producer<T> {
         });
         self.tail = tail.wrapping_add(1);
         // Release pairs with the consumer's Acquire load of `tail` (see `push`).
-        self.shared.producer.tail.store(self.tail, Ordering::Release);
+        self.shared
+            .producer
+            .tail
+            .store(self.tail, Ordering::Release);
         true
     }
 

@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use crate::collector::{self, Command};
 use crate::callsite::Callsite;
 use crate::clock;
+use crate::collector::{self, Command};
 use crate::event::{self, LogEvent};
 use crate::field::FieldValue;
 use crate::logger::Logger;
@@ -242,8 +242,9 @@ impl Lane {
         // SAFETY: `write_event` initialises the whole slot, moving `message` and `values`
         // in; it only runs when the slot is free, which is exactly when we return true.
         let pushed = unsafe {
-            self.producer
-                .push_in_place(|slot| event::write_event(slot, callsite, timestamp, thread, message, values))
+            self.producer.push_in_place(|slot| {
+                event::write_event(slot, callsite, timestamp, thread, message, values)
+            })
         };
         if pushed && self.producer.len_upper_bound() == self.half {
             self.runtime.wake();
