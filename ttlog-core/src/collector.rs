@@ -72,13 +72,11 @@ pub(crate) fn spawn(
         runtime: runtime.clone(),
         commands,
         rings: Vec::new(),
-        sinks: config
-            .sinks
-            .into_iter()
-            .map(|sink| SinkSlot { sink, errors: 0 })
-            .collect(),
-        batch: Vec::with_capacity(1024),
-        thread_names: HashMap::new(),
+        sinks: Sinks {
+            slots: config.sinks.into_iter().map(|sink| SinkSlot { sink, errors: 0 }).collect(),
+            names: ThreadNames::default(),
+        },
+        quota: Vec::new(),
         retired_drops: 0,
         snapshot_dir: config.snapshot_dir,
         service: config.service,
@@ -107,9 +105,9 @@ struct Collector {
     commands: Receiver<Command>,
     rings: Vec<RingEntry>,
     recorder: Recorder,
-    sinks: Vec<SinkSlot>,
-    batch: Vec<LogEvent>,
-    thread_names: HashMap<u32, Arc<str>>,
+    sinks: Sinks,
+    /// Per ring, how many events this turn takes (what was there when the turn began).
+    quota: Vec<usize>,
     /// Drop counts of rings already forgotten.
     retired_drops: u64,
     snapshot_dir: PathBuf,
@@ -163,84 +161,89 @@ impl Collector {
         crate::local::release();
     }
 
-    /// One drain of every ring into the sinks and the recorder. Returns the events handled.
+    /// One drain of every ring into the recorder and the sinks. Returns the events handled.
+    ///
+    /// Each ring is already in timestamp order (one thread, one monotonic clock), so the turn
+    /// merges the rings: it repeatedly takes the ring whose oldest event is oldest. It takes
+    /// only what was in each ring when the turn began, so a busy producer cannot keep the
+    /// collector from answering commands. Each event is moved once, from its ring slot into
+    /// the recorder, and the sinks read it there.
     fn turn(&mut self) -> usize {
         self.rings.extend(self.runtime.take_pending());
         let mut dropped = self.retired_drops;
-        let mut i = 0;
-        while i < self.rings.len() {
-            let ring = &mut self.rings[i];
-            // Read `abandoned` before draining: the producer sets it after its last push.
-            let abandoned = ring.consumer.is_abandoned();
-            let batch = &mut self.batch;
-            ring.consumer.drain_into(|e| batch.push(e));
+        let mut abandoned_any = false;
+        self.quota.clear();
+        for ring in &mut self.rings {
+            // Read `abandoned` before the length: the producer sets it after its last push,
+            // so a ring seen abandoned here is drained completely by this turn.
+            ring.abandoned = ring.consumer.is_abandoned();
+            abandoned_any |= ring.abandoned;
+            self.quota.push(ring.consumer.len());
             dropped += ring.consumer.dropped();
-            if abandoned {
-                self.retired_drops += ring.consumer.dropped();
-                self.rings.swap_remove(i);
-            } else {
-                i += 1;
-            }
         }
         dropped += self.runtime.lost.load(Ordering::Relaxed);
+
+        let conv = clock::converter();
+        let mut n = 0;
+        while let Some(i) = self.oldest_ring() {
+            self.quota[i] -= 1;
+            let Some(event) = self.recorder.take_from(&mut self.rings[i].consumer) else {
+                self.quota[i] = 0;
+                continue;
+            };
+            n += 1;
+            if let Some(failed) = self.sinks.write(event, &conv) {
+                self.sink_panicked(failed);
+            }
+        }
+
         let reported = self.runtime.reported_dropped.load(Ordering::Relaxed);
         if dropped > reported {
-            self.batch.push(dropped_event(dropped - reported));
-            self.runtime
-                .reported_dropped
-                .store(dropped, Ordering::Release);
+            let event = self.recorder.push(dropped_event(dropped - reported));
+            if let Some(failed) = self.sinks.write(event, &conv) {
+                self.sink_panicked(failed);
+            }
+            self.runtime.reported_dropped.store(dropped, Ordering::Release);
+            n += 1;
         }
-        let n = self.batch.len();
-        if n == 0 {
-            return 0;
+        if abandoned_any {
+            let mut i = 0;
+            while i < self.rings.len() {
+                let ring = &self.rings[i];
+                if ring.abandoned && ring.consumer.is_empty() {
+                    self.retired_drops += ring.consumer.dropped();
+                    self.rings.swap_remove(i);
+                } else {
+                    i += 1;
+                }
+            }
         }
-        self.batch.sort_by_key(LogEvent::raw_timestamp);
-        let conv = clock::converter();
-        let mut batch = std::mem::take(&mut self.batch);
-        for event in batch.drain(..) {
-            self.write_sinks(&event, &conv);
-            self.recorder.push(event);
+        if n > 0 {
+            self.sinks.flush();
         }
-        self.batch = batch;
-        self.flush_sinks();
         n
     }
 
-    fn thread_name(&mut self, index: u32) -> Arc<str> {
-        self.thread_names
-            .entry(index)
-            .or_insert_with(|| crate::thread::name(index))
-            .clone()
-    }
-
-    fn write_sinks(&mut self, event: &LogEvent, conv: &Converter) {
-        if self.sinks.is_empty() {
-            return;
-        }
-        let name = self.thread_name(event.thread_index());
-        let record = record_of(event, &name, conv);
-        let mut failed = None;
-        for (i, slot) in self.sinks.iter_mut().enumerate() {
-            match catch_unwind(AssertUnwindSafe(|| slot.sink.write(&record))) {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => {
-                    slot.errors += 1;
-                    if slot.errors == 1 {
-                        eprintln!("ttlog: sink #{i} failed to write: {e} (further errors from it are counted, not printed)");
-                    }
-                }
-                // The other sinks still get this event; the broken one is removed below.
-                Err(_) => failed = failed.or(Some(i)),
+    /// The ring (with quota left this turn) whose oldest event is the oldest.
+    #[inline]
+    fn oldest_ring(&self) -> Option<usize> {
+        let mut best: Option<(usize, u64)> = None;
+        for (i, ring) in self.rings.iter().enumerate() {
+            if self.quota[i] == 0 {
+                continue;
+            }
+            let Some(event) = ring.consumer.peek() else { continue };
+            let t = event.raw_timestamp();
+            if best.is_none_or(|(_, bt)| t < bt) {
+                best = Some((i, t));
             }
         }
-        if let Some(i) = failed {
-            self.sink_panicked(i);
-        }
+        best.map(|(i, _)| i)
     }
 
     #[cold]
     fn sink_panicked(&mut self, index: usize) {
-        self.sinks.remove(index);
+        self.sinks.slots.remove(index);
         eprintln!("ttlog: sink #{index} panicked and was removed");
         // The panic hook logged the panic on this thread; take it in, then snapshot.
         self.turn();
@@ -251,18 +254,7 @@ impl Collector {
     }
 
     fn flush_sinks(&mut self) {
-        for (i, slot) in self.sinks.iter_mut().enumerate() {
-            match catch_unwind(AssertUnwindSafe(|| slot.sink.flush())) {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => {
-                    slot.errors += 1;
-                    if slot.errors == 1 {
-                        eprintln!("ttlog: sink #{i} failed to flush: {e} (further errors from it are counted, not printed)");
-                    }
-                }
-                Err(_) => eprintln!("ttlog: sink #{i} panicked while flushing"),
-            }
-        }
+        self.sinks.flush();
     }
 
     fn answer_commands(&mut self) -> usize {
@@ -300,25 +292,87 @@ impl Collector {
     fn write_snapshot(&mut self, reason: &str) -> Result<PathBuf, WriteError> {
         let conv = clock::converter();
         let events = self.recorder.sorted();
+        let names = &mut self.sinks.names;
         for e in &events {
-            let index = e.thread_index();
-            self.thread_names
-                .entry(index)
-                .or_insert_with(|| crate::thread::name(index));
+            names.get(e.thread_index());
         }
         let mut header = Header::new(self.service.clone(), reason);
         header.capacity = self.recorder.capacity() as u64;
         header.dropped = self.runtime.reported_dropped.load(Ordering::Relaxed);
         header.created = SystemTime::now();
-        let names = &self.thread_names;
-        let records = events.iter().map(|e| {
-            let name = names
-                .get(&e.thread_index())
-                .map(|n| &**n)
-                .unwrap_or(crate::thread::UNNAMED);
-            record_of(e, name, &conv)
-        });
+        let names = &self.sinks.names;
+        let records = events.iter().map(|e| record_of(e, names.cached(e.thread_index()), &conv));
         snapshot::write(&self.snapshot_dir, &header, records)
+    }
+}
+
+/// The sinks, and what they need besides the event.
+struct Sinks {
+    slots: Vec<SinkSlot>,
+    names: ThreadNames,
+}
+
+impl Sinks {
+    /// Hands `event` to every sink. A sink that panics does not cost the others the event;
+    /// the index of the first one that did is returned, for the caller to remove.
+    fn write(&mut self, event: &LogEvent, conv: &Converter) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let name = self.names.get(event.thread_index());
+        let record = record_of(event, name, conv);
+        let mut failed = None;
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            match catch_unwind(AssertUnwindSafe(|| slot.sink.write(&record))) {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    slot.errors += 1;
+                    if slot.errors == 1 {
+                        eprintln!("ttlog: sink #{i} failed to write: {e} (further errors from it are counted, not printed)");
+                    }
+                }
+                Err(_) => failed = failed.or(Some(i)),
+            }
+        }
+        failed
+    }
+
+    fn flush(&mut self) {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            match catch_unwind(AssertUnwindSafe(|| slot.sink.flush())) {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    slot.errors += 1;
+                    if slot.errors == 1 {
+                        eprintln!("ttlog: sink #{i} failed to flush: {e} (further errors from it are counted, not printed)");
+                    }
+                }
+                Err(_) => eprintln!("ttlog: sink #{i} panicked while flushing"),
+            }
+        }
+    }
+}
+
+/// Thread names by index, looked up once per thread (the last one is kept at hand: events
+/// come in runs from one thread).
+#[derive(Default)]
+struct ThreadNames {
+    names: HashMap<u32, Arc<str>>,
+    last: Option<(u32, Arc<str>)>,
+}
+
+impl ThreadNames {
+    fn get(&mut self, index: u32) -> &str {
+        if self.last.as_ref().is_none_or(|(i, _)| *i != index) {
+            let name = self.names.entry(index).or_insert_with(|| crate::thread::name(index)).clone();
+            self.last = Some((index, name));
+        }
+        self.last.as_ref().map(|(_, n)| &**n).unwrap_or(crate::thread::UNNAMED)
+    }
+
+    /// A name already looked up with [`get`](Self::get).
+    fn cached(&self, index: u32) -> &str {
+        self.names.get(&index).map(|n| &**n).unwrap_or(crate::thread::UNNAMED)
     }
 }
 

@@ -6,6 +6,7 @@
 //! for up to [`INLINE_FIELDS`] ordinary fields, then moved into the caller's ring.
 
 use std::fmt;
+use std::mem::MaybeUninit;
 use std::time::SystemTime;
 
 use crate::callsite::Callsite;
@@ -19,8 +20,8 @@ pub const INLINE_FIELDS: usize = 8;
 /// The field values of one event, in the order of its callsite's field names: up to
 /// [`INLINE_FIELDS`] stored inline, more on the heap.
 ///
-/// Unused inline slots hold [`FieldValue::EMPTY`], which owns nothing, so building a
-/// `Values` from a macro's array is a copy of the values and a one-byte store per unused slot.
+/// Unused inline slots are left uninitialised, so building a `Values` from a macro's array is
+/// one copy of the values, and dropping one touches only the slots in use.
 ///
 /// ```
 /// use ttlog_core::{event::Values, FieldValue};
@@ -31,48 +32,37 @@ pub const INLINE_FIELDS: usize = 8;
 /// let many: Values = (0..20).map(FieldValue::from).collect();
 /// assert_eq!(many.len(), 20);
 /// assert_eq!(many[19], FieldValue::from(19));
+/// assert_eq!(many.clone()[..], many[..]);
 /// ```
-#[derive(Clone, Default)]
 pub struct Values {
-    /// How many inline slots are in use (`0` once the values have spilled to the heap).
+    /// How many inline slots are initialised (`0` once the values have spilled to the heap).
     len: u8,
-    inline: [FieldValue; INLINE_FIELDS],
+    /// `inline[..len]` are initialised; the rest are not.
+    inline: [MaybeUninit<FieldValue>; INLINE_FIELDS],
     /// All the values, once there are more than fit inline (boxed so that the common case
-    /// costs one null pointer).
+    /// costs one null pointer). When this is `Some`, `len` is `0`.
     spilled: Option<Box<Vec<FieldValue>>>,
 }
 
 impl Values {
     /// No values.
     pub const fn new() -> Values {
-        Values {
-            len: 0,
-            inline: [FieldValue::EMPTY; INLINE_FIELDS],
-            spilled: None,
-        }
+        Values { len: 0, inline: [const { MaybeUninit::uninit() }; INLINE_FIELDS], spilled: None }
     }
 
     /// Moves an array of values in, without a heap allocation when it fits inline.
     #[inline(always)]
     pub fn from_array<const N: usize>(values: [FieldValue; N]) -> Values {
+        let mut out = Values::new();
         if N <= INLINE_FIELDS {
-            let mut inline = [FieldValue::EMPTY; INLINE_FIELDS];
-            for (slot, value) in inline.iter_mut().zip(values) {
-                // The slot holds `EMPTY`, which owns nothing: skip its drop.
-                std::mem::forget(std::mem::replace(slot, value));
+            for (slot, value) in out.inline.iter_mut().zip(values) {
+                slot.write(value);
             }
-            Values {
-                len: N as u8,
-                inline,
-                spilled: None,
-            }
+            out.len = N as u8;
         } else {
-            Values {
-                len: 0,
-                inline: [FieldValue::EMPTY; INLINE_FIELDS],
-                spilled: Some(Box::new(Vec::from(values))),
-            }
+            out.spilled = Some(Box::new(Vec::from(values)));
         }
+        out
     }
 
     /// Appends a value.
@@ -81,29 +71,68 @@ impl Values {
         match &mut self.spilled {
             Some(spilled) => spilled.push(value),
             None if len < INLINE_FIELDS => {
-                self.inline[len] = value;
+                self.inline[len].write(value);
                 self.len += 1;
             }
             None => {
                 let mut spilled = Vec::with_capacity(INLINE_FIELDS * 2);
-                spilled.extend(self.inline.iter_mut().map(std::mem::take));
+                // Ownership of the inline values moves to the vector: forget them here first.
+                self.len = 0;
+                spilled.extend(self.inline[..len].iter().map(|v| {
+                    // SAFETY: slots below the old `len` are initialised, each is read once,
+                    // and `len` is already 0 so they are never read or dropped again.
+                    #[allow(unsafe_code)]
+                    unsafe {
+                        v.assume_init_read()
+                    }
+                }));
                 spilled.push(value);
                 self.spilled = Some(Box::new(spilled));
-                self.len = 0;
             }
         }
     }
 }
 
+#[allow(unsafe_code)]
 impl std::ops::Deref for Values {
     type Target = [FieldValue];
 
     #[inline]
     fn deref(&self) -> &[FieldValue] {
         match &self.spilled {
-            None => &self.inline[..self.len as usize],
+            // SAFETY: `inline[..len]` are initialised (type invariant), and
+            // `MaybeUninit<T>` has the layout of `T`.
+            None => unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast::<FieldValue>(), self.len as usize) },
             Some(spilled) => spilled,
         }
+    }
+}
+
+#[allow(unsafe_code)]
+impl Drop for Values {
+    fn drop(&mut self) {
+        let len = self.len as usize;
+        debug_assert!(len <= INLINE_FIELDS);
+        // SAFETY: `inline[..len]` are initialised and dropped once, here; `spilled` drops
+        // itself.
+        unsafe {
+            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(
+                self.inline.as_mut_ptr().cast::<FieldValue>(),
+                len,
+            ));
+        }
+    }
+}
+
+impl Clone for Values {
+    fn clone(&self) -> Values {
+        self.iter().cloned().collect()
+    }
+}
+
+impl Default for Values {
+    fn default() -> Values {
+        Values::new()
     }
 }
 
@@ -333,12 +362,10 @@ pub(crate) unsafe fn write_event<const N: usize>(
             addr_of_mut!((*out).len).write(N as u8);
             let inline = addr_of_mut!((*out).inline).cast::<FieldValue>();
             debug_assert!(N <= INLINE_FIELDS);
-            // The `N` values move from the caller's array into the first `N` inline slots;
-            // the caller treats its array as moved-from.
+            // The `N` values move from the caller's array into the first `N` inline slots
+            // (the rest stay uninitialised, as `Values` allows); the caller treats its
+            // array as moved-from.
             std::ptr::copy_nonoverlapping(values.as_ptr(), inline, N);
-            for i in N..INLINE_FIELDS {
-                inline.add(i).write(FieldValue::EMPTY);
-            }
             addr_of_mut!((*out).spilled).write(None);
         } else {
             out.write(Values::from_array(std::mem::ManuallyDrop::take(values)));

@@ -7,37 +7,54 @@
 //! that a memory-mapped file can later back it: the kernel keeps a shared file mapping's pages
 //! when the process dies, which would let the recorder survive SIGKILL and OOM kills too.
 
-use std::collections::VecDeque;
-
 use crate::event::LogEvent;
+use crate::ring::Consumer;
 
 /// Holds the newest `capacity` events.
 #[derive(Debug)]
 pub(crate) struct Recorder {
-    events: VecDeque<LogEvent>,
+    /// Grows to `capacity`, then is overwritten in place, oldest first.
+    events: Vec<LogEvent>,
     capacity: usize,
-    /// Events evicted because the recorder was full (not lost: they reached the sinks).
-    evicted: u64,
+    /// Where the next event goes once `events` is full (and so, the oldest event).
+    next: usize,
 }
 
 impl Recorder {
     /// A recorder for `capacity` events (at least one), allocated up front.
     pub(crate) fn new(capacity: usize) -> Recorder {
         let capacity = capacity.max(1);
-        Recorder {
-            events: VecDeque::with_capacity(capacity),
-            capacity,
-            evicted: 0,
-        }
+        Recorder { events: Vec::with_capacity(capacity), capacity, next: 0 }
     }
 
-    /// Records `event`, evicting the oldest one when full.
-    pub(crate) fn push(&mut self, event: LogEvent) {
-        if self.events.len() == self.capacity {
-            self.events.pop_front();
-            self.evicted += 1;
+    /// Moves the oldest event of `ring` into the recorder, evicting the oldest recorded event
+    /// when full (one copy, straight from the ring slot), and returns it; `None` when the
+    /// ring is empty.
+    #[inline]
+    pub(crate) fn take_from(&mut self, ring: &mut Consumer<LogEvent>) -> Option<&LogEvent> {
+        if self.events.len() < self.capacity {
+            let event = ring.pop()?;
+            self.events.push(event);
+            return self.events.last();
         }
-        self.events.push_back(event);
+        let i = self.next;
+        if !ring.pop_into(&mut self.events[i]) {
+            return None;
+        }
+        self.next = if i + 1 == self.capacity { 0 } else { i + 1 };
+        Some(&self.events[i])
+    }
+
+    /// Records `event` (evicting the oldest when full) and returns it.
+    pub(crate) fn push(&mut self, event: LogEvent) -> &LogEvent {
+        if self.events.len() < self.capacity {
+            self.events.push(event);
+            return &self.events[self.events.len() - 1];
+        }
+        let i = self.next;
+        self.events[i] = event;
+        self.next = if i + 1 == self.capacity { 0 } else { i + 1 };
+        &self.events[i]
     }
 
     /// How many events fit.
@@ -45,10 +62,12 @@ impl Recorder {
         self.capacity
     }
 
-    /// The held events, oldest first by timestamp. Events arrive almost sorted (the collector
-    /// merges each batch), so this sorts a nearly sorted sequence of references.
+    /// The held events, oldest first by timestamp. They are stored in the order the collector
+    /// merged them, which is already timestamp order but for stragglers, so this sorts a
+    /// nearly sorted sequence of references.
     pub(crate) fn sorted(&self) -> Vec<&LogEvent> {
-        let mut out: Vec<&LogEvent> = self.events.iter().collect();
+        let (newer, older) = self.events.split_at(self.next.min(self.events.len()));
+        let mut out: Vec<&LogEvent> = older.iter().chain(newer).collect();
         out.sort_by_key(|e| e.raw_timestamp());
         out
     }

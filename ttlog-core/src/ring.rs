@@ -327,6 +327,75 @@ impl<T> Consumer<T> {
         n
     }
 
+    /// The oldest value, without removing it.
+    ///
+    /// ```
+    /// let (mut tx, rx) = ttlog_core::ring::channel::<u8>(2);
+    /// assert_eq!(rx.peek(), None);
+    /// tx.push(5).unwrap();
+    /// assert_eq!(rx.peek(), Some(&5));
+    /// ```
+    #[inline]
+    pub fn peek(&self) -> Option<&T> {
+        // Acquire pairs with the producer's Release store of `tail`.
+        let tail = self.shared.producer.tail.load(Ordering::Acquire);
+        if self.head == tail {
+            return None;
+        }
+        Some(self.shared.slot(self.head).with(|p| {
+            // SAFETY: `head < tail`, so the slot holds a published value; it stays valid
+            // while `&self` is borrowed, because only this consumer (through `&mut self`)
+            // can advance `head` and let the producer reuse the slot.
+            unsafe { (*p).assume_init_ref() }
+        }))
+    }
+
+    /// Moves the oldest value into `*dst` (dropping what `*dst` held) with a single copy, and
+    /// returns `true`; returns `false` and leaves `*dst` alone when the ring is empty.
+    ///
+    /// If dropping the old value panics, the process aborts (the slot would otherwise be left
+    /// half-moved).
+    ///
+    /// ```
+    /// let (mut tx, mut rx) = ttlog_core::ring::channel::<String>(2);
+    /// let mut dst = String::from("old");
+    /// assert!(!rx.pop_into(&mut dst));
+    /// tx.push("new".into()).unwrap();
+    /// assert!(rx.pop_into(&mut dst));
+    /// assert_eq!(dst, "new");
+    /// ```
+    #[inline]
+    pub fn pop_into(&mut self, dst: &mut T) -> bool {
+        if self.head == self.cached_tail {
+            // Acquire pairs with the producer's Release store of `tail`.
+            self.cached_tail = self.shared.producer.tail.load(Ordering::Acquire);
+            if self.head == self.cached_tail {
+                return false;
+            }
+        }
+        let head = self.head;
+        struct AbortOnUnwind;
+        impl Drop for AbortOnUnwind {
+            fn drop(&mut self) {
+                std::process::abort();
+            }
+        }
+        let guard = AbortOnUnwind;
+        // SAFETY: `dst` is a valid `T` that we drop in place and immediately overwrite with
+        // the slot's value (so it is never observed dropped; a panicking drop aborts). The
+        // slot holds a published value (`head < tail`) that we move out exactly once, and
+        // `head` advances right after, so it is never read again.
+        unsafe {
+            std::ptr::drop_in_place(dst);
+            self.shared.slot(head).with(|p| std::ptr::copy_nonoverlapping(p.cast::<T>(), dst, 1));
+        }
+        std::mem::forget(guard);
+        self.head = head.wrapping_add(1);
+        // Release pairs with the producer's Acquire load of `head`.
+        self.shared.head.store(self.head, Ordering::Release);
+        true
+    }
+
     #[inline(always)]
     fn take(&self, index: usize) -> T {
         self.shared.slot(index).with(|p| {

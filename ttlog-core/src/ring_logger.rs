@@ -61,6 +61,8 @@ pub(crate) struct Runtime {
 /// A ring as the collector sees it.
 pub(crate) struct RingEntry {
     pub(crate) consumer: Consumer<LogEvent>,
+    /// Whether the producer was gone when the current turn began.
+    pub(crate) abandoned: bool,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -124,7 +126,7 @@ impl Runtime {
 
     fn register(self: &Arc<Self>) -> Lane {
         let (producer, consumer) = ring::channel(self.ring_capacity);
-        lock(&self.pending).push(RingEntry { consumer });
+        lock(&self.pending).push(RingEntry { consumer, abandoned: false });
         // Release pairs with the Acquire swap in `take_pending`.
         self.pending_flag.store(true, Ordering::Release);
         self.wake();
