@@ -121,15 +121,20 @@ impl Callsite {
     /// docs).
     #[inline(always)]
     pub fn is_enabled(&'static self) -> bool {
-        match self.interest.load(Ordering::Relaxed) {
-            ALWAYS => true,
+        // One compare on the path that logs; everything else is out of line.
+        let interest = self.interest.load(Ordering::Relaxed);
+        interest == ALWAYS || self.is_enabled_slow(interest)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn is_enabled_slow(&'static self, interest: u8) -> bool {
+        match interest {
             NEVER => false,
             _ => self.register(),
         }
     }
 
-    #[cold]
-    #[inline(never)]
     fn register(&'static self) -> bool {
         let mut list = lock_registry();
         if self.interest.load(Ordering::Relaxed) == UNREGISTERED {

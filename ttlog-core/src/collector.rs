@@ -27,6 +27,7 @@ use crate::level::Level;
 use crate::record::{Fields, Record};
 use crate::recorder::Recorder;
 use crate::ring_logger::{RingEntry, Runtime};
+use crate::ring_record;
 use crate::sink::Sink;
 use crate::snapshot::{self, Header, WriteError};
 use crate::sync::global::Ordering;
@@ -73,7 +74,11 @@ pub(crate) fn spawn(
         commands,
         rings: Vec::new(),
         sinks: Sinks {
-            slots: config.sinks.into_iter().map(|sink| SinkSlot { sink, errors: 0 }).collect(),
+            slots: config
+                .sinks
+                .into_iter()
+                .map(|sink| SinkSlot { sink, errors: 0 })
+                .collect(),
             names: ThreadNames::default(),
         },
         quota: Vec::new(),
@@ -203,7 +208,9 @@ impl Collector {
             if let Some(failed) = self.sinks.write(event, &conv) {
                 self.sink_panicked(failed);
             }
-            self.runtime.reported_dropped.store(dropped, Ordering::Release);
+            self.runtime
+                .reported_dropped
+                .store(dropped, Ordering::Release);
             n += 1;
         }
         if abandoned_any {
@@ -226,14 +233,18 @@ impl Collector {
 
     /// The ring (with quota left this turn) whose oldest event is the oldest.
     #[inline]
-    fn oldest_ring(&self) -> Option<usize> {
+    fn oldest_ring(&mut self) -> Option<usize> {
         let mut best: Option<(usize, u64)> = None;
-        for (i, ring) in self.rings.iter().enumerate() {
+        for (i, ring) in self.rings.iter_mut().enumerate() {
             if self.quota[i] == 0 {
                 continue;
             }
-            let Some(event) = ring.consumer.peek() else { continue };
-            let t = event.raw_timestamp();
+            let Some(record) = ring.consumer.peek() else {
+                continue;
+            };
+            // SAFETY: event rings hold only event records.
+            #[allow(unsafe_code)]
+            let t = unsafe { ring_record::timestamp(record.payload()) };
             if best.is_none_or(|(_, bt)| t < bt) {
                 best = Some((i, t));
             }
@@ -301,7 +312,9 @@ impl Collector {
         header.dropped = self.runtime.reported_dropped.load(Ordering::Relaxed);
         header.created = SystemTime::now();
         let names = &self.sinks.names;
-        let records = events.iter().map(|e| record_of(e, names.cached(e.thread_index()), &conv));
+        let records = events
+            .iter()
+            .map(|e| record_of(e, names.cached(e.thread_index()), &conv));
         snapshot::write(&self.snapshot_dir, &header, records)
     }
 }
@@ -364,15 +377,25 @@ struct ThreadNames {
 impl ThreadNames {
     fn get(&mut self, index: u32) -> &str {
         if self.last.as_ref().is_none_or(|(i, _)| *i != index) {
-            let name = self.names.entry(index).or_insert_with(|| crate::thread::name(index)).clone();
+            let name = self
+                .names
+                .entry(index)
+                .or_insert_with(|| crate::thread::name(index))
+                .clone();
             self.last = Some((index, name));
         }
-        self.last.as_ref().map(|(_, n)| &**n).unwrap_or(crate::thread::UNNAMED)
+        self.last
+            .as_ref()
+            .map(|(_, n)| &**n)
+            .unwrap_or(crate::thread::UNNAMED)
     }
 
     /// A name already looked up with [`get`](Self::get).
     fn cached(&self, index: u32) -> &str {
-        self.names.get(&index).map(|n| &**n).unwrap_or(crate::thread::UNNAMED)
+        self.names
+            .get(&index)
+            .map(|n| &**n)
+            .unwrap_or(crate::thread::UNNAMED)
     }
 }
 

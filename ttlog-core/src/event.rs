@@ -41,13 +41,18 @@ pub struct Values {
     inline: [MaybeUninit<FieldValue>; INLINE_FIELDS],
     /// All the values, once there are more than fit inline (boxed so that the common case
     /// costs one null pointer). When this is `Some`, `len` is `0`.
+    #[allow(clippy::box_collection)] // one pointer instead of three in every event
     spilled: Option<Box<Vec<FieldValue>>>,
 }
 
 impl Values {
     /// No values.
     pub const fn new() -> Values {
-        Values { len: 0, inline: [const { MaybeUninit::uninit() }; INLINE_FIELDS], spilled: None }
+        Values {
+            len: 0,
+            inline: [const { MaybeUninit::uninit() }; INLINE_FIELDS],
+            spilled: None,
+        }
     }
 
     /// Moves an array of values in, without a heap allocation when it fits inline.
@@ -63,6 +68,55 @@ impl Values {
             out.spilled = Some(Box::new(Vec::from(values)));
         }
         out
+    }
+
+    /// Moves `n` values out of `src` (a record in a ring).
+    ///
+    /// # Safety
+    ///
+    /// `src` must point at `n` initialised values that the caller gives up.
+    #[allow(unsafe_code)]
+    #[inline]
+    pub(crate) unsafe fn from_raw(src: *const FieldValue, n: usize) -> Values {
+        let mut out = Values::new();
+        if n <= INLINE_FIELDS {
+            // SAFETY: `n` values are read once from `src` into the first `n` inline slots.
+            unsafe {
+                std::ptr::copy_nonoverlapping(src, out.inline.as_mut_ptr().cast::<FieldValue>(), n)
+            };
+            out.len = n as u8;
+        } else {
+            let mut spilled = Vec::with_capacity(n);
+            // SAFETY: as above, into the vector's spare capacity, which then holds `n`.
+            unsafe {
+                std::ptr::copy_nonoverlapping(src, spilled.as_mut_ptr(), n);
+                spilled.set_len(n);
+            }
+            out.spilled = Some(Box::new(spilled));
+        }
+        out
+    }
+
+    /// Moves every value out, in order, into `f` (with its index).
+    pub(crate) fn drain_into(mut self, mut f: impl FnMut(usize, FieldValue)) {
+        match self.spilled.take() {
+            Some(spilled) => {
+                for (i, v) in spilled.into_iter().enumerate() {
+                    f(i, v);
+                }
+            }
+            None => {
+                let len = self.len as usize;
+                // The values now belong to this loop: `Drop` must not see them.
+                self.len = 0;
+                for i in 0..len {
+                    // SAFETY: slots below the old `len` are initialised and read once.
+                    #[allow(unsafe_code)]
+                    let v = unsafe { self.inline[i].assume_init_read() };
+                    f(i, v);
+                }
+            }
+        }
     }
 
     /// Appends a value.
@@ -102,7 +156,12 @@ impl std::ops::Deref for Values {
         match &self.spilled {
             // SAFETY: `inline[..len]` are initialised (type invariant), and
             // `MaybeUninit<T>` has the layout of `T`.
-            None => unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast::<FieldValue>(), self.len as usize) },
+            None => unsafe {
+                std::slice::from_raw_parts(
+                    self.inline.as_ptr().cast::<FieldValue>(),
+                    self.len as usize,
+                )
+            },
             Some(spilled) => spilled,
         }
     }
@@ -223,6 +282,21 @@ impl LogEvent {
         }
     }
 
+    /// Takes the event apart: callsite, timestamp, thread, span, message, values.
+    #[inline]
+    pub(crate) fn into_parts(
+        self,
+    ) -> (&'static Callsite, u64, u32, u64, Option<FieldValue>, Values) {
+        (
+            self.callsite,
+            self.timestamp,
+            self.thread,
+            self.span,
+            self.message,
+            self.values,
+        )
+    }
+
     /// The event's callsite.
     #[inline]
     pub fn callsite(&self) -> &'static Callsite {
@@ -325,51 +399,6 @@ impl fmt::Debug for LogEvent {
         s.field("thread", &self.thread)
             .field("span", &self.span)
             .finish()
-    }
-}
-
-/// Writes a whole event into uninitialised memory, moving the values out of `values` with a
-/// single copy. This is the ring logger's hot path: the event is built directly in its ring
-/// slot.
-///
-/// # Safety
-///
-/// `dst` must be valid for writing one `LogEvent`. `message` and `values` must be
-/// initialised; they are moved into the event: the caller must not use or drop them
-/// afterwards.
-#[allow(unsafe_code)]
-#[inline(always)]
-pub(crate) unsafe fn write_event<const N: usize>(
-    dst: *mut LogEvent,
-    callsite: &'static Callsite,
-    timestamp: u64,
-    thread: u32,
-    message: &mut std::mem::ManuallyDrop<Option<FieldValue>>,
-    values: &mut std::mem::ManuallyDrop<[FieldValue; N]>,
-) {
-    use std::ptr::addr_of_mut;
-    // SAFETY: `dst` is valid for writes (caller); each field is written exactly once through
-    // `addr_of_mut!`, which creates no reference to the uninitialised memory.
-    unsafe {
-        addr_of_mut!((*dst).callsite).write(callsite);
-        addr_of_mut!((*dst).timestamp).write(timestamp);
-        addr_of_mut!((*dst).thread).write(thread);
-        addr_of_mut!((*dst).span).write(0);
-        // The message moves (bit copy) into the event; the caller treats it as moved-from.
-        addr_of_mut!((*dst).message).write(std::ptr::read(&**message));
-        let out = addr_of_mut!((*dst).values);
-        if N <= INLINE_FIELDS {
-            addr_of_mut!((*out).len).write(N as u8);
-            let inline = addr_of_mut!((*out).inline).cast::<FieldValue>();
-            debug_assert!(N <= INLINE_FIELDS);
-            // The `N` values move from the caller's array into the first `N` inline slots
-            // (the rest stay uninitialised, as `Values` allows); the caller treats its
-            // array as moved-from.
-            std::ptr::copy_nonoverlapping(values.as_ptr(), inline, N);
-            addr_of_mut!((*out).spilled).write(None);
-        } else {
-            out.write(Values::from_array(std::mem::ManuallyDrop::take(values)));
-        }
     }
 }
 

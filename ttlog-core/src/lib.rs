@@ -45,6 +45,7 @@ mod panic;
 mod recorder;
 pub mod ring;
 mod ring_logger;
+mod ring_record;
 mod sync;
 
 #[doc(hidden)]

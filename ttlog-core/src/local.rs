@@ -52,7 +52,7 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
 /// `values` must hold initialised values. This function takes ownership of them (they end up
 /// in the ring, or are dropped): the caller must not use or drop them afterwards.
 #[allow(unsafe_code)]
-#[inline(never)]
+#[inline(always)]
 pub(crate) unsafe fn emit<const N: usize>(
     ring_id: u64,
     callsite: &'static Callsite,

@@ -9,6 +9,7 @@
 
 use crate::event::LogEvent;
 use crate::ring::Consumer;
+use crate::ring_record;
 
 /// Holds the newest `capacity` events.
 #[derive(Debug)]
@@ -24,25 +25,24 @@ impl Recorder {
     /// A recorder for `capacity` events (at least one), allocated up front.
     pub(crate) fn new(capacity: usize) -> Recorder {
         let capacity = capacity.max(1);
-        Recorder { events: Vec::with_capacity(capacity), capacity, next: 0 }
+        Recorder {
+            events: Vec::with_capacity(capacity),
+            capacity,
+            next: 0,
+        }
     }
 
     /// Moves the oldest event of `ring` into the recorder, evicting the oldest recorded event
-    /// when full (one copy, straight from the ring slot), and returns it; `None` when the
-    /// ring is empty.
+    /// when full, and returns it; `None` when the ring is empty.
     #[inline]
-    pub(crate) fn take_from(&mut self, ring: &mut Consumer<LogEvent>) -> Option<&LogEvent> {
-        if self.events.len() < self.capacity {
-            let event = ring.pop()?;
-            self.events.push(event);
-            return self.events.last();
-        }
-        let i = self.next;
-        if !ring.pop_into(&mut self.events[i]) {
-            return None;
-        }
-        self.next = if i + 1 == self.capacity { 0 } else { i + 1 };
-        Some(&self.events[i])
+    pub(crate) fn take_from(&mut self, ring: &mut Consumer) -> Option<&LogEvent> {
+        let record = ring.peek()?;
+        // SAFETY: event rings hold only records written by `ring_record`, and this one is read
+        // exactly once: `advance` follows immediately.
+        #[allow(unsafe_code)]
+        let event = unsafe { ring_record::read(record.meta(), record.payload()) };
+        ring.advance();
+        Some(self.push(event))
     }
 
     /// Records `event` (evicting the oldest when full) and returns it.

@@ -1,44 +1,60 @@
-//! A bounded single-producer single-consumer ring: each thread's lane to the collector.
+//! A bounded single-producer single-consumer ring of variable-size records: each thread's
+//! lane to the collector.
+//!
+//! # Why records, not slots
+//!
+//! An event with no fields needs a few words; one with eight needs thirty. A ring of fixed
+//! slots sized for the largest event would make every event pay for the largest, in copies
+//! and in cache lines crossing from the logging core to the collector's. So the ring holds
+//! records: a header word followed by as many payload words as the record needs, laid out
+//! contiguously (a record never wraps around the end of the buffer; the producer fills the
+//! tail end with a padding record instead).
 //!
 //! # Algorithm
 //!
-//! A power-of-two array of slots and two ever-increasing counters, after Lamport's
-//! lock-free queue with the producer-side and consumer-side index caching of Rigtorp's and
-//! Vyukov's SPSC queues:
+//! A power-of-two array of 64-bit words and two ever-increasing word counters, after
+//! Lamport's lock-free queue with the index caching of Rigtorp's and Vyukov's SPSC queues:
 //!
-//! - `tail` is the number of values ever pushed. Only the [`Producer`] writes it (Release,
-//!   after writing the slot); the consumer reads it with Acquire, which makes the slot's
-//!   contents visible before it reads them.
-//! - `head` is the number of values ever popped. Only the [`Consumer`] writes it (Release,
-//!   after moving the value out of the slot); the producer reads it with Acquire before
-//!   reusing a slot, so it never overwrites a value still being read.
-//! - Slot `i` holds a value exactly when `head <= i < tail` (indices taken modulo the
-//!   capacity). Counters are `usize` and wrap; `tail - head` (wrapping) is the length and
-//!   never exceeds the capacity.
+//! - `tail` counts words ever published. Only the [`Producer`] writes it (Release, after
+//!   writing the record); the consumer reads it with Acquire, which makes the record's words
+//!   visible before it reads them.
+//! - `head` counts words ever consumed. Only the [`Consumer`] writes it (Release, after it is
+//!   done with a record); the producer reads it with Acquire before reusing words, so it never
+//!   overwrites a record still being read.
+//! - Words `head..tail` (modulo the capacity) hold complete records; the rest are free.
+//!   Counters are `usize` and wrap; `tail - head` (wrapping) never exceeds the capacity.
 //! - Each side keeps a private copy of the other side's counter and re-reads the shared one
-//!   only when the copy says the ring is full (producer) or empty (consumer), so in the
+//!   only when the copy says the ring is too full (producer) or empty (consumer), so in the
 //!   common case neither side touches the other's cache line.
 //!
-//! `head` and `tail` sit on separate cache lines ([`CachePadded`]) so the two threads do
-//! not false-share.
+//! `head` and `tail` sit on separate cache lines ([`CachePadded`]) so the two threads do not
+//! false-share.
+//!
+//! # Records
+//!
+//! The header word holds the record's length in words (header included) in its low 16 bits,
+//! a padding flag in bit 16, and 47 bits of metadata for the ring's user in bits 17 to 63.
+//! The payload's meaning belongs to the user, who also supplies a function that drops a
+//! record's contents, used when a ring is dropped with records still in it.
 //!
 //! # Overflow
 //!
-//! [`Producer::push`] never blocks: when the ring is full it hands the value back as
-//! `Err(value)` (like `crossbeam::ArrayQueue::push`). The caller decides what to do; the ring
-//! logger either counts the event with [`Producer::count_drop`] (`Overflow::Drop`) or waits
-//! for the collector (`Overflow::Block`). Dropped counts are read by the consumer with
-//! [`Consumer::dropped`], so no event disappears silently.
+//! [`Producer::push_record`] never blocks: when there is no room it returns `false` without
+//! calling its initialiser. The caller decides what to do; the ring logger either counts the
+//! event with [`Producer::count_drop`] (`Overflow::Drop`) or waits for the collector
+//! (`Overflow::Block`). Dropped counts are read by the consumer with [`Consumer::dropped`], so
+//! no event disappears silently.
 //!
 //! # Disconnection
 //!
 //! When the producer is dropped (its thread exits) the ring is marked abandoned; the consumer
-//! can still pop what is left and then forget the ring. Values still in the ring when both
-//! ends are gone are dropped with it.
+//! can still read what is left and then forget the ring. Records still in the ring when both
+//! ends are gone are dropped with it, through the drop function.
 
 #![allow(unsafe_code)]
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 use std::ops::Deref;
 
@@ -60,80 +76,162 @@ impl<T> Deref for CachePadded<T> {
     }
 }
 
-/// What the producer publishes: `tail`, and the count of values it had to drop.
+/// The smallest ring, in words.
+pub const MIN_CAPACITY: usize = 256;
+
+/// The longest record, in words, header included.
+pub const MAX_RECORD_WORDS: usize = LEN_MASK as usize;
+
+/// How many bits of metadata a record header carries for the ring's user.
+pub const META_BITS: u32 = 47;
+
+const LEN_MASK: u64 = 0xffff;
+const PAD_FLAG: u64 = 1 << 16;
+const META_SHIFT: u32 = 17;
+
+/// Drops the contents of one record: `meta` and the payload words, as pushed.
+///
+/// # Safety
+///
+/// Called once per record left in a ring that is being dropped, with the record's words.
+pub type DropRecord = unsafe fn(meta: u64, payload: *mut u64, words: usize);
+
+/// What the producer publishes: `tail`, the count of records it had to drop, and whether it
+/// is gone.
 struct ProducerLine {
     tail: AtomicUsize,
     dropped: AtomicU64,
     abandoned: AtomicBool,
 }
 
-struct Shared<T> {
+struct Shared {
     /// Written by the consumer only.
     head: CachePadded<AtomicUsize>,
     /// Written by the producer only.
     producer: CachePadded<ProducerLine>,
-    buffer: Box<[UnsafeCell<MaybeUninit<T>>]>,
+    buffer: Box<[UnsafeCell<MaybeUninit<u64>>]>,
     mask: usize,
+    drop_record: DropRecord,
 }
 
-// SAFETY: values of `T` are moved from the producer's thread to the consumer's, so `T: Send`
-// is required; the slots themselves are only accessed under the head/tail protocol described
-// in the module docs, which gives each slot exactly one accessor at a time.
-unsafe impl<T: Send> Send for Shared<T> {}
+// SAFETY: the buffer's words are only accessed under the head/tail protocol in the module
+// docs, which gives each word exactly one accessor at a time; record contents moved through
+// the ring are `Send` by the contract of the user that encodes them (the ring logger moves
+// only `Send` values).
+unsafe impl Send for Shared {}
 // SAFETY: as above: shared references to `Shared` only permit the protocol's accesses.
-unsafe impl<T: Send> Sync for Shared<T> {}
+unsafe impl Sync for Shared {}
 
-impl<T> Shared<T> {
+impl Shared {
     #[inline(always)]
-    fn slot(&self, index: usize) -> &UnsafeCell<MaybeUninit<T>> {
+    fn cell(&self, index: usize) -> &UnsafeCell<MaybeUninit<u64>> {
         let i = index & self.mask;
         debug_assert!(i < self.buffer.len());
         // SAFETY: `buffer.len()` is a power of two and `mask` is `buffer.len() - 1` (set in
-        // `channel` and never changed), so `i <= mask < buffer.len()`.
+        // `channel`, never changed), so `i < buffer.len()`.
         unsafe { self.buffer.get_unchecked(i) }
+    }
+
+    /// Writes the header word at `index` (through its tracked cell: loom builds only).
+    ///
+    /// # Safety
+    ///
+    /// The word must be free and owned by the producer.
+    #[cfg(ttlog_loom)]
+    #[inline(always)]
+    unsafe fn write_header(&self, index: usize, header: u64) {
+        // SAFETY: the caller owns the word.
+        self.cell(index).with_mut(|p| unsafe { (*p).write(header) });
+    }
+
+    /// Reads the header word at `index`.
+    ///
+    /// # Safety
+    ///
+    /// The word must hold a published header.
+    #[inline(always)]
+    unsafe fn read_header(&self, index: usize) -> u64 {
+        // SAFETY: the caller guarantees the word is initialised and published.
+        self.cell(index).with(|p| unsafe { (*p).assume_init() })
+    }
+
+    /// A pointer to the payload word at `index`, derived from the whole buffer so that a
+    /// record's contiguous payload words can all be reached through it.
+    #[cfg(not(ttlog_loom))]
+    #[inline(always)]
+    fn payload(&self, index: usize) -> *mut u64 {
+        let i = index & self.mask;
+        // `UnsafeCell<MaybeUninit<u64>>` has the layout of `u64`, so the buffer is an array of
+        // words; writing through a pointer derived from a shared reference is allowed because
+        // every word is inside an `UnsafeCell`.
+        self.buffer
+            .as_ptr()
+            .cast::<u64>()
+            .cast_mut()
+            .wrapping_add(i)
+    }
+
+    /// Under loom each word is a separate tracked cell (not laid out as an array): the loom
+    /// models use one-word payloads, and only header accesses are tracked.
+    #[cfg(ttlog_loom)]
+    #[inline(always)]
+    fn payload(&self, index: usize) -> *mut u64 {
+        self.cell(index).with_mut(|p| p.cast::<u64>())
     }
 }
 
-impl<T> Drop for Shared<T> {
+impl Drop for Shared {
     fn drop(&mut self) {
-        // Both ends are gone, so this is the only access: drop the values still held.
-        let head = self.head.load(Ordering::Relaxed);
+        // Both ends are gone, so this is the only access: drop the records still held.
+        let mut head = self.head.load(Ordering::Relaxed);
         let tail = self.producer.tail.load(Ordering::Relaxed);
-        let mut i = head;
-        while i != tail {
-            self.slot(i).with_mut(|p| {
-                // SAFETY: slots in head..tail hold initialised values (module invariant),
-                // and `&mut self` means no other access exists.
-                unsafe { (*p).assume_init_drop() }
-            });
-            i = i.wrapping_add(1);
+        while head != tail {
+            // SAFETY: `head` is at a published record's header (module invariant).
+            let header = unsafe { self.read_header(head) };
+            let len = (header & LEN_MASK) as usize;
+            if header & PAD_FLAG == 0 {
+                // SAFETY: the record is complete and dropped once, by the function its user
+                // supplied for that purpose.
+                unsafe {
+                    (self.drop_record)(
+                        header >> META_SHIFT,
+                        self.payload(head.wrapping_add(1)),
+                        len - 1,
+                    )
+                };
+            }
+            head = head.wrapping_add(len.max(1));
         }
     }
 }
 
-/// Creates a ring that holds up to `capacity` values (rounded up to a power of two, at
-/// least 2).
+/// Creates a ring of at least `capacity_words` 64-bit words (rounded up to a power of two,
+/// at least 256, so that any event a macro can build fits). `drop_record` drops the contents of records left in the ring when it is
+/// dropped.
 ///
 /// # Panics
 ///
-/// Panics if `capacity` exceeds `usize::MAX / 2 + 1` (no machine has the memory anyway).
+/// Panics if `capacity_words` is too large to allocate.
 ///
 /// # Examples
 ///
 /// ```
-/// let (mut tx, mut rx) = ttlog_core::ring::channel::<u32>(2);
-/// assert_eq!(tx.push(1), Ok(()));
-/// assert_eq!(tx.push(2), Ok(()));
-/// assert_eq!(tx.push(3), Err(3));
-/// assert_eq!(rx.pop(), Some(1));
-/// assert_eq!(tx.push(3), Ok(()));
-/// assert_eq!(rx.pop(), Some(2));
-/// assert_eq!(rx.pop(), Some(3));
-/// assert_eq!(rx.pop(), None);
+/// use ttlog_core::ring;
+/// unsafe fn no_drop(_meta: u64, _payload: *mut u64, _words: usize) {}
+/// let (mut tx, mut rx) = ring::channel(256, no_drop);
+/// // SAFETY: the initialiser writes both payload words.
+/// assert!(unsafe { tx.push_record(2, 7, |p| { p.write(40); p.add(1).write(2) }) });
+/// let record = rx.peek().unwrap();
+/// assert_eq!(record.meta(), 7);
+/// assert_eq!(record.words(), 2);
+/// // SAFETY: both payload words were written as `u64`s.
+/// assert_eq!(unsafe { (record.payload().read(), record.payload().add(1).read()) }, (40, 2));
+/// rx.advance();
+/// assert!(rx.peek().is_none());
 /// ```
-pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
-    let capacity = capacity
-        .max(2)
+pub fn channel(capacity_words: usize, drop_record: DropRecord) -> (Producer, Consumer) {
+    let capacity = capacity_words
+        .max(MIN_CAPACITY)
         .checked_next_power_of_two()
         .expect("ring capacity too large");
     let buffer = (0..capacity)
@@ -148,12 +246,18 @@ pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
         }),
         buffer,
         mask: capacity - 1,
+        drop_record,
     });
+    #[cfg(not(ttlog_loom))]
+    let base = shared.payload(0);
     let producer = Producer {
         shared: shared.clone(),
         tail: 0,
         cached_head: 0,
         capacity,
+        mask: capacity - 1,
+        #[cfg(not(ttlog_loom))]
+        base,
     };
     let consumer = Consumer {
         shared,
@@ -164,113 +268,199 @@ pub fn channel<T>(capacity: usize) -> (Producer<T>, Consumer<T>) {
 }
 
 /// The writing end of a ring. Owned by one thread.
-pub struct Producer<T> {
-    shared: Arc<Shared<T>>,
+pub struct Producer {
+    shared: Arc<Shared>,
     /// Our own copy of `tail` (we are its only writer).
     tail: usize,
     /// The last `head` we read; the true `head` is never behind it.
     cached_head: usize,
     capacity: usize,
+    /// `capacity - 1`, kept here so the hot path does not reach into `shared`.
+    mask: usize,
+    /// The first word of the buffer (which `shared` keeps alive), kept here for the same
+    /// reason.
+    #[cfg(not(ttlog_loom))]
+    base: *mut u64,
 }
 
-impl<T> Producer<T> {
-    /// Appends `value`, or returns it when the ring is full. Never blocks.
-    #[inline]
-    pub fn push(&mut self, value: T) -> Result<(), T> {
-        if self.tail.wrapping_sub(self.cached_head) == self.capacity {
-            // Acquire pairs with the consumer's Release store of `head`: the consumer has
-            // finished moving values out of every slot below the head we see.
-            self.cached_head = self.shared.head.load(Ordering::Acquire);
-            if self.tail.wrapping_sub(self.cached_head) == self.capacity {
-                return Err(value);
-            }
-        }
-        let tail = self.tail;
-        self.shared.slot(tail).with_mut(|p| {
-            // SAFETY: `tail - head < capacity`, so this slot is outside head..tail: no value
-            // lives there and the consumer will not touch it until we publish `tail + 1`.
-            unsafe { (*p).write(value) };
-        });
-        self.tail = tail.wrapping_add(1);
-        // Release pairs with the consumer's Acquire load of `tail`: the slot write above
-        // happens-before the consumer reads the slot.
-        self.shared
-            .producer
-            .tail
-            .store(self.tail, Ordering::Release);
-        Ok(())
-    }
+// SAFETY: `base` points into the buffer owned by `shared`, which the producer keeps alive;
+// the producer is used by one thread at a time (it is moved, never shared), so sending it is
+// like sending the `Arc` it came from.
+unsafe impl Send for Producer {}
 
-    /// Like [`push`](Self::push), but lets `init` write the value directly into the free slot,
-    /// so a large value is never copied through the stack. Returns `false`, without calling
-    /// `init`, when the ring is full.
+impl Producer {
+    /// Appends a record of `payload_words` words with metadata `meta` (the low
+    /// [`META_BITS`] bits are kept), letting `init` write the payload in place. Returns
+    /// `false`, without calling `init`, when there is no room (or the record is longer than
+    /// the ring could ever hold). This is [`reserve`](Self::reserve) and
+    /// [`commit`](Self::commit) in one call.
     ///
     /// # Safety
     ///
-    /// `init` receives a pointer to uninitialised memory for one `T` and must leave a valid `T`
-    /// there when it returns. (If it panics, the slot is not published and nothing reads it.)
-    ///
-    /// ```
-    /// let (mut tx, mut rx) = ttlog_core::ring::channel::<[u64; 4]>(2);
-    /// // SAFETY: the closure writes a whole `[u64; 4]`.
-    /// assert!(unsafe { tx.push_in_place(|p| p.write([7; 4])) });
-    /// assert_eq!(rx.pop(), Some([7; 4]));
-    /// ```
+    /// `init` receives a pointer to `payload_words` contiguous, 8-byte aligned, uninitialised
+    /// words and must initialise all of them. (If it panics, the record is not published and
+    /// nothing reads it.)
     #[inline(always)]
-    pub unsafe fn push_in_place(&mut self, init: impl FnOnce(*mut T)) -> bool {
-        if self.tail.wrapping_sub(self.cached_head) == self.capacity {
-            // Acquire pairs with the consumer's Release store of `head` (see `push`).
+    pub unsafe fn push_record(
+        &mut self,
+        payload_words: usize,
+        meta: u64,
+        init: impl FnOnce(*mut u64),
+    ) -> bool {
+        match self.reserve(payload_words) {
+            Some(payload) => {
+                init(payload);
+                // SAFETY: reserved just above, and `init` initialised the payload.
+                unsafe { self.commit(payload_words, meta) };
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reserves room for a record of `payload_words` words and returns a pointer to its
+    /// payload (contiguous, 8-byte aligned, uninitialised words), or `None` when there is no
+    /// room (or the record is longer than the ring could ever hold). Nothing is published
+    /// until [`commit`](Self::commit); a later `reserve` replaces an uncommitted one (for the
+    /// same or a smaller size).
+    #[inline(always)]
+    pub fn reserve(&mut self, payload_words: usize) -> Option<*mut u64> {
+        let words = payload_words + 1;
+        let tail = self.tail;
+        // The common case: room before the end of the buffer, and room as far as we know.
+        if (tail & self.mask) + words <= self.capacity
+            && tail.wrapping_sub(self.cached_head) + words <= self.capacity
+        {
+            Some(self.word(tail.wrapping_add(1)))
+        } else {
+            self.reserve_slow(words)
+        }
+    }
+
+    /// `reserve` when the record needs padding first, or the cached head says the ring may
+    /// be full.
+    #[cold]
+    #[inline(never)]
+    fn reserve_slow(&mut self, words: usize) -> Option<*mut u64> {
+        if !self.fits(words - 1) {
+            return None;
+        }
+        let room_to_end = self.capacity - (self.tail & self.mask);
+        // A record never wraps: if it does not fit before the end, pad the end first.
+        let needed = if words <= room_to_end {
+            words
+        } else {
+            room_to_end + words
+        };
+        if self.tail.wrapping_sub(self.cached_head) + needed > self.capacity {
+            // Acquire pairs with the consumer's Release store of `head`: the consumer has
+            // finished with every word below the head we see.
             self.cached_head = self.shared.head.load(Ordering::Acquire);
-            if self.tail.wrapping_sub(self.cached_head) == self.capacity {
-                return false;
+            if self.tail.wrapping_sub(self.cached_head) + needed > self.capacity {
+                return None;
             }
         }
-        let tail = self.tail;
-        self.shared.slot(tail).with_mut(|p| {
-            // `MaybeUninit<T>` has the layout of `T`. The slot is outside head..tail, so it is
-            // free and the consumer does not read it before we publish `tail + 1` below; the
-            // caller guarantees `init` initialises it.
-            init(p.cast::<T>())
-        });
-        self.tail = tail.wrapping_add(1);
-        // Release pairs with the consumer's Acquire load of `tail` (see `push`).
+        if needed != words {
+            // SAFETY: the padding header's word is free (checked above) and ours; it becomes
+            // visible only when the record after it is committed (our private `tail` moves
+            // past it now; the shared one at commit).
+            unsafe { self.write_header(self.tail, room_to_end as u64 | PAD_FLAG) };
+            self.tail = self.tail.wrapping_add(room_to_end);
+        }
+        Some(self.word(self.tail.wrapping_add(1)))
+    }
+
+    /// Publishes the record last reserved: `payload_words` (as given to
+    /// [`reserve`](Self::reserve)) with metadata `meta` (the low [`META_BITS`] bits are kept).
+    ///
+    /// # Safety
+    ///
+    /// [`reserve`](Self::reserve) must have succeeded for `payload_words` since the last
+    /// commit, and every payload word it returned must have been initialised.
+    #[inline(always)]
+    pub unsafe fn commit(&mut self, payload_words: usize, meta: u64) {
+        let words = payload_words + 1;
+        let header = words as u64 | ((meta & ((1 << META_BITS) - 1)) << META_SHIFT);
+        // SAFETY: the header word at our private `tail` was reserved (free, ours, not yet
+        // published).
+        unsafe { self.write_header(self.tail, header) };
+        self.tail = self.tail.wrapping_add(words);
+        // Release pairs with the consumer's Acquire load of `tail`: the record's words (and
+        // any padding before it) are written before the consumer can see them.
         self.shared
             .producer
             .tail
             .store(self.tail, Ordering::Release);
-        true
     }
 
-    /// How many values the ring holds at most.
+    /// A pointer to word `index` (modulo the capacity).
+    #[inline(always)]
+    fn word(&self, index: usize) -> *mut u64 {
+        #[cfg(not(ttlog_loom))]
+        {
+            self.base.wrapping_add(index & self.mask)
+        }
+        #[cfg(ttlog_loom)]
+        {
+            self.shared.payload(index)
+        }
+    }
+
+    /// Writes a header word.
+    ///
+    /// # Safety
+    ///
+    /// The word must be free and ours (reserved, not yet published).
+    #[inline(always)]
+    unsafe fn write_header(&self, index: usize, header: u64) {
+        // SAFETY: forwarded from the caller. Under loom, through the tracked cell.
+        #[cfg(not(ttlog_loom))]
+        unsafe {
+            self.word(index).write(header)
+        };
+        #[cfg(ttlog_loom)]
+        unsafe {
+            self.shared.write_header(index, header)
+        };
+    }
+
+    /// Whether a record of `payload_words` words can ever fit in this ring (records longer
+    /// than half the ring are refused, so that one always fits once the ring drains).
+    #[inline]
+    pub fn fits(&self, payload_words: usize) -> bool {
+        payload_words < MAX_RECORD_WORDS.min(self.capacity / 2)
+    }
+
+    /// How many words the ring holds at most.
     #[inline]
     pub fn capacity(&self) -> usize {
         self.capacity
     }
 
-    /// How many values are in the ring, as far as this producer knows (it may be fewer: the
-    /// consumer may have popped some since we last looked).
+    /// How many words are in use, as far as this producer knows (it may be fewer: the consumer
+    /// may have consumed some since we last looked).
     #[inline]
-    pub fn len_upper_bound(&self) -> usize {
+    pub fn used_upper_bound(&self) -> usize {
         self.tail.wrapping_sub(self.cached_head)
     }
 
-    /// Records that a value could not be pushed (`Overflow::Drop`).
+    /// Records that a record could not be pushed (`Overflow::Drop`).
     #[inline]
     pub fn count_drop(&self) {
         self.count_drops(1);
     }
 
-    /// Records that `n` values could not be pushed.
+    /// Records that `n` records could not be pushed.
     pub fn count_drops(&self, n: u64) {
         // We are the only writer, so load + store is exact; Relaxed because the count is a
-        // statistic, read independently of any slot.
+        // statistic, read independently of any record.
         let line = &self.shared.producer;
         line.dropped
             .store(line.dropped.load(Ordering::Relaxed) + n, Ordering::Relaxed);
     }
 }
 
-impl<T> Drop for Producer<T> {
+impl Drop for Producer {
     fn drop(&mut self) {
         // Release: the consumer that sees `abandoned` also sees the final `tail`.
         self.shared
@@ -281,132 +471,92 @@ impl<T> Drop for Producer<T> {
 }
 
 /// The reading end of a ring. Owned by the collector.
-pub struct Consumer<T> {
-    shared: Arc<Shared<T>>,
+pub struct Consumer {
+    shared: Arc<Shared>,
     /// Our own copy of `head` (we are its only writer).
     head: usize,
     /// The last `tail` we read; the true `tail` is never behind it.
     cached_tail: usize,
 }
 
-impl<T> Consumer<T> {
-    /// Removes the oldest value, if any.
+/// A record at the head of a ring, borrowed from its [`Consumer`].
+#[derive(Clone, Copy)]
+pub struct RecordRef<'a> {
+    meta: u64,
+    payload: *mut u64,
+    words: usize,
+    _ring: PhantomData<&'a mut Consumer>,
+}
+
+impl RecordRef<'_> {
+    /// The metadata the record was pushed with.
     #[inline]
-    pub fn pop(&mut self) -> Option<T> {
-        if self.head == self.cached_tail {
-            // Acquire pairs with the producer's Release store of `tail`.
-            self.cached_tail = self.shared.producer.tail.load(Ordering::Acquire);
+    pub fn meta(&self) -> u64 {
+        self.meta
+    }
+
+    /// How many payload words the record has.
+    #[inline]
+    pub fn words(&self) -> usize {
+        self.words
+    }
+
+    /// A pointer to the first payload word. The words are contiguous, 8-byte aligned and
+    /// hold exactly what the producer's initialiser wrote (which may include uninitialised
+    /// padding bytes, so read them with the types they were written as). They stay valid until
+    /// [`Consumer::advance`]; moving values out of them is the reader's business.
+    #[inline]
+    pub fn payload(&self) -> *mut u64 {
+        self.payload
+    }
+}
+
+impl Consumer {
+    /// The oldest record, if any, without consuming it (padding is skipped here).
+    #[inline]
+    pub fn peek(&mut self) -> Option<RecordRef<'_>> {
+        loop {
             if self.head == self.cached_tail {
-                return None;
+                // Acquire pairs with the producer's Release store of `tail`.
+                self.cached_tail = self.shared.producer.tail.load(Ordering::Acquire);
+                if self.head == self.cached_tail {
+                    return None;
+                }
             }
+            // SAFETY: `head < tail`, so a published record (or padding) starts at `head`.
+            let header = unsafe { self.shared.read_header(self.head) };
+            let len = (header & LEN_MASK) as usize;
+            debug_assert!(len >= 1 && len <= self.shared.buffer.len());
+            if header & PAD_FLAG != 0 {
+                self.head = self.head.wrapping_add(len);
+                continue;
+            }
+            let payload = self.shared.payload(self.head.wrapping_add(1));
+            return Some(RecordRef {
+                meta: header >> META_SHIFT,
+                payload,
+                words: len - 1,
+                _ring: PhantomData,
+            });
         }
-        let value = self.take(self.head);
-        self.head = self.head.wrapping_add(1);
-        // Release pairs with the producer's Acquire load of `head`: we are done with the slot.
-        self.shared.head.store(self.head, Ordering::Release);
-        Some(value)
     }
 
-    /// Moves every value present when called into `f`, oldest first, publishing the new head
-    /// once at the end (cheaper than popping one by one). Returns how many were taken.
-    pub fn drain_into(&mut self, mut f: impl FnMut(T)) -> usize {
-        // Acquire pairs with the producer's Release store of `tail`.
-        let tail = self.shared.producer.tail.load(Ordering::Acquire);
-        self.cached_tail = tail;
-        let mut n = 0;
-        while self.head != tail {
-            let value = self.take(self.head);
-            self.head = self.head.wrapping_add(1);
-            n += 1;
-            f(value);
-        }
-        if n > 0 {
-            // Release pairs with the producer's Acquire load of `head`.
-            self.shared.head.store(self.head, Ordering::Release);
-        }
-        n
-    }
-
-    /// The oldest value, without removing it.
-    ///
-    /// ```
-    /// let (mut tx, rx) = ttlog_core::ring::channel::<u8>(2);
-    /// assert_eq!(rx.peek(), None);
-    /// tx.push(5).unwrap();
-    /// assert_eq!(rx.peek(), Some(&5));
-    /// ```
+    /// Consumes the record last returned by [`peek`](Self::peek). Call it once per record,
+    /// after moving the record's contents out. Does nothing when the ring is empty.
     #[inline]
-    pub fn peek(&self) -> Option<&T> {
-        // Acquire pairs with the producer's Release store of `tail`.
-        let tail = self.shared.producer.tail.load(Ordering::Acquire);
-        if self.head == tail {
-            return None;
-        }
-        Some(self.shared.slot(self.head).with(|p| {
-            // SAFETY: `head < tail`, so the slot holds a published value; it stays valid
-            // while `&self` is borrowed, because only this consumer (through `&mut self`)
-            // can advance `head` and let the producer reuse the slot.
-            unsafe { (*p).assume_init_ref() }
-        }))
-    }
-
-    /// Moves the oldest value into `*dst` (dropping what `*dst` held) with a single copy, and
-    /// returns `true`; returns `false` and leaves `*dst` alone when the ring is empty.
-    ///
-    /// If dropping the old value panics, the process aborts (the slot would otherwise be left
-    /// half-moved).
-    ///
-    /// ```
-    /// let (mut tx, mut rx) = ttlog_core::ring::channel::<String>(2);
-    /// let mut dst = String::from("old");
-    /// assert!(!rx.pop_into(&mut dst));
-    /// tx.push("new".into()).unwrap();
-    /// assert!(rx.pop_into(&mut dst));
-    /// assert_eq!(dst, "new");
-    /// ```
-    #[inline]
-    pub fn pop_into(&mut self, dst: &mut T) -> bool {
+    pub fn advance(&mut self) {
         if self.head == self.cached_tail {
-            // Acquire pairs with the producer's Release store of `tail`.
-            self.cached_tail = self.shared.producer.tail.load(Ordering::Acquire);
-            if self.head == self.cached_tail {
-                return false;
-            }
+            return;
         }
-        let head = self.head;
-        struct AbortOnUnwind;
-        impl Drop for AbortOnUnwind {
-            fn drop(&mut self) {
-                std::process::abort();
-            }
-        }
-        let guard = AbortOnUnwind;
-        // SAFETY: `dst` is a valid `T` that we drop in place and immediately overwrite with
-        // the slot's value (so it is never observed dropped; a panicking drop aborts). The
-        // slot holds a published value (`head < tail`) that we move out exactly once, and
-        // `head` advances right after, so it is never read again.
-        unsafe {
-            std::ptr::drop_in_place(dst);
-            self.shared.slot(head).with(|p| std::ptr::copy_nonoverlapping(p.cast::<T>(), dst, 1));
-        }
-        std::mem::forget(guard);
-        self.head = head.wrapping_add(1);
-        // Release pairs with the producer's Acquire load of `head`.
+        // SAFETY: `head < tail`: a published record starts at `head`.
+        let header = unsafe { self.shared.read_header(self.head) };
+        self.head = self.head.wrapping_add((header & LEN_MASK).max(1) as usize);
+        // Release pairs with the producer's Acquire load of `head`: we are done with the
+        // record's words.
         self.shared.head.store(self.head, Ordering::Release);
-        true
     }
 
-    #[inline(always)]
-    fn take(&self, index: usize) -> T {
-        self.shared.slot(index).with(|p| {
-            // SAFETY: `head < tail` as read with Acquire, so the producer initialised this
-            // slot and published it; until we store `head + 1` it will not write it again,
-            // and we advance `head` right after, so the value is moved out exactly once.
-            unsafe { (*p).assume_init_read() }
-        })
-    }
-
-    /// How many values are waiting.
+    /// How many words are waiting.
     pub fn len(&self) -> usize {
         self.shared
             .producer
@@ -415,23 +565,23 @@ impl<T> Consumer<T> {
             .wrapping_sub(self.head)
     }
 
-    /// Whether no values are waiting.
+    /// Whether nothing is waiting.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// How many values the producer has dropped so far (see [`Producer::count_drop`]).
+    /// How many records the producer has dropped so far (see [`Producer::count_drop`]).
     pub fn dropped(&self) -> u64 {
         self.shared.producer.dropped.load(Ordering::Relaxed)
     }
 
-    /// Whether the producer is gone. Values pushed before it went can still be popped.
+    /// Whether the producer is gone. Records pushed before it went can still be read.
     pub fn is_abandoned(&self) -> bool {
         self.shared.producer.abandoned.load(Ordering::Acquire)
     }
 }
 
-impl<T> fmt::Debug for Producer<T> {
+impl fmt::Debug for Producer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Producer")
             .field("capacity", &self.capacity)
@@ -440,10 +590,19 @@ impl<T> fmt::Debug for Producer<T> {
     }
 }
 
-impl<T> fmt::Debug for Consumer<T> {
+impl fmt::Debug for Consumer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Consumer")
             .field("head", &self.head)
+            .finish()
+    }
+}
+
+impl fmt::Debug for RecordRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordRef")
+            .field("meta", &self.meta)
+            .field("words", &self.words)
             .finish()
     }
 }

@@ -18,10 +18,11 @@ use crossbeam_channel::Sender;
 use crate::callsite::Callsite;
 use crate::clock;
 use crate::collector::{self, Command};
-use crate::event::{self, LogEvent};
+use crate::event::LogEvent;
 use crate::field::FieldValue;
 use crate::logger::Logger;
 use crate::ring::{self, Consumer, Producer};
+use crate::ring_record;
 use crate::snapshot::WriteError;
 use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
 
@@ -60,7 +61,7 @@ pub(crate) struct Runtime {
 
 /// A ring as the collector sees it.
 pub(crate) struct RingEntry {
-    pub(crate) consumer: Consumer<LogEvent>,
+    pub(crate) consumer: Consumer,
     /// Whether the producer was gone when the current turn began.
     pub(crate) abandoned: bool,
 }
@@ -125,8 +126,14 @@ impl Runtime {
     }
 
     fn register(self: &Arc<Self>) -> Lane {
-        let (producer, consumer) = ring::channel(self.ring_capacity);
-        lock(&self.pending).push(RingEntry { consumer, abandoned: false });
+        let words = self
+            .ring_capacity
+            .saturating_mul(ring_record::TYPICAL_EVENT_WORDS);
+        let (producer, consumer) = ring::channel(words, ring_record::drop_record);
+        lock(&self.pending).push(RingEntry {
+            consumer,
+            abandoned: false,
+        });
         // Release pairs with the Acquire swap in `take_pending`.
         self.pending_flag.store(true, Ordering::Release);
         self.wake();
@@ -197,7 +204,7 @@ pub(crate) struct Lane {
     /// `runtime.id`, kept here so the hot path does not chase the `Arc`.
     ring_id: u64,
     runtime: Arc<Runtime>,
-    producer: Producer<LogEvent>,
+    producer: Producer,
     thread: u32,
     /// When the ring reaches this length the collector is woken (once per refill).
     half: usize,
@@ -209,21 +216,58 @@ impl Lane {
         self.ring_id
     }
 
+    /// Pushes a whole event (built outside the macros), applying the overflow policy when
+    /// the ring is full.
+    #[allow(unsafe_code)]
     #[inline]
     pub(crate) fn push(&mut self, mut event: LogEvent) -> PushOutcome {
         event.set_thread_index(self.thread);
-        match self.producer.push(event) {
-            Ok(()) => {
-                if self.producer.len_upper_bound() == self.half {
-                    self.runtime.wake();
-                }
-                PushOutcome::Pushed
+        let n = event.values().len();
+        let has_message = event.formatted_message().is_some();
+        let words = ring_record::payload_words(n, has_message);
+        if n > ring_record::MAX_VALUES || !self.producer.fits(words) {
+            // Could never fit, however long we wait.
+            self.producer.count_drop();
+            return PushOutcome::Pushed;
+        }
+        let meta = ring_record::meta(n, has_message, self.thread);
+        let mut event = Some(event);
+        let mut spins = 0u32;
+        loop {
+            let before = self.producer.used_upper_bound();
+            // SAFETY: `write_event` writes the whole payload of `words` words for this event
+            // (the initialiser runs at most once, so `event` is there when it does).
+            let pushed = unsafe {
+                self.producer.push_record(words, meta, |dst| {
+                    let event = event.take().expect("the initialiser runs at most once");
+                    ring_record::write_event(dst, event);
+                })
+            };
+            if pushed {
+                self.wake_if_half_full(before);
+                return PushOutcome::Pushed;
             }
-            Err(event) => self.full(event),
+            // Full: the initialiser did not run, `event` is still ours.
+            self.runtime.wake();
+            if self.runtime.overflow == Overflow::Drop
+                || collector::on_collector_thread()
+                || !self.runtime.running.load(Ordering::Acquire)
+            {
+                // Never block the caller (Drop), never let the collector wait for itself,
+                // never wait for a collector that has stopped.
+                self.producer.count_drop();
+                return PushOutcome::Pushed;
+            }
+            if spins < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+            spins = spins.saturating_add(1);
         }
     }
 
-    /// Builds the event directly in the next free slot of the ring and returns `true`; when
+    /// Writes the event from a macro's parts directly into the ring and returns `true`; when
     /// the ring is full, returns `false` and leaves `message` and `values` untouched (the
     /// caller then takes the slow path, which applies the overflow policy).
     ///
@@ -239,47 +283,29 @@ impl Lane {
         message: &mut ManuallyDrop<Option<FieldValue>>,
         values: &mut ManuallyDrop<[FieldValue; N]>,
     ) -> bool {
-        let thread = self.thread;
         let timestamp = clock::now();
-        // SAFETY: `write_event` initialises the whole slot, moving `message` and `values`
-        // in; it only runs when the slot is free, which is exactly when we return true.
-        let pushed = unsafe {
-            self.producer.push_in_place(|slot| {
-                event::write_event(slot, callsite, timestamp, thread, message, values)
-            })
+        let has_message = message.is_some();
+        let words = ring_record::payload_words(N, has_message);
+        let meta = ring_record::meta(N, has_message, self.thread);
+        let before = self.producer.used_upper_bound();
+        let Some(dst) = self.producer.reserve(words) else {
+            return false;
         };
-        if pushed && self.producer.len_upper_bound() == self.half {
-            self.runtime.wake();
+        // SAFETY: `dst` has room for `words` words, which `ring_record::write` initialises,
+        // moving `message` and `values` in; then the record is committed.
+        unsafe {
+            ring_record::write(dst, callsite, timestamp, 0, message, values);
+            self.producer.commit(words, meta);
         }
-        pushed
+        self.wake_if_half_full(before);
+        true
     }
 
-    #[cold]
-    #[inline(never)]
-    fn full(&mut self, mut event: LogEvent) -> PushOutcome {
-        self.runtime.wake();
-        if self.runtime.overflow == Overflow::Drop || collector::on_collector_thread() {
-            // The collector must never wait for itself.
-            self.producer.count_drop();
-            return PushOutcome::Pushed;
-        }
-        let mut spins = 0u32;
-        loop {
-            if !self.runtime.running.load(Ordering::Acquire) {
-                self.producer.count_drop();
-                return PushOutcome::Pushed;
-            }
-            match self.producer.push(event) {
-                Ok(()) => return PushOutcome::Pushed,
-                Err(back) => event = back,
-            }
+    /// Wakes the collector when this push took the ring past half full (once per refill).
+    #[inline(always)]
+    fn wake_if_half_full(&self, before: usize) {
+        if before < self.half && self.producer.used_upper_bound() >= self.half {
             self.runtime.wake();
-            if spins < 64 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-            spins = spins.saturating_add(1);
         }
     }
 }

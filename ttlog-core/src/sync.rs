@@ -36,6 +36,7 @@ impl<T> UnsafeCell<T> {
         f(self.0.get())
     }
 
+    #[allow(dead_code)] // the loom API's other half; the ring uses it in loom builds
     #[inline(always)]
     pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
         f(self.0.get())

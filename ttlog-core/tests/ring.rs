@@ -1,135 +1,163 @@
-//! The SPSC ring on its own: order, capacity, wrap-around, drops, and a two-thread stress.
+//! The SPSC record ring on its own: order, capacity, wrap-around with padding, drops, the
+//! drop hook, and a two-thread stress with records of varying sizes.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
-use ttlog_core::ring;
+use ttlog_core::ring::{self, Consumer, Producer};
 
-const COUNT: usize = if cfg!(debug_assertions) {
+const COUNT: usize = if cfg!(miri) {
+    100
+} else if cfg!(debug_assertions) {
     200_000
 } else {
     2_000_000
 };
 
+unsafe fn no_drop(_meta: u64, _payload: *mut u64, _words: usize) {}
+
+/// Pushes a record of `words` payload words, each `seq`, with `seq` as metadata.
+fn push(tx: &mut Producer, seq: u64, words: usize) -> bool {
+    // SAFETY: the initialiser writes all `words` words.
+    unsafe {
+        tx.push_record(words, seq, |p| {
+            for i in 0..words {
+                p.add(i).write(seq);
+            }
+        })
+    }
+}
+
+/// Reads the next record: (metadata, payload words).
+fn pop(rx: &mut Consumer) -> Option<(u64, Vec<u64>)> {
+    let record = rx.peek()?;
+    // SAFETY: every payload word was written as a `u64` by `push`.
+    let words = (0..record.words())
+        .map(|i| unsafe { record.payload().add(i).read() })
+        .collect();
+    let meta = record.meta();
+    rx.advance();
+    Some((meta, words))
+}
+
 #[test]
 fn smoke() {
-    let (mut tx, mut rx) = ring::channel::<u64>(4);
-    assert_eq!(tx.capacity(), 4);
+    let (mut tx, mut rx) = ring::channel(256, no_drop);
+    assert_eq!(tx.capacity(), 256);
     assert!(rx.is_empty());
-    for i in 0..4 {
-        tx.push(i).unwrap();
-    }
-    assert_eq!(tx.push(9), Err(9));
-    assert_eq!(rx.len(), 4);
-    for i in 0..4 {
-        assert_eq!(rx.pop(), Some(i));
-    }
-    assert_eq!(rx.pop(), None);
+    assert!(push(&mut tx, 1, 3));
+    assert!(push(&mut tx, 2, 0));
+    assert!(push(&mut tx, 3, 5));
+    assert_eq!(pop(&mut rx), Some((1, vec![1; 3])));
+    assert_eq!(pop(&mut rx), Some((2, vec![])));
+    assert_eq!(pop(&mut rx), Some((3, vec![3; 5])));
+    assert_eq!(pop(&mut rx), None);
 }
 
 #[test]
-fn capacity_rounds_up_to_power_of_two() {
-    assert_eq!(ring::channel::<u8>(0).0.capacity(), 2);
-    assert_eq!(ring::channel::<u8>(3).0.capacity(), 4);
-    assert_eq!(ring::channel::<u8>(1000).0.capacity(), 1024);
+fn full_ring_refuses_without_calling_the_initialiser() {
+    let (mut tx, mut rx) = ring::channel(256, no_drop);
+    // 28 records of 9 words fill 252 words; the next does not fit.
+    for seq in 0..28 {
+        assert!(push(&mut tx, seq, 8));
+    }
+    let mut called = false;
+    // SAFETY: the initialiser would write its one word.
+    let pushed = unsafe {
+        tx.push_record(8, 99, |p| {
+            called = true;
+            p.write(0);
+        })
+    };
+    assert!(!pushed && !called);
+    assert_eq!(pop(&mut rx).unwrap().0, 0);
+    assert!(push(&mut tx, 28, 8));
 }
 
 #[test]
-fn wraps_around_many_times() {
-    let (mut tx, mut rx) = ring::channel::<usize>(8);
-    for i in 0..if cfg!(miri) { 100 } else { 10_000 } {
-        tx.push(i).unwrap();
-        if i % 3 == 0 {
-            tx.push(i + 1_000_000).unwrap();
-            assert_eq!(rx.pop(), Some(i));
-            assert_eq!(rx.pop(), Some(i + 1_000_000));
-        } else {
-            assert_eq!(rx.pop(), Some(i));
-        }
-    }
-    assert_eq!(rx.pop(), None);
+fn capacity_rounds_up_and_bounds_records() {
+    assert_eq!(ring::channel(0, no_drop).0.capacity(), ring::MIN_CAPACITY);
+    assert_eq!(ring::channel(1000, no_drop).0.capacity(), 1024);
+    let (tx, _rx) = ring::channel(256, no_drop);
+    assert!(tx.fits(127));
+    assert!(!tx.fits(128));
 }
 
 #[test]
-fn drain_into_takes_everything_present() {
-    let (mut tx, mut rx) = ring::channel::<u32>(16);
-    for i in 0..10 {
-        tx.push(i).unwrap();
+fn wraps_around_with_padding() {
+    let (mut tx, mut rx) = ring::channel(256, no_drop);
+    let rounds = if cfg!(miri) { 200 } else { 20_000 };
+    for seq in 0..rounds {
+        let words = (seq as usize * 37) % 100;
+        assert!(push(&mut tx, seq, words), "record {seq} of {words} words");
+        assert_eq!(pop(&mut rx), Some((seq, vec![seq; words])));
     }
-    let mut got = Vec::new();
-    assert_eq!(rx.drain_into(|v| got.push(v)), 10);
-    assert_eq!(got, (0..10).collect::<Vec<_>>());
-    assert_eq!(rx.drain_into(|v| got.push(v)), 0);
+    assert_eq!(pop(&mut rx), None);
 }
 
 #[test]
 fn drops_are_counted() {
-    let (mut tx, rx) = ring::channel::<u8>(2);
-    tx.push(1).unwrap();
-    tx.push(2).unwrap();
+    let (tx, rx) = ring::channel(256, no_drop);
     for _ in 0..5 {
-        if tx.push(3).is_err() {
-            tx.count_drop();
-        }
+        tx.count_drop();
     }
-    assert_eq!(rx.dropped(), 5);
+    tx.count_drops(3);
+    assert_eq!(rx.dropped(), 8);
 }
 
 #[test]
-fn abandoned_ring_can_still_be_drained() {
-    let (mut tx, mut rx) = ring::channel::<String>(4);
-    tx.push("a".into()).unwrap();
+fn abandoned_ring_can_still_be_read() {
+    let (mut tx, mut rx) = ring::channel(256, no_drop);
+    assert!(push(&mut tx, 5, 2));
     assert!(!rx.is_abandoned());
     drop(tx);
     assert!(rx.is_abandoned());
-    assert_eq!(rx.pop().as_deref(), Some("a"));
-    assert_eq!(rx.pop(), None);
+    assert_eq!(pop(&mut rx), Some((5, vec![5, 5])));
+    assert_eq!(pop(&mut rx), None);
 }
 
-struct Counted(Arc<AtomicUsize>);
+static DROPPED: AtomicUsize = AtomicUsize::new(0);
 
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
+unsafe fn count_drop(meta: u64, _payload: *mut u64, words: usize) {
+    DROPPED.fetch_add(meta as usize * 1000 + words, Ordering::Relaxed);
 }
 
 #[test]
-fn values_left_in_the_ring_are_dropped_once() {
-    let drops = Arc::new(AtomicUsize::new(0));
-    let (mut tx, mut rx) = ring::channel(8);
-    for _ in 0..6 {
-        assert!(tx.push(Counted(drops.clone())).is_ok());
-    }
-    drop(rx.pop());
-    assert_eq!(drops.load(Ordering::Relaxed), 1);
+fn records_left_in_the_ring_go_through_the_drop_hook_once() {
+    let (mut tx, mut rx) = ring::channel(256, count_drop);
+    assert!(push(&mut tx, 1, 2));
+    assert!(push(&mut tx, 2, 3));
+    assert!(push(&mut tx, 3, 4));
+    assert_eq!(pop(&mut rx).unwrap().0, 1);
     drop(tx);
+    assert_eq!(DROPPED.load(Ordering::Relaxed), 0);
     drop(rx);
-    assert_eq!(drops.load(Ordering::Relaxed), 6);
+    assert_eq!(DROPPED.load(Ordering::Relaxed), 2003 + 3004);
 }
 
 #[test]
-fn spsc_stress_preserves_order_and_loses_nothing() {
-    let (mut tx, mut rx) = ring::channel::<usize>(64);
+fn spsc_stress_preserves_order_and_content() {
+    let (mut tx, mut rx) = ring::channel(256, no_drop);
     let producer = std::thread::spawn(move || {
-        let mut i = 0;
-        while i < COUNT {
-            match tx.push(i) {
-                Ok(()) => i += 1,
-                Err(_) => std::thread::yield_now(),
+        let mut seq = 0;
+        while seq < COUNT {
+            if push(&mut tx, seq as u64, seq % 13) {
+                seq += 1;
+            } else {
+                std::thread::yield_now();
             }
         }
     });
     let mut expected = 0;
     while expected < COUNT {
-        match rx.pop() {
-            Some(v) => {
-                assert_eq!(v, expected);
+        match pop(&mut rx) {
+            Some((meta, words)) => {
+                assert_eq!(meta, expected as u64);
+                assert_eq!(words, vec![expected as u64; expected % 13]);
                 expected += 1;
             }
             None => std::thread::yield_now(),
         }
     }
     producer.join().unwrap();
-    assert_eq!(rx.pop(), None);
+    assert_eq!(pop(&mut rx), None);
 }
