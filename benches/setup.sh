@@ -16,7 +16,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
     apt-get update && apt-get install -y valgrind
 fi
 
-installed=$(iai-callgrind-runner --version 2>/dev/null | awk '{print $2}' || true)
+# The runner's own --version insists on being called by the harness, so ask cargo.
+installed=$(cargo install --list | sed -n 's/^iai-callgrind-runner v\([^:]*\):$/\1/p')
 if [ "$installed" = "$version" ]; then
     echo "setup.sh: iai-callgrind-runner $version already installed"
 else

@@ -68,7 +68,6 @@ fn parse_args() -> Args {
             "--threads" => args.threads = value("--threads").parse().expect("--threads N"),
             "--batches" => args.batches = value("--batches").parse().expect("--batches B"),
             "--system" => args.system = Some(value("--system")),
-            "--bench" => {} // passed by `cargo bench`; nothing to do
             other => panic!("unknown argument {other:?}; use [--threads N] [--batches B]"),
         }
     }

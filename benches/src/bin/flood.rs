@@ -33,7 +33,6 @@ fn main() {
         match a.as_str() {
             "--threads" => threads = it.next().and_then(|v| v.parse().ok()).expect("--threads N"),
             "--events" => total = it.next().and_then(|v| v.parse().ok()).expect("--events N"),
-            "--bench" => {}
             other => panic!("unknown argument {other:?}; use [--threads N] [--events TOTAL]"),
         }
     }
