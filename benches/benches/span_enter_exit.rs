@@ -1,0 +1,73 @@
+//! Criterion group `span_enter_exit`: create, enter, exit and close a span with one field.
+//!
+//! ttlog has no spans yet (they come in a later issue), so this group measures the peers
+//! only; the marked slot below is where ttlog's span benchmark goes. No ttlog number is
+//! reported for this workload until then.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ttlog_benches::{events, setup, CountingWriter};
+
+mod support;
+
+/// fastrace collects local spans under a root and reports them when the root ends: each
+/// batch of this many spans gets a fresh root, and the batch's root costs are included.
+const FASTRACE_BATCH: u64 = 1000;
+
+fn span_enter_exit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("span_enter_exit");
+
+    // ===== ttlog: SLOT =====
+    // ttlog has no spans yet. When they land, benchmark `ttlog::info_span!`-style
+    // enter/exit with one field here, beside the peers, as "ttlog".
+
+    let nop = setup::tracing_nop();
+    tracing::dispatcher::with_default(&nop, || {
+        group.bench_function("tracing_nop", |b| {
+            b.iter(|| events::tracing_span(black_box(42)))
+        });
+    });
+
+    let fmt = setup::tracing_fmt(CountingWriter::new());
+    tracing::dispatcher::with_default(&fmt, || {
+        group.bench_function("tracing_fmt", |b| {
+            b.iter(|| events::tracing_span(black_box(42)))
+        });
+    });
+
+    let spans = setup::fastrace_reporter();
+    group.bench_function("fastrace", |b| {
+        b.iter_custom(|iters| {
+            let mut elapsed = Duration::ZERO;
+            let mut left = iters;
+            while left > 0 {
+                let n = left.min(FASTRACE_BATCH);
+                let start = Instant::now();
+                let parent = setup::fastrace_parent();
+                for _ in 0..n {
+                    events::fastrace_span(black_box(42));
+                }
+                drop(parent);
+                elapsed += start.elapsed();
+                left -= n;
+            }
+            elapsed
+        })
+    });
+    fastrace::flush();
+    eprintln!(
+        "fastrace: {} spans reported",
+        spans.load(std::sync::atomic::Ordering::Relaxed)
+    );
+
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = support::criterion();
+    targets = span_enter_exit
+}
+criterion_main!(benches);

@@ -1,0 +1,86 @@
+//! `flood`: ttlog's peak memory under a flood of events.
+//!
+//! ```text
+//! cargo run --release -p ttlog-benches --bin flood -- [--threads N] [--events TOTAL]
+//! ```
+//!
+//! Starts ttlog with `Overflow::Drop`, the default ring and recorder sizes and Compact text
+//! into a [`CountingWriter`], then has N threads log TOTAL reference events (default 10
+//! million) as fast as they can. Prints the peak resident memory (`VmHWM` from
+//! `/proc/self/status`) against the configured budget, `ring_capacity × threads ×
+//! size_of::<LogEvent>() + capacity × size_of::<LogEvent>()`; the target is the budget plus
+//! 16 MiB.
+
+use std::hint::black_box;
+
+use ttlog_benches::{events, setup, CountingWriter};
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Reads a `Vm*` line of `/proc/self/status`, in bytes.
+fn vm(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn main() {
+    let mut threads = 1usize;
+    let mut total = 10_000_000u64;
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--threads" => threads = it.next().and_then(|v| v.parse().ok()).expect("--threads N"),
+            "--events" => total = it.next().and_then(|v| v.parse().ok()).expect("--events N"),
+            other => panic!("unknown argument {other:?}; use [--threads N] [--events TOTAL]"),
+        }
+    }
+    let before = vm("VmHWM:").unwrap_or(0);
+    let ring = ttlog::DEFAULT_RING_CAPACITY.next_power_of_two();
+    let capacity = ttlog::DEFAULT_CAPACITY;
+    let w = CountingWriter::new();
+    let counts = w.counts();
+    let guard = setup::ttlog(w, ttlog::Overflow::Drop, ring);
+    let start = std::time::Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for i in 0..total / threads as u64 {
+                    events::ttlog_reference(black_box(i), black_box(1.5));
+                }
+            });
+        }
+    });
+    guard.flush();
+    let elapsed = start.elapsed();
+    let peak = vm("VmHWM:").unwrap_or(0);
+    let event = std::mem::size_of::<ttlog::LogEvent>() as u64;
+    let budget = ring as u64 * threads as u64 * event + capacity as u64 * event;
+    let limit = budget as f64 + 16.0 * MIB;
+    let logged = total / threads as u64 * threads as u64;
+    println!("| measure | value |");
+    println!("| --- | ---: |");
+    println!("| threads | {threads} |");
+    println!("| events logged | {logged} |");
+    println!("| dropped (`Guard::dropped`) | {} |", guard.dropped());
+    println!("| bytes written | {} |", counts.bytes());
+    println!("| wall time | {:.2} s |", elapsed.as_secs_f64());
+    println!("| size_of::<LogEvent>() | {event} B |");
+    println!("| ring_capacity × threads + capacity | {ring} × {threads} + {capacity} events |");
+    println!(
+        "| budget (rings + recorder) | {:.2} MiB |",
+        budget as f64 / MIB
+    );
+    println!("| VmHWM before init | {:.2} MiB |", before as f64 / MIB);
+    println!(
+        "| VmHWM after the flood (peak) | {:.2} MiB |",
+        peak as f64 / MIB
+    );
+    println!(
+        "| peak ≤ budget + 16 MiB ({:.2} MiB) | {} |",
+        limit / MIB,
+        if (peak as f64) <= limit { "yes" } else { "NO" }
+    );
+    drop(guard);
+}
