@@ -120,8 +120,9 @@ impl Builder {
         self
     }
 
-    /// How many events each thread's ring holds (default [`DEFAULT_RING_CAPACITY`], rounded
-    /// up to a power of two).
+    /// How many events each thread's ring holds (default [`DEFAULT_RING_CAPACITY`]): the ring
+    /// takes `events × RING_BYTES_PER_EVENT` bytes (see [`crate::RING_BYTES_PER_EVENT`]),
+    /// rounded up to a power of two, and holds that many events of four fields.
     pub fn ring_capacity(mut self, events: usize) -> Self {
         self.ring_capacity = events.max(2);
         self

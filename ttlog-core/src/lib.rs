@@ -62,4 +62,5 @@ pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
 pub use record::{Fields, Record};
 pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
+pub use ring_record::RING_BYTES_PER_EVENT;
 pub use sink::{FileSink, Format, Sink, WriterSink};

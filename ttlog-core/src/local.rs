@@ -1,17 +1,34 @@
-//! This thread's lane into the ring logger: registered once, reached with `try_with`.
+//! This thread's lane into the ring logger: registered once, then reached in a few
+//! instructions.
 //!
 //! The first event a thread sends to a ring logger registers a new ring with that logger's
-//! collector and keeps the producing end in a thread-local. Every later event is one
-//! thread-local access, one id compare and one ring push. When the thread exits, the
-//! thread-local is dropped, which marks the ring abandoned; the collector drains what is left
-//! and forgets it.
+//! collector and keeps the producing end, a [`Lane`], in the thread-local `LANE`. When the
+//! thread exits, `LANE` is dropped, which marks the ring abandoned; the collector drains what
+//! is left and forgets it.
 //!
-//! Nothing here can deadlock or panic: thread-locals are reached with `try_with` (they are
-//! gone during thread teardown), a re-entrant call finds the cell borrowed, and both cases
-//! count the event as lost instead of dropping it silently.
+//! # Two thread-locals
+//!
+//! `LANE` owns the lane (it needs a destructor, so every access to it checks whether it is
+//! alive). The hot path instead reads `FAST`, a destructor-free thread-local holding a raw
+//! pointer to the lane inside `LANE`, which compiles to a plain thread-pointer-relative load.
+//! The pointer doubles as the lane's "not in use" flag:
+//!
+//! - `FAST` is non-null only while `LANE` holds `Some(lane)` at that address and nobody is
+//!   using the lane. Whoever uses the lane first swaps `FAST` to null, and puts it back
+//!   when done.
+//! - So a re-entrant call (a `Display` impl that logs, a signal handler) finds `FAST` null and
+//!   takes the slow path, which, finding the lane present but taken, counts the event as lost
+//!   instead of aliasing the lane.
+//! - `Lane`'s destructor clears `FAST`, so thread teardown, or a lane replaced by a new
+//!   registration, never leaves a dangling pointer.
+//!
+//! Nothing here can deadlock or panic; every event that cannot be pushed is counted.
 
-use std::cell::RefCell;
+#![allow(unsafe_code)]
+
+use std::cell::{Cell, RefCell};
 use std::mem::ManuallyDrop;
+use std::ptr;
 
 use crate::callsite::Callsite;
 use crate::clock;
@@ -20,38 +37,23 @@ use crate::field::FieldValue;
 use crate::ring_logger::{self, Lane, PushOutcome};
 
 thread_local! {
+    /// Owns this thread's lane.
     static LANE: RefCell<Option<Lane>> = const { RefCell::new(None) };
-}
-
-/// Pushes `event` into this thread's ring of the ring logger `ring_id`.
-#[inline]
-pub(crate) fn push(ring_id: u64, event: LogEvent) {
-    let outcome = LANE.try_with(|cell| match cell.try_borrow_mut() {
-        Ok(mut lane) => match lane.as_mut() {
-            Some(lane) if lane.ring_id() == ring_id => lane.push(event),
-            _ => push_slow(&mut lane, ring_id, event),
-        },
-        Err(_) => PushOutcome::Lost,
-    });
-    match outcome {
-        Ok(PushOutcome::Pushed) => {}
-        Ok(PushOutcome::Lost) | Err(_) => ring_logger::count_lost(ring_id),
-    }
+    /// The lane inside `LANE` while it is there and not in use; null otherwise.
+    static FAST: Cell<*mut Lane> = const { Cell::new(ptr::null_mut()) };
 }
 
 /// Builds an event from a macro's parts directly in this thread's ring of the ring logger
-/// `ring_id`. One copy of this function exists per field count `N`, shared by every callsite
-/// with that many fields; the callsite only fills the array.
+/// `ring_id`.
 ///
-/// The hot path (registered lane, free slot) writes the event in place and returns; anything
-/// else (first event of the thread, full ring, re-entrant call, thread teardown) goes through
-/// [`emit_slow`], out of line.
+/// The hot path (registered lane, room in the ring) writes the event in place and returns;
+/// anything else (first event of the thread, full ring, re-entrant call, thread teardown)
+/// goes through `emit_slow`, out of line.
 ///
 /// # Safety
 ///
 /// `values` must hold initialised values. This function takes ownership of them (they end up
 /// in the ring, or are dropped): the caller must not use or drop them afterwards.
-#[allow(unsafe_code)]
 #[inline(always)]
 pub(crate) unsafe fn emit<const N: usize>(
     ring_id: u64,
@@ -60,25 +62,25 @@ pub(crate) unsafe fn emit<const N: usize>(
     values: &mut ManuallyDrop<[FieldValue; N]>,
 ) {
     let mut message = ManuallyDrop::new(message);
-    let pushed = LANE
-        .try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut lane) => match lane.as_mut() {
-                // SAFETY: both are initialised; `try_emit` moves them out only if it
-                // returns true.
-                Some(lane) if lane.ring_id() == ring_id => unsafe {
-                    lane.try_emit(callsite, &mut message, values)
-                },
-                _ => false,
-            },
-            Err(_) => false,
-        })
-        .unwrap_or(false);
-    if !pushed {
-        // SAFETY: nothing moved them out; they are taken here exactly once.
-        let (message, values) =
-            unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
-        emit_slow(ring_id, callsite, message, values);
+    // `FAST` has no destructor, so it is always accessible, even during thread teardown.
+    let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
+    if !lane.is_null() {
+        // SAFETY: a non-null `FAST` points at the lane inside this thread's `LANE`, which
+        // stays there until `Lane::drop` clears `FAST`; taking the pointer out of `FAST` gave
+        // us exclusive use of it until we put it back.
+        let pushed = unsafe {
+            let l = &mut *lane;
+            l.ring_id() == ring_id && l.try_emit(callsite, &mut message, values)
+        };
+        FAST.with(|fast| fast.set(lane));
+        if pushed {
+            return;
+        }
     }
+    // SAFETY: nothing moved them out (`try_emit` did not push); they are taken here once.
+    let (message, values) =
+        unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
+    emit_slow(ring_id, callsite, message, values);
 }
 
 #[cold]
@@ -101,13 +103,45 @@ fn emit_slow<const N: usize>(
     );
 }
 
-#[cold]
-#[inline(never)]
-fn push_slow(lane: &mut Option<Lane>, ring_id: u64, event: LogEvent) -> PushOutcome {
-    match ring_logger::register_current_thread(ring_id) {
-        Some(new_lane) => lane.insert(new_lane).push(event),
-        None => PushOutcome::Lost,
+/// Pushes `event` into this thread's ring of the ring logger `ring_id`, registering the
+/// thread first if needed, and applying the overflow policy when the ring is full.
+pub(crate) fn push(ring_id: u64, event: LogEvent) {
+    let outcome = LANE.try_with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return PushOutcome::Lost;
+        };
+        let taken = FAST.with(|fast| fast.replace(ptr::null_mut()));
+        if slot.is_some() && taken.is_null() {
+            // The lane is in use further up this thread's stack (a re-entrant call).
+            return PushOutcome::Lost;
+        }
+        let outcome = match slot.as_mut() {
+            Some(lane) if lane.ring_id() == ring_id => lane.push(event),
+            _ => match ring_logger::register_current_thread(ring_id) {
+                // Replacing the old lane drops it, which clears `FAST` (already null here).
+                Some(new_lane) => slot.insert(new_lane).push(event),
+                None => PushOutcome::Lost,
+            },
+        };
+        let fast = slot
+            .as_mut()
+            .map_or(ptr::null_mut(), |lane| lane as *mut Lane);
+        FAST.with(|f| f.set(fast));
+        outcome
+    });
+    match outcome {
+        Ok(PushOutcome::Pushed) => {}
+        Ok(PushOutcome::Lost) | Err(_) => ring_logger::count_lost(ring_id),
     }
+}
+
+/// Clears `FAST` if it points at `lane` (called when a lane is dropped).
+pub(crate) fn forget(lane: *mut Lane) {
+    let _ = FAST.try_with(|fast| {
+        if fast.get() == lane {
+            fast.set(ptr::null_mut());
+        }
+    });
 }
 
 /// Drops this thread's lane (its ring is then drained and forgotten by the collector).

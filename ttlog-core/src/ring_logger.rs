@@ -210,6 +210,13 @@ pub(crate) struct Lane {
     half: usize,
 }
 
+impl Drop for Lane {
+    fn drop(&mut self) {
+        // The hot path must never see a pointer to a lane that is gone.
+        crate::local::forget(self);
+    }
+}
+
 impl Lane {
     #[inline]
     pub(crate) fn ring_id(&self) -> u64 {

@@ -30,6 +30,11 @@ const FIXED_WORDS: usize = 3;
 /// capacities given in events are converted with it.
 pub(crate) const TYPICAL_EVENT_WORDS: usize = 1 + payload_words(4, false);
 
+/// Bytes of ring per event of [`Builder::ring_capacity`](crate::Builder::ring_capacity): a
+/// thread's ring takes `ring_capacity × RING_BYTES_PER_EVENT` bytes, rounded up to a power of
+/// two. It holds that many events of four fields; fewer fields take less room, more take more.
+pub const RING_BYTES_PER_EVENT: usize = TYPICAL_EVENT_WORDS * 8;
+
 /// The most values one record can carry (the width of the count in the metadata).
 pub(crate) const MAX_VALUES: usize = (1 << 12) - 1;
 

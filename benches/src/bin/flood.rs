@@ -7,9 +7,9 @@
 //! Starts ttlog with `Overflow::Drop`, the default ring and recorder sizes and Compact text
 //! into a [`CountingWriter`], then has N threads log TOTAL reference events (default 10
 //! million) as fast as they can. Prints the peak resident memory (`VmHWM` from
-//! `/proc/self/status`) against the configured budget, `ring_capacity × threads ×
-//! size_of::<LogEvent>() + capacity × size_of::<LogEvent>()`; the target is the budget plus
-//! 16 MiB.
+//! `/proc/self/status`) against the configured budget, each thread's ring
+//! (`ring_capacity × RING_BYTES_PER_EVENT` rounded up to a power of two) plus the recorder
+//! (`capacity × size_of::<LogEvent>()`); the target is the budget plus 16 MiB.
 
 use std::hint::black_box;
 
@@ -56,7 +56,10 @@ fn main() {
     let elapsed = start.elapsed();
     let peak = vm("VmHWM:").unwrap_or(0);
     let event = std::mem::size_of::<ttlog::LogEvent>() as u64;
-    let budget = ring as u64 * threads as u64 * event + capacity as u64 * event;
+    // Each thread's ring is `ring_capacity × RING_BYTES_PER_EVENT` bytes, rounded up to a power
+    // of two; the recorder holds `capacity` decoded events.
+    let ring_bytes = (ring * ttlog::RING_BYTES_PER_EVENT).next_power_of_two() as u64;
+    let budget = ring_bytes * threads as u64 + capacity as u64 * event;
     let limit = budget as f64 + 16.0 * MIB;
     let logged = total / threads as u64 * threads as u64;
     println!("| measure | value |");
@@ -67,6 +70,7 @@ fn main() {
     println!("| bytes written | {} |", counts.bytes());
     println!("| wall time | {:.2} s |", elapsed.as_secs_f64());
     println!("| size_of::<LogEvent>() | {event} B |");
+    println!("| ring bytes per thread | {ring_bytes} B |");
     println!("| ring_capacity × threads + capacity | {ring} × {threads} + {capacity} events |");
     println!(
         "| budget (rings + recorder) | {:.2} MiB |",
