@@ -41,9 +41,41 @@ pub(crate) fn needs_escape(c: char) -> bool {
 }
 
 /// Whether `s` is plain printable ASCII (space to `~`), the common case that needs no escape.
+/// Byte classes for the fast paths: `NOT_PLAIN` for bytes that are not printable ASCII
+/// (controls, DEL, and every byte of a multi-byte character), `SEPARATOR` for the printable
+/// bytes that cannot appear in a bare value or key (space, `=`, `"`).
+const NOT_PLAIN: u8 = 1;
+const SEPARATOR: u8 = 2;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b < 0x20 || b >= 0x7f {
+            NOT_PLAIN
+        } else if b == b' ' as usize || b == b'=' as usize || b == b'"' as usize {
+            SEPARATOR
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether no byte of `s` is in any of the classes in `mask` (one table lookup per byte).
+#[inline]
+fn none_in(s: &str, mask: u8) -> bool {
+    let mut seen = 0;
+    for &b in s.as_bytes() {
+        seen |= CLASS[b as usize];
+    }
+    seen & mask == 0
+}
+
 #[inline]
 fn is_plain_ascii(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+    none_in(s, NOT_PLAIN)
 }
 
 /// Appends `\u{XX}` (lower-case hex, no leading zeros, like Rust's `char::escape_unicode`).
@@ -105,8 +137,11 @@ pub(crate) fn is_bare_value(s: &str) -> bool {
     if s.is_empty() {
         return false;
     }
+    if none_in(s, NOT_PLAIN | SEPARATOR) {
+        return true;
+    }
     if is_plain_ascii(s) {
-        return !s.bytes().any(|b| matches!(b, b' ' | b'=' | b'"'));
+        return false;
     }
     !s.chars()
         .any(|c| c.is_whitespace() || c == '=' || c == '"' || needs_escape(c))
@@ -146,7 +181,7 @@ pub(crate) fn write_value(out: &mut Vec<u8>, s: &str) {
 pub(crate) fn write_key(out: &mut Vec<u8>, s: &str) {
     if s.is_empty() {
         out.push(b'_');
-    } else if is_plain_ascii(s) && !s.bytes().any(|b| matches!(b, b' ' | b'=' | b'"')) {
+    } else if none_in(s, NOT_PLAIN | SEPARATOR) {
         out.extend_from_slice(s.as_bytes());
     } else {
         // Only `\n`, `\r`, `\t` get short escapes; spaces, `=` and `"` become `\u{..}`.

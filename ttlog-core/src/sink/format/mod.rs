@@ -120,6 +120,54 @@ fn write_i64(v: i64, out: &mut Vec<u8>) {
     write_u64(v.unsigned_abs(), out);
 }
 
+/// Appends `v` as `Display` would, with a fast path for the common case of a number with at
+/// most six decimals (latencies, ratios, prices), which `Display` formats slowly.
+///
+/// The fast path prints `n / 10^k` for the smallest `k <= 6` at which `v * 10^k` is an
+/// integer `n` below 2^53 and `n / 10^k == v` exactly, with trailing zeros dropped: that
+/// decimal parses back to `v` (both are the correctly rounded value of the same rational).
+/// Every other value goes through `Display`. Tests check both against `Display`.
+fn write_f64(v: f64, out: &mut Vec<u8>) {
+    const POW10: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    if v.is_finite() && v.abs() < 1e15 && v != 0.0 {
+        for (k, &scale) in POW10.iter().enumerate() {
+            let scaled = v * scale;
+            if scaled.fract() == 0.0
+                && scaled.abs() < 9_007_199_254_740_992.0
+                && scaled / scale == v
+            {
+                let mut n = scaled.abs() as u64;
+                let mut k = k;
+                // `v * 10^k` can land on an integer only at a `k` one past the shortest one
+                // (8857.45 * 100 is not an integer in binary, * 1000 is): drop zeros, which
+                // leaves the same decimal value.
+                while k > 0 && n % 10 == 0 {
+                    n /= 10;
+                    k -= 1;
+                }
+                if v < 0.0 {
+                    out.push(b'-');
+                }
+                let int = n / 10u64.pow(k as u32);
+                write_u64(int, out);
+                if k > 0 {
+                    out.push(b'.');
+                    let frac = n % 10u64.pow(k as u32);
+                    let mut digits = [b'0'; 6];
+                    let mut f = frac;
+                    for i in (0..k).rev() {
+                        digits[i] = b'0' + (f % 10) as u8;
+                        f /= 10;
+                    }
+                    out.extend_from_slice(&digits[..k]);
+                }
+                return;
+            }
+        }
+    }
+    let _ = write!(out, "{v}");
+}
+
 /// Appends a field's value in the text formats (compact, full, logfmt): numbers and booleans
 /// with `Display`, text and chars through [`escape::write_value`]. `Empty` writes nothing;
 /// callers skip those fields before writing the name.
@@ -136,9 +184,7 @@ fn write_text_value(value: ValueRef<'_>, out: &mut Vec<u8>) {
         ValueRef::U128(v) => {
             let _ = write!(out, "{v}");
         }
-        ValueRef::F64(v) => {
-            let _ = write!(out, "{v}");
-        }
+        ValueRef::F64(v) => write_f64(v, out),
         ValueRef::Char(c) => escape::write_value(out, c.encode_utf8(&mut [0; 4])),
         ValueRef::Str(s) => escape::write_value(out, s),
     }
@@ -174,6 +220,53 @@ mod tests {
             out.clear();
             write_i64(v, &mut out);
             assert_eq!(out, v.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn floats_print_like_display() {
+        let cases = [
+            1.5,
+            0.1,
+            0.3,
+            -2.25,
+            2.0,
+            1e-7,
+            123456.789,
+            0.000001,
+            1e15,
+            1e300,
+            -0.0,
+            0.0,
+            1.0 / 3.0,
+            0.1 + 0.2,
+            4503599627370497.5,
+            9007199254740993.0,
+            42.000001,
+            -1e-6,
+            3.14159,
+        ];
+        for v in cases {
+            let mut out = Vec::new();
+            write_f64(v, &mut out);
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(
+                text.parse::<f64>().unwrap().to_bits(),
+                v.to_bits(),
+                "{v}: {text}"
+            );
+            assert_eq!(text, v.to_string(), "{v}");
+        }
+        // Pseudo-random values with few decimals round-trip and match `Display`.
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = (x % 10_000_000) as f64 / [1.0, 10.0, 100.0, 1e3, 1e4][(x >> 40) as usize % 5];
+            let mut out = Vec::new();
+            write_f64(v, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string(), "{v}");
         }
     }
 

@@ -48,6 +48,36 @@ pub const RFC3339_LEN: usize = 27;
 /// ```
 pub fn write_rfc3339(time: SystemTime, out: &mut Vec<u8>) {
     let (secs, micros) = split(time);
+    // Events come in bursts within one second: reuse the date and time of day from the last
+    // call on this thread when the second is the same.
+    let cached = LAST_SECOND
+        .try_with(|last| {
+            let (s, prefix) = last.get();
+            (s == secs).then_some(prefix)
+        })
+        .ok()
+        .flatten();
+    let prefix = match cached {
+        Some(prefix) => prefix,
+        None => {
+            let prefix = second_prefix(secs);
+            let _ = LAST_SECOND.try_with(|last| last.set((secs, prefix)));
+            prefix
+        }
+    };
+    let mut buf = *b"0000-00-00T00:00:00.000000Z";
+    buf[..20].copy_from_slice(&prefix);
+    put(&mut buf[20..26], micros);
+    out.extend_from_slice(&buf);
+}
+
+thread_local! {
+    /// The last whole second formatted on this thread, and its `YYYY-MM-DDTHH:MM:SS.` text.
+    static LAST_SECOND: std::cell::Cell<(i64, [u8; 20])> = const { std::cell::Cell::new((i64::MIN, [0; 20])) };
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.` for whole seconds since the epoch.
+fn second_prefix(secs: i64) -> [u8; 20] {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400) as u32;
     let (year, month, day) = civil_from_days(days);
@@ -59,8 +89,9 @@ pub fn write_rfc3339(time: SystemTime, out: &mut Vec<u8>) {
     put(&mut buf[11..13], sod / 3600);
     put(&mut buf[14..16], sod / 60 % 60);
     put(&mut buf[17..19], sod % 60);
-    put(&mut buf[20..26], micros);
-    out.extend_from_slice(&buf);
+    let mut prefix = [0; 20];
+    prefix.copy_from_slice(&buf[..20]);
+    prefix
 }
 
 /// Whole seconds since the epoch (floored) and the microseconds past them, clamped to years
