@@ -68,12 +68,28 @@ pub(crate) unsafe fn emit<const N: usize>(
         // SAFETY: a non-null `FAST` points at the lane inside this thread's `LANE`, which
         // stays there until `Lane::drop` clears `FAST`; taking the pointer out of `FAST` gave
         // us exclusive use of it until we put it back.
-        let pushed = unsafe {
+        let (pushed, dropped) = unsafe {
             let l = &mut *lane;
-            l.ring_id() == ring_id && l.try_emit(callsite, &mut message, values)
+            if l.ring_id() != ring_id {
+                (false, false)
+            } else if l.try_emit(callsite, &mut message, values) {
+                (true, false)
+            } else {
+                // Full. Under `Overflow::Drop` count it here, without the slow path's
+                // detour through a whole `LogEvent`.
+                (false, l.drop_when_full())
+            }
         };
         FAST.with(|fast| fast.set(lane));
         if pushed {
+            return;
+        }
+        if dropped {
+            // SAFETY: not moved out (the push failed); dropped here exactly once.
+            unsafe {
+                ManuallyDrop::drop(&mut message);
+                ManuallyDrop::drop(values);
+            }
             return;
         }
     }

@@ -308,6 +308,21 @@ impl Lane {
         true
     }
 
+    /// After a failed push: under `Overflow::Drop` (or on the collector's own thread, which
+    /// must never wait for itself) counts the event as dropped, wakes the collector and
+    /// returns `true`; otherwise returns `false` (the caller then waits for room).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn drop_when_full(&self) -> bool {
+        self.runtime.wake();
+        if self.runtime.overflow == Overflow::Drop || collector::on_collector_thread() {
+            self.producer.count_drop();
+            true
+        } else {
+            false
+        }
+    }
+
     /// Wakes the collector when this push took the ring past half full (once per refill).
     #[inline(always)]
     fn wake_if_half_full(&self, before: usize) {
