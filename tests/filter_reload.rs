@@ -71,17 +71,11 @@ fn precedence_and_reload() {
     }
 
     let dir = common::temp_dir("precedence");
-    let out = common::child("precedence_and_reload", "precedence", &dir)
-        .env("TTLOG", "trace")
-        .env("RUST_LOG", "off")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::assert_child_ok(
+        common::child("precedence_and_reload", "precedence", &dir)
+            .env("TTLOG", "trace")
+            .env("RUST_LOG", "off"),
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 
     // In this process: no environment; reload at run time.
     std::env::remove_var("TTLOG");
@@ -153,14 +147,8 @@ fn invalid_filter_is_an_error_from_try_init() {
         return;
     }
     let dir = common::temp_dir("invalid");
-    let out = common::child("invalid_filter_is_an_error_from_try_init", "invalid", &dir)
-        .env("RUST_LOG", "[span]=debug")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::assert_child_ok(
+        common::child("invalid_filter_is_an_error_from_try_init", "invalid", &dir)
+            .env("RUST_LOG", "[span]=debug"),
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 }

@@ -49,3 +49,14 @@ pub fn snapshots(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Runs `cmd` to completion and asserts that it succeeded and printed `child ok`.
+pub fn assert_child_ok(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
+}
