@@ -244,7 +244,7 @@ mod tests {
             9007199254740993.0,
             42.000001,
             -1e-6,
-            3.14159,
+            2.71,
         ];
         for v in cases {
             let mut out = Vec::new();
