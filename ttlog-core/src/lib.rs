@@ -10,17 +10,24 @@
 //!   │ 2. run-time gate             (max_level(): one relaxed load)
 //!   │ 3. callsite gate             (Callsite::is_enabled: cached, rebuilt on filter change)
 //!   ▼
-//! LogEvent { &'static Callsite, clock ticks, values: SmallVec<FieldValue> }   built on the stack
+//! [FieldValue; N] on the stack      (24 bytes each; no heap for numbers, bools, chars, short
+//!   │                                 text and &'static str; `%`/`?` formatted inline)
 //!   ▼
-//! global Logger (ArcSwap; default: the ring logger)                    logger.rs
+//! global logger (ArcSwap; default: the ring logger, recognised by one relaxed load)   logger.rs
 //!   ▼
-//! this thread's lock-free SPSC ring                                    ring.rs, local.rs
+//! this thread's lock-free SPSC ring: the event is written in place as one record     ring.rs,
+//!   [header | &'static Callsite | clock ticks | span | values…], no copy, no lock     local.rs,
+//!   full ring: Overflow::Drop counts it, Overflow::Block waits                       ring_record.rs
 //!   ▼
-//! collector thread "ttlog": drain, merge by timestamp                  collector.rs
-//!   ├── flight recorder: the newest N events                          recorder.rs
+//! collector thread "ttlog": merge rings by timestamp, decode each record into a LogEvent
+//!   ├── flight recorder: the newest N LogEvents                       recorder.rs
 //!   ├── sinks: console / file / writer, formatted here                sink/
 //!   └── snapshots: on demand, on panic, on signals                    snapshot/, panic.rs
 //! ```
+//!
+//! Unsafe code is confined to the modules that need it for speed (`ring`, `ring_record`,
+//! `local`, and small parts of `event` and `ring_logger`), each block with a `SAFETY:` comment;
+//! loom models the ring's protocol and Miri runs the in-place event tests.
 //!
 //! Formatting and I/O never run on the caller's thread.
 
