@@ -128,7 +128,10 @@ fn precedence_and_reload() {
     assert!(again.is_already_initialized(), "{again}");
     // ... and `init()` says so in its panic.
     let panic = std::panic::catch_unwind(|| ttlog::init().no_console().init()).unwrap_err();
-    let text = panic.downcast_ref::<String>().map(String::as_str).unwrap_or("");
+    let text = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .unwrap_or("");
     assert!(text.contains("already initialised"), "{text}");
 }
 

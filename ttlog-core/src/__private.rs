@@ -20,6 +20,10 @@ pub fn enabled(callsite: &'static Callsite, level: Level) -> bool {
     max_level().enables(level) && callsite.is_enabled()
 }
 
+/// The most fields one macro call may record (the macros reject more with a clear error;
+/// this bound also keeps every event well within the smallest ring).
+pub const MAX_FIELDS: usize = 32;
+
 /// Emits an event whose message is the callsite's literal message.
 ///
 /// The values arrive wrapped in `ManuallyDrop` (built so by the macro) so that they can be
@@ -27,6 +31,7 @@ pub fn enabled(callsite: &'static Callsite, level: Level) -> bool {
 /// takes care of them.
 #[inline(always)]
 pub fn emit<const N: usize>(callsite: &'static Callsite, values: ManuallyDrop<[FieldValue; N]>) {
+    const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
     crate::logger::emit(callsite, None, values);
 }
 
@@ -37,6 +42,7 @@ pub fn emit_message<const N: usize>(
     message: FieldValue,
     values: ManuallyDrop<[FieldValue; N]>,
 ) {
+    const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
     crate::logger::emit(callsite, Some(message), values);
 }
 

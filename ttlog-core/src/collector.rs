@@ -111,7 +111,8 @@ struct Collector {
     rings: Vec<RingEntry>,
     recorder: Recorder,
     sinks: Sinks,
-    /// Per ring, how many events this turn takes (what was there when the turn began).
+    /// Per ring, the ring position (in words) where this turn stops: the end of what was
+    /// there when the turn began.
     quota: Vec<usize>,
     /// Drop counts of rings already forgotten.
     retired_drops: u64,
@@ -183,7 +184,8 @@ impl Collector {
             // so a ring seen abandoned here is drained completely by this turn.
             ring.abandoned = ring.consumer.is_abandoned();
             abandoned_any |= ring.abandoned;
-            self.quota.push(ring.consumer.len());
+            self.quota
+                .push(ring.consumer.position().wrapping_add(ring.consumer.len()));
             dropped += ring.consumer.dropped();
         }
         dropped += self.runtime.lost.load(Ordering::Relaxed);
@@ -191,9 +193,9 @@ impl Collector {
         let conv = clock::converter();
         let mut n = 0;
         while let Some(i) = self.oldest_ring() {
-            self.quota[i] -= 1;
             let Some(event) = self.recorder.take_from(&mut self.rings[i].consumer) else {
-                self.quota[i] = 0;
+                // Unreachable: `oldest_ring` just peeked an event there.
+                self.quota[i] = self.rings[i].consumer.position();
                 continue;
             };
             n += 1;
@@ -231,12 +233,15 @@ impl Collector {
         n
     }
 
-    /// The ring (with quota left this turn) whose oldest event is the oldest.
+    /// The ring (not yet read up to its end for this turn) whose oldest event is the oldest.
     #[inline]
     fn oldest_ring(&mut self) -> Option<usize> {
         let mut best: Option<(usize, u64)> = None;
         for (i, ring) in self.rings.iter_mut().enumerate() {
-            if self.quota[i] == 0 {
+            // Records are published whole (a padding record together with the record after
+            // it), so a position snapshot taken at the turn's start is always a record
+            // boundary, and reading stops exactly there.
+            if ring.consumer.position() == self.quota[i] {
                 continue;
             }
             let Some(record) = ring.consumer.peek() else {

@@ -39,6 +39,10 @@ pub type SignalInstaller = fn(Handle) -> io::Result<Box<dyn FnOnce() + Send>>;
 /// The default flight-recorder size, in events.
 pub const DEFAULT_CAPACITY: usize = 16_384;
 
+/// The largest ring [`Builder::ring_capacity`] accepts, in events (128 MiB per thread);
+/// larger values are clamped to it.
+pub const MAX_RING_CAPACITY: usize = 1 << 20;
+
 /// The default size of each thread's ring, in events.
 pub const DEFAULT_RING_CAPACITY: usize = 1024;
 
@@ -122,9 +126,10 @@ impl Builder {
 
     /// How many events each thread's ring holds (default [`DEFAULT_RING_CAPACITY`]): the ring
     /// takes `events × RING_BYTES_PER_EVENT` bytes (see [`crate::RING_BYTES_PER_EVENT`]),
-    /// rounded up to a power of two, and holds that many events of four fields.
+    /// rounded up to a power of two, and holds that many events of four fields. At most
+    /// [`MAX_RING_CAPACITY`].
     pub fn ring_capacity(mut self, events: usize) -> Self {
-        self.ring_capacity = events.max(2);
+        self.ring_capacity = events.clamp(2, MAX_RING_CAPACITY);
         self
     }
 

@@ -63,7 +63,7 @@ pub use event::{EventBuilder, LogEvent};
 pub use field::{Field, FieldValue, ToFieldValue, ValueRef};
 pub use init::{
     init, Builder, Guard, InitError, SignalInstaller, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY,
-    SHUTDOWN_TIMEOUT,
+    MAX_RING_CAPACITY, SHUTDOWN_TIMEOUT,
 };
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};

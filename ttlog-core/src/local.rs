@@ -65,9 +65,12 @@ pub(crate) unsafe fn emit<const N: usize>(
     // `FAST` has no destructor, so it is always accessible, even during thread teardown.
     let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
     if !lane.is_null() {
+        // Puts the pointer back however this block is left (a panic in here would otherwise
+        // leave the lane marked "in use" for good).
+        let _restore = Restore(lane);
         // SAFETY: a non-null `FAST` points at the lane inside this thread's `LANE`, which
         // stays there until `Lane::drop` clears `FAST`; taking the pointer out of `FAST` gave
-        // us exclusive use of it until we put it back.
+        // us exclusive use of it until `_restore` puts it back.
         let (pushed, dropped) = unsafe {
             let l = &mut *lane;
             if l.ring_id() != ring_id {
@@ -80,7 +83,6 @@ pub(crate) unsafe fn emit<const N: usize>(
                 (false, l.drop_when_full())
             }
         };
-        FAST.with(|fast| fast.set(lane));
         if pushed {
             return;
         }
@@ -97,6 +99,16 @@ pub(crate) unsafe fn emit<const N: usize>(
     let (message, values) =
         unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
     emit_slow(ring_id, callsite, message, values);
+}
+
+/// Puts a lane pointer back into `FAST` when dropped.
+struct Restore(*mut Lane);
+
+impl Drop for Restore {
+    #[inline(always)]
+    fn drop(&mut self) {
+        FAST.with(|fast| fast.set(self.0));
+    }
 }
 
 #[cold]
@@ -151,20 +163,19 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
     }
 }
 
-/// Clears `FAST` if it points at `lane` (called when a lane is dropped).
-pub(crate) fn forget(lane: *mut Lane) {
-    let _ = FAST.try_with(|fast| {
-        if fast.get() == lane {
-            fast.set(ptr::null_mut());
-        }
-    });
+/// Clears `FAST` (called when a lane is dropped: a thread has at most one lane, so whatever
+/// `FAST` pointed at is going away).
+pub(crate) fn forget() {
+    let _ = FAST.try_with(|fast| fast.set(ptr::null_mut()));
 }
 
 /// Drops this thread's lane (its ring is then drained and forgotten by the collector).
 pub(crate) fn release() {
     let _ = LANE.try_with(|cell| {
         if let Ok(mut lane) = cell.try_borrow_mut() {
-            lane.take();
+            forget();
+            // Dropped in place (its `Drop` clears `FAST` again, harmlessly).
+            *lane = None;
         }
     });
 }

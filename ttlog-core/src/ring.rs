@@ -76,6 +76,10 @@ impl<T> Deref for CachePadded<T> {
     }
 }
 
+// The buffer is addressed as an array of words (see `Shared::payload`).
+#[cfg(not(ttlog_loom))]
+const _: () = assert!(std::mem::size_of::<UnsafeCell<MaybeUninit<u64>>>() == 8);
+
 /// The smallest ring, in words.
 pub const MIN_CAPACITY: usize = 256;
 
@@ -256,6 +260,7 @@ pub fn channel(capacity_words: usize, drop_record: DropRecord) -> (Producer, Con
         cached_head: 0,
         capacity,
         mask: capacity - 1,
+        max_payload: MAX_RECORD_WORDS.min(capacity / 2) - 2,
         #[cfg(not(ttlog_loom))]
         base,
     };
@@ -277,6 +282,9 @@ pub struct Producer {
     capacity: usize,
     /// `capacity - 1`, kept here so the hot path does not reach into `shared`.
     mask: usize,
+    /// The longest payload accepted: under half the ring, and within the header's length
+    /// field.
+    max_payload: usize,
     /// The first word of the buffer (which `shared` keeps alive), kept here for the same
     /// reason.
     #[cfg(not(ttlog_loom))]
@@ -325,6 +333,10 @@ impl Producer {
     /// same or a smaller size).
     #[inline(always)]
     pub fn reserve(&mut self, payload_words: usize) -> Option<*mut u64> {
+        if payload_words > self.max_payload {
+            // Could never fit (and would not fit the header's length field).
+            return None;
+        }
         let words = payload_words + 1;
         let tail = self.tail;
         // The common case: room before the end of the buffer, and room as far as we know.
@@ -428,7 +440,7 @@ impl Producer {
     /// than half the ring are refused, so that one always fits once the ring drains).
     #[inline]
     pub fn fits(&self, payload_words: usize) -> bool {
-        payload_words < MAX_RECORD_WORDS.min(self.capacity / 2)
+        payload_words <= self.max_payload
     }
 
     /// How many words the ring holds at most.
@@ -554,6 +566,13 @@ impl Consumer {
         // Release pairs with the producer's Acquire load of `head`: we are done with the
         // record's words.
         self.shared.head.store(self.head, Ordering::Release);
+    }
+
+    /// How many words this consumer has consumed so far (wrapping): with [`len`](Self::len),
+    /// marks where the records present now end.
+    #[inline]
+    pub fn position(&self) -> usize {
+        self.head
     }
 
     /// How many words are waiting.

@@ -213,7 +213,7 @@ pub(crate) struct Lane {
 impl Drop for Lane {
     fn drop(&mut self) {
         // The hot path must never see a pointer to a lane that is gone.
-        crate::local::forget(self);
+        crate::local::forget();
     }
 }
 

@@ -21,8 +21,12 @@ pub(crate) mod global {
 pub(crate) use loom::cell::UnsafeCell;
 
 /// std's `UnsafeCell` with loom's closure-based access API.
+///
+/// `repr(transparent)`: the ring relies on a slice of these having the layout of a slice of
+/// `T`.
 #[cfg(not(ttlog_loom))]
 #[derive(Debug)]
+#[repr(transparent)]
 pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
 
 #[cfg(not(ttlog_loom))]

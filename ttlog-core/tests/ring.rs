@@ -78,8 +78,14 @@ fn capacity_rounds_up_and_bounds_records() {
     assert_eq!(ring::channel(0, no_drop).0.capacity(), ring::MIN_CAPACITY);
     assert_eq!(ring::channel(1000, no_drop).0.capacity(), 1024);
     let (tx, _rx) = ring::channel(256, no_drop);
-    assert!(tx.fits(127));
-    assert!(!tx.fits(128));
+    assert!(tx.fits(126));
+    assert!(!tx.fits(127));
+    // A record that could never fit is refused by `reserve` itself, even when the buffer has
+    // room for it right now (and would otherwise overflow the header's length field).
+    let (mut big, _rx) = ring::channel(1 << 17, no_drop);
+    assert!(!big.fits(70_000));
+    assert!(big.reserve(70_000).is_none());
+    assert!(big.reserve(40_000).is_some());
 }
 
 #[test]
