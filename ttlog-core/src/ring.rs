@@ -333,8 +333,10 @@ impl Producer {
     /// same or a smaller size).
     #[inline(always)]
     pub fn reserve(&mut self, payload_words: usize) -> Option<*mut u64> {
-        if payload_words > self.max_payload {
-            // Could never fit (and would not fit the header's length field).
+        // The header's length field bounds every record. (Against a constant size, as on the
+        // macros' path, this compare folds away. Records over half the ring may still be
+        // placed here when they fit; `reserve_slow` and `fits` refuse them otherwise.)
+        if payload_words >= MAX_RECORD_WORDS {
             return None;
         }
         let words = payload_words + 1;
