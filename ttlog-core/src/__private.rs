@@ -6,7 +6,7 @@
 use std::fmt;
 
 pub use crate::callsite::Callsite;
-pub use crate::event::{LogEvent, Values};
+pub use crate::event::LogEvent;
 pub use crate::field::{FieldValue, ToFieldValue};
 pub use crate::level::{max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use crate::logger::dispatch;
@@ -68,13 +68,6 @@ pub fn debug<T: fmt::Debug + ?Sized>(value: &T) -> FieldValue {
 #[inline(always)]
 pub const fn static_str(value: &'static str) -> FieldValue {
     FieldValue::from_static(value)
-}
-
-/// Collects an expansion's values without a heap allocation for up to
-/// [`crate::event::INLINE_FIELDS`] of them.
-#[inline(always)]
-pub fn values<const N: usize>(values: [FieldValue; N]) -> Values {
-    Values::from_array(values)
 }
 
 /// A formatted message.
