@@ -261,6 +261,8 @@ pub fn channel(capacity_words: usize, drop_record: DropRecord) -> (Producer, Con
         capacity,
         mask: capacity - 1,
         max_payload: MAX_RECORD_WORDS.min(capacity / 2) - 2,
+        #[cfg(ttlog_loom)]
+        staging: Vec::new(),
         #[cfg(not(ttlog_loom))]
         base,
     };
@@ -268,6 +270,8 @@ pub fn channel(capacity_words: usize, drop_record: DropRecord) -> (Producer, Con
         shared,
         head: 0,
         cached_tail: 0,
+        #[cfg(ttlog_loom)]
+        staging: Vec::new(),
     };
     (producer, consumer)
 }
@@ -289,6 +293,10 @@ pub struct Producer {
     /// reason.
     #[cfg(not(ttlog_loom))]
     base: *mut u64,
+    /// Under loom, where each word is a separately tracked cell (not an array), the payload
+    /// is written here and copied word by word, through the tracked cells, on commit.
+    #[cfg(ttlog_loom)]
+    staging: Vec<u64>,
 }
 
 // SAFETY: `base` points into the buffer owned by `shared`, which the producer keeps alive;
@@ -345,7 +353,7 @@ impl Producer {
         if (tail & self.mask) + words <= self.capacity
             && tail.wrapping_sub(self.cached_head) + words <= self.capacity
         {
-            Some(self.word(tail.wrapping_add(1)))
+            Some(self.payload_ptr(tail.wrapping_add(1), payload_words))
         } else {
             self.reserve_slow(words)
         }
@@ -381,7 +389,7 @@ impl Producer {
             unsafe { self.write_header(self.tail, room_to_end as u64 | PAD_FLAG) };
             self.tail = self.tail.wrapping_add(room_to_end);
         }
-        Some(self.word(self.tail.wrapping_add(1)))
+        Some(self.payload_ptr(self.tail.wrapping_add(1), words - 1))
     }
 
     /// Publishes the record last reserved: `payload_words` (as given to
@@ -395,6 +403,13 @@ impl Producer {
     pub unsafe fn commit(&mut self, payload_words: usize, meta: u64) {
         let words = payload_words + 1;
         let header = words as u64 | ((meta & ((1 << META_BITS) - 1)) << META_SHIFT);
+        #[cfg(ttlog_loom)]
+        for (i, &w) in self.staging[..payload_words].iter().enumerate() {
+            // SAFETY: the payload words were reserved (free, ours, not yet published).
+            self.shared
+                .cell(self.tail.wrapping_add(1 + i))
+                .with_mut(|p| unsafe { (*p).write(w) });
+        }
         // SAFETY: the header word at our private `tail` was reserved (free, ours, not yet
         // published).
         unsafe { self.write_header(self.tail, header) };
@@ -407,17 +422,28 @@ impl Producer {
             .store(self.tail, Ordering::Release);
     }
 
-    /// A pointer to word `index` (modulo the capacity).
+    /// Where the payload of a record starting its payload at word `index` is to be written:
+    /// the buffer itself, or under loom the staging area (see `staging`).
     #[inline(always)]
-    fn word(&self, index: usize) -> *mut u64 {
+    #[allow(unused_variables)] // each build uses one of the two arguments
+    fn payload_ptr(&mut self, index: usize, payload_words: usize) -> *mut u64 {
         #[cfg(not(ttlog_loom))]
         {
-            self.base.wrapping_add(index & self.mask)
+            self.word(index)
         }
         #[cfg(ttlog_loom)]
         {
-            self.shared.payload(index)
+            self.staging.clear();
+            self.staging.resize(payload_words, 0);
+            self.staging.as_mut_ptr()
         }
+    }
+
+    /// A pointer to word `index` (modulo the capacity).
+    #[cfg(not(ttlog_loom))]
+    #[inline(always)]
+    fn word(&self, index: usize) -> *mut u64 {
+        self.base.wrapping_add(index & self.mask)
     }
 
     /// Writes a header word.
@@ -491,6 +517,10 @@ pub struct Consumer {
     head: usize,
     /// The last `tail` we read; the true `tail` is never behind it.
     cached_tail: usize,
+    /// Under loom, the payload of the record at the head, copied out through the tracked
+    /// cells.
+    #[cfg(ttlog_loom)]
+    staging: Vec<u64>,
 }
 
 /// A record at the head of a ring, borrowed from its [`Consumer`].
@@ -545,7 +575,19 @@ impl Consumer {
                 self.head = self.head.wrapping_add(len);
                 continue;
             }
+            #[cfg(not(ttlog_loom))]
             let payload = self.shared.payload(self.head.wrapping_add(1));
+            #[cfg(ttlog_loom)]
+            let payload = {
+                self.staging.clear();
+                for i in 0..len - 1 {
+                    let cell = self.shared.cell(self.head.wrapping_add(1 + i));
+                    // SAFETY: the record's payload words are published and initialised.
+                    self.staging
+                        .push(cell.with(|p| unsafe { (*p).assume_init() }));
+                }
+                self.staging.as_mut_ptr()
+            };
             return Some(RecordRef {
                 meta: header >> META_SHIFT,
                 payload,
