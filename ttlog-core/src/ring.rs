@@ -453,12 +453,13 @@ impl Producer {
     /// The word must be free and ours (reserved, not yet published).
     #[inline(always)]
     unsafe fn write_header(&self, index: usize, header: u64) {
-        // SAFETY: forwarded from the caller. Under loom, through the tracked cell.
         #[cfg(not(ttlog_loom))]
+        // SAFETY: forwarded from the caller.
         unsafe {
             self.word(index).write(header)
         };
         #[cfg(ttlog_loom)]
+        // SAFETY: forwarded from the caller (through the tracked cell).
         unsafe {
             self.shared.write_header(index, header)
         };
