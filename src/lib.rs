@@ -30,8 +30,12 @@ extern crate self as ttlog;
 pub use ttlog_core::*;
 pub use ttlog_macros::{debug, error, info, trace, warn};
 
+mod helpers;
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
+mod timer;
+
+pub use timer::Timer;
 
 /// Starts configuring ttlog; finish with [`Builder::init`] or [`Builder::try_init`].
 ///
