@@ -157,14 +157,20 @@ impl Collector {
                 park = Duration::from_micros(50);
             }
         }
-        // Stopping: take what is left (bounded, in case a producer keeps logging).
+        // Stopping: take what arrived since the shutdown command was answered.
+        self.drain_all();
+        crate::local::release();
+    }
+
+    /// Turns until the rings are empty (at most 64 turns, in case a producer keeps logging),
+    /// then flushes the sinks.
+    fn drain_all(&mut self) {
         for _ in 0..64 {
             if self.turn() == 0 {
                 break;
             }
         }
-        self.flush_sinks();
-        crate::local::release();
+        self.sinks.flush();
     }
 
     /// One drain of every ring into the recorder and the sinks. Returns the events handled.
@@ -269,10 +275,6 @@ impl Collector {
         }
     }
 
-    fn flush_sinks(&mut self) {
-        self.sinks.flush();
-    }
-
     fn answer_commands(&mut self) -> usize {
         let mut n = 0;
         while let Ok(command) = self.commands.try_recv() {
@@ -285,17 +287,12 @@ impl Collector {
                 }
                 Command::Flush { reply } => {
                     self.turn();
-                    self.flush_sinks();
+                    self.sinks.flush();
                     let _ = reply.send(());
                 }
                 Command::Shutdown { reply } => {
                     self.state = State::Stopping;
-                    for _ in 0..64 {
-                        if self.turn() == 0 {
-                            break;
-                        }
-                    }
-                    self.flush_sinks();
+                    self.drain_all();
                     self.runtime.running.store(false, Ordering::Release);
                     let _ = reply.send(());
                     return n;
