@@ -60,7 +60,7 @@ pub mod __private;
 
 pub use callsite::Callsite;
 pub use event::{EventBuilder, LogEvent};
-pub use field::{Field, FieldValue, ToFieldValue, ValueRef};
+pub use field::{Field, FieldValue, StructFields, ToFieldValue, ValueRef};
 pub use init::{
     init, Builder, Guard, InitError, SignalInstaller, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY,
     MAX_RING_CAPACITY, SHUTDOWN_TIMEOUT,
