@@ -61,6 +61,7 @@ pub mod time;
 ///     thread_name: "main",
 ///     thread_id: 1,
 ///     span_id: 0,
+///     spans: None,
 ///     fields: Fields::split(&["user_id", "ip"], &values),
 /// };
 ///
