@@ -146,6 +146,10 @@ static DROPPED_CALLSITE: Callsite = Callsite::new(
 
 const MAX_PARK: Duration = Duration::from_millis(10);
 
+/// How many times one turn may extend its quotas to find the creation of a span that an
+/// event names (see `turn`).
+const MAX_REFRESHES: u32 = 4;
+
 impl Collector {
     fn run(mut self) {
         let _ = IS_COLLECTOR.try_with(|c| c.set(true));
@@ -202,6 +206,7 @@ impl Collector {
 
         let conv = clock::converter();
         let mut n = 0;
+        let mut refreshes = 0;
         while let Some(i) = self.oldest_ring() {
             let ring = &mut self.rings[i].consumer;
             let Some(kind) = ring.peek().map(|r| ring_record::kind(r.meta())) else {
@@ -209,6 +214,24 @@ impl Collector {
                 self.quota[i] = ring.position();
                 continue;
             };
+            if kind == ring_record::Kind::Event && refreshes < MAX_REFRESHES {
+                // An event in a span the table does not know yet: the span may have been
+                // created on another thread whose ring was measured for this turn before
+                // the creation was pushed. Extend every ring's quota to what is there now and
+                // merge again, so the creation (older than this event) comes first.
+                // SAFETY: the kind says this is an event record.
+                #[allow(unsafe_code)]
+                let span = ring
+                    .peek()
+                    .map_or(0, |r| unsafe { ring_record::span(r.payload()) });
+                if span != 0 && self.spans.get(span).is_none() {
+                    refreshes += 1;
+                    for (q, ring) in self.quota.iter_mut().zip(&self.rings) {
+                        *q = ring.consumer.position().wrapping_add(ring.consumer.len());
+                    }
+                    continue;
+                }
+            }
             n += 1;
             if kind != ring_record::Kind::Event {
                 if let Some(record) = ring.peek() {

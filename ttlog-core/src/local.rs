@@ -130,8 +130,37 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
 }
 
 /// Pushes a span operation into this thread's ring of the ring logger `ring_id`, as
-/// [`push`] does for events.
+/// [`push`] does for events. The common case (registered lane, room in the ring) goes
+/// through `FAST`, as events do.
+#[inline]
 pub(crate) fn push_span(ring_id: u64, op: SpanOp) {
+    let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
+    let op = if lane.is_null() {
+        op
+    } else {
+        // SAFETY: as in `emit`: a non-null `FAST` points at this thread's lane, and taking
+        // it gave us exclusive use until it is put back right after. `try_push_span` cannot
+        // panic (layout arithmetic and bit copies).
+        let rest = unsafe {
+            let l = &mut *lane;
+            if l.ring_id() == ring_id {
+                l.try_push_span(op)
+            } else {
+                Err(op)
+            }
+        };
+        FAST.with(|fast| fast.set(lane));
+        match rest {
+            Ok(()) => return,
+            Err(op) => op,
+        }
+    };
+    push_span_slow(ring_id, op);
+}
+
+#[cold]
+#[inline(never)]
+fn push_span_slow(ring_id: u64, op: SpanOp) {
     push_with(ring_id, |lane| lane.push_span(op));
 }
 

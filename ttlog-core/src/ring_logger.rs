@@ -247,6 +247,29 @@ impl Lane {
         }
     }
 
+    /// Writes a span operation into the ring if there is room right now; gives it back
+    /// otherwise (the caller then takes the slow path, which applies the overflow policy).
+    #[inline]
+    pub(crate) fn try_push_span(&mut self, mut op: SpanOp) -> Result<(), SpanOp> {
+        let Some((words, meta)) = ring_record::span_layout(&op, self.thread) else {
+            return Err(op);
+        };
+        op.thread = self.thread;
+        let before = self.producer.used_upper_bound();
+        let Some(dst) = self.producer.reserve(words) else {
+            return Err(op);
+        };
+        // SAFETY: `dst` has room for `words` words, exactly what `write_span` writes for
+        // this `op`; then the record is committed.
+        #[allow(unsafe_code)]
+        unsafe {
+            ring_record::write_span(dst, op);
+            self.producer.commit(words, meta);
+        }
+        self.wake_if_half_full(before);
+        Ok(())
+    }
+
     /// Pushes a span operation, applying the overflow policy when the ring is full.
     pub(crate) fn push_span(&mut self, mut op: SpanOp) -> PushOutcome {
         op.thread = self.thread;

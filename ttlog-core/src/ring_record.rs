@@ -159,6 +159,17 @@ pub(crate) unsafe fn timestamp(payload: *const u64) -> u64 {
     unsafe { payload.add(1).read() }
 }
 
+/// The span id of the event in a record payload.
+///
+/// # Safety
+///
+/// `payload` must point at a published event record's payload.
+#[inline(always)]
+pub(crate) unsafe fn span(payload: *const u64) -> u64 {
+    // SAFETY: word 2 of an event payload is its span id, written as a `u64`.
+    unsafe { payload.add(2).read() }
+}
+
 /// Reads the event out of a record, moving its values.
 ///
 /// # Safety
