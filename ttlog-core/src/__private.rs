@@ -10,8 +10,8 @@ pub use crate::event::{LogEvent, Values};
 pub use crate::field::{FieldValue, StructFields, ToFieldValue};
 pub use crate::level::{max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use crate::logger::dispatch;
-pub use core::mem::ManuallyDrop;
 pub use core::fmt::{Debug, Display};
+pub use core::mem::ManuallyDrop;
 pub use core::option::Option;
 pub use core::{column, file, format_args, line, module_path};
 pub use std::sync::OnceLock;
@@ -111,7 +111,9 @@ impl NameList {
             while i < part.len() {
                 let name = part[i];
                 if len == MAX_FIELDS {
-                    panic!("an event has at most 32 fields, counting the fields of its `..` structs");
+                    panic!(
+                        "an event has at most 32 fields, counting the fields of its `..` structs"
+                    );
                 }
                 let mut j = 0;
                 while j < len {

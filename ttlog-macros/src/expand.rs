@@ -239,9 +239,13 @@ fn expand_structs(
 
         let ty = format_ident!("__T{}", i, span = Span::mixed_site());
         name_parts.push(quote!(<#ty as ::ttlog::__private::StructFields>::NAMES));
-        let bound = struct_binding[i].as_ref().expect("every struct has a binding");
+        let bound = struct_binding[i]
+            .as_ref()
+            .expect("every struct has a binding");
         // Spanned on `..expr`, so that a type without the trait is reported there.
-        let span = arg.dots.spans[0].join(arg.value.span()).unwrap_or(arg.value.span());
+        let span = arg.dots.spans[0]
+            .join(arg.value.span())
+            .unwrap_or(arg.value.span());
         pushes.push(quote_spanned!(span=> ::ttlog::__private::push_struct(&mut #out, #bound);));
         struct_args.push(bound);
         type_params.push(ty);

@@ -103,7 +103,10 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             None => ident,
         };
         if name.is_empty() {
-            errors.push(syn::Error::new_spanned(spanned, "a field name cannot be empty"));
+            errors.push(syn::Error::new_spanned(
+                spanned,
+                "a field name cannot be empty",
+            ));
         } else if seen.insert(name.clone(), ()).is_some() {
             errors.push(syn::Error::new_spanned(
                 spanned,
@@ -188,19 +191,17 @@ fn options(field: &syn::Field) -> syn::Result<Options> {
         }
         let parsed = attr.parse_nested_meta(|meta| {
             let span = meta.path.span();
-            let set_mode = |options: &mut Options, mode: Mode, word: &str| {
-                match options.mode {
-                    Some(_) => Err(syn::Error::new(
-                        span,
-                        format!(
-                            "`{word}` conflicts with an earlier `display` or `debug`: a field \
+            let set_mode = |options: &mut Options, mode: Mode, word: &str| match options.mode {
+                Some(_) => Err(syn::Error::new(
+                    span,
+                    format!(
+                        "`{word}` conflicts with an earlier `display` or `debug`: a field \
                              is recorded one way"
-                        ),
-                    )),
-                    None => {
-                        options.mode = Some(mode);
-                        Ok(())
-                    }
+                    ),
+                )),
+                None => {
+                    options.mode = Some(mode);
+                    Ok(())
                 }
             };
             if meta.path.is_ident("skip") {

@@ -122,6 +122,14 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
     let mut seen = HashSet::new();
     let mut named = Named::default();
     for (index, arg) in args.into_iter().enumerate() {
+        if let Arg::Parent { keyword, .. } = &arg {
+            errors.push(syn::Error::new(
+                keyword.span(),
+                "events do not take `parent:` (yet): an event belongs to the thread's current \
+                 span; enter the span to log inside it (`let _entered = span.enter();`)",
+            ));
+            continue;
+        }
         let Some(arg) = named.take(index, arg, &mut errors, "the message and fields") else {
             continue;
         };
@@ -146,7 +154,13 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
                     // the message, then read this and the rest as fields.
                     report_missing_args(&event, &mut errors, &mut missing_args_reported);
                     state = State::AfterMessage;
-                    add_field(&mut event.fields, &mut event.order, other, &mut seen, &mut errors);
+                    add_field(
+                        &mut event.fields,
+                        &mut event.order,
+                        other,
+                        &mut seen,
+                        &mut errors,
+                    );
                     continue;
                 }
             };
@@ -215,7 +229,13 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
                     fields_before: event.fields.len(),
                 });
             }
-            other => add_field(&mut event.fields, &mut event.order, other, &mut seen, &mut errors),
+            other => add_field(
+                &mut event.fields,
+                &mut event.order,
+                other,
+                &mut seen,
+                &mut errors,
+            ),
         }
     }
     event.target = named.target;

@@ -1,0 +1,4 @@
+fn main() {
+    let span = ttlog::info_span!("request");
+    ttlog::info!(parent: &span, "inside");
+}
