@@ -245,3 +245,29 @@ pub fn new_span<const N: usize>(
         crate::event::Values::from_array(ManuallyDrop::into_inner(values)),
     )
 }
+
+/// Emits an event with an explicit parent span (`info!(parent: &span, ..)`), instead of the
+/// thread's current one. `Parent::Root` puts the event in no span.
+#[inline(never)]
+pub fn emit_with_parent<const N: usize>(
+    callsite: &'static Callsite,
+    parent: Parent,
+    message: Option<FieldValue>,
+    values: ManuallyDrop<[FieldValue; N]>,
+) {
+    const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
+    let span = match parent {
+        Parent::Current => crate::span::current_id(),
+        Parent::Root => 0,
+        Parent::Explicit(p) => p.map_or(0, SpanId::into_u64),
+    };
+    let mut event = LogEvent::from_parts(
+        callsite,
+        crate::clock::now(),
+        0,
+        message,
+        crate::event::Values::from_array(ManuallyDrop::into_inner(values)),
+    );
+    event.set_span_id(span);
+    crate::logger::dispatch_exact(event);
+}

@@ -72,4 +72,4 @@ pub use record::{Fields, Record};
 pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
 pub use ring_record::RING_BYTES_PER_EVENT;
 pub use sink::{FileSink, Format, Sink, WriterSink};
-pub use span::{Entered, EnteredSpan, Instrument, Instrumented, Span, SpanId};
+pub use span::{Entered, EnteredSpan, Instrument, Instrumented, Span, SpanEvents, SpanId};
