@@ -172,9 +172,9 @@ fn name_fields_and_callsite() {
     let Some(s) = capture() else { return };
     let addr = Addr;
     let req = Req { id: 9 };
+    let empty = ttlog::field::Empty;
     let line = line!() + 1;
-    let span =
-        ttlog::info_span!("request", id = 7u64, ip = %addr, req = ?req, user = ttlog::field::Empty);
+    let span = ttlog::info_span!("request", id = 7u64, ip = %addr, req = ?req, user = empty);
     let c = s.one();
     assert_eq!(span.id().map(SpanId::into_u64), Some(c.id));
     assert_eq!(c.name, "request");
@@ -338,6 +338,63 @@ fn events_inside_an_entered_span() {
     assert_eq!(
         interesting,
         ["enter true", "inside true", "exit true", "outside false"]
+    );
+}
+
+#[test]
+fn events_with_an_explicit_parent() {
+    #[derive(ttlog::Fields)]
+    struct Row {
+        n: u8,
+    }
+    let Some(s) = capture() else { return };
+    let current = ttlog::info_span!("current");
+    let other = ttlog::info_span!("other");
+    let (current_id, other_id) = (
+        current.id().unwrap().into_u64(),
+        other.id().unwrap().into_u64(),
+    );
+    let _entered = current.enter();
+    s.take();
+    let calls = Cell::new(0);
+    let parent_of = |span| {
+        calls.set(calls.get() + 1);
+        span
+    };
+    ttlog::info!("current span");
+    ttlog::info!(parent: &other, "by ref");
+    ttlog::info!(target: "t", parent: other.id(), "by id {}", 1);
+    ttlog::info!(parent: None, "no span");
+    ttlog::info!(parent: parent_of(&other), ..Row { n: 1 }, "struct by ref");
+    ttlog::info!(parent: None, ..Row { n: 2 }, "struct no span");
+    ttlog::info!(..Row { n: 3 }, "struct current");
+    ttlog::set_max_level(LevelFilter::Warn);
+    ttlog::info!(parent: parent_of(&other), "disabled");
+    ttlog::set_max_level(LevelFilter::Trace);
+    assert_eq!(
+        calls.get(),
+        1,
+        "a disabled event does not evaluate its parent"
+    );
+    let events: Vec<_> = s
+        .take()
+        .into_iter()
+        .filter_map(|s| match s {
+            Seen::Event { message, span } => Some((message, span)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("current span".to_owned(), current_id),
+            ("by ref".to_owned(), other_id),
+            ("by id 1".to_owned(), other_id),
+            ("no span".to_owned(), 0),
+            ("struct by ref".to_owned(), other_id),
+            ("struct no span".to_owned(), 0),
+            ("struct current".to_owned(), current_id),
+        ]
     );
 }
 

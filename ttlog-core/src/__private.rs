@@ -192,17 +192,25 @@ fn fix_count(values: &mut Values, end: usize) {
     }
 }
 
-/// Emits an event with `..struct` fields: its callsite (from [`struct_callsite`]), the
-/// formatted message if the message has arguments, and the values in the callsite's order.
+/// Emits an event with `..struct` fields: its callsite (from [`struct_callsite`]), its
+/// parent (`Parent::Current` without `parent:`), the formatted message if the message has
+/// arguments, and the values in the callsite's order.
 #[inline]
-pub fn emit_values(callsite: &'static Callsite, message: Option<FieldValue>, values: Values) {
-    crate::logger::dispatch(LogEvent::from_parts(
-        callsite,
-        crate::clock::now(),
-        0,
-        message,
-        values,
-    ));
+pub fn emit_values(
+    callsite: &'static Callsite,
+    parent: Parent,
+    message: Option<FieldValue>,
+    values: Values,
+) {
+    let mut event = LogEvent::from_parts(callsite, crate::clock::now(), 0, message, values);
+    match parent {
+        Parent::Current => crate::logger::dispatch(event),
+        Parent::Root => crate::logger::dispatch_exact(event),
+        Parent::Explicit(span) => {
+            event.set_span_id(span.map_or(0, SpanId::into_u64));
+            crate::logger::dispatch_exact(event);
+        }
+    }
 }
 
 // ===== spans =====

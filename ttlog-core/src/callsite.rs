@@ -21,7 +21,7 @@
 //! `static`: the struct's names are an associated constant of a type the macro cannot name,
 //! and in generic code that type differs from one instantiation to the next. Its macro keeps
 //! a static callsite without field names for the gates (level, target, interest), and
-//! [`with_struct_fields`] gives each event a copy of it that carries the full list of names.
+//! `with_struct_fields` gives each event a copy of it that carries the full list of names.
 //! The copy is built and leaked once, on the callsite's first event, and cached in a
 //! `OnceLock` next to the static callsite, so later events pay one atomic load and one compare.
 //! Another list of names from the same callsite (a generic function called with another type)

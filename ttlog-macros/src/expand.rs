@@ -44,11 +44,21 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
     let names = event.fields.iter().map(|f| &f.name);
 
     // One binding per evaluated expression, named for its place in `event.order`.
-    let mut bindings = Vec::with_capacity(event.order.len());
+    let mut bindings = Vec::with_capacity(event.order.len() + 1);
     let mut field_binding: Vec<Option<Ident>> = vec![None; event.fields.len()];
     let mut positional_binding: Vec<Option<Ident>> = vec![None; event.order.len()];
     let mut struct_binding: Vec<Option<Ident>> = vec![None; event.structs.len()];
-    let mut scrutinee = Vec::with_capacity(event.order.len());
+    let mut scrutinee = Vec::with_capacity(event.order.len() + 1);
+    // `parent: expr` is written first, so it is evaluated first.
+    let parent_binding = Ident::new("__ttlog_parent", Span::mixed_site());
+    if let Some(parent) = &event.parent {
+        scrutinee.push(quote_spanned!(parent.span()=> ::ttlog::__private::parent_of(#parent)));
+        bindings.push(parent_binding.clone());
+    }
+    let parent = match &event.parent {
+        Some(_) => quote!(#parent_binding),
+        None => quote!(::ttlog::__private::Parent::Current),
+    };
     for (k, slot) in event.order.iter().enumerate() {
         let expr = match *slot {
             Slot::Positional(i) => &event.message.as_ref().expect("positional").args[i],
@@ -115,6 +125,7 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
                 names,
                 values,
                 formatted,
+                parent,
             },
             &event,
             &struct_binding,
@@ -124,11 +135,16 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
     }
 
     let values = quote!(::ttlog::__private::ManuallyDrop::new([#(#values),*]));
-    let dispatch = match formatted {
-        Some(formatted) => quote! {
+    let dispatch = match (formatted, &event.parent) {
+        (Some(formatted), None) => quote! {
             ::ttlog::__private::emit_message(&#callsite, #formatted, #values)
         },
-        None => quote!(::ttlog::__private::emit(&#callsite, #values)),
+        (None, None) => quote!(::ttlog::__private::emit(&#callsite, #values)),
+        // With `parent:`, through the entry point that takes the span as given.
+        (formatted, Some(_)) => {
+            let message = optional(formatted);
+            quote!(::ttlog::__private::emit_with_parent(&#callsite, #parent, #message, #values))
+        }
     };
 
     let body = if bindings.is_empty() {
@@ -172,6 +188,16 @@ struct StructEvent<'a> {
     values: Vec<TokenStream>,
     /// The formatted message, if the message has arguments.
     formatted: Option<TokenStream>,
+    /// The event's `Parent`: the binding of `parent: expr`, or `Parent::Current`.
+    parent: TokenStream,
+}
+
+/// `Option::Some(tokens)` or `Option::None`.
+fn optional(tokens: Option<TokenStream>) -> TokenStream {
+    match tokens {
+        Some(tokens) => quote!(::ttlog::__private::Option::Some(#tokens)),
+        None => quote!(::ttlog::__private::Option::None),
+    }
 }
 
 /// The block for an event with `..struct` fields:
@@ -190,7 +216,7 @@ struct StructEvent<'a> {
 ///                 values.push(value(__ttlog_0));
 ///                 push_struct(&mut values, __ttlog_1);
 ///                 emit_values(struct_callsite(&__TTLOG_CALLSITE, &__TTLOG_FIELDS,
-///                                             names(__ttlog_1)), message, values)
+///                                             names(__ttlog_1)), parent, message, values)
 ///             }
 ///         }
 ///     }
@@ -214,6 +240,7 @@ fn expand_structs(
         names,
         values,
         formatted,
+        parent,
     } = parts;
     let callsite = Ident::new("__TTLOG_CALLSITE", Span::mixed_site());
     let fields_callsite = Ident::new("__TTLOG_FIELDS", Span::mixed_site());
@@ -257,10 +284,7 @@ fn expand_structs(
     for value in values {
         pushes.push(quote!(#out.push(#value);));
     }
-    let message = match formatted {
-        Some(formatted) => quote!(::ttlog::__private::Option::Some(#formatted)),
-        None => quote!(::ttlog::__private::Option::None),
-    };
+    let message = optional(formatted);
 
     quote! {
         {
@@ -297,6 +321,7 @@ fn expand_structs(
                                 &#fields_callsite,
                                 #names_fn(#(#struct_args),*),
                             ),
+                            #parent,
                             #message,
                             #out,
                         )

@@ -105,7 +105,7 @@ event_macro! {
     /// # Syntax
     ///
     /// ```text
-    /// info!( [target: EXPR,] ARG, ARG, … )
+    /// info!( [target: EXPR,] [parent: EXPR,] ARG, ARG, … )
     ///
     /// ARG     := "message"            a string literal: the message (at most one)
     ///          | EXPR                 a format argument, if the message still needs one
@@ -113,12 +113,16 @@ event_macro! {
     ///          | KEY = %VALUE         a field, recorded with Display
     ///          | KEY = ?VALUE         a field, recorded with Debug
     ///          | NAME | %NAME | ?NAME shorthand for NAME = NAME, NAME = %NAME, NAME = ?NAME
+    ///          | ..EXPR               the named fields of a struct deriving ttlog::Fields
     /// KEY     := ident | ident.ident… | "string literal"
     /// NAME    := ident | ident.ident…
     /// ```
     ///
     /// - **Target.** `target: EXPR` must come first; `EXPR` must be a constant `&'static str`
     ///   (it is stored in a `static`). Without it the target is `module_path!()`.
+    /// - **Parent.** `parent: EXPR` comes after `target:` and before everything else. The
+    ///   event belongs to that span (`&span`, a `SpanId`, an `Option<SpanId>`), or to no span
+    ///   with `parent: None`, instead of the thread's current span.
     /// - **Message.** The first lone string literal is the message. It may come first, last or
     ///   between fields. It is optional: an event without one has the message `""`. A message
     ///   with no `{…}` placeholders (escaped `{{`/`}}` do not count) is stored only in the
@@ -137,6 +141,14 @@ event_macro! {
     ///   is a string literal is carried as a `&'static str`, with no copy. Any other value goes
     ///   through `ToFieldValue` (primitives, text, `Option`, references to them); `%v` and `?v`
     ///   format it on the caller's thread, inline when it is short.
+    /// - **Struct fields.** `..EXPR` records every field of `EXPR` (a struct, or a reference
+    ///   to one, whose type derives [`Fields`](derive@Fields)) where it is written among the
+    ///   other fields; several are allowed. The field names, the call's own and the structs',
+    ///   must be distinct and at most 32 in all (checked when the code is built, per struct
+    ///   type). Where a format argument is due, `..x` is the range `..x`, as in `format!`.
+    ///   Events with `..` take a slightly longer path than the others: the first event from
+    ///   the callsite builds its list of names once; after that, up to 8 values in all are
+    ///   still stored without a heap allocation.
     /// - **Shorthand.** A bare identifier (or dotted path) in field position is a field named
     ///   after it: `info!(user_id, "x")` means `info!(user_id = user_id, "x")`. Note that this
     ///   is also what `info!(msg)` means, as in `tracing`: a message must be a literal, so log
@@ -156,13 +168,17 @@ event_macro! {
     /// ttlog::info!("msg {x}", x = 5);                         // message "msg 5", field x = 5
     /// ttlog::info!(target: "a::b", user = "x", "fields then message {}", 3);
     /// ttlog::info!(queue_len = len);                          // no message
+    /// ttlog::info!(..attempt, "login attempt", ok = false);    // a struct's fields
+    /// ttlog::info!(parent: &span, "in span");                 // an explicit parent
     /// ```
     ///
     /// # Errors
     ///
     /// These are compile errors, each pointing at the offending token, all reported together:
     /// an empty call, a duplicate field, more than 32 fields, a message that is not a string
-    /// literal, a second message, `target:` that is not first or repeated, fewer format
+    /// literal, a second message, `target:` that is not first or repeated, `parent:` out of
+    /// place or repeated, `..` without a value or whose type does not derive `Fields`, fewer
+    /// format
     /// arguments than positional placeholders, a `%` or `?` with nothing (or no name) after
     /// it, and a key that is not an identifier, dotted identifiers or a string literal. A value
     /// whose type cannot be recorded directly gets an error suggesting `%` or `?`.

@@ -202,8 +202,8 @@ fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
             Err(syn::Error::new(
                 keyword.span(),
                 format!(
-                    "unknown argument `{keyword}:`; the only named arguments are `target:` and, \
-                     for spans, `parent:` (fields are written `{keyword} = value`)"
+                    "unknown argument `{keyword}:`; the only named arguments are `target:` and \
+                     `parent:` (fields are written `{keyword} = value`)"
                 ),
             ))
         };

@@ -122,14 +122,6 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
     let mut seen = HashSet::new();
     let mut named = Named::default();
     for (index, arg) in args.into_iter().enumerate() {
-        if let Arg::Parent { keyword, .. } = &arg {
-            errors.push(syn::Error::new(
-                keyword.span(),
-                "events do not take `parent:` (yet): an event belongs to the thread's current \
-                 span; enter the span to log inside it (`let _entered = span.enter();`)",
-            ));
-            continue;
-        }
         let Some(arg) = named.take(index, arg, &mut errors, "the message and fields") else {
             continue;
         };

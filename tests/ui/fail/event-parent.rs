@@ -1,4 +1,0 @@
-fn main() {
-    let span = ttlog::info_span!("request");
-    ttlog::info!(parent: &span, "inside");
-}
