@@ -1,4 +1,5 @@
-//! Validation: the parsed arguments of one call into an [`Event`], with every mistake found.
+//! Validation: the parsed arguments of one call into an [`Event`] (or, for the span macros,
+//! a [`SpanDecl`]), with every mistake found.
 //!
 //! This is where the arguments get their roles. The first lone string literal is the message;
 //! as many bare expressions as its placeholders need come right after it and are format
