@@ -247,11 +247,7 @@ pub fn new_span<const N: usize>(
         Parent::Root => None,
         Parent::Explicit(p) => p,
     };
-    Span::new_enabled(
-        callsite,
-        parent,
-        crate::event::Values::from_array(ManuallyDrop::into_inner(values)),
-    )
+    Span::new_in_place(callsite, parent, values)
 }
 
 /// Emits an event with an explicit parent span (`info!(parent: &span, ..)`), instead of the

@@ -128,6 +128,56 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
     push_with(ring_id, |lane| lane.push(event));
 }
 
+/// Runs `f` on this thread's lane of the ring logger `ring_id` if it is registered and not
+/// in use; `None` otherwise. `f` must not panic (see `emit`).
+#[inline(always)]
+fn with_fast_lane<R>(ring_id: u64, f: impl FnOnce(&mut Lane) -> R) -> Option<R> {
+    let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
+    if lane.is_null() {
+        return None;
+    }
+    // SAFETY: as in `emit`: a non-null `FAST` points at this thread's lane, and taking it
+    // gave us exclusive use until it is put back right after; `f` does not panic.
+    let out = unsafe {
+        let l = &mut *lane;
+        if l.ring_id() == ring_id {
+            Some(f(l))
+        } else {
+            None
+        }
+    };
+    FAST.with(|fast| fast.set(lane));
+    out
+}
+
+/// Pushes a control record (enter, exit, close) for span `id` on the fast path; `false`
+/// when that is not possible (the caller then sends a [`SpanOp`] the slow way).
+#[inline(always)]
+pub(crate) fn control(ring_id: u64, code: u64, id: u64) -> bool {
+    with_fast_lane(ring_id, |lane| lane.try_control(code, id)).unwrap_or(false)
+}
+
+/// Writes a span creation from a macro's parts on the fast path; `false` (with `values`
+/// untouched) when that is not possible.
+///
+/// # Safety
+///
+/// `values` must be initialised; when this returns `true` they have been moved out.
+#[inline(always)]
+pub(crate) unsafe fn new_span<const N: usize>(
+    ring_id: u64,
+    callsite: &'static Callsite,
+    parent: u64,
+    id: u64,
+    values: &mut ManuallyDrop<[FieldValue; N]>,
+) -> bool {
+    with_fast_lane(ring_id, |lane| {
+        // SAFETY: forwarded from the caller.
+        unsafe { lane.try_new_span(callsite, parent, id, values) }
+    })
+    .unwrap_or(false)
+}
+
 /// Pushes a span operation into this thread's ring of the ring logger `ring_id`, as
 /// [`push`] does for events. The common case (registered lane, room in the ring) goes
 /// through `FAST`, as events do.

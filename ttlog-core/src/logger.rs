@@ -189,6 +189,12 @@ fn dispatch_slow(mut event: LogEvent) {
     }
 }
 
+/// The id of the active ring logger, `0` when the active logger is another one (or none).
+#[inline(always)]
+pub(crate) fn active_ring() -> u64 {
+    ACTIVE_RING.load(Ordering::Relaxed)
+}
+
 /// Hands a span operation to the active logger: into this thread's ring under the ring
 /// logger, to [`Logger::span`] otherwise.
 #[inline]

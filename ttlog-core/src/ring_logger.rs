@@ -244,6 +244,59 @@ impl Lane {
         }
     }
 
+    /// Writes a control record (enter, exit, close) for span `id` if there is room right now.
+    #[inline(always)]
+    pub(crate) fn try_control(&mut self, code: u64, id: u64) -> bool {
+        let timestamp = clock::now();
+        let words = ring_record::CONTROL_WORDS;
+        let before = self.producer.used_upper_bound();
+        let Some(dst) = self.producer.reserve(words) else {
+            return false;
+        };
+        // SAFETY: `dst` has room for the control record's words, which `write_control`
+        // initialises; then the record is committed.
+        #[allow(unsafe_code)]
+        unsafe {
+            ring_record::write_control(dst, id, timestamp);
+            self.producer
+                .commit(words, ring_record::control_meta(code, self.thread));
+        }
+        self.wake_if_half_full(before);
+        true
+    }
+
+    /// Writes a span creation from a macro's parts if there is room right now, and returns
+    /// `true`; otherwise leaves `values` untouched and returns `false`.
+    ///
+    /// # Safety
+    ///
+    /// `values` must be initialised. When this returns `true` they have been moved out.
+    #[allow(unsafe_code)]
+    #[inline(always)]
+    pub(crate) unsafe fn try_new_span<const N: usize>(
+        &mut self,
+        callsite: &'static Callsite,
+        parent: u64,
+        id: u64,
+        values: &mut ManuallyDrop<[FieldValue; N]>,
+    ) -> bool {
+        let timestamp = clock::now();
+        let words = ring_record::span_new_words(N);
+        let before = self.producer.used_upper_bound();
+        let Some(dst) = self.producer.reserve(words) else {
+            return false;
+        };
+        // SAFETY: `dst` has room for `words` words, which `write_span_new` initialises,
+        // moving `values` in; then the record is committed.
+        unsafe {
+            ring_record::write_span_new(dst, callsite, timestamp, parent, id, values);
+            self.producer
+                .commit(words, ring_record::span_new_meta(N, self.thread));
+        }
+        self.wake_if_half_full(before);
+        true
+    }
+
     /// Writes a span operation into the ring if there is room right now; gives it back
     /// otherwise (the caller then takes the slow path, which applies the overflow policy).
     // The operation comes back by value only when the ring is full (then the slow path

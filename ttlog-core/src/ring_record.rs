@@ -74,9 +74,9 @@ pub(crate) fn kind(meta: u64) -> Kind {
 }
 
 const SPAN_NEW_FIXED_WORDS: usize = 4;
-const CONTROL_ENTER: u64 = 0;
-const CONTROL_EXIT: u64 = 1;
-const CONTROL_CLOSE: u64 = 2;
+pub(crate) const CONTROL_ENTER: u64 = 0;
+pub(crate) const CONTROL_EXIT: u64 = 1;
+pub(crate) const CONTROL_CLOSE: u64 = 2;
 const CONTROL_ERROR: u64 = 3;
 const CONTROL_FOLLOWS_FROM: u64 = 4;
 
@@ -202,23 +202,85 @@ pub(crate) unsafe fn read(meta: u64, payload: *mut u64) -> LogEvent {
     }
 }
 
+/// Payload words of a control record (enter, exit, close, ...).
+pub(crate) const CONTROL_WORDS: usize = 3;
+
+/// The metadata of a control record with op `code`.
+#[inline(always)]
+pub(crate) const fn control_meta(code: u64, thread: u32) -> u64 {
+    code | (thread as u64) << THREAD_SHIFT | 3 << KIND_SHIFT
+}
+
+/// Writes a control record's payload.
+///
+/// # Safety
+///
+/// `dst` must be valid for writing [`CONTROL_WORDS`] words, 8-byte aligned.
+#[inline(always)]
+pub(crate) unsafe fn write_control(dst: *mut u64, id: u64, timestamp: u64) {
+    // SAFETY: the caller provides room for the three words.
+    unsafe {
+        dst.write(id);
+        dst.add(1).write(timestamp);
+        dst.add(2).write(0);
+    }
+}
+
+/// Payload words of a span creation with `values` values.
+#[inline(always)]
+pub(crate) const fn span_new_words(values: usize) -> usize {
+    SPAN_NEW_FIXED_WORDS + values * VALUE_WORDS
+}
+
+/// The metadata of a span creation with `values` values.
+#[inline(always)]
+pub(crate) const fn span_new_meta(values: usize, thread: u32) -> u64 {
+    values as u64 | (thread as u64) << THREAD_SHIFT | 1 << KIND_SHIFT
+}
+
+/// Writes a span creation from a macro's parts into a record payload.
+///
+/// # Safety
+///
+/// `dst` must be valid for writing `span_new_words(N)` words, 8-byte aligned. `values` must
+/// be initialised; they are moved into the record (bit copies): the caller must not use or
+/// drop them afterwards.
+#[inline(always)]
+pub(crate) unsafe fn write_span_new<const N: usize>(
+    dst: *mut u64,
+    callsite: &'static Callsite,
+    timestamp: u64,
+    parent: u64,
+    id: u64,
+    values: &mut ManuallyDrop<[FieldValue; N]>,
+) {
+    // SAFETY: the caller provides room for the whole payload; every write stays inside it.
+    unsafe {
+        dst.cast::<&'static Callsite>().write(callsite);
+        dst.add(1).write(timestamp);
+        dst.add(2).write(parent);
+        dst.add(3).write(id);
+        let at = dst.add(SPAN_NEW_FIXED_WORDS).cast::<FieldValue>();
+        std::ptr::copy_nonoverlapping(values.as_ptr(), at, N);
+    }
+}
+
 /// Payload words and metadata of the record for `op`; `None` when it has more values than a
 /// record can carry.
 pub(crate) fn span_layout(op: &SpanOp, thread: u32) -> Option<(usize, u64)> {
-    let thread = (thread as u64) << THREAD_SHIFT;
-    let control = |code: u64| Some((3, code | thread | 3 << KIND_SHIFT));
+    let control = |code: u64| Some((CONTROL_WORDS, control_meta(code, thread)));
     match &op.kind {
         SpanOpKind::New { values, .. } => {
             let n = values.len();
             if n > MAX_VALUES {
                 return None;
             }
-            Some((
-                SPAN_NEW_FIXED_WORDS + n * VALUE_WORDS,
-                n as u64 | thread | 1 << KIND_SHIFT,
-            ))
+            Some((span_new_words(n), span_new_meta(n, thread)))
         }
-        SpanOpKind::Record { .. } => Some((3 + VALUE_WORDS, thread | 2 << KIND_SHIFT)),
+        SpanOpKind::Record { .. } => Some((
+            3 + VALUE_WORDS,
+            (thread as u64) << THREAD_SHIFT | 2 << KIND_SHIFT,
+        )),
         SpanOpKind::Enter => control(CONTROL_ENTER),
         SpanOpKind::Exit => control(CONTROL_EXIT),
         SpanOpKind::Close => control(CONTROL_CLOSE),

@@ -3,8 +3,9 @@
 
 use std::cell::Cell;
 
-use super::{op, SpanId, SpanOp, SpanOpKind};
+use super::{op, SpanId, SpanOpKind};
 use crate::callsite::Callsite;
+use crate::ring_record;
 
 /// The innermost entered span of a thread (`id == 0` for none).
 #[derive(Clone, Copy)]
@@ -38,7 +39,7 @@ pub(super) fn current() -> Option<(SpanId, &'static Callsite)> {
 }
 
 /// Makes `id` the current span and records the entry; returns what to restore on exit.
-#[inline]
+#[inline(always)]
 pub(super) fn enter(id: SpanId, callsite: &'static Callsite) -> Previous {
     let previous = CURRENT.with(|c| {
         c.replace(Previous {
@@ -46,14 +47,14 @@ pub(super) fn enter(id: SpanId, callsite: &'static Callsite) -> Previous {
             callsite: Some(callsite),
         })
     });
-    op::send(SpanOp::new(id, SpanOpKind::Enter));
+    op::control(ring_record::CONTROL_ENTER, id, || SpanOpKind::Enter);
     previous
 }
 
 /// Records the exit from `id` and restores `previous` as the current span.
-#[inline]
+#[inline(always)]
 pub(super) fn exit(id: SpanId, previous: Previous) {
-    op::send(SpanOp::new(id, SpanOpKind::Exit));
+    op::control(ring_record::CONTROL_EXIT, id, || SpanOpKind::Exit);
     // Ignore a destroyed thread-local (a guard dropped during thread teardown).
     let _ = CURRENT.try_with(|c| c.set(previous));
 }

@@ -39,9 +39,12 @@ use std::marker::PhantomData;
 use std::num::NonZeroU64;
 use std::ptr;
 
+use std::mem::ManuallyDrop;
+
 use crate::callsite::Callsite;
 use crate::event::Values;
-use crate::field::ToFieldValue;
+use crate::field::{FieldValue, ToFieldValue};
+use crate::ring_record;
 use crate::sync::global::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 
 pub use instrument::{Instrument, Instrumented};
@@ -185,25 +188,54 @@ impl Span {
         Span { inner: None }
     }
 
-    /// Creates an enabled span and records its creation. `parent` is `None` for a root span.
-    pub(crate) fn new_enabled(
+    /// Creates an enabled span from a macro's parts, writing its creation straight into the
+    /// thread's ring when it can.
+    #[inline(always)]
+    pub(crate) fn new_in_place<const N: usize>(
         callsite: &'static Callsite,
         parent: Option<SpanId>,
-        values: Values,
+        mut values: ManuallyDrop<[FieldValue; N]>,
     ) -> Span {
         let id = SpanId::next();
+        let ring = crate::logger::active_ring();
+        // SAFETY: the values are initialised (built by the macro); when the fast path takes
+        // them it moves them out and they are not touched again here.
+        let pushed = ring != 0
+            && unsafe {
+                crate::local::new_span(
+                    ring,
+                    callsite,
+                    parent.map_or(0, SpanId::into_u64),
+                    id.into_u64(),
+                    &mut values,
+                )
+            };
+        if !pushed {
+            Span::send_new(id, callsite, parent, ManuallyDrop::into_inner(values));
+        }
+        Span::owning(id, callsite)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn send_new<const N: usize>(
+        id: SpanId,
+        callsite: &'static Callsite,
+        parent: Option<SpanId>,
+        values: [FieldValue; N],
+    ) {
         op::send(SpanOp::new(
             id,
             SpanOpKind::New {
                 callsite,
                 parent,
-                values,
+                values: Values::from_array(values),
             },
         ));
-        Span::owning(id, callsite)
     }
 
     /// A handle for a span created elsewhere (by the macros' fast path).
+    #[inline(always)]
     pub(crate) fn owning(id: SpanId, callsite: &'static Callsite) -> Span {
         Span {
             inner: Some(Inner {
@@ -392,13 +424,20 @@ impl Clone for Span {
 }
 
 impl Drop for Span {
+    #[inline]
     fn drop(&mut self) {
-        let Some(inner) = &mut self.inner else {
-            return;
-        };
-        if !inner.owning {
-            return;
+        if let Some(inner) = &mut self.inner {
+            if inner.owning {
+                Span::release(inner);
+            }
         }
+    }
+}
+
+impl Span {
+    /// Drops one owning handle; the last one closes the span.
+    #[inline]
+    fn release(inner: &mut Inner) {
         let p = *inner.shared.get_mut();
         if !p.is_null() {
             // SAFETY: as in `shared`: this handle holds a reference, so `p` is live.
@@ -411,7 +450,7 @@ impl Drop for Span {
             // came from `Box::into_raw`.
             drop(unsafe { Box::from_raw(p) });
         }
-        op::send(SpanOp::new(inner.id, SpanOpKind::Close));
+        op::control(ring_record::CONTROL_CLOSE, inner.id, || SpanOpKind::Close);
     }
 }
 

@@ -79,3 +79,19 @@ impl SpanOp {
 pub(crate) fn send(op: SpanOp) {
     crate::logger::dispatch_span(op);
 }
+
+/// Sends an enter, exit or close of span `id` (`code` is the ring record's op code, `kind`
+/// the same operation for the slow path): straight into the ring when possible.
+#[inline(always)]
+pub(crate) fn control(code: u64, id: SpanId, kind: fn() -> SpanOpKind) {
+    let ring = crate::logger::active_ring();
+    if ring == 0 || !crate::local::control(ring, code, id.into_u64()) {
+        control_slow(id, kind());
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn control_slow(id: SpanId, kind: SpanOpKind) {
+    send(SpanOp::new(id, kind));
+}
