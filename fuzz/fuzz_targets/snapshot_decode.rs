@@ -1,6 +1,7 @@
 //! Feeds arbitrary bytes to the snapshot decoder. It must never panic, hang or allocate
-//! without bound; and whatever it accepts must re-encode to bytes that decode and re-encode
-//! to the same bytes (encoding is a fixpoint after one round).
+//! without bound; whatever it accepts must format (each event with its span scope) and must
+//! re-encode, spans and events, to bytes that decode and re-encode to the same bytes
+//! (encoding is a fixpoint after one round).
 //!
 //! Built by cargo-fuzz with `--cfg fuzzing`, under which the decoder ignores checksum
 //! mismatches so that mutated inputs reach the payload parsers.
@@ -8,6 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use ttlog_core::sink::{format_record, Format};
 use ttlog_core::snapshot;
 
 fuzz_target!(|data: &[u8]| {
@@ -15,17 +17,26 @@ fuzz_target!(|data: &[u8]| {
     let Ok(snap) = snapshot::decode(data) else {
         return;
     };
+    // Formatting every event with its scope walks the spans (bounded on cycles).
+    let mut line = Vec::new();
+    for event in &snap.events {
+        format_record(Format::Compact, &snap.record(event), &mut line);
+        line.clear();
+    }
     let mut first = Vec::new();
-    snapshot::encode(
+    snapshot::encode_with_spans(
         &snap.header,
+        &snap.spans,
         snap.events.iter().map(|e| e.as_record()),
         &mut first,
     );
     let again = snapshot::decode(&first).expect("re-encoded snapshot must decode");
     assert_eq!(again.events.len(), snap.events.len());
+    assert_eq!(again.spans.len(), snap.spans.len());
     let mut second = Vec::new();
-    snapshot::encode(
+    snapshot::encode_with_spans(
         &again.header,
+        &again.spans,
         again.events.iter().map(|e| e.as_record()),
         &mut second,
     );

@@ -2,20 +2,28 @@
 //!
 //! ```text
 //! ttlog show FILE [--level LEVEL] [--target PREFIX] [--grep TEXT] [--format compact|json]
+//! ttlog spans FILE
 //! ```
 //!
-//! `show` prints a snapshot's header and its events, oldest first, optionally filtered. A file
-//! that is not a readable snapshot prints the reader's error and exits with status 1; a torn
-//! file (a crash while writing, a truncated copy) first shows every event before the damage.
+//! `show` prints a snapshot's header and its events, oldest first, optionally filtered, each
+//! with the spans it happened in (`request{id=7}:db: app::db: query done`). `spans` prints the
+//! snapshot's span tree: each span under its parent, children in start order, with its
+//! duration (or `open` if it had not closed when the snapshot was taken), busy time, status,
+//! thread and fields; a span whose parent is not in the file is shown as a root.
+//!
+//! A file that is not a readable snapshot prints the reader's error and exits with status 1; a
+//! torn file (a crash while writing, a truncated copy) first shows everything before the damage.
+
+mod tree;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ttlog_core::sink::format::time::write_rfc3339;
 use ttlog_core::sink::{format_record, Format};
-use ttlog_core::snapshot::{self, Event, Header};
+use ttlog_core::snapshot::{self, Event, Header, Snapshot};
 use ttlog_core::LevelFilter;
 
 #[derive(Parser, Debug)]
@@ -33,6 +41,14 @@ struct Cli {
 enum Command {
     /// Print a snapshot's header and events.
     Show(ShowArgs),
+    /// Print a snapshot's spans as a tree, with their timings.
+    Spans(SpansArgs),
+}
+
+#[derive(Parser, Debug)]
+struct SpansArgs {
+    /// The snapshot file (`.snap`).
+    file: PathBuf,
 }
 
 #[derive(Parser, Debug)]
@@ -67,51 +83,57 @@ fn parse_level(s: &str) -> Result<LevelFilter, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Show(args) => match show(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("ttlog: {e}");
-                ExitCode::FAILURE
-            }
-        },
+    let result = match cli.command {
+        Command::Show(args) => open(&args.file, |snap| print_snapshot(&args, snap)),
+        Command::Spans(args) => open(&args.file, |snap| print_spans(&args.file, snap)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ttlog: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn show(args: &ShowArgs) -> io::Result<()> {
+/// Reads the snapshot at `path` and hands it to `print`. A torn or damaged file is still
+/// printed up to the damage, then reported as an error.
+fn open(path: &Path, print: impl FnOnce(&Snapshot) -> io::Result<()>) -> io::Result<()> {
     let cannot_read = |e: &dyn std::fmt::Display| {
-        io::Error::other(format!("cannot read {}: {e}", args.file.display()))
+        io::Error::other(format!("cannot read {}: {e}", path.display()))
     };
-    let bytes = std::fs::read(&args.file).map_err(|e| cannot_read(&e))?;
-    // A torn or damaged file still shows every event before the damage, then fails.
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(&e))?;
     let (snap, damage) = snapshot::recover(&bytes).map_err(|e| cannot_read(&e))?;
-    print_snapshot(args, &snap)?;
+    print(&snap)?;
     match damage {
         None => Ok(()),
         Some(e) => Err(io::Error::other(format!(
-            "{} is damaged: {e}; the {} events before the damage are shown above",
-            args.file.display(),
+            "{} is damaged: {e}; the {} spans and {} events before the damage are shown above",
+            path.display(),
+            snap.spans.len(),
             snap.events.len()
         ))),
     }
 }
 
-fn print_snapshot(args: &ShowArgs, snap: &snapshot::Snapshot) -> io::Result<()> {
+fn print_spans(path: &Path, snap: &Snapshot) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    write_header(&mut out, path, snap, snap.events.len())?;
+    tree::write(&mut out, snap)?;
+    out.flush()
+}
+
+fn print_snapshot(args: &ShowArgs, snap: &Snapshot) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let matching: Vec<&Event> = snap.events.iter().filter(|e| matches(e, args)).collect();
     let mut line = Vec::with_capacity(512);
     match args.format {
-        OutputFormat::Compact => write_header(
-            &mut out,
-            &args.file,
-            &snap.header,
-            snap.events.len(),
-            matching.len(),
-        )?,
+        OutputFormat::Compact => write_header(&mut out, &args.file, snap, matching.len())?,
         OutputFormat::Json => {
-            write_json_header(&mut line, &snap.header, snap.events.len());
+            write_json_header(&mut line, snap);
             out.write_all(&line)?;
             line.clear();
         }
@@ -121,7 +143,8 @@ fn print_snapshot(args: &ShowArgs, snap: &snapshot::Snapshot) -> io::Result<()> 
         OutputFormat::Json => Format::Json,
     };
     for event in matching {
-        format_record(format, &event.as_record(), &mut line);
+        // Through the snapshot, so the formatter can look up the event's spans.
+        format_record(format, &snap.record(event), &mut line);
         out.write_all(&line)?;
         line.clear();
     }
@@ -159,11 +182,12 @@ fn time(t: std::time::SystemTime) -> String {
 
 fn write_header(
     out: &mut impl Write,
-    path: &std::path::Path,
-    h: &Header,
-    total: usize,
+    path: &Path,
+    snap: &Snapshot,
     shown: usize,
 ) -> io::Result<()> {
+    let h = &snap.header;
+    let total = snap.events.len();
     writeln!(out, "snapshot  {}", path.display())?;
     writeln!(
         out,
@@ -182,13 +206,16 @@ fn write_header(
         "events    {total} (recorder capacity {}, dropped before snapshot {})",
         h.capacity, h.dropped
     )?;
+    let open = snap.spans.iter().filter(|s| s.is_open()).count();
+    writeln!(out, "spans     {} ({open} open)", snap.spans.len())?;
     if shown != total {
         writeln!(out, "shown     {shown} matching the filters")?;
     }
     writeln!(out)
 }
 
-fn write_json_header(out: &mut Vec<u8>, h: &Header, total: usize) {
+fn write_json_header(out: &mut Vec<u8>, snap: &Snapshot) {
+    let h: &Header = &snap.header;
     out.extend_from_slice(b"{\"snapshot\":{\"service\":");
     json_str(out, &h.service);
     out.extend_from_slice(b",\"hostname\":");
@@ -201,8 +228,11 @@ fn write_json_header(out: &mut Vec<u8>, h: &Header, total: usize) {
     json_str(out, &h.ttlog_version);
     out.extend_from_slice(
         format!(
-            ",\"capacity\":{},\"dropped\":{},\"events\":{}}}}}\n",
-            h.capacity, h.dropped, total
+            ",\"capacity\":{},\"dropped\":{},\"events\":{},\"spans\":{}}}}}\n",
+            h.capacity,
+            h.dropped,
+            snap.events.len(),
+            snap.spans.len()
         )
         .as_bytes(),
     );

@@ -29,8 +29,8 @@ use crate::recorder::Recorder;
 use crate::ring_logger::{RingEntry, Runtime};
 use crate::ring_record;
 use crate::sink::Sink;
-use crate::snapshot::{self, Header, WriteError};
-use crate::span::table::SpanTable;
+use crate::snapshot::{self, Header, SpanStatus, WriteError};
+use crate::span::table::{SpanData, SpanTable};
 use crate::span::{SpanEvents, SpanOpKind};
 use crate::sync::global::Ordering;
 
@@ -401,22 +401,32 @@ impl Collector {
         n
     }
 
+    /// Writes the recorder's events and every span in the table to a snapshot file.
     fn write_snapshot(&mut self, reason: &str) -> Result<PathBuf, WriteError> {
         let conv = clock::converter();
+        let now = clock::now();
         let events = self.recorder.sorted();
+        let table = self.spans.sorted();
         let names = &mut self.sinks.names;
         for e in &events {
             names.get(e.thread_index());
+        }
+        for s in &table {
+            names.get(s.thread);
         }
         let mut header = Header::new(self.service.clone(), reason);
         header.capacity = self.recorder.capacity() as u64;
         header.dropped = self.runtime.reported_dropped.load(Ordering::Relaxed);
         header.created = SystemTime::now();
         let names = &self.sinks.names;
+        let spans: Vec<snapshot::Span> = table
+            .iter()
+            .map(|s| span_of(s, names.cached(s.thread), now, &conv))
+            .collect();
         let records = events
             .iter()
             .map(|e| record_of(e, names.cached(e.thread_index()), &self.spans, &conv));
-        snapshot::write(&self.snapshot_dir, &header, records)
+        snapshot::write_with_spans(&self.snapshot_dir, &header, &spans, records)
     }
 }
 
@@ -527,6 +537,38 @@ fn record_of<'a>(
         spans: Some(spans),
         fields: Fields::split(cs.field_names(), event.values()),
     }
+}
+
+/// A span of the table as a snapshot stores it: the start converted with `conv` (as the
+/// events' times are), the end as the start plus the elapsed time (as `close` lines measure
+/// it), busy time up to `now`, and only the fields that have been given a value.
+fn span_of(s: &SpanData, thread_name: &str, now: u64, conv: &Converter) -> snapshot::Span {
+    let cs = s.callsite;
+    let start = conv.to_system_time(s.start);
+    let end = s
+        .end
+        .map(|end| start + Duration::from_nanos(conv.nanos_between(s.start, end)));
+    let busy = Duration::from_nanos(conv.nanos_between(0, s.busy_at(now)));
+    let status = if s.error {
+        SpanStatus::Error
+    } else {
+        SpanStatus::Ok
+    };
+    let mut span = snapshot::Span::new(s.id, cs.message(), cs.level(), start)
+        .with_parent(s.parent)
+        .with_target(cs.target())
+        .with_location(cs.module_path(), cs.file(), cs.line())
+        .with_thread(thread_name, u64::from(s.thread))
+        .with_end(end)
+        .with_busy(busy)
+        .with_status(status)
+        .with_follows_from(s.follows_from.iter().copied());
+    for (name, value) in cs.field_names().iter().zip(&s.values) {
+        if !value.is_empty() {
+            span = span.with_field(*name, value.clone());
+        }
+    }
+    span
 }
 
 fn dropped_event(n: u64) -> LogEvent {

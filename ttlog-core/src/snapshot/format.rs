@@ -28,16 +28,22 @@
 //! | 0x02 | string | id:uvarint text:str — interns `text` as `id`; ids are 0, 1, 2, … in order |
 //! | 0x03 | event  | timestamp:svarint (unix nanos) level:u8 target:id module:id file:id thread:id line:uvarint thread_id:uvarint span_id:uvarint message:str nfields:uvarint (name:id tag:u8 value)* |
 //! | 0x04 | end    | events:uvarint — how many event records precede it                     |
+//! | 0x40 | span   | id:uvarint parent:uvarint level:u8 name:id target:id module:id file:id line:uvarint thread:id thread_id:uvarint start:svarint (unix nanos) closed:u8 [elapsed:uvarint128 (nanos, if closed = 1)] busy:uvarint128 (nanos) status:u8 (0 ok, 1 error) nfollows:uvarint follows:uvarint* nfields:uvarint (name:id tag:u8 value)* |
 //!
 //! Value tags: 0 empty, 1 bool (u8 0 or 1), 2 i64 (svarint), 3 u64 (uvarint), 4 i128 (svarint),
 //! 5 u128 (uvarint), 6 f64 (8 bytes, the IEEE bits little-endian, so NaN payloads survive),
 //! 7 char (uvarint scalar value), 8 str.
 //!
-//! The first record is the header and the last is the end record; nothing may follow it. A
-//! record's payload must be consumed exactly. Kinds `0x00..=0x3f` are *required*: a reader that
+//! The first record is the header and the last is the end record; nothing may follow it. Span
+//! records come before the first event record, with strictly increasing non-zero ids (their
+//! creation order); a span's parent (0 for a root) and follows-from ids may name spans that are
+//! not in the file, but follows-from ids are never 0. A closed span's fields end with
+//! `elapsed_us` (u64) and `elapsed_ms` (f64), its duration. A record's payload must be consumed
+//! exactly. Kinds `0x00..=0x3f` are *required*: a reader that
 //! does not know one must reject the file. Kinds `0x40..=0xff` are *optional*: a reader that does
-//! not know one checks its checksum and skips it. Changes a version-1 reader could misread bump
-//! the version.
+//! not know one checks its checksum and skips it: the span record is optional, so readers that
+//! predate it read the events of a file with spans. Changes a version-1 reader could misread
+//! bump the version.
 
 /// The eight bytes every snapshot starts with.
 pub(crate) const MAGIC: &[u8; 8] = b"TTLOGSNP";
@@ -56,6 +62,13 @@ pub(crate) const KIND_END: u8 = 0x04;
 
 /// Kinds from this value up may be skipped by readers that do not know them.
 pub(crate) const FIRST_OPTIONAL_KIND: u8 = 0x40;
+
+/// Optional record kinds (readers that predate them skip them).
+pub(crate) const KIND_SPAN: u8 = 0x40;
+
+/// Span status bytes.
+pub(crate) const SPAN_STATUS_OK: u8 = 0;
+pub(crate) const SPAN_STATUS_ERROR: u8 = 1;
 
 /// Field value type tags.
 pub(crate) const TAG_EMPTY: u8 = 0;
@@ -85,6 +98,7 @@ pub(crate) fn kind_name(kind: u8) -> String {
         KIND_STRING => "string record".to_owned(),
         KIND_EVENT => "event record".to_owned(),
         KIND_END => "end record".to_owned(),
+        KIND_SPAN => "span record".to_owned(),
         k => format!("record of kind {k:#04x}"),
     }
 }

@@ -1,8 +1,11 @@
-//! Flight-recorder snapshots: the newest events, saved to a file that outlives the process.
+//! Flight-recorder snapshots: the newest events and the spans they ran in, saved to a file that
+//! outlives the process.
 //!
 //! When something goes wrong — a panic, a signal, an operator's request — the collector writes
 //! what the flight recorder holds to a snapshot file, to be read later by `ttlog-cli` or by
-//! [`read()`]. Snapshots are read after the writer is gone, possibly by another version of ttlog,
+//! [`read()`]. Along with the events it writes every span it knows ([`Span`]: start, end, busy
+//! time, parent, fields, thread, status), so the call tree with its timings can be rebuilt from
+//! the file, and each event's scope ([`Snapshot::record`]) printed as it was live. Snapshots are read after the writer is gone, possibly by another version of ttlog,
 //! possibly after the writer was killed mid-write. So the format (specified in
 //! `docs/snapshot-format.md` in the repository) is:
 //!
@@ -10,7 +13,7 @@
 //!   process, time and reason;
 //! - **made of self-delimiting, checksummed records**, so a reader can recover every complete
 //!   record from a torn file ([`recover`]) and detects damage anywhere else;
-//! - **compact**: targets, files, modules, thread and field names are interned once.
+//! - **compact**: span names, targets, files, modules, thread and field names are interned once.
 //!
 //! Files are written atomically ([`write()`]: temp file, fsync, rename), with mode 0600 on unix
 //! (events may carry sensitive data) and unique names. The reader ([`decode`], [`read()`]) returns
@@ -56,14 +59,16 @@ use std::time::SystemTime;
 
 use crate::field::{Field, FieldValue};
 use crate::level::Level;
-use crate::record::{Fields, Record};
+use crate::record::{Fields, Record, SpanLookup, SpanView};
 
 mod format;
 mod reader;
+mod span;
 mod writer;
 
 pub use reader::{decode, read, recover, SnapshotError, SnapshotErrorKind};
-pub use writer::{encode, write, WriteError};
+pub use span::{Span, SpanStatus, ELAPSED_MS, ELAPSED_US};
+pub use writer::{encode, encode_with_spans, write, write_with_spans, WriteError};
 
 /// What a snapshot is: who wrote it, where, when and why.
 ///
@@ -122,7 +127,17 @@ fn hostname() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// A decoded snapshot: its header and its events, oldest first.
+/// A decoded snapshot: its header, its spans in creation order and its events, oldest first.
+///
+/// A snapshot is a [`SpanLookup`]: [`record`](Snapshot::record) lends an event out as a
+/// [`Record`] whose scope resolves through the snapshot's spans, so formatters print it as the
+/// live sinks did (`request{id=7}:db: query done`).
+///
+/// Lookups by id are a binary search over [`spans`](Snapshot::spans), which is sorted by id
+/// (the creation order) in every decoded snapshot: the format requires it. A snapshot built or
+/// changed by hand must keep `spans` sorted by id (`spans.sort_by_key(Span::id)`), or lookups
+/// may miss spans. There is no hidden index, so a `Snapshot` is plain data: build it with a
+/// struct literal, clone it, compare it.
 ///
 /// ```
 /// use ttlog_core::snapshot::{self, Header};
@@ -130,14 +145,93 @@ fn hostname() -> String {
 /// snapshot::encode(&Header::new("svc", "test"), [], &mut bytes);
 /// let snap = snapshot::decode(&bytes).unwrap();
 /// assert_eq!(snap.header.reason, "test");
-/// assert!(snap.events.is_empty());
+/// assert!(snap.events.is_empty() && snap.spans.is_empty());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
     /// Who wrote the snapshot, where, when and why.
     pub header: Header,
+    /// The spans the collector knew when the snapshot was taken (live ones and the most recently
+    /// closed), sorted by id, which is their creation order.
+    pub spans: Vec<Span>,
     /// The events, oldest first.
     pub events: Vec<Event>,
+}
+
+impl Snapshot {
+    /// The span `id`, if the snapshot has it.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use ttlog_core::snapshot::{Header, Snapshot, Span};
+    /// use ttlog_core::Level;
+    /// let t = SystemTime::now();
+    /// let snap = Snapshot {
+    ///     header: Header::new("svc", "test"),
+    ///     spans: vec![Span::new(2, "a", Level::Info, t), Span::new(5, "b", Level::Info, t)],
+    ///     events: Vec::new(),
+    /// };
+    /// assert_eq!(snap.span(5).map(Span::name), Some("b"));
+    /// assert!(snap.span(3).is_none());
+    /// ```
+    pub fn span(&self, id: u64) -> Option<&Span> {
+        let i = self.spans.binary_search_by_key(&id, |s| s.id).ok()?;
+        self.spans.get(i)
+    }
+
+    /// `event` as a [`Record`] whose [`scope`](Record::scope) is looked up in this snapshot's
+    /// spans: what to hand a formatter to print the event with its spans.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use ttlog_core::snapshot::{self, Header, Span};
+    /// use ttlog_core::sink::{format_record, Format};
+    /// use ttlog_core::{Fields, Level, Record};
+    ///
+    /// let t = SystemTime::now();
+    /// let spans = [
+    ///     Span::new(1, "request", Level::Info, t).with_field("id", 7),
+    ///     Span::new(2, "db", Level::Info, t).with_parent(1),
+    /// ];
+    /// let event = Record {
+    ///     level: Level::Info, timestamp: t, target: "app", module_path: "app", file: "",
+    ///     line: 0, message: "query done", thread_name: "main", thread_id: 1, span_id: 2,
+    ///     spans: None, fields: Fields::empty(),
+    /// };
+    /// let mut bytes = Vec::new();
+    /// snapshot::encode_with_spans(&Header::new("app", "test"), &spans, [event], &mut bytes);
+    /// let snap = snapshot::decode(&bytes).unwrap();
+    ///
+    /// let record = snap.record(&snap.events[0]);
+    /// let names: Vec<_> = record.scope().root_first().iter().map(|s| s.name).collect();
+    /// assert_eq!(names, ["request", "db"]);
+    /// let mut line = Vec::new();
+    /// format_record(Format::Compact, &record, &mut line);
+    /// assert!(String::from_utf8(line).unwrap().contains("request{id=7}:db: app: query done"));
+    /// ```
+    pub fn record<'a>(&'a self, event: &'a Event) -> Record<'a> {
+        Record {
+            spans: Some(self),
+            ..event.as_record()
+        }
+    }
+}
+
+impl SpanLookup for Snapshot {
+    /// The span `id` as formatters see it. Its fields are the ones the span recorded: the
+    /// `elapsed_us`/`elapsed_ms` pair appended when it was written is left out, as live scopes
+    /// do not have it.
+    fn span(&self, id: u64) -> Option<SpanView<'_>> {
+        let s = Snapshot::span(self, id)?;
+        Some(SpanView {
+            id: s.id,
+            parent: s.parent,
+            name: &s.name,
+            target: &s.target,
+            level: s.level,
+            fields: Fields::pairs(s.recorded_pairs()),
+        })
+    }
 }
 
 /// An event read back from a snapshot.

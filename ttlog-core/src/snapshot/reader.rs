@@ -13,10 +13,10 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::format::*;
-use super::{Event, Header, Snapshot};
+use super::{Event, Header, Snapshot, Span, SpanStatus};
 use crate::field::FieldValue;
 use crate::level::Level;
 
@@ -50,9 +50,9 @@ pub fn decode(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
 
 /// Decodes as much of a damaged or torn snapshot as possible.
 ///
-/// Returns the header and every event up to the first problem, with the error that stopped
-/// decoding (`None` if the snapshot is intact). This is how a snapshot whose writer was killed
-/// mid-write is read.
+/// Returns the header and every span and event up to the first problem, with the error that
+/// stopped decoding (`None` if the snapshot is intact). This is how a snapshot whose writer was
+/// killed mid-write is read.
 ///
 /// # Errors
 ///
@@ -127,6 +127,7 @@ struct Decoder<'b> {
     pos: usize,
     header: Option<Header>,
     strings: Vec<Arc<str>>,
+    spans: Vec<Span>,
     events: Vec<Event>,
     expansion_budget: usize,
 }
@@ -138,6 +139,7 @@ impl<'b> Decoder<'b> {
             pos: 0,
             header: None,
             strings: Vec::new(),
+            spans: Vec::new(),
             events: Vec::new(),
             expansion_budget: EXPANSION_BASE
                 .saturating_add(bytes.len().saturating_mul(EXPANSION_FACTOR)),
@@ -147,6 +149,7 @@ impl<'b> Decoder<'b> {
     fn finish(self) -> Snapshot {
         Snapshot {
             header: self.header.unwrap_or_else(empty_header),
+            spans: self.spans,
             events: self.events,
         }
     }
@@ -155,6 +158,7 @@ impl<'b> Decoder<'b> {
         SnapshotError::at(
             Repr::Truncated {
                 what,
+                spans: self.spans.len(),
                 events: self.events.len(),
                 file_len: self.bytes.len(),
             },
@@ -259,6 +263,16 @@ impl<'b> Decoder<'b> {
                     let event = self.decode_event(&mut p)?;
                     self.events.push(event);
                 }
+                KIND_SPAN => {
+                    if !self.events.is_empty() {
+                        return Err(p.malformed_at(
+                            start,
+                            "span record after an event record (spans come first)".to_owned(),
+                        ));
+                    }
+                    let span = self.decode_span(&mut p)?;
+                    self.spans.push(span);
+                }
                 KIND_END => {
                     let count = p.u64()?;
                     p.done()?;
@@ -284,24 +298,104 @@ impl<'b> Decoder<'b> {
     }
 
     fn decode_event(&mut self, p: &mut Payload<'_>) -> Result<Event, SnapshotError> {
-        let at = p.offset();
-        let nanos = p.i128()?;
-        let timestamp = nanos_to_time(nanos)
-            .ok_or_else(|| p.malformed_at(at, format!("timestamp {nanos} ns out of range")))?;
-        let at = p.offset();
-        let level = p.u8("level")?;
-        let level = Level::from_u8(level)
-            .ok_or_else(|| p.malformed_at(at, format!("invalid level {level}")))?;
+        let timestamp = time(p)?;
+        let level = level(p)?;
         let target = self.string(p)?;
         let module_path = self.string(p)?;
         let file = self.string(p)?;
         let thread = self.string(p)?;
-        let at = p.offset();
-        let line = u32::try_from(p.u64()?)
-            .map_err(|_| p.malformed_at(at, "line number out of range".to_owned()))?;
+        let line = line(p)?;
         let thread_id = p.u64()?;
         let span_id = p.u64()?;
         let message = p.str("message")?.to_owned();
+        let fields = self.decode_fields(p)?;
+        Ok(Event {
+            level,
+            timestamp,
+            target,
+            module_path,
+            file,
+            thread,
+            line,
+            thread_id,
+            span_id,
+            message,
+            fields,
+        })
+    }
+
+    fn decode_span(&mut self, p: &mut Payload<'_>) -> Result<Span, SnapshotError> {
+        let at = p.offset();
+        let id = p.u64()?;
+        let previous = self.spans.last().map_or(0, |s| s.id);
+        if id <= previous {
+            return Err(p.malformed_at(
+                at,
+                if id == 0 {
+                    "span id 0 (0 means no span)".to_owned()
+                } else {
+                    format!("span id {id} not above the previous span's id {previous}")
+                },
+            ));
+        }
+        let parent = p.u64()?;
+        let level = level(p)?;
+        let name = self.string(p)?;
+        let target = self.string(p)?;
+        let module_path = self.string(p)?;
+        let file = self.string(p)?;
+        let line = line(p)?;
+        let thread = self.string(p)?;
+        let thread_id = p.u64()?;
+        let start = time(p)?;
+        let end = end(p, start)?;
+        let busy = duration(p, "span busy time")?;
+        let at = p.offset();
+        let status = match p.u8("span status")? {
+            SPAN_STATUS_OK => SpanStatus::Ok,
+            SPAN_STATUS_ERROR => SpanStatus::Error,
+            b => return Err(p.malformed_at(at, format!("invalid span status {b}"))),
+        };
+        let count = p.u64()?;
+        // Each id takes at least one byte, so the remaining bytes bound the count.
+        let cap = usize::try_from(count)
+            .unwrap_or(usize::MAX)
+            .min(p.remaining());
+        let mut follows_from = Vec::with_capacity(cap);
+        for _ in 0..count {
+            let at = p.offset();
+            let from = p.u64()?;
+            if from == 0 {
+                return Err(p.malformed_at(at, "follows-from span id 0".to_owned()));
+            }
+            follows_from.push(from);
+        }
+        let fields = self.decode_fields(p)?;
+        Ok(Span {
+            level,
+            id,
+            parent,
+            name,
+            target,
+            module_path,
+            file,
+            line,
+            thread,
+            thread_id,
+            start,
+            end,
+            busy,
+            status,
+            follows_from,
+            fields,
+        })
+    }
+
+    /// Reads a field count and the fields, charging their names to the expansion budget.
+    fn decode_fields(
+        &mut self,
+        p: &mut Payload<'_>,
+    ) -> Result<Vec<(String, FieldValue)>, SnapshotError> {
         let count = p.u64()?;
         // Each field takes at least two bytes, so the remaining bytes bound the count.
         let cap = usize::try_from(count)
@@ -321,19 +415,7 @@ impl<'b> Decoder<'b> {
             let value = decode_value(p)?;
             fields.push((String::from(&*name), value));
         }
-        Ok(Event {
-            level,
-            timestamp,
-            target,
-            module_path,
-            file,
-            thread,
-            line,
-            thread_id,
-            span_id,
-            message,
-            fields,
-        })
+        Ok(fields)
     }
 
     /// Reads a string id and looks it up.
@@ -351,6 +433,53 @@ impl<'b> Decoder<'b> {
             )),
         }
     }
+}
+
+/// Reads a timestamp: signed nanoseconds since the Unix epoch.
+fn time(p: &mut Payload<'_>) -> Result<SystemTime, SnapshotError> {
+    let at = p.offset();
+    let nanos = p.i128()?;
+    nanos_to_time(nanos)
+        .ok_or_else(|| p.malformed_at(at, format!("timestamp {nanos} ns out of range")))
+}
+
+/// Reads a level byte.
+fn level(p: &mut Payload<'_>) -> Result<Level, SnapshotError> {
+    let at = p.offset();
+    let level = p.u8("level")?;
+    Level::from_u8(level).ok_or_else(|| p.malformed_at(at, format!("invalid level {level}")))
+}
+
+/// Reads a span's end: a closed flag, then for a closed span the time since `start`.
+fn end(p: &mut Payload<'_>, start: SystemTime) -> Result<Option<SystemTime>, SnapshotError> {
+    let at = p.offset();
+    match p.u8("span closed flag")? {
+        0 => Ok(None),
+        1 => {
+            let elapsed = duration(p, "span duration")?;
+            match start.checked_add(elapsed) {
+                Some(end) => Ok(Some(end)),
+                None => Err(p.malformed_at(at + 1, "span end out of range".to_owned())),
+            }
+        }
+        b => Err(p.malformed_at(at, format!("invalid span closed flag {b}"))),
+    }
+}
+
+/// Reads a duration: unsigned nanoseconds, as a 128-bit varint.
+fn duration(p: &mut Payload<'_>, what: &str) -> Result<Duration, SnapshotError> {
+    let at = p.offset();
+    let nanos = p.uvarint(128)?;
+    u64::try_from(nanos / 1_000_000_000)
+        .ok()
+        .map(|secs| Duration::new(secs, (nanos % 1_000_000_000) as u32))
+        .ok_or_else(|| p.malformed_at(at, format!("{what} {nanos} ns out of range")))
+}
+
+/// Reads a source line number, which must fit a `u32`.
+fn line(p: &mut Payload<'_>) -> Result<u32, SnapshotError> {
+    let at = p.offset();
+    u32::try_from(p.u64()?).map_err(|_| p.malformed_at(at, "line number out of range".to_owned()))
 }
 
 fn decode_value(p: &mut Payload<'_>) -> Result<FieldValue, SnapshotError> {
@@ -609,6 +738,7 @@ enum Repr {
     UnsupportedVersion(u16),
     Truncated {
         what: Truncation,
+        spans: usize,
         events: usize,
         file_len: usize,
     },
@@ -699,9 +829,11 @@ impl fmt::Display for SnapshotError {
             )?,
             Repr::Truncated {
                 what,
+                spans,
                 events,
                 file_len,
             } => {
+                let complete = Complete(*spans, *events);
                 f.write_str("truncated snapshot: ")?;
                 match what {
                     Truncation::Empty => f.write_str("the file is empty")?,
@@ -712,13 +844,13 @@ impl fmt::Display for SnapshotError {
                     Truncation::Record(kind) => write!(
                         f,
                         "{} at byte {at} ends past the end of the file (at byte {file_len}); \
-                         {events} complete events before it",
+                         {complete} before it",
                         kind_name(*kind)
                     )?,
                     Truncation::NoEnd => write!(
                         f,
                         "the file ends at byte {file_len} without an end record; \
-                         {events} complete events before it"
+                         {complete} before it"
                     )?,
                 }
             }
@@ -764,6 +896,18 @@ impl fmt::Display for SnapshotError {
             write!(f, " (in {})", path.display())?;
         }
         Ok(())
+    }
+}
+
+/// "`s` complete spans and `e` complete events", leaving out spans when there are none.
+struct Complete(usize, usize);
+
+impl fmt::Display for Complete {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 0 {
+            write!(f, "{} complete spans and ", self.0)?;
+        }
+        write!(f, "{} complete events", self.1)
     }
 }
 

@@ -1,9 +1,11 @@
 //! Encoding snapshots, and writing them to files atomically.
 //!
-//! [`encode`] streams records into a buffer: strings are interned the first time an event uses
-//! them, so a string record always precedes the first event that names it. [`write()`] encodes,
-//! then writes to a hidden temp file in the target directory (mode 0600 on unix), syncs it and
-//! renames it into place, so a reader never sees a half-written file under the final name.
+//! [`encode_with_spans`] streams the header, then the spans, then the events into a buffer:
+//! strings are interned the first time a span or event uses them, so a string record always
+//! precedes the first record that names it. [`write_with_spans`] encodes, then writes to a
+//! hidden temp file in the target directory (mode 0600 on unix), syncs it and renames it into
+//! place, so a reader never sees a half-written file under the final name. [`encode`] and
+//! [`write()`] are the same without spans.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::format::{self, *};
-use super::Header;
+use super::{Header, Span, SpanStatus};
 use crate::field::ValueRef;
 use crate::record::Record;
 
@@ -57,13 +59,72 @@ pub fn encode<'a>(
     records: impl IntoIterator<Item = Record<'a>>,
     out: &mut Vec<u8>,
 ) {
+    encode_with_spans(header, &[], records, out);
+}
+
+/// Encodes a snapshot of `spans` and `records` described by `header`, appending it to `out`.
+///
+/// Spans are written first, in id order (their creation order), whatever order they are given
+/// in; a span whose id is 0, or whose id an earlier span of the slice already has, is skipped.
+/// A closed span gets the fields [`ELAPSED_US`](super::ELAPSED_US) and
+/// [`ELAPSED_MS`](super::ELAPSED_MS) appended (each unless it already has a field of that
+/// name). Records are written after the spans, in the order given (the recorder hands them
+/// out oldest first).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use ttlog_core::snapshot::{self, Header, Span, SpanStatus};
+/// use ttlog_core::{FieldValue, Fields, Level, Record};
+///
+/// let t0 = SystemTime::now();
+/// let spans = [
+///     Span::new(1, "request", Level::Info, t0)
+///         .with_thread("main", 1)
+///         .with_field("path", "/orders")
+///         .with_end(t0 + Duration::from_millis(30)),
+///     Span::new(2, "db", Level::Debug, t0 + Duration::from_millis(2))
+///         .with_parent(1)
+///         .with_status(SpanStatus::Error)
+///         .with_follows_from([1]),
+/// ];
+/// let record = Record {
+///     level: Level::Warn, timestamp: t0 + Duration::from_millis(3), target: "app::db",
+///     module_path: "app::db", file: "src/db.rs", line: 9, message: "slow query",
+///     thread_name: "main", thread_id: 1, span_id: 2, spans: None, fields: Fields::empty(),
+/// };
+/// let mut bytes = Vec::new();
+/// snapshot::encode_with_spans(&Header::new("app", "on demand"), &spans, [record], &mut bytes);
+///
+/// let snap = snapshot::decode(&bytes).unwrap();
+/// assert_eq!(snap.spans.len(), 2);
+/// assert_eq!(snap.spans[0].field("elapsed_ms"), Some(&FieldValue::from(30.0)));
+/// assert_eq!(snap.spans[1].follows_from(), [1]);
+/// assert!(snap.spans[1].is_open());
+/// assert_eq!(snap.events[0].span_id(), 2);
+/// ```
+pub fn encode_with_spans<'a>(
+    header: &Header,
+    spans: &[Span],
+    records: impl IntoIterator<Item = Record<'a>>,
+    out: &mut Vec<u8>,
+) {
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     let mut payload = Vec::with_capacity(256);
     encode_header(header, &mut payload);
     put_record(out, KIND_HEADER, &payload);
 
-    let mut strings: HashMap<&'a str, u64> = HashMap::new();
+    let mut strings = Strings::default();
+    let mut order: Vec<&Span> = spans.iter().filter(|s| s.id != 0).collect();
+    // Stable: of two spans with one id, the first given is kept.
+    order.sort_by_key(|s| s.id);
+    order.dedup_by_key(|s| s.id);
+    for span in order {
+        encode_span(span, &mut strings, &mut payload, out);
+    }
+
     let mut count: u64 = 0;
     for record in records {
         // Intern first (each new string is its own record, before the event), then encode.
@@ -75,13 +136,13 @@ pub fn encode<'a>(
             record.thread_name,
         ];
         for s in names.into_iter().chain(fields.iter().map(|f| f.name)) {
-            intern(&mut strings, s, &mut payload, out);
+            strings.intern_record(s, &mut payload, out);
         }
         payload.clear();
         put_svarint(&mut payload, time_to_nanos(record.timestamp));
         payload.push(record.level.as_u8());
         for s in names {
-            put_uvarint(&mut payload, strings[s] as u128);
+            put_uvarint(&mut payload, strings.id(s) as u128);
         }
         put_uvarint(&mut payload, record.line as u128);
         put_uvarint(&mut payload, record.thread_id as u128);
@@ -89,7 +150,7 @@ pub fn encode<'a>(
         put_str(&mut payload, record.message);
         put_uvarint(&mut payload, fields.len() as u128);
         for field in fields.iter() {
-            put_uvarint(&mut payload, strings[field.name] as u128);
+            put_uvarint(&mut payload, strings.id(field.name) as u128);
             put_value(&mut payload, field.value.as_ref());
         }
         put_record(out, KIND_EVENT, &payload);
@@ -126,17 +187,111 @@ fn encode_header(header: &Header, payload: &mut Vec<u8>) {
     put_str(payload, &header.ttlog_version);
 }
 
-fn intern<'a>(
-    strings: &mut HashMap<&'a str, u64>,
-    s: &'a str,
+/// Appends the span record of `span`, after string records for the strings it names first.
+fn encode_span<'s>(
+    span: &'s Span,
+    strings: &mut Strings<'s, '_>,
     payload: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) {
-    if strings.contains_key(s) {
-        return;
+    let elapsed = span.elapsed_fields();
+    let names = [
+        &*span.name,
+        &*span.target,
+        &*span.module_path,
+        &*span.file,
+        &*span.thread,
+    ];
+    let field_names = span.fields.iter().map(|(n, _)| n.as_str());
+    let elapsed_names = elapsed.iter().flatten().map(|(n, _)| *n);
+    for s in names.into_iter().chain(field_names).chain(elapsed_names) {
+        strings.intern_span(s, payload, out);
     }
-    let id = strings.len() as u64;
-    strings.insert(s, id);
+    let [name, target, module_path, file, thread] = names.map(|s| strings.id(s) as u128);
+    payload.clear();
+    put_uvarint(payload, span.id as u128);
+    put_uvarint(payload, span.parent as u128);
+    payload.push(span.level.as_u8());
+    for id in [name, target, module_path, file] {
+        put_uvarint(payload, id);
+    }
+    put_uvarint(payload, span.line as u128);
+    put_uvarint(payload, thread);
+    put_uvarint(payload, span.thread_id as u128);
+    put_svarint(payload, time_to_nanos(span.start));
+    match span.duration() {
+        None => payload.push(0),
+        Some(d) => {
+            payload.push(1);
+            put_uvarint(payload, d.as_nanos());
+        }
+    }
+    put_uvarint(payload, span.busy.as_nanos());
+    payload.push(match span.status {
+        SpanStatus::Ok => SPAN_STATUS_OK,
+        SpanStatus::Error => SPAN_STATUS_ERROR,
+    });
+    put_uvarint(payload, span.follows_from.len() as u128);
+    for &id in &span.follows_from {
+        put_uvarint(payload, id as u128);
+    }
+    let fields = span.fields.iter().map(|(n, v)| (n.as_str(), v));
+    let elapsed = elapsed.iter().flatten().map(|(n, v)| (*n, v));
+    let all = fields.chain(elapsed);
+    put_uvarint(payload, all.clone().count() as u128);
+    for (name, value) in all {
+        put_uvarint(payload, strings.id(name) as u128);
+        put_value(payload, value.as_ref());
+    }
+    put_record(out, KIND_SPAN, payload);
+}
+
+/// The interned strings and their ids. Spans and records borrow for different lifetimes, so
+/// each has its own map; the ids are one sequence over both.
+#[derive(Default)]
+struct Strings<'s, 'a> {
+    spans: HashMap<&'s str, u64>,
+    records: HashMap<&'a str, u64>,
+}
+
+impl<'s, 'a> Strings<'s, 'a> {
+    fn contains(&self, s: &str) -> bool {
+        self.spans.contains_key(s) || self.records.contains_key(s)
+    }
+
+    fn next_id(&self) -> u64 {
+        (self.spans.len() + self.records.len()) as u64
+    }
+
+    /// Interns `s` from a span, appending its string record if it is new.
+    fn intern_span(&mut self, s: &'s str, payload: &mut Vec<u8>, out: &mut Vec<u8>) {
+        if !self.contains(s) {
+            let id = self.next_id();
+            self.spans.insert(s, id);
+            put_string(id, s, payload, out);
+        }
+    }
+
+    /// Interns `s` from a record, appending its string record if it is new.
+    fn intern_record(&mut self, s: &'a str, payload: &mut Vec<u8>, out: &mut Vec<u8>) {
+        if !self.contains(s) {
+            let id = self.next_id();
+            self.records.insert(s, id);
+            put_string(id, s, payload, out);
+        }
+    }
+
+    /// The id of `s`, which has been interned.
+    fn id(&self, s: &str) -> u64 {
+        match self.spans.get(s) {
+            Some(&id) => id,
+            None => self.records[s],
+        }
+    }
+}
+
+/// Appends the string record interning `s` as `id`.
+fn put_string(id: u64, s: &str, payload: &mut Vec<u8>, out: &mut Vec<u8>) {
     payload.clear();
     put_uvarint(payload, id as u128);
     put_str(payload, s);
@@ -223,8 +378,41 @@ pub fn write<'a>(
     header: &Header,
     records: impl IntoIterator<Item = Record<'a>>,
 ) -> Result<PathBuf, WriteError> {
+    write_with_spans(dir, header, &[], records)
+}
+
+/// Writes a snapshot of `spans` and `records` to a new file in `dir`, returning its path.
+///
+/// The bytes are those of [`encode_with_spans`]; the file is named and written as by
+/// [`write()`].
+///
+/// # Errors
+///
+/// Any I/O error creating the directory, writing, syncing or renaming the file; the error
+/// names the path involved.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::SystemTime;
+/// use ttlog_core::snapshot::{self, Header, Span};
+/// use ttlog_core::Level;
+/// # let dir = std::env::temp_dir().join(format!("ttlog-doc-write-spans-{}", std::process::id()));
+/// let spans = [Span::new(1, "startup", Level::Info, SystemTime::now())];
+/// let path = snapshot::write_with_spans(&dir, &Header::new("billing", "test"), &spans, []).unwrap();
+/// let snap = snapshot::read(&path).unwrap();
+/// assert_eq!(snap.spans[0].name(), "startup");
+/// assert!(snap.spans[0].is_open());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn write_with_spans<'a>(
+    dir: &Path,
+    header: &Header,
+    spans: &[Span],
+    records: impl IntoIterator<Item = Record<'a>>,
+) -> Result<PathBuf, WriteError> {
     let mut bytes = Vec::with_capacity(4096);
-    encode(header, records, &mut bytes);
+    encode_with_spans(header, spans, records, &mut bytes);
     fs::create_dir_all(dir).map_err(|e| WriteError::new(e, dir))?;
 
     let name = file_name(

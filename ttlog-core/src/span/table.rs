@@ -42,6 +42,17 @@ pub(crate) struct SpanData {
     pub(crate) follows_from: Vec<u64>,
 }
 
+impl SpanData {
+    /// Ticks spent entered up to `now`, counting a period that is still running.
+    pub(crate) fn busy_at(&self, now: u64) -> u64 {
+        if self.entered > 0 {
+            self.busy + now.saturating_sub(self.entered_at)
+        } else {
+            self.busy
+        }
+    }
+}
+
 /// All known spans by id.
 #[derive(Debug)]
 pub(crate) struct SpanTable {
