@@ -37,6 +37,7 @@ fn write_sample(dir: &Path) -> PathBuf {
         thread_name: "main",
         thread_id: 1,
         span_id: 0,
+        spans: None,
         fields,
     };
     let records = vec![

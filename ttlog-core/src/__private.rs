@@ -75,3 +75,42 @@ pub const fn static_str(value: &'static str) -> FieldValue {
 pub fn message(args: fmt::Arguments<'_>) -> FieldValue {
     FieldValue::from_args(args)
 }
+
+pub use crate::span::{Span, SpanId};
+
+/// Where a new span's parent comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Parent {
+    /// The thread's current span (no `parent:` argument).
+    Current,
+    /// No parent (`parent: None`).
+    Root,
+    /// `parent: expr`.
+    Explicit(Option<SpanId>),
+}
+
+/// `parent: expr`.
+#[inline]
+pub fn parent_of(parent: impl Into<Option<SpanId>>) -> Parent {
+    Parent::Explicit(parent.into())
+}
+
+/// Creates an enabled span (the macro has checked the level gates, as for an event).
+#[inline]
+pub fn new_span<const N: usize>(
+    callsite: &'static Callsite,
+    parent: Parent,
+    values: ManuallyDrop<[FieldValue; N]>,
+) -> Span {
+    const { assert!(N <= MAX_FIELDS, "a span has at most 32 fields") };
+    let parent = match parent {
+        Parent::Current => SpanId::from_u64(crate::span::current_id()),
+        Parent::Root => None,
+        Parent::Explicit(p) => p,
+    };
+    Span::new_enabled(
+        callsite,
+        parent,
+        crate::event::Values::from_array(ManuallyDrop::into_inner(values)),
+    )
+}

@@ -30,6 +30,7 @@ use crate::ring_logger::{RingEntry, Runtime};
 use crate::ring_record;
 use crate::sink::Sink;
 use crate::snapshot::{self, Header, WriteError};
+use crate::span::table::SpanTable;
 use crate::sync::global::Ordering;
 
 /// A request to the collector.
@@ -82,6 +83,7 @@ pub(crate) fn spawn(
             names: ThreadNames::default(),
         },
         quota: Vec::new(),
+        spans: SpanTable::new(config.capacity),
         retired_drops: 0,
         snapshot_dir: config.snapshot_dir,
         service: config.service,
@@ -114,6 +116,8 @@ struct Collector {
     /// Per ring, the ring position (in words) where this turn stops: the end of what was
     /// there when the turn began.
     quota: Vec<usize>,
+    /// The spans, rebuilt from the span records in the rings.
+    spans: SpanTable,
     /// Drop counts of rings already forgotten.
     retired_drops: u64,
     snapshot_dir: PathBuf,
@@ -141,6 +145,10 @@ static DROPPED_CALLSITE: Callsite = Callsite::new(
 );
 
 const MAX_PARK: Duration = Duration::from_millis(10);
+
+/// How many times one turn may extend its quotas to find the creation of a span that an
+/// event names (see `turn`).
+const MAX_REFRESHES: u32 = 4;
 
 impl Collector {
     fn run(mut self) {
@@ -198,14 +206,48 @@ impl Collector {
 
         let conv = clock::converter();
         let mut n = 0;
+        let mut refreshes = 0;
         while let Some(i) = self.oldest_ring() {
-            let Some(event) = self.recorder.take_from(&mut self.rings[i].consumer) else {
-                // Unreachable: `oldest_ring` just peeked an event there.
-                self.quota[i] = self.rings[i].consumer.position();
+            let ring = &mut self.rings[i].consumer;
+            let Some(kind) = ring.peek().map(|r| ring_record::kind(r.meta())) else {
+                // Unreachable: `oldest_ring` just peeked a record there.
+                self.quota[i] = ring.position();
                 continue;
             };
+            if kind == ring_record::Kind::Event && refreshes < MAX_REFRESHES {
+                // An event in a span the table does not know yet: the span may have been
+                // created on another thread whose ring was measured for this turn before
+                // the creation was pushed. Extend every ring's quota to what is there now and
+                // merge again, so the creation (older than this event) comes first.
+                // SAFETY: the kind says this is an event record.
+                #[allow(unsafe_code)]
+                let span = ring
+                    .peek()
+                    .map_or(0, |r| unsafe { ring_record::span(r.payload()) });
+                if span != 0 && self.spans.get(span).is_none() {
+                    refreshes += 1;
+                    for (q, ring) in self.quota.iter_mut().zip(&self.rings) {
+                        *q = ring.consumer.position().wrapping_add(ring.consumer.len());
+                    }
+                    continue;
+                }
+            }
             n += 1;
-            if let Some(failed) = self.sinks.write(event, &conv) {
+            if kind != ring_record::Kind::Event {
+                if let Some(record) = ring.peek() {
+                    // SAFETY: the kind says this is a span record; it is read once, and
+                    // `advance` follows immediately.
+                    #[allow(unsafe_code)]
+                    let op = unsafe { ring_record::read_span(record.meta(), record.payload()) };
+                    ring.advance();
+                    self.spans.apply(op);
+                }
+                continue;
+            }
+            let Some(event) = self.recorder.take_from(ring) else {
+                continue;
+            };
+            if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {
                 self.sink_panicked(failed);
             }
         }
@@ -213,7 +255,7 @@ impl Collector {
         let reported = self.runtime.reported_dropped.load(Ordering::Relaxed);
         if dropped > reported {
             let event = self.recorder.push(dropped_event(dropped - reported));
-            if let Some(failed) = self.sinks.write(event, &conv) {
+            if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {
                 self.sink_panicked(failed);
             }
             self.runtime
@@ -253,7 +295,7 @@ impl Collector {
             let Some(record) = ring.consumer.peek() else {
                 continue;
             };
-            // SAFETY: event rings hold only event records.
+            // SAFETY: every record kind keeps its timestamp in word 1.
             #[allow(unsafe_code)]
             let t = unsafe { ring_record::timestamp(record.payload()) };
             if best.is_none_or(|(_, bt)| t < bt) {
@@ -316,7 +358,7 @@ impl Collector {
         let names = &self.sinks.names;
         let records = events
             .iter()
-            .map(|e| record_of(e, names.cached(e.thread_index()), &conv));
+            .map(|e| record_of(e, names.cached(e.thread_index()), &self.spans, &conv));
         snapshot::write(&self.snapshot_dir, &header, records)
     }
 }
@@ -330,12 +372,12 @@ struct Sinks {
 impl Sinks {
     /// Hands `event` to every sink. A sink that panics does not cost the others the event;
     /// the index of the first one that did is returned, for the caller to remove.
-    fn write(&mut self, event: &LogEvent, conv: &Converter) -> Option<usize> {
+    fn write(&mut self, event: &LogEvent, spans: &SpanTable, conv: &Converter) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
         let name = self.names.get(event.thread_index());
-        let record = record_of(event, name, conv);
+        let record = record_of(event, name, spans, conv);
         let mut failed = None;
         for (i, slot) in self.slots.iter_mut().enumerate() {
             match catch_unwind(AssertUnwindSafe(|| slot.sink.write(&record))) {
@@ -402,7 +444,12 @@ impl ThreadNames {
 }
 
 /// The decoded view of an event, borrowing from it.
-fn record_of<'a>(event: &'a LogEvent, thread_name: &'a str, conv: &Converter) -> Record<'a> {
+fn record_of<'a>(
+    event: &'a LogEvent,
+    thread_name: &'a str,
+    spans: &'a SpanTable,
+    conv: &Converter,
+) -> Record<'a> {
     let cs = event.callsite();
     Record {
         level: cs.level(),
@@ -415,6 +462,7 @@ fn record_of<'a>(event: &'a LogEvent, thread_name: &'a str, conv: &Converter) ->
         thread_name,
         thread_id: event.thread_index() as u64,
         span_id: event.span_id(),
+        spans: Some(spans),
         fields: Fields::split(cs.field_names(), event.values()),
     }
 }

@@ -604,3 +604,20 @@ mod tests {
         assert_ne!(FieldValue::from(1), FieldValue::from("1"));
     }
 }
+
+/// The value of a span field declared without one, to be [recorded](crate::Span::record)
+/// later: `span!(Level::Info, "request", user = ttlog::field::Empty)`.
+///
+/// ```
+/// use ttlog_core::field::{Empty, ToFieldValue};
+/// assert!(Empty.to_field_value().is_empty());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Empty;
+
+impl ToFieldValue for Empty {
+    #[inline]
+    fn to_field_value(&self) -> FieldValue {
+        FieldValue::EMPTY
+    }
+}

@@ -43,6 +43,7 @@ pub mod logger;
 pub mod record;
 pub mod sink;
 pub mod snapshot;
+pub mod span;
 pub mod thread;
 
 mod collector;
@@ -71,3 +72,4 @@ pub use record::{Fields, Record};
 pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
 pub use ring_record::RING_BYTES_PER_EVENT;
 pub use sink::{FileSink, Format, Sink, WriterSink};
+pub use span::{Entered, EnteredSpan, Instrument, Instrumented, Span, SpanId};

@@ -35,6 +35,7 @@ use crate::clock;
 use crate::event::{LogEvent, Values};
 use crate::field::FieldValue;
 use crate::ring_logger::{self, Lane, PushOutcome};
+use crate::span::SpanOp;
 
 thread_local! {
     /// Owns this thread's lane.
@@ -125,6 +126,45 @@ fn emit_slow<const N: usize>(
 /// Pushes `event` into this thread's ring of the ring logger `ring_id`, registering the
 /// thread first if needed, and applying the overflow policy when the ring is full.
 pub(crate) fn push(ring_id: u64, event: LogEvent) {
+    push_with(ring_id, |lane| lane.push(event));
+}
+
+/// Pushes a span operation into this thread's ring of the ring logger `ring_id`, as
+/// [`push`] does for events. The common case (registered lane, room in the ring) goes
+/// through `FAST`, as events do.
+#[inline]
+pub(crate) fn push_span(ring_id: u64, op: SpanOp) {
+    let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
+    let op = if lane.is_null() {
+        op
+    } else {
+        // SAFETY: as in `emit`: a non-null `FAST` points at this thread's lane, and taking
+        // it gave us exclusive use until it is put back right after. `try_push_span` cannot
+        // panic (layout arithmetic and bit copies).
+        let rest = unsafe {
+            let l = &mut *lane;
+            if l.ring_id() == ring_id {
+                l.try_push_span(op)
+            } else {
+                Err(op)
+            }
+        };
+        FAST.with(|fast| fast.set(lane));
+        match rest {
+            Ok(()) => return,
+            Err(op) => op,
+        }
+    };
+    push_span_slow(ring_id, op);
+}
+
+#[cold]
+#[inline(never)]
+fn push_span_slow(ring_id: u64, op: SpanOp) {
+    push_with(ring_id, |lane| lane.push_span(op));
+}
+
+fn push_with(ring_id: u64, push: impl FnOnce(&mut Lane) -> PushOutcome) {
     let outcome = LANE.try_with(|cell| {
         let Ok(mut slot) = cell.try_borrow_mut() else {
             return PushOutcome::Lost;
@@ -135,10 +175,10 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
             return PushOutcome::Lost;
         }
         let outcome = match slot.as_mut() {
-            Some(lane) if lane.ring_id() == ring_id => lane.push(event),
+            Some(lane) if lane.ring_id() == ring_id => push(lane),
             _ => match ring_logger::register_current_thread(ring_id) {
                 // Replacing the old lane drops it, which clears `FAST` (already null here).
-                Some(new_lane) => slot.insert(new_lane).push(event),
+                Some(new_lane) => push(slot.insert(new_lane)),
                 None => PushOutcome::Lost,
             },
         };

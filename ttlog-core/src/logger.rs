@@ -20,6 +20,7 @@ use arc_swap::ArcSwapOption;
 use crate::callsite::Callsite;
 use crate::event::{LogEvent, Values};
 use crate::field::FieldValue;
+use crate::span::SpanOp;
 use crate::sync::global::{AtomicU64, Ordering};
 
 /// Receives events. Implement it to send ttlog's events somewhere other than the rings, then
@@ -60,6 +61,14 @@ pub trait Logger: Send + Sync + 'static {
 
     /// Identifies the built-in ring logger so that [`dispatch`] can take its fast path.
     /// Other loggers keep the default, `0`.
+    /// Receives what a span did (created, entered, exited, recorded, closed, ...).
+    ///
+    /// The default does nothing: a logger that only wants events ignores spans, and events
+    /// still carry their span's id ([`LogEvent::span_id`]).
+    fn span(&self, op: SpanOp) {
+        let _ = op;
+    }
+
     #[doc(hidden)]
     fn ring_id(&self) -> u64 {
         0
@@ -169,7 +178,33 @@ fn dispatch_slow(mut event: LogEvent) {
         if event.thread_index() == 0 {
             event.set_thread_index(crate::thread::current_index());
         }
+        if event.span_id() == 0 {
+            event.set_span_id(crate::span::current_id());
+        }
         slot.0.log(event);
+    }
+}
+
+/// Hands a span operation to the active logger: into this thread's ring under the ring
+/// logger, to [`Logger::span`] otherwise.
+#[inline]
+pub(crate) fn dispatch_span(op: SpanOp) {
+    let ring = ACTIVE_RING.load(Ordering::Relaxed);
+    if ring != 0 {
+        crate::local::push_span(ring, op);
+    } else {
+        dispatch_span_slow(op);
+    }
+}
+
+#[inline(never)]
+fn dispatch_span_slow(mut op: SpanOp) {
+    let guard = LOGGER.load();
+    if let Some(slot) = guard.as_ref() {
+        if op.thread == 0 {
+            op.thread = crate::thread::current_index();
+        }
+        slot.0.span(op);
     }
 }
 

@@ -5,6 +5,7 @@
 //! of its index. Events read back from a snapshot produce the same view, so one set of
 //! formatters serves live sinks and the snapshot reader alike.
 
+use std::fmt;
 use std::time::SystemTime;
 
 use crate::field::{Field, FieldValue};
@@ -33,6 +34,9 @@ pub struct Record<'a> {
     pub thread_id: u64,
     /// The span the event happened in, `0` for none.
     pub span_id: u64,
+    /// Where to look up the event's span and its parents (the collector's span table, or a
+    /// snapshot's spans); `None` when they are not known.
+    pub spans: Option<&'a dyn SpanLookup>,
     /// The fields.
     pub fields: Fields<'a>,
 }
@@ -41,6 +45,121 @@ impl<'a> Record<'a> {
     /// The value of the field called `name`.
     pub fn field(&self, name: &str) -> Option<&'a FieldValue> {
         self.fields.iter().find(|f| f.name == name).map(|f| f.value)
+    }
+
+    /// The spans the event happened in, from its own span up to the root.
+    pub fn scope(&self) -> Scope<'a> {
+        Scope {
+            leaf: self.span_id,
+            lookup: self.spans,
+        }
+    }
+}
+
+impl fmt::Debug for dyn SpanLookup + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SpanLookup")
+    }
+}
+
+/// A span as sinks and formatters see it.
+#[derive(Clone, Copy, Debug)]
+pub struct SpanView<'a> {
+    /// The span's id.
+    pub id: u64,
+    /// Its parent's id, `0` for a root span.
+    pub parent: u64,
+    /// Its name.
+    pub name: &'a str,
+    /// Its target.
+    pub target: &'a str,
+    /// Its level.
+    pub level: Level,
+    /// Its fields as last recorded (fields declared `Empty` and never recorded are empty
+    /// values; formatters skip them).
+    pub fields: Fields<'a>,
+}
+
+/// Finds spans by id: the collector's span table for live records, a snapshot's spans for
+/// records read back.
+///
+/// ```
+/// use ttlog_core::{Fields, Level};
+/// use ttlog_core::record::{SpanLookup, SpanView};
+///
+/// struct One;
+/// impl SpanLookup for One {
+///     fn span(&self, id: u64) -> Option<SpanView<'_>> {
+///         (id == 1).then(|| SpanView {
+///             id, parent: 0, name: "request", target: "app", level: Level::Info,
+///             fields: Fields::empty(),
+///         })
+///     }
+/// }
+/// let scope = ttlog_core::record::Scope::new(1, Some(&One));
+/// assert_eq!(scope.root_first().iter().map(|s| s.name).collect::<Vec<_>>(), ["request"]);
+/// ```
+pub trait SpanLookup {
+    /// The span `id`, if known.
+    fn span(&self, id: u64) -> Option<SpanView<'_>>;
+}
+
+/// The most spans a scope walks up (a guard against cycles in damaged snapshots).
+pub const MAX_SCOPE_DEPTH: usize = 64;
+
+/// The spans an event happened in: its own span and that span's ancestors.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    leaf: u64,
+    lookup: Option<&'a dyn SpanLookup>,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of span `leaf`, looked up in `lookup`.
+    pub fn new(leaf: u64, lookup: Option<&'a dyn SpanLookup>) -> Scope<'a> {
+        Scope { leaf, lookup }
+    }
+
+    /// The event's own span, if known.
+    pub fn leaf(&self) -> Option<SpanView<'a>> {
+        self.lookup?.span(self.leaf)
+    }
+
+    /// Whether no span of the scope is known.
+    pub fn is_empty(&self) -> bool {
+        self.leaf == 0 || self.leaf().is_none()
+    }
+
+    /// Calls `f` with each known span, from the root down to the event's own span, without
+    /// allocating. Stops at an unknown span (its ancestors are unknown too) and after
+    /// [`MAX_SCOPE_DEPTH`] spans.
+    pub fn for_each_root_first(&self, mut f: impl FnMut(SpanView<'a>)) {
+        let Some(lookup) = self.lookup else {
+            return;
+        };
+        let mut ids = [0u64; MAX_SCOPE_DEPTH];
+        let mut depth = 0;
+        let mut id = self.leaf;
+        while id != 0 && depth < MAX_SCOPE_DEPTH {
+            let Some(span) = lookup.span(id) else {
+                break;
+            };
+            ids[depth] = id;
+            depth += 1;
+            id = span.parent;
+        }
+        for &id in ids[..depth].iter().rev() {
+            if let Some(span) = lookup.span(id) {
+                f(span);
+            }
+        }
+    }
+
+    /// The known spans, root first.
+    pub fn root_first(&self) -> Vec<SpanView<'a>> {
+        let mut out = Vec::new();
+        self.for_each_root_first(|s| out.push(s));
+        out
     }
 }
 

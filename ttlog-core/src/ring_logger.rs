@@ -24,6 +24,7 @@ use crate::logger::Logger;
 use crate::ring::{self, Consumer, Producer};
 use crate::ring_record;
 use crate::snapshot::WriteError;
+use crate::span::SpanOp;
 use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
 
 /// What a thread does when its ring is full because the collector has fallen behind.
@@ -224,37 +225,102 @@ impl Lane {
     }
 
     /// Pushes a whole event (built outside the macros), applying the overflow policy when
-    /// the ring is full.
-    #[allow(unsafe_code)]
+    /// the ring is full. An event without a span gets the thread's current span.
     #[inline]
     pub(crate) fn push(&mut self, mut event: LogEvent) -> PushOutcome {
         event.set_thread_index(self.thread);
+        if event.span_id() == 0 {
+            event.set_span_id(crate::span::current_id());
+        }
         let n = event.values().len();
         let has_message = event.formatted_message().is_some();
         let words = ring_record::payload_words(n, has_message);
-        if n > ring_record::MAX_VALUES || !self.producer.fits(words) {
-            // Could never fit, however long we wait.
+        if n > ring_record::MAX_VALUES {
             self.producer.count_drop();
             return PushOutcome::Pushed;
         }
         let meta = ring_record::meta(n, has_message, self.thread);
-        let mut event = Some(event);
+        // SAFETY: `write_event` writes exactly `payload_words(n, has_message)` words.
+        #[allow(unsafe_code)]
+        unsafe {
+            self.push_record(words, meta, event, ring_record::write_event)
+        }
+    }
+
+    /// Writes a span operation into the ring if there is room right now; gives it back
+    /// otherwise (the caller then takes the slow path, which applies the overflow policy).
+    #[inline]
+    pub(crate) fn try_push_span(&mut self, mut op: SpanOp) -> Result<(), SpanOp> {
+        let Some((words, meta)) = ring_record::span_layout(&op, self.thread) else {
+            return Err(op);
+        };
+        op.thread = self.thread;
+        let before = self.producer.used_upper_bound();
+        let Some(dst) = self.producer.reserve(words) else {
+            return Err(op);
+        };
+        // SAFETY: `dst` has room for `words` words, exactly what `write_span` writes for
+        // this `op`; then the record is committed.
+        #[allow(unsafe_code)]
+        unsafe {
+            ring_record::write_span(dst, op);
+            self.producer.commit(words, meta);
+        }
+        self.wake_if_half_full(before);
+        Ok(())
+    }
+
+    /// Pushes a span operation, applying the overflow policy when the ring is full.
+    pub(crate) fn push_span(&mut self, mut op: SpanOp) -> PushOutcome {
+        op.thread = self.thread;
+        let Some((words, meta)) = ring_record::span_layout(&op, self.thread) else {
+            // More values than a record can carry.
+            self.producer.count_drop();
+            return PushOutcome::Pushed;
+        };
+        // SAFETY: `write_span` writes exactly the words `span_layout` computed.
+        #[allow(unsafe_code)]
+        unsafe {
+            self.push_record(words, meta, op, ring_record::write_span)
+        }
+    }
+
+    /// Pushes a record of `words` payload words written by `write` from `item`, waiting for
+    /// room under `Overflow::Block` and counting a drop otherwise.
+    ///
+    /// # Safety
+    ///
+    /// `write(dst, item)` must initialise exactly `words` words at `dst`.
+    #[allow(unsafe_code)]
+    unsafe fn push_record<T>(
+        &mut self,
+        words: usize,
+        meta: u64,
+        item: T,
+        write: unsafe fn(*mut u64, T),
+    ) -> PushOutcome {
+        if !self.producer.fits(words) {
+            // Could never fit, however long we wait.
+            self.producer.count_drop();
+            return PushOutcome::Pushed;
+        }
+        let mut item = Some(item);
         let mut spins = 0u32;
         loop {
             let before = self.producer.used_upper_bound();
-            // SAFETY: `write_event` writes the whole payload of `words` words for this event
-            // (the initialiser runs at most once, so `event` is there when it does).
+            // SAFETY: `write` initialises the whole payload of `words` words (the caller's
+            // promise); the initialiser runs at most once, so `item` is there when it does.
             let pushed = unsafe {
                 self.producer.push_record(words, meta, |dst| {
-                    let event = event.take().expect("the initialiser runs at most once");
-                    ring_record::write_event(dst, event);
+                    let item = item.take().expect("the initialiser runs at most once");
+                    write(dst, item);
                 })
             };
             if pushed {
                 self.wake_if_half_full(before);
                 return PushOutcome::Pushed;
             }
-            // Full: the initialiser did not run, `event` is still ours.
+            // Full: the initialiser did not run, `item` is still ours.
             self.runtime.wake();
             if self.runtime.overflow == Overflow::Drop
                 || collector::on_collector_thread()
@@ -291,6 +357,7 @@ impl Lane {
         values: &mut ManuallyDrop<[FieldValue; N]>,
     ) -> bool {
         let timestamp = clock::now();
+        let span = crate::span::current_id();
         let has_message = message.is_some();
         let words = ring_record::payload_words(N, has_message);
         let meta = ring_record::meta(N, has_message, self.thread);
@@ -301,7 +368,7 @@ impl Lane {
         // SAFETY: `dst` has room for `words` words, which `ring_record::write` initialises,
         // moving `message` and `values` in; then the record is committed.
         unsafe {
-            ring_record::write(dst, callsite, timestamp, 0, message, values);
+            ring_record::write(dst, callsite, timestamp, span, message, values);
             self.producer.commit(words, meta);
         }
         self.wake_if_half_full(before);
@@ -349,6 +416,10 @@ impl Logger for RingLogger {
     #[inline]
     fn log(&self, event: LogEvent) {
         crate::local::push(self.runtime.id, event);
+    }
+
+    fn span(&self, op: SpanOp) {
+        crate::local::push_span(self.runtime.id, op);
     }
 
     fn flush(&self) {

@@ -7,8 +7,18 @@
 //! allocated on the caller's side however many fields the event has.
 //!
 //! ```text
-//! header meta (47 bits): values count (12) | has message (1) | thread index (32)
+//! header meta (47 bits): values count (12) | has message (1) | thread index (32) | kind (2)
 //! payload words:         [&'static Callsite] [timestamp] [span id] [message: 3]? [values: 3 × n]
+//! ```
+//!
+//! Span operations ([`SpanOp`]) share the rings, so they stay in order with the events of
+//! their thread. The kind bits tell them apart; every kind keeps its timestamp in word 1,
+//! which is all the collector's merge looks at.
+//!
+//! ```text
+//! kind 1, span new:     count = values;    [&'static Callsite] [timestamp] [parent] [id] [values: 3 × n]
+//! kind 2, span record:                     [id] [timestamp] [field index] [value: 3]
+//! kind 3, span control: count = op code;   [id] [timestamp] [argument]
 //! ```
 
 #![allow(unsafe_code)]
@@ -18,6 +28,7 @@ use std::mem::{size_of, ManuallyDrop};
 use crate::callsite::Callsite;
 use crate::event::{LogEvent, Values};
 use crate::field::FieldValue;
+use crate::span::{SpanId, SpanOp, SpanOpKind};
 
 /// Words taken by each `FieldValue`.
 const VALUE_WORDS: usize = size_of::<FieldValue>() / 8;
@@ -40,6 +51,34 @@ pub(crate) const MAX_VALUES: usize = (1 << 12) - 1;
 
 const HAS_MESSAGE: u64 = 1 << 12;
 const THREAD_SHIFT: u32 = 13;
+const KIND_SHIFT: u32 = 45;
+
+/// What a record holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    Event,
+    SpanNew,
+    SpanRecord,
+    SpanControl,
+}
+
+/// The kind of record `meta` describes.
+#[inline(always)]
+pub(crate) fn kind(meta: u64) -> Kind {
+    match (meta >> KIND_SHIFT) & 3 {
+        0 => Kind::Event,
+        1 => Kind::SpanNew,
+        2 => Kind::SpanRecord,
+        _ => Kind::SpanControl,
+    }
+}
+
+const SPAN_NEW_FIXED_WORDS: usize = 4;
+const CONTROL_ENTER: u64 = 0;
+const CONTROL_EXIT: u64 = 1;
+const CONTROL_CLOSE: u64 = 2;
+const CONTROL_ERROR: u64 = 3;
+const CONTROL_FOLLOWS_FROM: u64 = 4;
 
 /// Payload words of an event with `values` values and, if `has_message`, a formatted message.
 #[inline(always)]
@@ -120,6 +159,17 @@ pub(crate) unsafe fn timestamp(payload: *const u64) -> u64 {
     unsafe { payload.add(1).read() }
 }
 
+/// The span id of the event in a record payload.
+///
+/// # Safety
+///
+/// `payload` must point at a published event record's payload.
+#[inline(always)]
+pub(crate) unsafe fn span(payload: *const u64) -> u64 {
+    // SAFETY: word 2 of an event payload is its span id, written as a `u64`.
+    unsafe { payload.add(2).read() }
+}
+
 /// Reads the event out of a record, moving its values.
 ///
 /// # Safety
@@ -152,12 +202,140 @@ pub(crate) unsafe fn read(meta: u64, payload: *mut u64) -> LogEvent {
     }
 }
 
-/// Drops an event record's contents ([`crate::ring::DropRecord`] for event rings).
+/// Payload words and metadata of the record for `op`; `None` when it has more values than a
+/// record can carry.
+pub(crate) fn span_layout(op: &SpanOp, thread: u32) -> Option<(usize, u64)> {
+    let thread = (thread as u64) << THREAD_SHIFT;
+    let control = |code: u64| Some((3, code | thread | 3 << KIND_SHIFT));
+    match &op.kind {
+        SpanOpKind::New { values, .. } => {
+            let n = values.len();
+            if n > MAX_VALUES {
+                return None;
+            }
+            Some((
+                SPAN_NEW_FIXED_WORDS + n * VALUE_WORDS,
+                n as u64 | thread | 1 << KIND_SHIFT,
+            ))
+        }
+        SpanOpKind::Record { .. } => Some((3 + VALUE_WORDS, thread | 2 << KIND_SHIFT)),
+        SpanOpKind::Enter => control(CONTROL_ENTER),
+        SpanOpKind::Exit => control(CONTROL_EXIT),
+        SpanOpKind::Close => control(CONTROL_CLOSE),
+        SpanOpKind::Error => control(CONTROL_ERROR),
+        SpanOpKind::FollowsFrom(_) => control(CONTROL_FOLLOWS_FROM),
+    }
+}
+
+/// Writes a span operation into a record payload, moving its values.
 ///
 /// # Safety
 ///
-/// As for [`read`]; `_words` is unused (the metadata says it all).
+/// `dst` must be valid for writing the payload words [`span_layout`] gives for `op`, 8-byte
+/// aligned.
+pub(crate) unsafe fn write_span(dst: *mut u64, op: SpanOp) {
+    let id = op.id.into_u64();
+    // SAFETY: the caller provides room for the whole payload, whose size `span_layout`
+    // computed from this same `op`; every write stays inside it.
+    unsafe {
+        dst.add(1).write(op.timestamp);
+        match op.kind {
+            SpanOpKind::New {
+                callsite,
+                parent,
+                values,
+            } => {
+                dst.cast::<&'static Callsite>().write(callsite);
+                dst.add(2).write(parent.map_or(0, SpanId::into_u64));
+                dst.add(3).write(id);
+                let at = dst.add(SPAN_NEW_FIXED_WORDS).cast::<FieldValue>();
+                values.drain_into(|i, value| at.add(i).write(value));
+            }
+            SpanOpKind::Record { field, value } => {
+                dst.write(id);
+                dst.add(2).write(field as u64);
+                dst.add(3).cast::<FieldValue>().write(value);
+            }
+            SpanOpKind::FollowsFrom(from) => {
+                dst.write(id);
+                dst.add(2).write(from.into_u64());
+            }
+            SpanOpKind::Enter | SpanOpKind::Exit | SpanOpKind::Close | SpanOpKind::Error => {
+                dst.write(id);
+                dst.add(2).write(0);
+            }
+        }
+    }
+}
+
+/// Reads the span operation out of a record, moving its values.
+///
+/// # Safety
+///
+/// `meta` and `payload` must come from one published span record (any kind but
+/// [`Kind::Event`]), which must not be read again.
+pub(crate) unsafe fn read_span(meta: u64, payload: *mut u64) -> SpanOp {
+    let thread = (meta >> THREAD_SHIFT) as u32;
+    let count = meta & MAX_VALUES as u64;
+    // SAFETY: the record was written by `write_span` with this metadata, so the words hold
+    // exactly these types; values are moved out once.
+    unsafe {
+        let timestamp = payload.add(1).read();
+        let (id, kind) = match kind(meta) {
+            Kind::SpanNew => {
+                let callsite = payload.cast::<&'static Callsite>().read();
+                let parent = SpanId::from_u64(payload.add(2).read());
+                let id = payload.add(3).read();
+                let at = payload.add(SPAN_NEW_FIXED_WORDS).cast::<FieldValue>();
+                let values = Values::from_raw(at, count as usize);
+                (
+                    id,
+                    SpanOpKind::New {
+                        callsite,
+                        parent,
+                        values,
+                    },
+                )
+            }
+            Kind::SpanRecord => {
+                let field = payload.add(2).read() as usize;
+                let value = payload.add(3).cast::<FieldValue>().read();
+                (payload.read(), SpanOpKind::Record { field, value })
+            }
+            _ => {
+                let arg = payload.add(2).read();
+                let kind = match count {
+                    CONTROL_ENTER => SpanOpKind::Enter,
+                    CONTROL_EXIT => SpanOpKind::Exit,
+                    CONTROL_CLOSE => SpanOpKind::Close,
+                    CONTROL_ERROR => SpanOpKind::Error,
+                    // Written only with a non-zero id.
+                    _ => SpanOpKind::FollowsFrom(SpanId::from_u64(arg).unwrap_or(SpanId::MIN)),
+                };
+                (payload.read(), kind)
+            }
+        };
+        SpanOp {
+            id: SpanId::from_u64(id).unwrap_or(SpanId::MIN),
+            timestamp,
+            thread,
+            kind,
+        }
+    }
+}
+
+/// Drops a record's contents ([`crate::ring::DropRecord`] for the logger's rings).
+///
+/// # Safety
+///
+/// As for [`read`] and [`read_span`]; `_words` is unused (the metadata says it all).
 pub(crate) unsafe fn drop_record(meta: u64, payload: *mut u64, _words: usize) {
-    // SAFETY: forwarded from the caller.
-    drop(unsafe { read(meta, payload) });
+    // SAFETY: forwarded from the caller; the kind bits say which reader applies.
+    unsafe {
+        if kind(meta) == Kind::Event {
+            drop(read(meta, payload));
+        } else {
+            drop(read_span(meta, payload));
+        }
+    }
 }

@@ -26,6 +26,7 @@ fn record<'a>(names: &'a [&'a str], values: &'a [FieldValue]) -> Record<'a> {
         thread_name: "main",
         thread_id: 1,
         span_id: 0,
+        spans: None,
         fields: Fields::split(names, values),
     }
 }

@@ -52,6 +52,7 @@ fn record<'a>(names: &'a [&'a str], values: &'a [FieldValue], i: u64) -> Record<
         thread_name: if i % 4 == 0 { "main" } else { "worker-é" },
         thread_id: i % 4,
         span_id: i * 1000,
+        spans: None,
         fields: Fields::split(names, values),
     }
 }

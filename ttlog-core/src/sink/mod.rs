@@ -28,7 +28,7 @@
 //! let mut sink = move |r: &Record<'_>| seen2.lock().unwrap().push(r.message.to_owned());
 //! # let record = Record { level: Level::Info, timestamp: std::time::SystemTime::now(),
 //! #     target: "t", module_path: "t", file: "", line: 0, message: "hello",
-//! #     thread_name: "main", thread_id: 1, span_id: 0, fields: Fields::empty() };
+//! #     thread_name: "main", thread_id: 1, span_id: 0, spans: None, fields: Fields::empty() };
 //! sink.write(&record).unwrap();
 //! assert_eq!(*seen.lock().unwrap(), ["hello"]);
 //! ```
@@ -75,7 +75,7 @@ pub const MAX_RETAINED_BYTES: usize = 16 * BATCH_BYTES;
 /// let mut sink = CountErrors(0);
 /// let record = Record { level: Level::Error, timestamp: std::time::SystemTime::now(),
 ///     target: "t", module_path: "t", file: "", line: 0, message: "boom",
-///     thread_name: "main", thread_id: 1, span_id: 0, fields: Fields::empty() };
+///     thread_name: "main", thread_id: 1, span_id: 0, spans: None, fields: Fields::empty() };
 /// sink.write(&record).unwrap();
 /// sink.flush().unwrap();
 /// assert_eq!(sink.0, 1);
@@ -148,7 +148,7 @@ pub enum Format {
 /// let mut sink = WriterSink::new(Vec::new(), Format::Logfmt);
 /// let record = Record { level: Level::Warn, timestamp: std::time::UNIX_EPOCH,
 ///     target: "app", module_path: "app", file: "", line: 0, message: "disk low",
-///     thread_name: "main", thread_id: 1, span_id: 0, fields: Fields::empty() };
+///     thread_name: "main", thread_id: 1, span_id: 0, spans: None, fields: Fields::empty() };
 /// sink.write(&record).unwrap();
 /// assert!(sink.get_ref().is_empty()); // still buffered
 /// sink.flush().unwrap();
@@ -319,7 +319,7 @@ pub fn console(format: Format) -> WriterSink<io::Stderr> {
 /// let mut sink = FileSink::open(&path, Format::Compact)?;
 /// let record = Record { level: Level::Info, timestamp: std::time::UNIX_EPOCH,
 ///     target: "app", module_path: "app", file: "", line: 0, message: "started",
-///     thread_name: "main", thread_id: 1, span_id: 0, fields: Fields::empty() };
+///     thread_name: "main", thread_id: 1, span_id: 0, spans: None, fields: Fields::empty() };
 /// sink.write(&record)?;
 /// sink.flush()?;
 /// assert_eq!(

@@ -36,6 +36,7 @@
 //!     thread_name: "worker-1",
 //!     thread_id: 3,
 //!     span_id: 9,
+//!     spans: None,
 //!     fields: Fields::split(&["status", "latency"], &values),
 //! };
 //! let mut bytes = Vec::new();
@@ -153,7 +154,7 @@ pub struct Snapshot {
 /// let record = Record {
 ///     level: Level::Debug, timestamp: SystemTime::now(), target: "db", module_path: "app::db",
 ///     file: "src/db.rs", line: 7, message: "query", thread_name: "main", thread_id: 1,
-///     span_id: 4, fields: Fields::split(&["cached"], &values),
+///     span_id: 4, spans: None, fields: Fields::split(&["cached"], &values),
 /// };
 /// let mut bytes = Vec::new();
 /// snapshot::encode(&Header::new("svc", "test"), [record], &mut bytes);
@@ -252,6 +253,7 @@ impl Event {
             thread_name: &self.thread,
             thread_id: self.thread_id,
             span_id: self.span_id,
+            spans: None,
             fields: Fields::pairs(&self.fields),
         }
     }

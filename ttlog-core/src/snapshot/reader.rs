@@ -68,7 +68,7 @@ pub fn decode(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
 /// let record = Record {
 ///     level: Level::Warn, timestamp: SystemTime::now(), target: "t", module_path: "m",
 ///     file: "f.rs", line: 1, message: "disk almost full", thread_name: "main",
-///     thread_id: 1, span_id: 0, fields: Fields::empty(),
+///     thread_id: 1, span_id: 0, spans: None, fields: Fields::empty(),
 /// };
 /// let mut bytes = Vec::new();
 /// snapshot::encode(&Header::new("svc", "test"), [record, record], &mut bytes);

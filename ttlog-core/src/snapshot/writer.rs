@@ -40,6 +40,7 @@ use crate::record::Record;
 ///     thread_name: "main",
 ///     thread_id: 1,
 ///     span_id: 0,
+///     spans: None,
 ///     fields: Fields::split(&["user_id", "ip"], &values),
 /// };
 /// let header = Header::new("app", "on demand");

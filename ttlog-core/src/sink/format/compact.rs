@@ -6,7 +6,7 @@
 //! each field that has a value. It matches the shape of tracing-subscriber's default output so
 //! that tools and eyes used to it keep working.
 
-use super::{time, write_level_padded, write_text_fields};
+use super::{time, write_level_padded, write_text_fields, write_text_scope};
 use crate::record::Record;
 use crate::sink::escape;
 
@@ -16,6 +16,9 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
     out.push(b' ');
     write_level_padded(record.level, out);
     out.push(b' ');
+    if write_text_scope(record, out) {
+        out.extend_from_slice(b": ");
+    }
     escape::write_bare(out, record.target);
     out.push(b':');
     if !record.message.is_empty() {

@@ -7,7 +7,7 @@
 //! `ThreadId(n)` form people know from `std`. The location is left out when the file is not
 //! known, and the `:line` part when the line is not.
 
-use super::{time, write_level_padded, write_text_fields, write_u64};
+use super::{time, write_level_padded, write_text_fields, write_text_scope, write_u64};
 use crate::record::Record;
 use crate::sink::escape;
 
@@ -21,6 +21,9 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b" ThreadId(");
     write_u64(record.thread_id, out);
     out.extend_from_slice(b") ");
+    if write_text_scope(record, out) {
+        out.extend_from_slice(b": ");
+    }
     escape::write_bare(out, record.target);
     out.push(b':');
     if !record.file.is_empty() {

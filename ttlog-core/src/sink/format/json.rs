@@ -17,6 +17,9 @@
 //!   floats. JSON has no NaN or infinities, so those are the strings `"NaN"`, `"inf"` and
 //!   `"-inf"`.
 //! - Booleans are JSON booleans, fields without a value are `null`, chars and text are strings.
+//! - An event inside spans has `"span"` (its own span) and `"spans"` (root first), each an
+//!   object of the span's recorded fields and its `"name"`, after `line_number`. A span field
+//!   called `name` is left out, as the span's name takes that key.
 //! - The message is always `fields.message`, written first. A user field that is itself called
 //!   `message` would produce a duplicate key, which most parsers resolve by keeping one of the
 //!   two, so it is written under the key `"fields.message"` instead.
@@ -25,7 +28,7 @@ use std::io::Write as _;
 
 use super::{time, write_i64, write_u64};
 use crate::field::ValueRef;
-use crate::record::Record;
+use crate::record::{Record, SpanView};
 use crate::sink::escape::write_json_str;
 
 /// The key a user field called `message` is written under.
@@ -60,11 +63,43 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"line_number\":");
         write_u64(u64::from(record.line), out);
     }
+    if let Some(leaf) = record.scope().leaf() {
+        out.extend_from_slice(b",\"span\":");
+        write_json_span(&leaf, out);
+        out.extend_from_slice(b",\"spans\":[");
+        let mut first = true;
+        record.scope().for_each_root_first(|span| {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            write_json_span(&span, out);
+        });
+        out.push(b']');
+    }
     out.extend_from_slice(b",\"threadName\":");
     write_json_str(out, record.thread_name);
     out.extend_from_slice(b",\"threadId\":\"ThreadId(");
     write_u64(record.thread_id, out);
     out.extend_from_slice(b")\"}");
+}
+
+/// Appends a span as tracing-subscriber does: its recorded fields, then `"name"`.
+fn write_json_span(span: &SpanView<'_>, out: &mut Vec<u8>) {
+    out.push(b'{');
+    for field in span.fields.iter() {
+        let value = field.value.as_ref();
+        if value == ValueRef::Empty || field.name == "name" {
+            continue;
+        }
+        write_json_str(out, field.name);
+        out.push(b':');
+        write_json_value(value, out);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"name\":");
+    write_json_str(out, span.name);
+    out.push(b'}');
 }
 
 /// Appends one value as JSON.

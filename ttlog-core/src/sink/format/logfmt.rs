@@ -4,10 +4,11 @@
 //!
 //! Values are quoted when they are empty or hold whitespace, `=`, `"` or characters that must
 //! be escaped; inside quotes `"` and `\` are escaped too. Fields without a value are left out.
+//! An event inside spans gets `spans="request{id=7}:db{table=users}"` after `msg`.
 //! A user field may share a name with `ts`, `level`, `target` or `msg`; logfmt has no
 //! nesting, so both pairs are written and the built-in one comes first.
 
-use super::{time, write_text_fields};
+use super::{time, write_text_fields, write_text_scope};
 use crate::record::Record;
 use crate::sink::escape;
 
@@ -21,5 +22,11 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
     escape::write_value(out, record.target);
     out.extend_from_slice(b" msg=");
     escape::write_value(out, record.message);
+    let mut scope = Vec::new();
+    if write_text_scope(record, &mut scope) {
+        out.extend_from_slice(b" spans=");
+        // The scope was written from valid UTF-8 pieces.
+        escape::write_value(out, &String::from_utf8_lossy(&scope));
+    }
     write_text_fields(record, out);
 }

@@ -23,6 +23,11 @@
 //! | [`Format::Full`] | `2026-11-23T10:00:00.123456Z  INFO main ThreadId(1) orders::api: src/main.rs:12: user logged in user_id=42` |
 //! | [`Format::Json`] | `{"timestamp":"2026-11-23T10:00:00.123456Z","level":"INFO","fields":{"message":"user logged in","user_id":42},"target":"orders::api",…}` |
 //! | [`Format::Logfmt`] | `ts=2026-11-23T10:00:00.123456Z level=info target=orders::api msg="user logged in" user_id=42` |
+//!
+//! An event inside spans shows its scope, root first: in compact and full after the level
+//! (`INFO request{id=7}:db{table=users}: orders::db: query done`), in logfmt as a `spans`
+//! pair, and in JSON as tracing-subscriber's `span` (the event's own span) and `spans` (root
+//! first) objects, each with the span's fields and its `name`.
 
 use std::io::Write as _;
 
@@ -61,6 +66,7 @@ pub mod time;
 ///     thread_name: "main",
 ///     thread_id: 1,
 ///     span_id: 0,
+///     spans: None,
 ///     fields: Fields::split(&["user_id", "ip"], &values),
 /// };
 ///
@@ -188,6 +194,36 @@ fn write_text_value(value: ValueRef<'_>, out: &mut Vec<u8>) {
         ValueRef::Char(c) => escape::write_value(out, c.encode_utf8(&mut [0; 4])),
         ValueRef::Str(s) => escape::write_value(out, s),
     }
+}
+
+/// Appends the event's span scope, root first, as tracing-subscriber does:
+/// `request{id=7 user=alice}:db{table=users}` (fields without a value are left out, and so
+/// are empty braces). Returns whether anything was written.
+fn write_text_scope(record: &Record<'_>, out: &mut Vec<u8>) -> bool {
+    let mut wrote = false;
+    record.scope().for_each_root_first(|span| {
+        if wrote {
+            out.push(b':');
+        }
+        wrote = true;
+        escape::write_bare(out, span.name);
+        let mut first = true;
+        for field in span.fields.iter() {
+            let value = field.value.as_ref();
+            if value == ValueRef::Empty {
+                continue;
+            }
+            out.push(if first { b'{' } else { b' ' });
+            first = false;
+            escape::write_key(out, field.name);
+            out.push(b'=');
+            write_text_value(value, out);
+        }
+        if !first {
+            out.push(b'}');
+        }
+    });
+    wrote
 }
 
 /// Appends ` name=value` for every non-empty field (the tail of compact, full and logfmt lines).

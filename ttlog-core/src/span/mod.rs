@@ -1,0 +1,467 @@
+//! Spans: named, timed periods of work that events happen inside.
+//!
+//! A span is created by `span!` (or `info_span!` and friends, or `#[instrument]`), entered
+//! while its work runs on a thread, and closed when the last handle to it is dropped. Events
+//! logged while a span is entered carry its id; the collector keeps a table of spans (name,
+//! fields, parent, thread, start and end), prints each event's scope before its message
+//! (`request{id=7}:db{table=users}: query done`), and writes the spans into snapshots, so a
+//! call tree with timings can be rebuilt after the process is gone.
+//!
+//! Everything a span does on the caller's thread is a small record pushed into the thread's
+//! ring, like an event: creation (callsite, parent, field values), enter, exit, `record`,
+//! `follows_from`, error status and close. The thread's current span is one thread-local word.
+//!
+//! # Handles and closing
+//!
+//! A [`Span`] closes when its last clone is dropped, as in tracing. The reference count is
+//! allocated only when a span is first cloned, so the common case (create, enter, drop) does
+//! not allocate. [`Span::current`] returns a handle that names the current span without
+//! keeping it open.
+//!
+//! ```
+//! use ttlog_core::span::Span;
+//!
+//! let span = Span::none(); // what `span!` returns when the span is disabled
+//! let _entered = span.enter();
+//! assert!(span.is_none());
+//! assert_eq!(span.in_scope(|| 2 + 2), 4);
+//! ```
+
+#![allow(unsafe_code)]
+
+mod current;
+mod instrument;
+mod op;
+pub(crate) mod table;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::num::NonZeroU64;
+use std::ptr;
+
+use crate::callsite::Callsite;
+use crate::event::Values;
+use crate::field::ToFieldValue;
+use crate::sync::global::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+
+pub use instrument::{Instrument, Instrumented};
+pub use op::{SpanOp, SpanOpKind};
+
+pub(crate) use current::current_id;
+
+/// The identity of a span: unique for the life of the process, never zero.
+///
+/// ```
+/// use ttlog_core::span::SpanId;
+/// let id = SpanId::from_u64(7).unwrap();
+/// assert_eq!(id.into_u64(), 7);
+/// assert!(SpanId::from_u64(0).is_none());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpanId(NonZeroU64);
+
+impl SpanId {
+    /// The id as a number (never zero).
+    #[inline]
+    pub fn into_u64(self) -> u64 {
+        self.0.get()
+    }
+
+    /// An id from its number; `None` for zero, which means "no span".
+    #[inline]
+    pub fn from_u64(id: u64) -> Option<SpanId> {
+        NonZeroU64::new(id).map(SpanId)
+    }
+
+    /// The smallest id (a placeholder where an id must be present but was not recorded).
+    pub(crate) const MIN: SpanId = SpanId(NonZeroU64::MIN);
+
+    /// A fresh id.
+    fn next() -> SpanId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        // A u64 counter does not wrap in the life of a process.
+        SpanId(NonZeroU64::new(id).unwrap_or(NonZeroU64::MIN))
+    }
+}
+
+impl fmt::Debug for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SpanId({})", self.0)
+    }
+}
+
+impl From<&SpanId> for Option<SpanId> {
+    fn from(id: &SpanId) -> Option<SpanId> {
+        Some(*id)
+    }
+}
+
+impl From<&Span> for Option<SpanId> {
+    fn from(span: &Span) -> Option<SpanId> {
+        span.id()
+    }
+}
+
+/// The shared reference count of a span that has been cloned.
+struct Shared {
+    refs: AtomicUsize,
+}
+
+/// A handle to a span.
+///
+/// Created by the span macros; [`Span::none`] is the disabled span, on which every method
+/// does nothing. Cloning is cheap; the span closes (and its end time is recorded) when the
+/// last clone is dropped.
+///
+/// ```
+/// use ttlog_core::span::Span;
+/// let span = Span::none();
+/// span.record("user", "alice").follows_from(&Span::current());
+/// let entered = span.clone().entered();
+/// let span = entered.exit();
+/// assert!(span.id().is_none());
+/// ```
+pub struct Span {
+    inner: Option<Inner>,
+}
+
+struct Inner {
+    id: SpanId,
+    callsite: &'static Callsite,
+    /// Whether this handle keeps the span open (false for [`Span::current`]'s handles).
+    owning: bool,
+    /// Null while this is the only owning handle; then the count shared by all clones.
+    shared: AtomicPtr<Shared>,
+}
+
+// `Span` is `Send + Sync` by its fields: `shared` points at a heap `Shared` of atomics, which
+// every owning clone may touch from any thread, and callsites are immutable statics.
+
+impl Span {
+    /// The disabled span.
+    #[inline]
+    pub const fn none() -> Span {
+        Span { inner: None }
+    }
+
+    /// Creates an enabled span and records its creation. `parent` is `None` for a root span.
+    pub(crate) fn new_enabled(
+        callsite: &'static Callsite,
+        parent: Option<SpanId>,
+        values: Values,
+    ) -> Span {
+        let id = SpanId::next();
+        op::send(SpanOp::new(
+            id,
+            SpanOpKind::New {
+                callsite,
+                parent,
+                values,
+            },
+        ));
+        Span::owning(id, callsite)
+    }
+
+    /// A handle for a span created elsewhere (by the macros' fast path).
+    pub(crate) fn owning(id: SpanId, callsite: &'static Callsite) -> Span {
+        Span {
+            inner: Some(Inner {
+                id,
+                callsite,
+                owning: true,
+                shared: AtomicPtr::new(ptr::null_mut()),
+            }),
+        }
+    }
+
+    /// The thread's current span: the innermost one entered and not yet exited.
+    ///
+    /// The handle does not keep the span open: if every other handle is dropped the span
+    /// closes, and this handle then names a closed span (recording on it does nothing).
+    pub fn current() -> Span {
+        match current::current() {
+            Some((id, callsite)) => Span {
+                inner: Some(Inner {
+                    id,
+                    callsite,
+                    owning: false,
+                    shared: AtomicPtr::new(ptr::null_mut()),
+                }),
+            },
+            None => Span::none(),
+        }
+    }
+
+    /// The span's id; `None` for the disabled span.
+    #[inline]
+    pub fn id(&self) -> Option<SpanId> {
+        self.inner.as_ref().map(|i| i.id)
+    }
+
+    /// Whether this is the disabled span.
+    #[inline]
+    pub fn is_none(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// The span's static description (its name is the callsite's message).
+    #[inline]
+    pub fn callsite(&self) -> Option<&'static Callsite> {
+        self.inner.as_ref().map(|i| i.callsite)
+    }
+
+    /// The span's name; `None` for the disabled span.
+    #[inline]
+    pub fn name(&self) -> Option<&'static str> {
+        self.callsite().map(Callsite::message)
+    }
+
+    /// Enters the span on this thread until the returned guard is dropped: events logged
+    /// meanwhile belong to it, and spans created meanwhile are its children.
+    #[inline]
+    pub fn enter(&self) -> Entered<'_> {
+        let previous = match &self.inner {
+            Some(inner) => current::enter(inner.id, inner.callsite),
+            None => current::Previous::NOT_ENTERED,
+        };
+        Entered {
+            span: self,
+            previous,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Enters the span and returns a guard that owns it (for spans entered in one place and
+    /// exited in another). [`EnteredSpan::exit`] gives the span back.
+    pub fn entered(self) -> EnteredSpan {
+        let previous = match &self.inner {
+            Some(inner) => current::enter(inner.id, inner.callsite),
+            None => current::Previous::NOT_ENTERED,
+        };
+        EnteredSpan {
+            span: std::mem::ManuallyDrop::new(self),
+            previous,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Runs `f` inside the span.
+    #[inline]
+    pub fn in_scope<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _entered = self.enter();
+        f()
+    }
+
+    /// Sets the value of the field `field`, which must have been declared when the span was
+    /// created (`span!(.., user = ttlog::field::Empty)`); as in tracing, undeclared names are
+    /// ignored.
+    pub fn record<V: ToFieldValue + ?Sized>(&self, field: &str, value: &V) -> &Span {
+        if let Some(inner) = &self.inner {
+            if let Some(index) = inner
+                .callsite
+                .field_names()
+                .iter()
+                .position(|name| *name == field)
+            {
+                op::send(SpanOp::new(
+                    inner.id,
+                    SpanOpKind::Record {
+                        field: index,
+                        value: value.to_field_value(),
+                    },
+                ));
+            }
+        }
+        self
+    }
+
+    /// Records that this span was caused by `from` (which is not its parent), as in tracing.
+    pub fn follows_from(&self, from: impl Into<Option<SpanId>>) -> &Span {
+        if let (Some(inner), Some(from)) = (&self.inner, from.into()) {
+            op::send(SpanOp::new(inner.id, SpanOpKind::FollowsFrom(from)));
+        }
+        self
+    }
+
+    /// Marks the span's status as error (`#[instrument(err)]` does this when the function
+    /// returns `Err`).
+    pub fn set_error(&self) -> &Span {
+        if let Some(inner) = &self.inner {
+            op::send(SpanOp::new(inner.id, SpanOpKind::Error));
+        }
+        self
+    }
+
+    /// The shared count of this span's owning handles, allocated on first use.
+    fn shared(inner: &Inner) -> &Shared {
+        let mut p = inner.shared.load(Ordering::Acquire);
+        if p.is_null() {
+            // This handle was the only owner: it and the clone about to be made make two.
+            let fresh = Box::into_raw(Box::new(Shared {
+                refs: AtomicUsize::new(1),
+            }));
+            match inner.shared.compare_exchange(
+                ptr::null_mut(),
+                fresh,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => p = fresh,
+                Err(installed) => {
+                    // Another thread cloned this handle at the same time and installed its
+                    // count first: use that one.
+                    // SAFETY: `fresh` came from `Box::into_raw` above and was never shared.
+                    drop(unsafe { Box::from_raw(fresh) });
+                    p = installed;
+                }
+            }
+        }
+        // SAFETY: a non-null `shared` points at a live `Shared`: it is freed only by the
+        // drop that takes the count to zero, and this handle still holds one reference.
+        unsafe { &*p }
+    }
+}
+
+impl Clone for Span {
+    fn clone(&self) -> Span {
+        let Some(inner) = &self.inner else {
+            return Span::none();
+        };
+        if !inner.owning {
+            return Span {
+                inner: Some(Inner {
+                    id: inner.id,
+                    callsite: inner.callsite,
+                    owning: false,
+                    shared: AtomicPtr::new(ptr::null_mut()),
+                }),
+            };
+        }
+        let shared = Span::shared(inner);
+        shared.refs.fetch_add(1, Ordering::Relaxed);
+        Span {
+            inner: Some(Inner {
+                id: inner.id,
+                callsite: inner.callsite,
+                owning: true,
+                shared: AtomicPtr::new(shared as *const Shared as *mut Shared),
+            }),
+        }
+    }
+}
+
+impl Drop for Span {
+    fn drop(&mut self) {
+        let Some(inner) = &mut self.inner else {
+            return;
+        };
+        if !inner.owning {
+            return;
+        }
+        let p = *inner.shared.get_mut();
+        if !p.is_null() {
+            // SAFETY: as in `shared`: this handle holds a reference, so `p` is live.
+            let last = unsafe { (*p).refs.fetch_sub(1, Ordering::Release) } == 1;
+            if !last {
+                return;
+            }
+            std::sync::atomic::fence(Ordering::Acquire);
+            // SAFETY: the count reached zero: no other handle can reach `p` any more, and it
+            // came from `Box::into_raw`.
+            drop(unsafe { Box::from_raw(p) });
+        }
+        op::send(SpanOp::new(inner.id, SpanOpKind::Close));
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            Some(inner) => f
+                .debug_struct("Span")
+                .field("id", &inner.id.into_u64())
+                .field("name", &inner.callsite.message())
+                .field("target", &inner.callsite.target())
+                .finish(),
+            None => f.write_str("Span::none()"),
+        }
+    }
+}
+
+impl Default for Span {
+    fn default() -> Span {
+        Span::none()
+    }
+}
+
+/// The guard of [`Span::enter`]: the span stays entered on this thread until it is dropped.
+#[must_use = "the span is exited as soon as the guard is dropped"]
+pub struct Entered<'a> {
+    span: &'a Span,
+    previous: current::Previous,
+    /// Entering and exiting must happen on the same thread.
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl Drop for Entered<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(inner) = &self.span.inner {
+            current::exit(inner.id, self.previous);
+        }
+    }
+}
+
+impl fmt::Debug for Entered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entered").field("span", self.span).finish()
+    }
+}
+
+/// The guard of [`Span::entered`]: owns the span and keeps it entered until dropped or
+/// [`exit`](EnteredSpan::exit)ed.
+#[must_use = "the span is exited as soon as the guard is dropped"]
+pub struct EnteredSpan {
+    span: std::mem::ManuallyDrop<Span>,
+    previous: current::Previous,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl EnteredSpan {
+    /// Exits the span and returns it.
+    pub fn exit(mut self) -> Span {
+        self.leave();
+        // SAFETY: `self` is forgotten right after, so the span is taken exactly once.
+        let span = unsafe { std::mem::ManuallyDrop::take(&mut self.span) };
+        std::mem::forget(self);
+        span
+    }
+
+    /// The entered span.
+    pub fn span(&self) -> &Span {
+        &self.span
+    }
+
+    fn leave(&mut self) {
+        if let Some(inner) = &self.span.inner {
+            current::exit(inner.id, self.previous);
+        }
+    }
+}
+
+impl Drop for EnteredSpan {
+    fn drop(&mut self) {
+        self.leave();
+        // SAFETY: dropped once, here (`exit` forgets `self` instead).
+        unsafe { std::mem::ManuallyDrop::drop(&mut self.span) };
+    }
+}
+
+impl fmt::Debug for EnteredSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnteredSpan")
+            .field("span", &*self.span)
+            .finish()
+    }
+}

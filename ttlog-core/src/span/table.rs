@@ -1,0 +1,292 @@
+//! The collector's table of spans, rebuilt from the span records in the rings.
+//!
+//! Each span's entry holds what a snapshot needs to rebuild the call tree with timings: the
+//! callsite (name, target, level), the parent, the field values as last recorded, the thread
+//! that created it, start and end times, the time it spent entered ("busy"), its status and its
+//! follows-from links. Closed spans are kept for a while (as many as the flight recorder holds
+//! events, at least [`MIN_RETAINED_CLOSED`]) so that the recorder's events can still name
+//! them; live spans are bounded by [`MAX_LIVE_SPANS`] (a span whose close record was dropped
+//! with a full ring would otherwise stay forever).
+
+use std::collections::{HashMap, VecDeque};
+
+use super::{SpanOp, SpanOpKind};
+use crate::callsite::Callsite;
+use crate::field::FieldValue;
+use crate::record::{Fields, SpanLookup, SpanView};
+
+/// Closed spans kept at least this many.
+pub(crate) const MIN_RETAINED_CLOSED: usize = 1024;
+
+/// Live spans kept at most this many; beyond it the oldest are forgotten.
+pub(crate) const MAX_LIVE_SPANS: usize = 1 << 16;
+
+/// One span as the collector knows it.
+#[derive(Debug)]
+pub(crate) struct SpanData {
+    pub(crate) id: u64,
+    pub(crate) callsite: &'static Callsite,
+    pub(crate) parent: u64,
+    /// One per callsite field name ([`FieldValue::EMPTY`] until recorded).
+    pub(crate) values: Vec<FieldValue>,
+    pub(crate) thread: u32,
+    /// Clock ticks.
+    pub(crate) start: u64,
+    pub(crate) end: Option<u64>,
+    /// Ticks spent entered (on any thread).
+    pub(crate) busy: u64,
+    /// How many threads have it entered right now, and since when.
+    entered: u32,
+    entered_at: u64,
+    pub(crate) error: bool,
+    pub(crate) follows_from: Vec<u64>,
+}
+
+/// All known spans by id.
+#[derive(Debug)]
+pub(crate) struct SpanTable {
+    spans: HashMap<u64, SpanData>,
+    closed: VecDeque<u64>,
+    retain_closed: usize,
+    live: usize,
+    /// Spans forgotten while live (over [`MAX_LIVE_SPANS`]).
+    pub(crate) evicted: u64,
+}
+
+impl SpanTable {
+    /// A table that keeps `retain_closed` closed spans (at least [`MIN_RETAINED_CLOSED`]).
+    pub(crate) fn new(retain_closed: usize) -> SpanTable {
+        SpanTable {
+            spans: HashMap::new(),
+            closed: VecDeque::new(),
+            retain_closed: retain_closed.max(MIN_RETAINED_CLOSED),
+            live: 0,
+            evicted: 0,
+        }
+    }
+
+    /// Applies one operation. Operations on unknown spans (created before the logger, or
+    /// whose creation record was dropped) are ignored.
+    pub(crate) fn apply(&mut self, op: SpanOp) {
+        let id = op.id.into_u64();
+        let t = op.timestamp;
+        if let SpanOpKind::New {
+            callsite,
+            parent,
+            values,
+        } = op.kind
+        {
+            let mut values: Vec<FieldValue> = values.iter().cloned().collect();
+            values.resize(callsite.field_names().len(), FieldValue::EMPTY);
+            let data = SpanData {
+                id,
+                callsite,
+                parent: parent.map_or(0, |p| p.into_u64()),
+                values,
+                thread: op.thread,
+                start: t,
+                end: None,
+                busy: 0,
+                entered: 0,
+                entered_at: 0,
+                error: false,
+                follows_from: Vec::new(),
+            };
+            if self.spans.insert(id, data).is_none() {
+                self.live += 1;
+                if self.live > MAX_LIVE_SPANS {
+                    self.evict_oldest_live();
+                }
+            }
+            return;
+        }
+        let Some(span) = self.spans.get_mut(&id) else {
+            return;
+        };
+        match op.kind {
+            SpanOpKind::New { .. } => {}
+            SpanOpKind::Record { field, value } => {
+                if let Some(slot) = span.values.get_mut(field) {
+                    *slot = value;
+                }
+            }
+            SpanOpKind::Enter => {
+                if span.entered == 0 {
+                    span.entered_at = t;
+                }
+                span.entered += 1;
+            }
+            SpanOpKind::Exit => {
+                if span.entered > 0 {
+                    span.entered -= 1;
+                    if span.entered == 0 {
+                        span.busy += t.saturating_sub(span.entered_at);
+                    }
+                }
+            }
+            SpanOpKind::FollowsFrom(from) => span.follows_from.push(from.into_u64()),
+            SpanOpKind::Error => span.error = true,
+            SpanOpKind::Close => {
+                if span.end.is_none() {
+                    span.end = Some(t.max(span.start));
+                    self.live -= 1;
+                    self.closed.push_back(id);
+                    while self.closed.len() > self.retain_closed {
+                        if let Some(old) = self.closed.pop_front() {
+                            self.spans.remove(&old);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets the oldest tenth of the live spans (ids grow with time).
+    #[cold]
+    fn evict_oldest_live(&mut self) {
+        let mut live: Vec<u64> = self
+            .spans
+            .values()
+            .filter(|s| s.end.is_none())
+            .map(|s| s.id)
+            .collect();
+        live.sort_unstable();
+        for id in live.iter().take(MAX_LIVE_SPANS / 10) {
+            self.spans.remove(id);
+            self.live -= 1;
+            self.evicted += 1;
+        }
+    }
+
+    /// The span `id`.
+    pub(crate) fn get(&self, id: u64) -> Option<&SpanData> {
+        self.spans.get(&id)
+    }
+
+    /// Every span in the table, in id (creation) order.
+    pub(crate) fn sorted(&self) -> Vec<&SpanData> {
+        let mut all: Vec<&SpanData> = self.spans.values().collect();
+        all.sort_unstable_by_key(|s| s.id);
+        all
+    }
+
+    /// How many spans the table holds (live and retained closed).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.spans.len()
+    }
+}
+
+impl SpanLookup for SpanTable {
+    fn span(&self, id: u64) -> Option<SpanView<'_>> {
+        let s = self.spans.get(&id)?;
+        Some(SpanView {
+            id,
+            parent: s.parent,
+            name: s.callsite.message(),
+            target: s.callsite.target(),
+            level: s.callsite.level(),
+            fields: Fields::split(s.callsite.field_names(), &s.values),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Values;
+    use crate::level::Level;
+    use crate::span::SpanId;
+
+    static CS: Callsite = Callsite::new(Level::Info, "t", "t", "f.rs", 1, "req", &["id", "user"]);
+
+    fn op(id: u64, t: u64, kind: SpanOpKind) -> SpanOp {
+        SpanOp {
+            id: SpanId::from_u64(id).unwrap(),
+            timestamp: t,
+            thread: 1,
+            kind,
+        }
+    }
+
+    fn new(id: u64, t: u64) -> SpanOp {
+        let mut values = Values::new();
+        values.push(FieldValue::from(id));
+        op(
+            id,
+            t,
+            SpanOpKind::New {
+                callsite: &CS,
+                parent: None,
+                values,
+            },
+        )
+    }
+
+    #[test]
+    fn lifecycle_is_recorded() {
+        let mut table = SpanTable::new(0);
+        table.apply(new(1, 10));
+        table.apply(op(1, 12, SpanOpKind::Enter));
+        table.apply(op(1, 20, SpanOpKind::Exit));
+        table.apply(op(
+            1,
+            21,
+            SpanOpKind::Record {
+                field: 1,
+                value: "alice".into(),
+            },
+        ));
+        table.apply(op(
+            1,
+            22,
+            SpanOpKind::Record {
+                field: 9,
+                value: 1.into(),
+            },
+        ));
+        table.apply(op(1, 23, SpanOpKind::Error));
+        table.apply(op(1, 30, SpanOpKind::Close));
+        let s = table.get(1).unwrap();
+        assert_eq!((s.start, s.end, s.busy, s.error), (10, Some(30), 8, true));
+        assert_eq!(
+            s.values,
+            [FieldValue::from(1u64), FieldValue::from("alice")]
+        );
+        let view = table.span(1).unwrap();
+        assert_eq!(view.name, "req");
+        assert_eq!(view.fields.len(), 2);
+    }
+
+    #[test]
+    fn closed_spans_are_retained_then_forgotten() {
+        let mut table = SpanTable::new(0);
+        for id in 1..=(MIN_RETAINED_CLOSED as u64 + 10) {
+            table.apply(new(id, id));
+            table.apply(op(id, id + 1, SpanOpKind::Close));
+        }
+        assert_eq!(table.len(), MIN_RETAINED_CLOSED);
+        assert!(table.get(10).is_none());
+        assert!(table.get(11).is_some());
+    }
+
+    #[test]
+    fn live_spans_are_bounded() {
+        let mut table = SpanTable::new(0);
+        for id in 1..=(MAX_LIVE_SPANS as u64 + 1) {
+            table.apply(new(id, id));
+        }
+        assert!(table.len() <= MAX_LIVE_SPANS);
+        assert!(table.evicted > 0);
+        assert!(table.get(1).is_none());
+        assert!(table.get(MAX_LIVE_SPANS as u64 + 1).is_some());
+    }
+
+    #[test]
+    fn operations_on_unknown_spans_are_ignored() {
+        let mut table = SpanTable::new(0);
+        table.apply(op(5, 1, SpanOpKind::Close));
+        table.apply(op(5, 1, SpanOpKind::Enter));
+        assert!(table.get(5).is_none());
+    }
+}
