@@ -22,6 +22,41 @@ pub const fn module_leaf(path: &'static str) -> &'static str {
     }
 }
 
+/// What `#[instrument(err)]` needs of the function's return type: to be a `Result`. The
+/// expansion goes through this trait rather than matching on `Ok`/`Err` directly, so that
+/// any other type gets an error saying so, on the return type.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`err` needs a function that returns a `Result`, not `{Self}`",
+    label = "not a `Result`",
+    note = "remove `err`, or return a `Result`"
+)]
+pub trait IsResult: Sized {
+    /// The `Ok` type.
+    type Ok;
+    /// The `Err` type.
+    type Err;
+    /// The value as a `Result`.
+    fn into_result(self) -> Result<Self::Ok, Self::Err>;
+    /// A `Result` as the value.
+    fn from_result(result: Result<Self::Ok, Self::Err>) -> Self;
+}
+
+impl<T, E> IsResult for Result<T, E> {
+    type Ok = T;
+    type Err = E;
+
+    #[inline(always)]
+    fn into_result(self) -> Result<T, E> {
+        self
+    }
+
+    #[inline(always)]
+    fn from_result(result: Result<T, E>) -> Self {
+        result
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::module_leaf;

@@ -102,6 +102,6 @@ pub fn init() -> Builder {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::attributes::module_leaf;
+    pub use crate::attributes::{module_leaf, IsResult};
     pub use ttlog_core::__private::*;
 }

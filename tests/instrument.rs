@@ -238,10 +238,15 @@ fn refresh(user: &str, auth_token: u64) {
     let _ = (user, auth_token);
 }
 
-#[ttlog::instrument(skip_all, name = "renamed", target = "app::audit", level = "warn")]
-fn options(secret_sauce: u8, visible: u8) {
-    let _ = (secret_sauce, visible);
+#[ttlog::instrument(skip_all, name = "renamed", target = "app::audit", level = "warn", ret)]
+fn options(secret_sauce: u8, visible: u8) -> u8 {
     ttlog::info!("inside");
+    secret_sauce + visible
+}
+
+#[ttlog::instrument(fields(rows = ttlog::field::Empty, kind = "select"))]
+fn query() {
+    Span::current().record("rows", &3u64);
 }
 
 #[ttlog::instrument(ret, err)]
@@ -437,7 +442,7 @@ fn skipped_and_secret_arguments_are_not_recorded() {
     let (_lock, capture) = capture();
     assert!(login("ann", "hunter2", "pw".into(), 99, "k", Conn));
     refresh("bob", 5);
-    options(1, 2);
+    assert_eq!(options(1, 2), 3);
     let ops = capture.take();
 
     let login = span_named(&ops, "login");
@@ -460,8 +465,34 @@ fn skipped_and_secret_arguments_are_not_recorded() {
     assert!(renamed.names().is_empty());
     assert_eq!(renamed.target, "app::audit");
     assert_eq!(renamed.level, Level::Warn);
-    let inside = &events(&ops)[0];
-    assert_eq!(inside.span, renamed.id);
+    let evs = events(&ops);
+    assert_eq!(evs[0].message, "inside");
+    assert_eq!(evs[0].span, renamed.id);
+    assert_eq!(evs[0].target, module_path!());
+    // The events of `ret` and `err` use the span's target.
+    assert_eq!(evs[1].value("return"), ValueRef::Str("3"));
+    assert_eq!(evs[1].target, "app::audit");
+    assert_eq!(evs[1].level, Level::Warn);
+    assert_eq!(evs[1].span, renamed.id);
+}
+
+#[test]
+fn fields_declared_empty_are_recorded_later() {
+    let (_lock, capture) = capture();
+    query();
+    let ops = capture.take();
+    let span = span_named(&ops, "query");
+    assert_eq!(span.names(), ["rows", "kind"]);
+    assert_eq!(span.value("rows"), ValueRef::Empty);
+    assert_eq!(span.value("kind"), ValueRef::Str("select"));
+    let recorded: Vec<(usize, ValueRef<'_>)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Record(id, field, value) if *id == span.id => Some((*field, value.as_ref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(recorded, [(0, ValueRef::U64(3))]);
 }
 
 #[test]
@@ -684,7 +715,7 @@ fn async_fn_events_after_await_carry_the_span() {
         .build()
         .unwrap();
     // Spawned, so the future may move between worker threads at each await.
-    let ok = rt.block_on(tokio::spawn(fetch(1))).unwrap();
+    let ok = rt.block_on(rt.spawn(fetch(1))).unwrap();
     assert_eq!(ok, Ok(2));
     let ops = capture.take();
     let span = span_named(&ops, "fetch");

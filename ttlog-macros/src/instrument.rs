@@ -164,14 +164,14 @@ pub(crate) fn expand(
 
 /// `#[trace_fn]` takes no options; anything between parentheses is a mistake.
 fn trace_fn_args(attr: TokenStream) -> syn::Result<InstrumentArgs> {
-    match attr.into_iter().next() {
-        None => Ok(InstrumentArgs::default()),
-        Some(first) => Err(syn::Error::new(
-            first.span(),
-            "`#[trace_fn]` takes no arguments; for options, write \
-             `#[ttlog::instrument(level = \"trace\", ret, err, ..)]` instead",
-        )),
+    if attr.is_empty() {
+        return Ok(InstrumentArgs::default());
     }
+    Err(syn::Error::new_spanned(
+        attr,
+        "`#[trace_fn]` takes no arguments; for options, write \
+         `#[ttlog::instrument(level = \"trace\", ret, err, ..)]` instead",
+    ))
 }
 
 /// Parses the item, with a clear error when it is not a function with a body.

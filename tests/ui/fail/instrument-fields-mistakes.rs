@@ -1,4 +1,4 @@
-#[ttlog::instrument(fields("a message", shard = 1), skip_all, skip(id))]
+#[ttlog::instrument(fields("a message", shard = 1, %))]
 fn load(id: u64) -> u64 {
     id
 }

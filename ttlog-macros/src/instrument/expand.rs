@@ -16,9 +16,9 @@
 //!
 //! ```text
 //!     let ret = (move || { FAKE_RETURN BODY })();
-//!     match ret {
-//!         Ok(x) => { ::ttlog::info!(return = ?x); Ok(x) }
-//!         Err(e) => { ::ttlog::error!(error = %e); span.set_error(); Err(e) }
+//!     match IsResult::into_result(ret) {   // `IsResult`: only `Result` has it
+//!         Ok(x) => { ::ttlog::info!(return = ?x); from_result(Ok(x)) }
+//!         Err(e) => { ::ttlog::error!(error = %e); span.set_error(); from_result(Err(e)) }
 //!     }
 //! ```
 //!
@@ -33,7 +33,8 @@
 //! and every event the body logs, before or after an `.await`, carries it.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{AttrStyle, ItemFn, Type};
 
@@ -123,7 +124,7 @@ fn body(plan: &Plan, function: &ItemFn) -> TokenStream {
     if is_async {
         let fake_return = fake_return(&function.sig);
         let future = if looks_at_result {
-            let result = result(plan, &names, err_span, completed.as_ref());
+            let result = result(plan, &names, err_span, completed.as_ref(), &function.sig);
             quote! {
                 async move {
                     #started
@@ -145,7 +146,7 @@ fn body(plan: &Plan, function: &ItemFn) -> TokenStream {
         }
     } else if looks_at_result {
         let fake_return = fake_return(&function.sig);
-        let result = result(plan, &names, span, completed.as_ref());
+        let result = result(plan, &names, span, completed.as_ref(), &function.sig);
         quote! {
             #create
             let #guard = #span.enter();
@@ -192,8 +193,13 @@ fn result(
     names: &Names,
     span: &syn::Ident,
     completed: Option<&TokenStream>,
+    sig: &syn::Signature,
 ) -> TokenStream {
     let Names { ret, ok, err, .. } = names;
+    let output_span = match &sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => sig.ident.span(),
+    };
     let target = plan.target.as_ref().map(|t| quote!(target: #t,));
     let ret_event = |value: &syn::Ident, event: &EventPlan| {
         let mac = event_macro(event.level);
@@ -210,18 +216,26 @@ fn result(
                 Mode::Display => quote!(#mac!(#target error = %#err);),
                 Mode::Debug => quote!(#mac!(#target error = ?#err);),
             };
+            // Through `IsResult`, spanned on the return type, so that a function that does
+            // not return a `Result` gets one error that says so, there.
+            let into_result =
+                quote_spanned!(output_span=> ::ttlog::__private::IsResult::into_result(#ret));
+            let from_ok = quote_spanned!(output_span=>
+                ::ttlog::__private::IsResult::from_result(::core::result::Result::Ok(#ok)));
+            let from_err = quote_spanned!(output_span=>
+                ::ttlog::__private::IsResult::from_result(::core::result::Result::Err(#err)));
             quote! {
-                match #ret {
+                match #into_result {
                     ::core::result::Result::Ok(#ok) => {
                         #on_ok
                         #completed
-                        ::core::result::Result::Ok(#ok)
+                        #from_ok
                     }
                     ::core::result::Result::Err(#err) => {
                         #on_err
                         #span.set_error();
                         #completed
-                        ::core::result::Result::Err(#err)
+                        #from_err
                     }
                 }
             }
@@ -381,6 +395,10 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("__ttlog_span . set_error () ;"), "{out}");
+        assert!(
+            out.contains("match :: ttlog :: __private :: IsResult :: into_result (__ttlog_ret)"),
+            "{out}"
+        );
     }
 
     #[test]
