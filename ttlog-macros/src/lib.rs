@@ -197,7 +197,7 @@ event_macro! {
 ///
 /// | option | effect |
 /// | --- | --- |
-/// | `level = "debug"` | the span's level (default `info`); also `Level::Debug`, `debug`, or tracing's `1`..`5` (TRACE..ERROR) |
+/// | `level = "debug"` | the span's level (default `info`); also `Level::Debug`, `debug`, or tracing's `1`..`5` (TRACE..ERROR); it must be written out, not computed |
 /// | `name = "load"` | the span's name (default: the function's name) |
 /// | `target = "app::db"` | the span's target, and its events' (default: `module_path!()`) |
 /// | `skip(a, b)` | leaves those parameters out (each must be a parameter) |
@@ -239,6 +239,12 @@ event_macro! {
 /// no cost. When only the release maximum removes it, the function is emitted twice, the
 /// instrumented copy under `#[cfg(debug_assertions)]` and the plain one under
 /// `#[cfg(not(debug_assertions))]`.
+///
+/// The macro reads the level itself, since it decides whether to instrument at all. A level
+/// written as a path to the variant (`Level::Warn`, `ttlog::Level::Warn`) is also handed to
+/// `span!` as written, so it is type-checked and an import it uses counts as used, except in
+/// builds where the level is compiled out: there nothing of the attribute remains, so prefer
+/// `level = "warn"` in code built with those features.
 ///
 /// # Errors
 ///

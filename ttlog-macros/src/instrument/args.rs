@@ -22,6 +22,8 @@ use crate::Level;
 #[derive(Default)]
 pub(crate) struct InstrumentArgs {
     level: Option<Level>,
+    /// `level = Level::Warn` as written, when it names the variant exactly.
+    level_path: Option<syn::Path>,
     name: Option<LitStr>,
     target: Option<LitStr>,
     parent: Option<Expr>,
@@ -59,6 +61,9 @@ pub(crate) struct Plan {
     pub(crate) kind: Kind,
     /// The span's level.
     pub(crate) level: Level,
+    /// The level as the user wrote it, when it is a path to the variant (`Level::Warn`): the
+    /// span names it, so that an import used only there is used.
+    pub(crate) level_path: Option<syn::Path>,
     /// The span's name.
     pub(crate) name: LitStr,
     pub(crate) target: Option<LitStr>,
@@ -131,7 +136,9 @@ impl InstrumentArgs {
             "level" => {
                 duplicate(self.level.is_some())?;
                 input.parse::<Token![=]>()?;
-                self.level = Some(parse_level(input)?);
+                let (level, path) = parse_level(input)?;
+                self.level = Some(level);
+                self.level_path = path;
             }
             "name" => {
                 duplicate(self.name.is_some())?;
@@ -220,7 +227,10 @@ fn parse_lit_str(input: ParseStream<'_>, what: &str) -> syn::Result<LitStr> {
 /// A level: `"info"`, `Level::Info` (any path ending in a level's name), `info`, or tracing's
 /// numbers (`1` is TRACE … `5` is ERROR). It must be known when the macro runs, since a level
 /// compiled out by a `max_level_*` feature leaves the function untouched.
-fn parse_level(input: ParseStream<'_>) -> syn::Result<Level> {
+///
+/// A path of two or more segments ending in a variant's exact name (`Level::Warn`,
+/// `ttlog::Level::Warn`) comes back too, to be written into the span.
+fn parse_level(input: ParseStream<'_>) -> syn::Result<(Level, Option<syn::Path>)> {
     const EXPECTED: &str = "expected a level: \"trace\", \"debug\", \"info\", \"warn\" or \
                             \"error\" (or `Level::Info`, `info`, 1 to 5)";
     let expr: Expr = input.parse()?;
@@ -232,16 +242,16 @@ fn parse_level(input: ParseStream<'_>) -> syn::Result<Level> {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
             ..
-        }) => by_name(&s.value(), s.span(), format!("\"{}\"", s.value())),
+        }) => by_name(&s.value(), s.span(), format!("\"{}\"", s.value())).map(|l| (l, None)),
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Int(i),
             ..
         }) => match i.base10_parse::<u8>() {
-            Ok(1) => Ok(Level::Trace),
-            Ok(2) => Ok(Level::Debug),
-            Ok(3) => Ok(Level::Info),
-            Ok(4) => Ok(Level::Warn),
-            Ok(5) => Ok(Level::Error),
+            Ok(1) => Ok((Level::Trace, None)),
+            Ok(2) => Ok((Level::Debug, None)),
+            Ok(3) => Ok((Level::Info, None)),
+            Ok(4) => Ok((Level::Warn, None)),
+            Ok(5) => Ok((Level::Error, None)),
             _ => Err(syn::Error::new(
                 i.span(),
                 format!("unknown level `{i}`; {EXPECTED}"),
@@ -250,7 +260,12 @@ fn parse_level(input: ParseStream<'_>) -> syn::Result<Level> {
         Expr::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last().expect("a path has a segment");
             let name = last.ident.unraw().to_string();
-            by_name(&name, last.ident.span(), format!("`{name}`"))
+            let level = by_name(&name, last.ident.span(), format!("`{name}`"))?;
+            let exact = p.path.segments.len() > 1
+                && p.attrs.is_empty()
+                && matches!(last.arguments, syn::PathArguments::None)
+                && name == level.variant();
+            Ok((level, exact.then(|| p.path.clone())))
         }
         other => Err(syn::Error::new_spanned(
             other,
@@ -336,7 +351,7 @@ fn parse_event_args(input: ParseStream<'_>) -> syn::Result<EventArgs> {
             }
             "level" => {
                 content.parse::<Token![=]>()?;
-                args.level = Some(parse_level(&content)?);
+                args.level = Some(parse_level(&content)?.0);
             }
             _ => {
                 return Err(syn::Error::new(
@@ -453,6 +468,7 @@ pub(crate) fn check(
     Ok(Plan {
         kind,
         level,
+        level_path: args.level_path,
         name,
         target: args.target,
         parent: args.parent,
@@ -510,6 +526,21 @@ mod tests {
             let level = parse(attr).unwrap().level.unwrap();
             assert_eq!(level.variant(), want, "{attr}");
         }
+        let path = |attr: &str| {
+            let path = parse(attr).unwrap().level_path;
+            path.map(|p| quote::quote!(#p).to_string())
+        };
+        assert_eq!(
+            path("level = Level::Warn").as_deref(),
+            Some("Level :: Warn")
+        );
+        assert_eq!(
+            path("level = ttlog::Level::Info").as_deref(),
+            Some("ttlog :: Level :: Info")
+        );
+        assert_eq!(path("level = tracing::Level::INFO"), None);
+        assert_eq!(path("level = Warn"), None);
+        assert_eq!(path("level = \"warn\""), None);
     }
 
     #[test]

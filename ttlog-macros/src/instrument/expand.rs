@@ -166,7 +166,10 @@ fn body(plan: &Plan, function: &ItemFn) -> TokenStream {
 
 /// `::ttlog::span!(target: .., parent: .., LEVEL, "name", args.., fields..)`.
 fn new_span(plan: &Plan) -> TokenStream {
-    let level = level_path(plan.level);
+    let level = match &plan.level_path {
+        Some(path) => quote!(#path),
+        None => level_variant(plan.level),
+    };
     let target = plan.target.as_ref().map(|t| quote!(target: #t,));
     let parent = plan.parent.as_ref().map(|p| quote!(parent: #p,));
     let name = &plan.name;
@@ -175,7 +178,7 @@ fn new_span(plan: &Plan) -> TokenStream {
     quote!(::ttlog::span!(#target #parent #level, #name #(, #args)* #(, #custom)*))
 }
 
-fn level_path(level: Level) -> TokenStream {
+fn level_variant(level: Level) -> TokenStream {
     let variant = syn::Ident::new(level.variant(), Span::call_site());
     quote!(::ttlog::Level::#variant)
 }
@@ -200,6 +203,8 @@ fn result(
         syn::ReturnType::Type(_, ty) => ty.span(),
         syn::ReturnType::Default => sig.ident.span(),
     };
+    // The result, resolved hygienically but shown on the return type in errors.
+    let ret_at = syn::Ident::new(&ret.to_string(), Span::mixed_site().located_at(output_span));
     let target = plan.target.as_ref().map(|t| quote!(target: #t,));
     let ret_event = |value: &syn::Ident, event: &EventPlan| {
         let mac = event_macro(event.level);
@@ -219,7 +224,7 @@ fn result(
             // Through `IsResult`, spanned on the return type, so that a function that does
             // not return a `Result` gets one error that says so, there.
             let into_result =
-                quote_spanned!(output_span=> ::ttlog::__private::IsResult::into_result(#ret));
+                quote_spanned!(output_span=> ::ttlog::__private::IsResult::into_result(#ret_at));
             let from_ok = quote_spanned!(output_span=>
                 ::ttlog::__private::IsResult::from_result(::core::result::Result::Ok(#ok)));
             let from_err = quote_spanned!(output_span=>
