@@ -203,8 +203,6 @@ fn result(
         syn::ReturnType::Type(_, ty) => ty.span(),
         syn::ReturnType::Default => sig.ident.span(),
     };
-    // The result, resolved hygienically but shown on the return type in errors.
-    let ret_at = syn::Ident::new(&ret.to_string(), Span::mixed_site().located_at(output_span));
     let target = plan.target.as_ref().map(|t| quote!(target: #t,));
     let ret_event = |value: &syn::Ident, event: &EventPlan| {
         let mac = event_macro(event.level);
@@ -222,9 +220,11 @@ fn result(
                 Mode::Debug => quote!(#mac!(#target error = ?#err);),
             };
             // Through `IsResult`, spanned on the return type, so that a function that does
-            // not return a `Result` gets one error that says so, there.
-            let into_result =
-                quote_spanned!(output_span=> ::ttlog::__private::IsResult::into_result(#ret_at));
+            // not return a `Result` gets an error that says so, there. The braces carry the
+            // span of the argument (the hygienic name's own span would be shown at the
+            // attribute, as rustc shows every span from another crate's macro).
+            let into_result = quote_spanned!(output_span=>
+                ::ttlog::__private::IsResult::into_result({ #ret }));
             let from_ok = quote_spanned!(output_span=>
                 ::ttlog::__private::IsResult::from_result(::core::result::Result::Ok(#ok)));
             let from_err = quote_spanned!(output_span=>
@@ -401,7 +401,9 @@ mod tests {
         );
         assert!(out.contains("__ttlog_span . set_error () ;"), "{out}");
         assert!(
-            out.contains("match :: ttlog :: __private :: IsResult :: into_result (__ttlog_ret)"),
+            out.contains(
+                "match :: ttlog :: __private :: IsResult :: into_result ({ __ttlog_ret })"
+            ),
             "{out}"
         );
     }
