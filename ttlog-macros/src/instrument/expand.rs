@@ -229,8 +229,11 @@ fn result(
                 ::ttlog::__private::IsResult::from_result(::core::result::Result::Ok(#ok)));
             let from_err = quote_spanned!(output_span=>
                 ::ttlog::__private::IsResult::from_result(::core::result::Result::Err(#err)));
+            let result = syn::Ident::new("__ttlog_result", Span::mixed_site());
             quote! {
-                match #into_result {
+                #[allow(unused_braces)]
+                let #result = #into_result;
+                match #result {
                     ::core::result::Result::Ok(#ok) => {
                         #on_ok
                         #completed
