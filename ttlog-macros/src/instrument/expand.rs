@@ -405,7 +405,8 @@ mod tests {
         assert!(out.contains("__ttlog_span . set_error () ;"), "{out}");
         assert!(
             out.contains(
-                "match :: ttlog :: __private :: IsResult :: into_result ({ __ttlog_ret })"
+                "let __ttlog_result = :: ttlog :: __private :: IsResult :: into_result \
+                 ({ __ttlog_ret }) ; match __ttlog_result {"
             ),
             "{out}"
         );
