@@ -32,10 +32,10 @@ impl Logger for Capture {
 }
 
 fn checked(n: u32) -> Result<u32, String> {
-    if n % 2 == 0 {
-        Ok(n)
-    } else {
+    if n % 2 == 1 {
         Err(format!("{n} is odd"))
+    } else {
+        Ok(n)
     }
 }
 
