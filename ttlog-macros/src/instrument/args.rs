@@ -313,6 +313,14 @@ fn parse_fields(tokens: TokenStream) -> syn::Result<Fields> {
                 "set the target with the `target = \"...\"` option, not inside `fields(..)`",
             )),
             Arg::Invalid(err) => errors.push(err),
+            // Arguments the event parser knows but a span's field list has no use for here
+            // (`parent:`, `..struct` where the parser reads them).
+            #[allow(unreachable_patterns)]
+            _ => errors.push(syn::Error::new_spanned(
+                &tokens,
+                "`fields(..)` takes fields only: `name = value`, `name`, `%name` or `?name`; \
+                 set the parent with the `parent = ..` option",
+            )),
         }
     }
     match errors.into_iter().reduce(|mut all, e| {
