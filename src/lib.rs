@@ -28,7 +28,26 @@
 extern crate self as ttlog;
 
 pub use ttlog_core::*;
+/// Derives [`StructFields`] (see the `ttlog_macros` documentation for the options), so that
+/// `ttlog::info!(..value)` records a struct's named fields.
+///
+/// ```
+/// #[derive(ttlog::Fields)]
+/// struct Attempt<'a> {
+///     user: &'a str,
+///     tries: u32,
+///     #[fields(skip)]
+///     password: &'a str,
+/// }
+/// # let _ = Attempt { user: "", tries: 0, password: "" }.password;
+/// use ttlog::StructFields;
+/// assert_eq!(Attempt::NAMES, ["user", "tries"]);
+/// let attempt = Attempt { user: "alice", tries: 3, password: "hunter2" };
+/// ttlog::info!(..attempt, "login attempt");
+/// ```
+pub use ttlog_macros::Fields;
 pub use ttlog_macros::{debug, error, info, trace, warn};
+pub use ttlog_macros::{debug_span, error_span, info_span, span, trace_span, warn_span};
 
 /// Runs a function inside a span, with its arguments as fields.
 ///

@@ -6,12 +6,15 @@
 use std::fmt;
 
 pub use crate::callsite::Callsite;
-pub use crate::event::LogEvent;
-pub use crate::field::{FieldValue, ToFieldValue};
+pub use crate::event::{LogEvent, Values};
+pub use crate::field::{FieldValue, StructFields, ToFieldValue};
 pub use crate::level::{max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use crate::logger::dispatch;
+pub use core::fmt::{Debug, Display};
 pub use core::mem::ManuallyDrop;
+pub use core::option::Option;
 pub use core::{column, file, format_args, line, module_path};
+pub use std::sync::OnceLock;
 
 /// The run-time gates after the static one: the global max level, then the callsite's
 /// cached interest.
@@ -76,6 +79,142 @@ pub fn message(args: fmt::Arguments<'_>) -> FieldValue {
     FieldValue::from_args(args)
 }
 
+// ===== events with `..struct` fields =====
+
+/// The field names of an event with `..struct` fields: the call's own names and each struct's
+/// [`StructFields::NAMES`], in the order written, concatenated in a constant.
+///
+/// The macro builds one in an inline `const` block, inside a generic function whose type
+/// parameters are the structs' types, so it is computed at compile time once per callsite and
+/// type, and [`NameList::concat`] rejects (as a compile error) more than [`MAX_FIELDS`] names
+/// or a name that appears twice.
+#[derive(Debug)]
+pub struct NameList {
+    names: [&'static str; MAX_FIELDS],
+    len: usize,
+}
+
+impl NameList {
+    /// Concatenates `parts`.
+    ///
+    /// # Panics
+    ///
+    /// When there are more than [`MAX_FIELDS`] names, or two equal names; in the `const`
+    /// blocks the macros write, that panic is a compile error.
+    pub const fn concat(parts: &[&'static [&'static str]]) -> NameList {
+        let mut names = [""; MAX_FIELDS];
+        let mut len = 0;
+        let mut p = 0;
+        while p < parts.len() {
+            let part = parts[p];
+            let mut i = 0;
+            while i < part.len() {
+                let name = part[i];
+                if len == MAX_FIELDS {
+                    panic!(
+                        "an event has at most 32 fields, counting the fields of its `..` structs"
+                    );
+                }
+                let mut j = 0;
+                while j < len {
+                    if str_eq(names[j], name) {
+                        panic!(
+                            "two fields of this event have the same name: a field of a `..` \
+                             struct is named like another field of the event (rename one with \
+                             `#[fields(rename = \"...\")]`)"
+                        );
+                    }
+                    j += 1;
+                }
+                names[len] = name;
+                len += 1;
+                i += 1;
+            }
+            p += 1;
+        }
+        NameList { names, len }
+    }
+
+    /// The names, in order.
+    #[inline(always)]
+    pub fn as_slice(&'static self) -> &'static [&'static str] {
+        &self.names[..self.len]
+    }
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The callsite to emit an event with `..struct` fields from: a copy of the static `gate`
+/// callsite (which the macro's gates checked) carrying the full list of `names`, built once
+/// and cached in `first` (see [`crate::callsite`]).
+#[inline(always)]
+pub fn struct_callsite(
+    gate: &'static Callsite,
+    first: &'static OnceLock<&'static Callsite>,
+    names: &'static [&'static str],
+) -> &'static Callsite {
+    crate::callsite::with_struct_fields(gate, first, names)
+}
+
+/// `..value`: pushes the struct's values, keeping exactly one per name even if a hand-written
+/// [`StructFields`] impl pushes too few (padded with empty values) or too many (cut).
+#[inline(always)]
+pub fn push_struct<T: StructFields + ?Sized>(values: &mut Values, value: &T) {
+    let end = values.len() + T::NAMES.len();
+    value.push_values(values);
+    if values.len() != end {
+        fix_count(values, end);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn fix_count(values: &mut Values, end: usize) {
+    if values.len() < end {
+        while values.len() < end {
+            values.push(FieldValue::EMPTY);
+        }
+    } else {
+        *values = values.iter().take(end).cloned().collect();
+    }
+}
+
+/// Emits an event with `..struct` fields: its callsite (from [`struct_callsite`]), its
+/// parent (`Parent::Current` without `parent:`), the formatted message if the message has
+/// arguments, and the values in the callsite's order.
+#[inline]
+pub fn emit_values(
+    callsite: &'static Callsite,
+    parent: Parent,
+    message: Option<FieldValue>,
+    values: Values,
+) {
+    let mut event = LogEvent::from_parts(callsite, crate::clock::now(), 0, message, values);
+    match parent {
+        Parent::Current => crate::logger::dispatch(event),
+        Parent::Root => crate::logger::dispatch_exact(event),
+        Parent::Explicit(span) => {
+            event.set_span_id(span.map_or(0, SpanId::into_u64));
+            crate::logger::dispatch_exact(event);
+        }
+    }
+}
+
+// ===== spans =====
+
 pub use crate::span::{Span, SpanId};
 
 /// Where a new span's parent comes from.
@@ -113,4 +252,30 @@ pub fn new_span<const N: usize>(
         parent,
         crate::event::Values::from_array(ManuallyDrop::into_inner(values)),
     )
+}
+
+/// Emits an event with an explicit parent span (`info!(parent: &span, ..)`), instead of the
+/// thread's current one. `Parent::Root` puts the event in no span.
+#[inline(never)]
+pub fn emit_with_parent<const N: usize>(
+    callsite: &'static Callsite,
+    parent: Parent,
+    message: Option<FieldValue>,
+    values: ManuallyDrop<[FieldValue; N]>,
+) {
+    const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
+    let span = match parent {
+        Parent::Current => crate::span::current_id(),
+        Parent::Root => 0,
+        Parent::Explicit(p) => p.map_or(0, SpanId::into_u64),
+    };
+    let mut event = LogEvent::from_parts(
+        callsite,
+        crate::clock::now(),
+        0,
+        message,
+        crate::event::Values::from_array(ManuallyDrop::into_inner(values)),
+    );
+    event.set_span_id(span);
+    crate::logger::dispatch_exact(event);
 }

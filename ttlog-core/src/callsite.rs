@@ -13,9 +13,24 @@
 //! relaxed load. When the filter changes, [`rebuild_interest`] walks the list and recomputes
 //! every cached answer. Registration and rebuilds take the same lock, so a callsite that
 //! registers while a rebuild runs sees either the old filter and is then rebuilt, or the new one.
+//!
+//! # Callsites with `..struct` fields
+//!
+//! An event that records a struct's fields with `..value` (see
+//! [`StructFields`](crate::StructFields)) cannot list all its field names at compile time in a
+//! `static`: the struct's names are an associated constant of a type the macro cannot name,
+//! and in generic code that type differs from one instantiation to the next. Its macro keeps
+//! a static callsite without field names for the gates (level, target, interest), and
+//! `with_struct_fields` gives each event a copy of it that carries the full list of names.
+//! The copy is built and leaked once, on the callsite's first event, and cached in a
+//! `OnceLock` next to the static callsite, so later events pay one atomic load and one compare.
+//! Another list of names from the same callsite (a generic function called with another type)
+//! gets its own copy, found in a process-wide table: a lock and a lookup on each such event,
+//! never wrong names.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use crate::level::Level;
 use crate::sync::global::{AtomicU8, Ordering};
@@ -126,6 +141,16 @@ impl Callsite {
         interest == ALWAYS || self.is_enabled_slow(interest)
     }
 
+    /// A copy of this callsite with other field names, not registered yet (its interest is
+    /// computed on its first `is_enabled`).
+    fn with_field_names(&self, field_names: &'static [&'static str]) -> Callsite {
+        Callsite {
+            field_names,
+            interest: AtomicU8::new(UNREGISTERED),
+            ..*self
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn is_enabled_slow(&'static self, interest: u8) -> bool {
@@ -172,6 +197,51 @@ fn lock_registry() -> std::sync::MutexGuard<'static, Vec<&'static Callsite>> {
     REGISTRY
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The callsite for an event from `gate` whose field names are `names` (see the module docs):
+/// `first` caches the copy for the first list of names seen, other lists are kept in a
+/// process-wide table. Each copy is leaked: there is one per callsite and list of names.
+#[inline]
+pub(crate) fn with_struct_fields(
+    gate: &'static Callsite,
+    first: &'static OnceLock<&'static Callsite>,
+    names: &'static [&'static str],
+) -> &'static Callsite {
+    match first.get() {
+        Some(cs) if same_names(cs.field_names, names) => cs,
+        _ => with_struct_fields_slow(gate, first, names),
+    }
+}
+
+/// Whether two lists of names are the same. The lists come from constants, which the compiler
+/// may duplicate (one copy per codegen unit), so equal contents count as well.
+#[inline]
+fn same_names(a: &'static [&'static str], b: &'static [&'static str]) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+#[cold]
+#[inline(never)]
+fn with_struct_fields_slow(
+    gate: &'static Callsite,
+    first: &'static OnceLock<&'static Callsite>,
+    names: &'static [&'static str],
+) -> &'static Callsite {
+    let cs = first.get_or_init(|| Box::leak(Box::new(gate.with_field_names(names))));
+    if same_names(cs.field_names, names) {
+        return cs;
+    }
+    type Others = HashMap<(usize, &'static [&'static str]), &'static Callsite>;
+    static OTHERS: Mutex<Option<Others>> = Mutex::new(None);
+    // The table only ever gains complete entries, so a panic elsewhere while it was locked
+    // cannot have left it inconsistent.
+    let mut others = OTHERS.lock().unwrap_or_else(|p| p.into_inner());
+    let key = (gate as *const Callsite as usize, names);
+    others
+        .get_or_insert_with(HashMap::new)
+        .entry(key)
+        .or_insert_with(|| Box::leak(Box::new(gate.with_field_names(names))))
 }
 
 /// Recomputes the cached interest of every registered callsite from the active filter.

@@ -177,6 +177,22 @@ pub fn converter() -> Converter {
 }
 
 impl Converter {
+    /// Nanoseconds from one tick reading to a later one (`0` if `later` is earlier).
+    ///
+    /// ```
+    /// let conv = ttlog_core::clock::converter();
+    /// let a = ttlog_core::clock::now();
+    /// std::thread::sleep(std::time::Duration::from_millis(2));
+    /// assert!(conv.nanos_between(a, ttlog_core::clock::now()) >= 1_000_000);
+    /// ```
+    pub fn nanos_between(&self, earlier: u64, later: u64) -> u64 {
+        let diff = later.saturating_sub(earlier);
+        match self.ns_per_tick {
+            Some(rate) => (diff as f64 * rate) as u64,
+            None => diff,
+        }
+    }
+
     /// Wall-clock time of a tick reading.
     pub fn to_system_time(&self, ticks: u64) -> SystemTime {
         let offset_ns: i128 = match self.ns_per_tick {

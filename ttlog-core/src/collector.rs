@@ -31,6 +31,7 @@ use crate::ring_record;
 use crate::sink::Sink;
 use crate::snapshot::{self, Header, WriteError};
 use crate::span::table::SpanTable;
+use crate::span::{SpanEvents, SpanOpKind};
 use crate::sync::global::Ordering;
 
 /// A request to the collector.
@@ -52,6 +53,7 @@ pub(crate) struct Config {
     pub(crate) capacity: usize,
     pub(crate) snapshot_dir: PathBuf,
     pub(crate) service: String,
+    pub(crate) span_events: SpanEvents,
 }
 
 thread_local! {
@@ -84,6 +86,7 @@ pub(crate) fn spawn(
         },
         quota: Vec::new(),
         spans: SpanTable::new(config.capacity),
+        span_events: config.span_events,
         retired_drops: 0,
         snapshot_dir: config.snapshot_dir,
         service: config.service,
@@ -118,6 +121,8 @@ struct Collector {
     quota: Vec<usize>,
     /// The spans, rebuilt from the span records in the rings.
     spans: SpanTable,
+    /// Which span moments get lines of their own.
+    span_events: SpanEvents,
     /// Drop counts of rings already forgotten.
     retired_drops: u64,
     snapshot_dir: PathBuf,
@@ -240,7 +245,16 @@ impl Collector {
                     #[allow(unsafe_code)]
                     let op = unsafe { ring_record::read_span(record.meta(), record.payload()) };
                     ring.advance();
+                    let line = match op.kind {
+                        SpanOpKind::New { .. } => self.span_events.contains(SpanEvents::NEW),
+                        SpanOpKind::Close => self.span_events.contains(SpanEvents::CLOSE),
+                        _ => false,
+                    };
+                    let (id, at) = (op.id.into_u64(), op.timestamp);
                     self.spans.apply(op);
+                    if line {
+                        self.span_line(id, at, &conv);
+                    }
                 }
                 continue;
             }
@@ -303,6 +317,49 @@ impl Collector {
             }
         }
         best.map(|(i, _)| i)
+    }
+
+    /// Writes a `new` or `close` line for span `id` (see [`SpanEvents`]) to the sinks. It is
+    /// not kept in the recorder: snapshots hold the span itself.
+    fn span_line(&mut self, id: u64, at: u64, conv: &Converter) {
+        let Some(span) = self.spans.get(id) else {
+            return;
+        };
+        let mut timings = [
+            (String::from("elapsed_ms"), FieldValue::EMPTY),
+            (String::from("elapsed_us"), FieldValue::EMPTY),
+            (String::from("busy_us"), FieldValue::EMPTY),
+        ];
+        let (message, fields) = match span.end {
+            Some(end) => {
+                let elapsed = conv.nanos_between(span.start, end);
+                timings[0].1 = FieldValue::from(elapsed as f64 / 1e6);
+                timings[1].1 = FieldValue::from(elapsed / 1000);
+                timings[2].1 = FieldValue::from(conv.nanos_between(0, span.busy) / 1000);
+                ("close", Fields::pairs(&timings))
+            }
+            None => ("new", Fields::empty()),
+        };
+        let cs = span.callsite;
+        let Sinks { slots, names } = &mut self.sinks;
+        let record = Record {
+            level: cs.level(),
+            timestamp: conv.to_system_time(at),
+            target: cs.target(),
+            module_path: cs.module_path(),
+            file: cs.file(),
+            line: cs.line(),
+            message,
+            thread_name: names.get(span.thread),
+            thread_id: u64::from(span.thread),
+            span_id: id,
+            spans: Some(&self.spans),
+            fields,
+        };
+        let failed = Sinks::write_slots(slots, &record);
+        if let Some(failed) = failed {
+            self.sink_panicked(failed);
+        }
     }
 
     #[cold]
@@ -378,9 +435,14 @@ impl Sinks {
         }
         let name = self.names.get(event.thread_index());
         let record = record_of(event, name, spans, conv);
+        Sinks::write_slots(&mut self.slots, &record)
+    }
+
+    /// Hands `record` to every sink (see `write`).
+    fn write_slots(slots: &mut [SinkSlot], record: &Record<'_>) -> Option<usize> {
         let mut failed = None;
-        for (i, slot) in self.slots.iter_mut().enumerate() {
-            match catch_unwind(AssertUnwindSafe(|| slot.sink.write(&record))) {
+        for (i, slot) in slots.iter_mut().enumerate() {
+            match catch_unwind(AssertUnwindSafe(|| slot.sink.write(record))) {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     slot.errors += 1;

@@ -30,6 +30,7 @@ use crate::level::{Level, LevelFilter};
 use crate::logger;
 use crate::ring_logger::{Handle, Overflow, RingLogger, Runtime, SnapshotRequestError};
 use crate::sink::{self, FileSink, Format, Sink, WriterSink};
+use crate::span::SpanEvents;
 use crate::sync::global::{AtomicBool, Ordering};
 
 /// Installs signal handlers for a running logger and returns a function that removes them.
@@ -68,6 +69,7 @@ pub struct Builder {
     panic_hook: bool,
     signals: bool,
     signal_installer: Option<SignalInstaller>,
+    span_events: SpanEvents,
 }
 
 impl Default for Builder {
@@ -80,6 +82,7 @@ impl Default for Builder {
             ring_capacity: DEFAULT_RING_CAPACITY,
             snapshot_dir: PathBuf::from("ttlog-snapshots"),
             console: Some(Format::Compact),
+            span_events: SpanEvents::NONE,
             files: Vec::new(),
             sinks: Vec::new(),
             overflow: Overflow::Drop,
@@ -166,6 +169,17 @@ impl Builder {
     /// Also hands every event, decoded, to `sink` on the collector thread.
     pub fn sink<S: Sink>(mut self, sink: S) -> Self {
         self.sinks.push(Box::new(sink));
+        self
+    }
+
+    /// Which moments of a span's life the sinks show as lines of their own (default
+    /// [`SpanEvents::NONE`]; see [`SpanEvents`]).
+    ///
+    /// ```no_run
+    /// let _guard = ttlog_core::init().span_events(ttlog_core::SpanEvents::CLOSE).init();
+    /// ```
+    pub fn span_events(mut self, events: SpanEvents) -> Self {
+        self.span_events = events;
         self
     }
 
@@ -264,6 +278,7 @@ impl Builder {
             capacity: self.capacity,
             snapshot_dir: self.snapshot_dir,
             service: self.service.unwrap_or_else(default_service),
+            span_events: self.span_events,
         };
         let join = collector::spawn(runtime.clone(), rx, config).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);
@@ -320,6 +335,7 @@ impl fmt::Debug for Builder {
             .field("files", &self.files)
             .field("sinks", &self.sinks.len())
             .field("overflow", &self.overflow)
+            .field("span_events", &self.span_events)
             .finish()
     }
 }

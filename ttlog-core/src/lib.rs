@@ -61,7 +61,7 @@ pub mod __private;
 
 pub use callsite::Callsite;
 pub use event::{EventBuilder, LogEvent};
-pub use field::{Field, FieldValue, ToFieldValue, ValueRef};
+pub use field::{Field, FieldValue, StructFields, ToFieldValue, ValueRef};
 pub use init::{
     init, Builder, Guard, InitError, SignalInstaller, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY,
     MAX_RING_CAPACITY, SHUTDOWN_TIMEOUT,
@@ -72,4 +72,4 @@ pub use record::{Fields, Record};
 pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
 pub use ring_record::RING_BYTES_PER_EVENT;
 pub use sink::{FileSink, Format, Sink, WriterSink};
-pub use span::{Entered, EnteredSpan, Instrument, Instrumented, Span, SpanId};
+pub use span::{Entered, EnteredSpan, Instrument, Instrumented, Span, SpanEvents, SpanId};

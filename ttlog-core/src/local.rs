@@ -111,16 +111,15 @@ fn emit_slow<const N: usize>(
     message: Option<FieldValue>,
     values: [FieldValue; N],
 ) {
-    push(
-        ring_id,
-        LogEvent::from_parts(
-            callsite,
-            clock::now(),
-            0,
-            message,
-            Values::from_array(values),
-        ),
+    let mut event = LogEvent::from_parts(
+        callsite,
+        clock::now(),
+        0,
+        message,
+        Values::from_array(values),
     );
+    event.set_span_id(crate::span::current_id());
+    push(ring_id, event);
 }
 
 /// Pushes `event` into this thread's ring of the ring logger `ring_id`, registering the

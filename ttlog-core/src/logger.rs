@@ -121,9 +121,20 @@ pub fn logger() -> Option<Arc<dyn Logger>> {
     LOGGER.load().as_ref().map(|slot| slot.0.clone())
 }
 
-/// Hands an event to the global logger. This is what every macro expansion calls.
+/// Hands an event to the global logger. An event without a span (`span_id() == 0`) gets the
+/// thread's current span.
 #[inline]
-pub fn dispatch(event: LogEvent) {
+pub fn dispatch(mut event: LogEvent) {
+    if event.span_id() == 0 {
+        event.set_span_id(crate::span::current_id());
+    }
+    dispatch_exact(event);
+}
+
+/// [`dispatch`] without filling in the current span: the event's span id is used as it is
+/// (`0`: in no span).
+#[inline]
+pub(crate) fn dispatch_exact(event: LogEvent) {
     let ring = ACTIVE_RING.load(Ordering::Relaxed);
     if ring != 0 {
         crate::local::push(ring, event);
@@ -162,13 +173,9 @@ fn emit_slow<const N: usize>(
     values: [FieldValue; N],
 ) {
     let values = Values::from_array(values);
-    dispatch_slow(LogEvent::from_parts(
-        callsite,
-        crate::clock::now(),
-        0,
-        message,
-        values,
-    ));
+    let mut event = LogEvent::from_parts(callsite, crate::clock::now(), 0, message, values);
+    event.set_span_id(crate::span::current_id());
+    dispatch_slow(event);
 }
 
 #[inline(never)]
@@ -177,9 +184,6 @@ fn dispatch_slow(mut event: LogEvent) {
     if let Some(slot) = guard.as_ref() {
         if event.thread_index() == 0 {
             event.set_thread_index(crate::thread::current_index());
-        }
-        if event.span_id() == 0 {
-            event.set_span_id(crate::span::current_id());
         }
         slot.0.log(event);
     }

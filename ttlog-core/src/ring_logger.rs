@@ -225,13 +225,10 @@ impl Lane {
     }
 
     /// Pushes a whole event (built outside the macros), applying the overflow policy when
-    /// the ring is full. An event without a span gets the thread's current span.
+    /// the ring is full.
     #[inline]
     pub(crate) fn push(&mut self, mut event: LogEvent) -> PushOutcome {
         event.set_thread_index(self.thread);
-        if event.span_id() == 0 {
-            event.set_span_id(crate::span::current_id());
-        }
         let n = event.values().len();
         let has_message = event.formatted_message().is_some();
         let words = ring_record::payload_words(n, has_message);

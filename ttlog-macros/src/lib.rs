@@ -1,5 +1,6 @@
-//! Procedural macros for ttlog: `trace!`, `debug!`, `info!`, `warn!` and `error!`, and the
-//! attributes `#[instrument]` and `#[trace_fn]` (see the `instrument` module).
+//! Procedural macros for ttlog: the event macros `trace!`, `debug!`, `info!`, `warn!` and
+//! `error!`, the span macros `span!`, `trace_span!` … `error_span!`, `#[derive(Fields)]`,
+//! and the attributes `#[instrument]` and `#[trace_fn]` (see the `instrument` module).
 //!
 //! Use them through the facade, as `ttlog::info!` and so on; the expansions name only
 //! `::ttlog::__private::*`, so a crate that uses them must depend on `ttlog` (under that name).
@@ -21,6 +22,7 @@ use proc_macro::TokenStream;
 use proc_macro2::Span;
 
 mod expand;
+mod fields;
 mod instrument;
 mod parse;
 mod validate;
@@ -52,6 +54,16 @@ fn event(level: Level, input: TokenStream) -> TokenStream {
     match validate::validate(args, Span::call_site()) {
         Ok(event) => expand::expand(level, event),
         Err(err) => expand::fallback(err),
+    }
+    .into()
+}
+
+/// A span macro: `level` is `None` for `span!`, which takes the level as its first argument.
+fn span_at(level: Option<Level>, input: TokenStream) -> TokenStream {
+    let args = syn::parse_macro_input!(input as parse::Args);
+    match validate::validate_span(args, Span::call_site(), level.is_none()) {
+        Ok(span) => expand::expand_span(level, span),
+        Err(err) => expand::fallback_span(err),
     }
     .into()
 }
@@ -94,7 +106,7 @@ event_macro! {
     /// # Syntax
     ///
     /// ```text
-    /// info!( [target: EXPR,] ARG, ARG, … )
+    /// info!( [target: EXPR,] [parent: EXPR,] ARG, ARG, … )
     ///
     /// ARG     := "message"            a string literal: the message (at most one)
     ///          | EXPR                 a format argument, if the message still needs one
@@ -102,12 +114,16 @@ event_macro! {
     ///          | KEY = %VALUE         a field, recorded with Display
     ///          | KEY = ?VALUE         a field, recorded with Debug
     ///          | NAME | %NAME | ?NAME shorthand for NAME = NAME, NAME = %NAME, NAME = ?NAME
+    ///          | ..EXPR               the named fields of a struct deriving ttlog::Fields
     /// KEY     := ident | ident.ident… | "string literal"
     /// NAME    := ident | ident.ident…
     /// ```
     ///
     /// - **Target.** `target: EXPR` must come first; `EXPR` must be a constant `&'static str`
     ///   (it is stored in a `static`). Without it the target is `module_path!()`.
+    /// - **Parent.** `parent: EXPR` comes after `target:` and before everything else. The
+    ///   event belongs to that span (`&span`, a `SpanId`, an `Option<SpanId>`), or to no span
+    ///   with `parent: None`, instead of the thread's current span.
     /// - **Message.** The first lone string literal is the message. It may come first, last or
     ///   between fields. It is optional: an event without one has the message `""`. A message
     ///   with no `{…}` placeholders (escaped `{{`/`}}` do not count) is stored only in the
@@ -126,6 +142,14 @@ event_macro! {
     ///   is a string literal is carried as a `&'static str`, with no copy. Any other value goes
     ///   through `ToFieldValue` (primitives, text, `Option`, references to them); `%v` and `?v`
     ///   format it on the caller's thread, inline when it is short.
+    /// - **Struct fields.** `..EXPR` records every field of `EXPR` (a struct, or a reference
+    ///   to one, whose type derives [`Fields`](derive@Fields)) where it is written among the
+    ///   other fields; several are allowed. The field names, the call's own and the structs',
+    ///   must be distinct and at most 32 in all (checked when the code is built, per struct
+    ///   type). Where a format argument is due, `..x` is the range `..x`, as in `format!`.
+    ///   Events with `..` take a slightly longer path than the others: the first event from
+    ///   the callsite builds its list of names once; after that, up to 8 values in all are
+    ///   still stored without a heap allocation.
     /// - **Shorthand.** A bare identifier (or dotted path) in field position is a field named
     ///   after it: `info!(user_id, "x")` means `info!(user_id = user_id, "x")`. Note that this
     ///   is also what `info!(msg)` means, as in `tracing`: a message must be a literal, so log
@@ -145,13 +169,17 @@ event_macro! {
     /// ttlog::info!("msg {x}", x = 5);                         // message "msg 5", field x = 5
     /// ttlog::info!(target: "a::b", user = "x", "fields then message {}", 3);
     /// ttlog::info!(queue_len = len);                          // no message
+    /// ttlog::info!(..attempt, "login attempt", ok = false);    // a struct's fields
+    /// ttlog::info!(parent: &span, "in span");                 // an explicit parent
     /// ```
     ///
     /// # Errors
     ///
     /// These are compile errors, each pointing at the offending token, all reported together:
     /// an empty call, a duplicate field, more than 32 fields, a message that is not a string
-    /// literal, a second message, `target:` that is not first or repeated, fewer format
+    /// literal, a second message, `target:` that is not first or repeated, `parent:` out of
+    /// place or repeated, `..` without a value or whose type does not derive `Fields`, fewer
+    /// format
     /// arguments than positional placeholders, a `%` or `?` with nothing (or no name) after
     /// it, and a key that is not an identifier, dotted identifiers or a string literal. A value
     /// whose type cannot be recorded directly gets an error suggesting `%` or `?`.
@@ -178,6 +206,168 @@ event_macro! {
     /// ttlog::error!("db error: {err}", attempt = 3);
     /// ```
     error, Error
+}
+
+/// Creates a span at a level given as an expression.
+///
+/// `LEVEL` must be a constant expression of type `ttlog::Level` (it is evaluated at compile
+/// time, like the levels of the other macros); the rest is as in [`info_span!`].
+///
+/// ```text
+/// span!( [target: EXPR,] [parent: EXPR,] LEVEL, "name" [, FIELD]* )
+///
+/// let span = ttlog::span!(ttlog::Level::Info, "request", id = 7);
+/// let span = ttlog::span!(target: "orders::db", ttlog::Level::Debug, "query", table = "users");
+/// const LEVEL: ttlog::Level = ttlog::Level::Warn;
+/// let span = ttlog::span!(LEVEL, "retry");
+/// ```
+#[proc_macro]
+pub fn span(input: TokenStream) -> TokenStream {
+    span_at(None, input)
+}
+
+macro_rules! span_macro {
+    ($(#[$doc:meta])* $name:ident, $level:ident) => {
+        $(#[$doc])*
+        #[proc_macro]
+        pub fn $name(input: TokenStream) -> TokenStream {
+            span_at(Some(Level::$level), input)
+        }
+    };
+}
+
+span_macro! {
+    /// Creates a span at the TRACE level.
+    ///
+    /// The syntax is the same for every level; see [`info_span!`] for all of it.
+    ///
+    /// ```text
+    /// let span = ttlog::trace_span!("poll", fd = 7);
+    /// ```
+    trace_span, Trace
+}
+
+span_macro! {
+    /// Creates a span at the DEBUG level.
+    ///
+    /// The syntax is the same for every level; see [`info_span!`] for all of it.
+    ///
+    /// ```text
+    /// let span = ttlog::debug_span!(target: "orders::db", "query", table = "users");
+    /// ```
+    debug_span, Debug
+}
+
+span_macro! {
+    /// Creates a span at the INFO level.
+    ///
+    /// # Syntax
+    ///
+    /// ```text
+    /// info_span!( [target: EXPR,] [parent: EXPR,] "name" [, FIELD]* )
+    ///
+    /// FIELD := KEY = VALUE | KEY = %VALUE | KEY = ?VALUE | NAME | %NAME | ?NAME
+    /// ```
+    ///
+    /// - **Target.** As for events: `target: EXPR` comes first and must be a constant
+    ///   `&'static str`; without it the target is `module_path!()`.
+    /// - **Parent.** `parent: EXPR` comes after `target:` and before the name. `EXPR` is
+    ///   anything that converts into an `Option<ttlog::SpanId>`: `&span`, a `SpanId`, an
+    ///   `Option<SpanId>`, or `None` for a root span. Without it the parent is the thread's
+    ///   current span.
+    /// - **Name.** A string literal, required, right after the named arguments. It is fixed
+    ///   text: no `{}` placeholders and no format arguments (record values as fields);
+    ///   `{{` and `}}` stand for `{` and `}`.
+    /// - **Fields.** Exactly the event fields: `key = value`, `key = %value`, `key = ?value`,
+    ///   the shorthands, dotted and string-literal keys, at most 32, distinct. A field
+    ///   declared with `key = ttlog::field::Empty` has no value yet; give it one later with
+    ///   `span.record("key", &value)`.
+    /// - **Evaluation and levels.** As for events: when the level is compiled out, filtered
+    ///   out, or the span's target is disabled, nothing is evaluated and the macro returns
+    ///   `Span::none()`, whose methods do nothing. Otherwise the parent and every value are
+    ///   evaluated once, in the order written.
+    ///
+    /// # Examples
+    ///
+    /// ```text
+    /// let span = ttlog::info_span!("request", id = 7, path = %uri, user = ttlog::field::Empty);
+    /// let _entered = span.enter();
+    /// ttlog::info!("handled");                  // inside `request{id=7 …}`
+    /// let child = ttlog::info_span!(parent: &span, "db", table = "users");
+    /// let root = ttlog::info_span!(parent: None, "background");
+    /// let audit = ttlog::info_span!(target: "orders::audit", "check", order_id);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Compile errors, each on the offending token: no name, a name that is not a string
+    /// literal or has placeholders or format arguments, `target:` or `parent:` out of place or
+    /// repeated, a second name, `..value` (only events take it), and the field errors of the
+    /// event macros.
+    info_span, Info
+}
+
+span_macro! {
+    /// Creates a span at the WARN level.
+    ///
+    /// The syntax is the same for every level; see [`info_span!`] for all of it.
+    ///
+    /// ```text
+    /// let span = ttlog::warn_span!("degraded", replicas = 1);
+    /// ```
+    warn_span, Warn
+}
+
+span_macro! {
+    /// Creates a span at the ERROR level.
+    ///
+    /// The syntax is the same for every level; see [`info_span!`] for all of it.
+    ///
+    /// ```text
+    /// let span = ttlog::error_span!(parent: None, "recovery");
+    /// ```
+    error_span, Error
+}
+
+/// Implements `ttlog::StructFields` for a struct with named fields, so that an event records
+/// all its fields with `..value`.
+///
+/// ```text
+/// #[derive(ttlog::Fields)]
+/// struct LoginAttempt<'a> {
+///     user: &'a str,                 // recorded as it is (ToFieldValue): user="alice"
+///     tries: u32,
+///     #[fields(display)]
+///     addr: std::net::IpAddr,        // recorded with Display
+///     #[fields(debug)]
+///     method: AuthMethod,            // recorded with Debug
+///     #[fields(rename = "client.version")]
+///     version: &'a str,              // recorded as client.version
+///     #[fields(skip)]
+///     password: &'a str,             // not recorded
+/// }
+///
+/// ttlog::info!(..attempt, "login attempt");
+/// ttlog::warn!("login failed", ..&attempt, reason = "bad password", ..session);
+/// ```
+///
+/// The fields are recorded in declaration order, where the `..value` is written among the
+/// event's own fields; `value` may be the struct or a reference to it, and is borrowed. Field
+/// options (`#[fields(..)]`, several per field allowed): `skip`, `display`, `debug` (one of
+/// the two), `rename = "name"`. Generic structs work; a field whose type uses a type
+/// parameter adds the bound it needs (`ToFieldValue`, `Display` or `Debug`) to the impl.
+///
+/// # Errors
+///
+/// Compile errors: the derive on an enum, union, tuple or unit struct; an unknown or
+/// conflicting option; an empty or duplicate name; more than 32 recorded fields. Using
+/// `..value` whose type does not derive `Fields` is an error naming `StructFields`; so is (at
+/// build time, as a failed constant) an event whose names collide with a struct's or that has
+/// more than 32 fields in all.
+#[proc_macro_derive(Fields, attributes(fields))]
+pub fn derive_fields(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    fields::derive(input).into()
 }
 
 /// Runs a function inside a span: created when the function is called, with the arguments as

@@ -23,6 +23,14 @@ pub(crate) struct Args {
 pub(crate) enum Arg {
     /// `target: expr`.
     Target { keyword: Ident, value: Expr },
+    /// `parent: expr`.
+    Parent { keyword: Ident, value: Expr },
+    /// `..expr`: the fields of a struct (or, where a format argument is due, a range). The
+    /// expression is `None` for a bare `..`.
+    Spread {
+        dots: Token![..],
+        value: Option<Expr>,
+    },
     /// `key = value`, `key = %value`, `key = ?value`.
     Field {
         key: Key,
@@ -180,21 +188,36 @@ fn skip_to_comma(input: ParseStream<'_>) {
 }
 
 fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
-    // `target: expr` (but not a path such as `target::X`).
+    // `target: expr` or `parent: expr` (but not a path such as `target::X`).
     if input.peek(Ident::peek_any) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
         let keyword = input.call(Ident::parse_any)?;
         let colon: Token![:] = input.parse()?;
-        if keyword != "target" {
-            return Err(syn::Error::new(
+        return if keyword == "target" {
+            let value = parse_value(input, colon.span, "`target:`")?;
+            Ok(Arg::Target { keyword, value })
+        } else if keyword == "parent" {
+            let value = parse_value(input, colon.span, "`parent:`")?;
+            Ok(Arg::Parent { keyword, value })
+        } else {
+            Err(syn::Error::new(
                 keyword.span(),
                 format!(
-                    "unknown argument `{keyword}:`; the only named argument is `target:` \
-                     (fields are written `{keyword} = value`)"
+                    "unknown argument `{keyword}:`; the only named arguments are `target:` and \
+                     `parent:` (fields are written `{keyword} = value`)"
                 ),
-            ));
-        }
-        let value = parse_value(input, colon.span, "`target:`")?;
-        return Ok(Arg::Target { keyword, value });
+            ))
+        };
+    }
+
+    // `..expr` (but not `..=expr`, an inclusive range).
+    if input.peek(Token![..]) && !input.peek(Token![..=]) && !input.peek(Token![...]) {
+        let dots: Token![..] = input.parse()?;
+        let value = if at_arg_end(input) {
+            None
+        } else {
+            Some(input.parse()?)
+        };
+        return Ok(Arg::Spread { dots, value });
     }
 
     // `%name` / `?name`.

@@ -1,4 +1,5 @@
-//! Validation: the parsed arguments of one call into an [`Event`], with every mistake found.
+//! Validation: the parsed arguments of one call into an [`Event`] (or, for the span macros,
+//! a [`SpanDecl`]), with every mistake found.
 //!
 //! This is where the arguments get their roles. The first lone string literal is the message;
 //! as many bare expressions as its placeholders need come right after it and are format
@@ -8,7 +9,7 @@
 use std::collections::HashSet;
 
 use proc_macro2::Span;
-use syn::{Expr, LitStr};
+use syn::{Expr, LitStr, Token};
 
 use crate::parse::{unescape_braces, Arg, Args, Key, Sigil, Template};
 
@@ -19,12 +20,24 @@ pub(crate) const MAX_FIELDS: usize = 32;
 pub(crate) struct Event {
     /// `target: expr`, if given.
     pub(crate) target: Option<Expr>,
+    /// `parent: expr`, if given.
+    pub(crate) parent: Option<Expr>,
     /// The message, if any.
     pub(crate) message: Option<Message>,
     /// The fields, in source order.
     pub(crate) fields: Vec<Field>,
+    /// The `..expr` arguments, in source order.
+    pub(crate) structs: Vec<StructArg>,
     /// The expressions to evaluate, in source order.
     pub(crate) order: Vec<Slot>,
+}
+
+/// A `..expr` argument: the fields of a struct that implements `StructFields`.
+pub(crate) struct StructArg {
+    pub(crate) dots: Token![..],
+    pub(crate) value: Expr,
+    /// How many of the event's fields come before it.
+    pub(crate) fields_before: usize,
 }
 
 /// The message literal and its format arguments.
@@ -73,6 +86,8 @@ pub(crate) enum Slot {
     Positional(usize),
     /// `fields[i].value`.
     Field(usize),
+    /// `structs[i].value`.
+    Struct(usize),
 }
 
 enum State {
@@ -96,35 +111,20 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
 
     let mut event = Event {
         target: None,
+        parent: None,
         message: None,
         fields: Vec::new(),
+        structs: Vec::new(),
         order: Vec::new(),
     };
     let mut state = State::BeforeMessage;
     let mut missing_args_reported = false;
 
     let mut seen = HashSet::new();
+    let mut named = Named::default();
     for (index, arg) in args.into_iter().enumerate() {
-        let arg = match arg {
-            Arg::Invalid(err) => {
-                errors.push(err);
-                continue;
-            }
-            Arg::Target { keyword, value } => {
-                if event.target.is_some() {
-                    errors.push(syn::Error::new(keyword.span(), "duplicate `target:`"));
-                } else {
-                    if index != 0 {
-                        errors.push(syn::Error::new(
-                            keyword.span(),
-                            "`target:` must come first, before the message and fields",
-                        ));
-                    }
-                    event.target = Some(value);
-                }
-                continue;
-            }
-            arg => arg,
+        let Some(arg) = named.take(index, arg, &mut errors, "the message and fields") else {
+            continue;
         };
 
         // Format arguments owed to the message come first.
@@ -135,12 +135,25 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
                     lit: syn::Lit::Str(lit),
                 })),
                 Arg::Expr(expr) => Some(expr),
+                // `..x` where a format argument is due is the range `..x`, as in `format!`.
+                Arg::Spread { dots, value } => Some(Expr::Range(syn::ExprRange {
+                    attrs: Vec::new(),
+                    start: None,
+                    limits: syn::RangeLimits::HalfOpen(dots),
+                    end: value.map(Box::new),
+                })),
                 other => {
                     // A field where a format argument was expected: report the shortfall on
                     // the message, then read this and the rest as fields.
                     report_missing_args(&event, &mut errors, &mut missing_args_reported);
                     state = State::AfterMessage;
-                    add_field(&mut event, other, &mut seen, &mut errors);
+                    add_field(
+                        &mut event.fields,
+                        &mut event.order,
+                        other,
+                        &mut seen,
+                        &mut errors,
+                    );
                     continue;
                 }
             };
@@ -193,9 +206,33 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
                 };
                 errors.push(syn::Error::new_spanned(&expr, msg));
             }
-            other => add_field(&mut event, other, &mut seen, &mut errors),
+            Arg::Spread { dots, value: None } => errors.push(syn::Error::new_spanned(
+                dots,
+                "expected a value after `..`: `..value` records the fields of a struct that \
+                 derives `ttlog::Fields`",
+            )),
+            Arg::Spread {
+                dots,
+                value: Some(value),
+            } => {
+                event.order.push(Slot::Struct(event.structs.len()));
+                event.structs.push(StructArg {
+                    dots,
+                    value,
+                    fields_before: event.fields.len(),
+                });
+            }
+            other => add_field(
+                &mut event.fields,
+                &mut event.order,
+                other,
+                &mut seen,
+                &mut errors,
+            ),
         }
     }
+    event.target = named.target;
+    event.parent = named.parent;
     if let State::Positional(_) = state {
         report_missing_args(&event, &mut errors, &mut missing_args_reported);
     }
@@ -210,18 +247,84 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
         ));
     }
 
+    combine(errors).map(|()| event)
+}
+
+/// All the errors as one, or `Ok` when there are none.
+fn combine(errors: Vec<syn::Error>) -> Result<(), syn::Error> {
     match errors.into_iter().reduce(|mut all, e| {
         all.combine(e);
         all
     }) {
         Some(err) => Err(err),
-        None => Ok(event),
+        None => Ok(()),
+    }
+}
+
+/// The named arguments, `target:` then `parent:`, which must come before everything else.
+#[derive(Default)]
+struct Named {
+    target: Option<Expr>,
+    parent: Option<Expr>,
+    /// Whether an argument other than `target:` and `parent:` has been seen.
+    past: bool,
+}
+
+impl Named {
+    /// Takes `arg` if it is `target:` or `parent:` (checking its place; `rest` names what
+    /// they must come before, in errors), and hands any other argument back.
+    fn take(
+        &mut self,
+        index: usize,
+        arg: Arg,
+        errors: &mut Vec<syn::Error>,
+        rest: &str,
+    ) -> Option<Arg> {
+        match arg {
+            Arg::Invalid(err) => {
+                errors.push(err);
+                None
+            }
+            Arg::Target { keyword, value } => {
+                if self.target.is_some() {
+                    errors.push(syn::Error::new(keyword.span(), "duplicate `target:`"));
+                } else {
+                    if index != 0 {
+                        errors.push(syn::Error::new(
+                            keyword.span(),
+                            format!("`target:` must come first, before {rest}"),
+                        ));
+                    }
+                    self.target = Some(value);
+                }
+                None
+            }
+            Arg::Parent { keyword, value } => {
+                if self.parent.is_some() {
+                    errors.push(syn::Error::new(keyword.span(), "duplicate `parent:`"));
+                } else {
+                    if self.past {
+                        errors.push(syn::Error::new(
+                            keyword.span(),
+                            format!("`parent:` must come after `target:` and before {rest}"),
+                        ));
+                    }
+                    self.parent = Some(value);
+                }
+                None
+            }
+            arg => {
+                self.past = true;
+                Some(arg)
+            }
+        }
     }
 }
 
 /// Adds a `key = value`, `%name`, `?name` or shorthand `name` argument as a field.
 fn add_field(
-    event: &mut Event,
+    fields: &mut Vec<Field>,
+    order: &mut Vec<Slot>,
     arg: Arg,
     seen: &mut HashSet<String>,
     errors: &mut Vec<syn::Error>,
@@ -236,7 +339,11 @@ fn add_field(
             Some(key) => (key, None, expr),
             None => return,
         },
-        Arg::Lit(_) | Arg::Target { .. } | Arg::Invalid(_) => {
+        Arg::Lit(_)
+        | Arg::Target { .. }
+        | Arg::Parent { .. }
+        | Arg::Spread { .. }
+        | Arg::Invalid(_) => {
             unreachable!("handled by the caller")
         }
     };
@@ -259,9 +366,9 @@ fn add_field(
         None => FieldKind::Value,
     };
     if !matches!(kind, FieldKind::StaticStr) {
-        event.order.push(Slot::Field(event.fields.len()));
+        order.push(Slot::Field(fields.len()));
     }
-    event.fields.push(Field {
+    fields.push(Field {
         name,
         key,
         kind,
@@ -303,4 +410,192 @@ fn report_missing_args(event: &Event, errors: &mut Vec<syn::Error>, reported: &m
             if got == 1 { "s" } else { "" },
         ),
     ));
+}
+
+/// One validated span macro call.
+pub(crate) struct SpanDecl {
+    /// `target: expr`, if given.
+    pub(crate) target: Option<Expr>,
+    /// `parent: expr`, if given.
+    pub(crate) parent: Option<Expr>,
+    /// The level expression of `span!` (`None` for `info_span!` and the others).
+    pub(crate) level: Option<Expr>,
+    /// The span's name.
+    pub(crate) name: String,
+    /// The declared fields, in source order.
+    pub(crate) fields: Vec<Field>,
+    /// The field values to evaluate, in source order.
+    pub(crate) order: Vec<Slot>,
+}
+
+/// Where a span macro call is in its arguments.
+enum SpanState {
+    /// `span!` still needs its level.
+    Level,
+    /// The name comes next.
+    Name,
+    /// Fields; `named` says whether the name was seen (or its absence already reported).
+    Fields { named: bool },
+}
+
+/// Checks a span macro call: `[target: T,] [parent: P,] [LEVEL,] "name" [, fields..]`, with
+/// `LEVEL` when `with_level` (for `span!`).
+pub(crate) fn validate_span(
+    args: Args,
+    call_site: Span,
+    with_level: bool,
+) -> Result<SpanDecl, syn::Error> {
+    let Args { args } = args;
+    let mut errors = Vec::new();
+    let mut span = SpanDecl {
+        target: None,
+        parent: None,
+        level: None,
+        name: String::new(),
+        fields: Vec::new(),
+        order: Vec::new(),
+    };
+    let mut state = if with_level {
+        SpanState::Level
+    } else {
+        SpanState::Name
+    };
+    let mut seen = HashSet::new();
+    let mut named = Named::default();
+    let rest = if with_level {
+        "the level, the name and the fields"
+    } else {
+        "the name and the fields"
+    };
+    for (index, arg) in args.into_iter().enumerate() {
+        let Some(arg) = named.take(index, arg, &mut errors, rest) else {
+            continue;
+        };
+        if let SpanState::Level = state {
+            state = SpanState::Name;
+            match arg {
+                Arg::Expr(level) => {
+                    span.level = Some(level);
+                    continue;
+                }
+                other => {
+                    errors.push(syn::Error::new(
+                        arg_span(&other),
+                        "expected the span's level before its name, e.g. \
+                         `span!(ttlog::Level::Info, \"request\")`",
+                    ));
+                    // Read it as what it looks like: the name, or a field.
+                    if !matches!(other, Arg::Lit(_)) {
+                        state = SpanState::Fields { named: true };
+                    }
+                    add_span_arg(&mut span, &mut state, other, &mut seen, &mut errors);
+                    continue;
+                }
+            }
+        }
+        add_span_arg(&mut span, &mut state, arg, &mut seen, &mut errors);
+    }
+    span.target = named.target;
+    span.parent = named.parent;
+
+    let example = if with_level {
+        "`span!(ttlog::Level::Info, \"request\", id = 7)`"
+    } else {
+        "`info_span!(\"request\", id = 7)`"
+    };
+    match state {
+        SpanState::Level => errors.push(syn::Error::new(
+            call_site,
+            format!("expected a level and a name, e.g. {example}"),
+        )),
+        SpanState::Name => errors.push(syn::Error::new(
+            call_site,
+            format!("expected the span's name, a string literal, e.g. {example}"),
+        )),
+        SpanState::Fields { .. } => {}
+    }
+    if let Some(extra) = span.fields.get(MAX_FIELDS) {
+        errors.push(syn::Error::new_spanned(
+            &extra.key,
+            format!(
+                "too many fields: a span has at most {MAX_FIELDS}, and this is field {}",
+                MAX_FIELDS + 1
+            ),
+        ));
+    }
+    combine(errors).map(|()| span)
+}
+
+/// Takes one argument after the level: the name, then fields.
+fn add_span_arg(
+    span: &mut SpanDecl,
+    state: &mut SpanState,
+    arg: Arg,
+    seen: &mut HashSet<String>,
+    errors: &mut Vec<syn::Error>,
+) {
+    match arg {
+        Arg::Lit(lit) => match state {
+            SpanState::Fields { named: true } => errors.push(syn::Error::new(
+                lit.span(),
+                "a span has one name; to record this text, name it as a field: `key = \"...\"`",
+            )),
+            _ => {
+                let template = Template::parse(&lit.value());
+                if template.has_placeholders {
+                    errors.push(syn::Error::new(
+                        lit.span(),
+                        "a span's name is fixed text: it cannot have `{}` placeholders or \
+                         format arguments; record the values as fields instead: \
+                         `info_span!(\"request\", id = id)`",
+                    ));
+                }
+                span.name = unescape_braces(&lit.value());
+                *state = SpanState::Fields { named: true };
+            }
+        },
+        Arg::Expr(expr) if Key::from_expr(&expr).is_none() => {
+            let msg = match state {
+                SpanState::Fields { .. } => {
+                    "expected a field: `name = value`, `name`, `%name` or `?name` (a span's name \
+                     takes no format arguments)"
+                }
+                _ => {
+                    "the span's name must be a string literal; to record a computed value, \
+                     name the span and record the value as a field: `name = value`"
+                }
+            };
+            errors.push(syn::Error::new_spanned(&expr, msg));
+            *state = SpanState::Fields { named: true };
+        }
+        Arg::Spread { dots, .. } => errors.push(syn::Error::new_spanned(
+            dots,
+            "`..value` is for events; a span declares its fields one by one",
+        )),
+        other => {
+            if let SpanState::Name = state {
+                errors.push(syn::Error::new(
+                    arg_span(&other),
+                    "expected the span's name, a string literal, before its fields, e.g. \
+                     `info_span!(\"request\", id = 7)`",
+                ));
+                // Any literal that follows is then taken as the name without more errors.
+                *state = SpanState::Fields { named: false };
+            }
+            add_field(&mut span.fields, &mut span.order, other, seen, errors);
+        }
+    }
+}
+
+/// Where to point an error about `arg` as a whole.
+fn arg_span(arg: &Arg) -> Span {
+    use syn::spanned::Spanned;
+    match arg {
+        Arg::Target { keyword, .. } | Arg::Parent { keyword, .. } => keyword.span(),
+        Arg::Field { key, .. } | Arg::SigilShorthand { key, .. } => key.span(),
+        Arg::Spread { dots, .. } => dots.spans[0],
+        Arg::Lit(lit) => lit.span(),
+        Arg::Expr(expr) => expr.span(),
+        Arg::Invalid(err) => err.span(),
+    }
 }

@@ -1,4 +1,4 @@
-#[ttlog::instrument(fields("a message", shard = 1, %))]
+#[ttlog::instrument(fields("a message", shard = 1, %, parent: None, ..req))]
 fn load(id: u64) -> u64 {
     id
 }

@@ -39,4 +39,8 @@ fn main() {
     ttlog::info!("{{escaped}}");
     ttlog::info!("user-id" = 5, r#type = "t");
     let _: () = ttlog::info!("an expression of type ()");
+    let span = ttlog::info_span!("request");
+    ttlog::info!(parent: &span, "explicit parent");
+    ttlog::info!(target: "a::b", parent: None, "no span {}", 1, x);
+    ttlog::info!(parent: span.id(), user_id, "by id");
 }

@@ -49,6 +49,46 @@ pub use op::{SpanOp, SpanOpKind};
 
 pub(crate) use current::current_id;
 
+/// Which moments of a span's life the text and JSON sinks show as lines of their own, like
+/// tracing-subscriber's `FmtSpan`. Set with [`Builder::span_events`](crate::Builder::span_events);
+/// the default is [`SpanEvents::NONE`]. Snapshots hold every span's timings either way.
+///
+/// - `NEW`: a `new` line when the span is created, with its scope and fields.
+/// - `CLOSE`: a `close` line when its last handle is dropped, with `elapsed_ms` (float),
+///   `elapsed_us`, and `busy_us` (time spent entered).
+///
+/// ```
+/// use ttlog_core::span::SpanEvents;
+/// assert!(SpanEvents::FULL.contains(SpanEvents::CLOSE));
+/// assert!(!SpanEvents::NONE.contains(SpanEvents::NEW));
+/// assert_eq!(SpanEvents::NEW | SpanEvents::CLOSE, SpanEvents::FULL);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct SpanEvents(u8);
+
+impl SpanEvents {
+    /// No span lines.
+    pub const NONE: SpanEvents = SpanEvents(0);
+    /// A line when a span is created.
+    pub const NEW: SpanEvents = SpanEvents(1);
+    /// A line when a span closes, with its timings.
+    pub const CLOSE: SpanEvents = SpanEvents(2);
+    /// Both.
+    pub const FULL: SpanEvents = SpanEvents(3);
+
+    /// Whether every moment in `other` is in `self`.
+    pub fn contains(self, other: SpanEvents) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl std::ops::BitOr for SpanEvents {
+    type Output = SpanEvents;
+    fn bitor(self, rhs: SpanEvents) -> SpanEvents {
+        SpanEvents(self.0 | rhs.0)
+    }
+}
+
 /// The identity of a span: unique for the life of the process, never zero.
 ///
 /// ```

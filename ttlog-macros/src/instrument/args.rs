@@ -313,13 +313,13 @@ fn parse_fields(tokens: TokenStream) -> syn::Result<Fields> {
                 "set the target with the `target = \"...\"` option, not inside `fields(..)`",
             )),
             Arg::Invalid(err) => errors.push(err),
-            // Arguments the event parser knows but a span's field list has no use for here
-            // (`parent:`, `..struct` where the parser reads them).
-            #[allow(unreachable_patterns)]
-            _ => errors.push(syn::Error::new_spanned(
-                &tokens,
-                "`fields(..)` takes fields only: `name = value`, `name`, `%name` or `?name`; \
-                 set the parent with the `parent = ..` option",
+            Arg::Parent { keyword, .. } => errors.push(syn::Error::new(
+                keyword.span(),
+                "set the parent with the `parent = ..` option, not inside `fields(..)`",
+            )),
+            Arg::Spread { dots, .. } => errors.push(syn::Error::new_spanned(
+                dots,
+                "`..value` is for events; a span declares its fields one by one",
             )),
         }
     }
@@ -589,6 +589,9 @@ mod tests {
         assert!(e.contains("duplicate option `skip_all`"), "{e}");
         assert!(e.contains("unknown `Json`"), "{e}");
         assert!(err("fields(\"a message\")").contains("a span has no message"));
+        assert!(err("fields(parent: None)").contains("the `parent = ..` option"));
+        assert!(err("fields(..req)").contains("`..value` is for events"));
+        assert!(err("fields(target: \"x\")").contains("the `target = \"...\"` option"));
         assert!(err("skip()").contains("`skip` needs the names"));
     }
 

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = ttlog::span!("request", id = 1);
+}
