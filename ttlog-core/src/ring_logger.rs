@@ -246,6 +246,9 @@ impl Lane {
 
     /// Writes a span operation into the ring if there is room right now; gives it back
     /// otherwise (the caller then takes the slow path, which applies the overflow policy).
+    // The operation comes back by value only when the ring is full (then the slow path
+    // takes it); boxing it would cost an allocation on every push.
+    #[allow(clippy::result_large_err)]
     #[inline]
     pub(crate) fn try_push_span(&mut self, mut op: SpanOp) -> Result<(), SpanOp> {
         let Some((words, meta)) = ring_record::span_layout(&op, self.thread) else {

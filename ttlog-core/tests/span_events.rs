@@ -9,9 +9,12 @@ use ttlog_core::{Callsite, FieldValue, Level, Record, SpanEvents};
 
 static SPAN: Callsite = Callsite::new(Level::Info, "app", "app", "src/app.rs", 1, "job", &["n"]);
 
+/// (message, scope names joined by ':', fields as text).
+type Seen = Vec<(String, String, Vec<(String, String)>)>;
+
 #[test]
 fn new_and_close_lines_carry_scope_and_timings() {
-    let seen: Arc<Mutex<Vec<(String, String, Vec<(String, String)>)>>> = Arc::default();
+    let seen: Arc<Mutex<Seen>> = Arc::default();
     let keep = seen.clone();
     let guard = ttlog_core::init()
         .no_console()
