@@ -8,7 +8,9 @@
 //! worker, slog-async's and spdlog-rs's threads) are not part of these numbers; see
 //! `iai_process` for the whole process. Tracing subscribers are installed as the global
 //! default here (one system per process). ttlog: `Overflow::Drop` with a 4096-event ring,
-//! so 1100 events never fill it. Spans: ttlog has none yet (see the marked slot).
+//! so 1100 events never fill it (nor 1100 spans: four records, 160 bytes of ring each).
+//! `disabled_span_x1000` creates and enters a DEBUG span under INFO: it should cost what a
+//! disabled event does.
 //!
 //! Run with `bash benches/setup.sh && cargo bench -p ttlog-benches --bench iai_caller`.
 
@@ -33,6 +35,7 @@ enum Workload {
     DisplayDebug,
     Disabled,
     Span,
+    DisabledSpan,
 }
 
 /// One system, installed, with what keeps it running.
@@ -119,6 +122,13 @@ fn log_events(system: &System, workload: Workload, n: u64) {
         (System::TracingNop | System::TracingFmt, Workload::Span) => {
             (0..n).for_each(|i| events::tracing_span(black_box(i)))
         }
+        (System::TracingNop | System::TracingFmt, Workload::DisabledSpan) => {
+            (0..n).for_each(|i| events::tracing_disabled_span(black_box(i)))
+        }
+        (System::Ttlog(_), Workload::Span) => (0..n).for_each(|i| events::ttlog_span(black_box(i))),
+        (System::Ttlog(_), Workload::DisabledSpan) => {
+            (0..n).for_each(|i| events::ttlog_disabled_span(black_box(i)))
+        }
         (System::Log, Workload::Reference) => {
             (0..n).for_each(|i| events::log_reference(black_box(i), ms))
         }
@@ -194,10 +204,8 @@ fn disabled_x1000(system: System) -> System {
     system
 }
 
-// ===== ttlog: SLOT =====
-// ttlog has no spans yet; add `#[bench::ttlog(install("ttlog", Workload::Span))]` here when
-// they land.
 #[library_benchmark]
+#[bench::ttlog(install("ttlog", Workload::Span))]
 #[bench::tracing_nop(install("tracing_nop", Workload::Span))]
 #[bench::tracing_fmt(install("tracing_fmt", Workload::Span))]
 #[bench::fastrace(install("fastrace", Workload::Span))]
@@ -206,9 +214,19 @@ fn span_x1000(system: System) -> System {
     system
 }
 
+#[library_benchmark]
+#[bench::ttlog(install("ttlog", Workload::DisabledSpan))]
+#[bench::tracing_nop(install("tracing_nop", Workload::DisabledSpan))]
+#[bench::tracing_fmt(install("tracing_fmt", Workload::DisabledSpan))]
+fn disabled_span_x1000(system: System) -> System {
+    log_events(&system, Workload::DisabledSpan, EVENTS);
+    system
+}
+
 library_benchmark_group!(
     name = caller;
-    benchmarks = reference_x1000, display_debug_x1000, disabled_x1000, span_x1000
+    benchmarks = reference_x1000, display_debug_x1000, disabled_x1000, span_x1000,
+        disabled_span_x1000
 );
 
 main!(library_benchmark_groups = caller);

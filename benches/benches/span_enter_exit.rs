@@ -1,8 +1,7 @@
 //! Criterion group `span_enter_exit`: create, enter, exit and close a span with one field.
 //!
-//! ttlog has no spans yet (they come in a later issue), so this group measures the peers
-//! only; the marked slot below is where ttlog's span benchmark goes. No ttlog number is
-//! reported for this workload until then.
+//! ttlog runs with `Overflow::Drop` and a 65,536-event ring while its collector drains in the
+//! background (every span is four ring records: new with its field, enter, exit and close); the drops are printed after the benchmark.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -19,9 +18,11 @@ const FASTRACE_BATCH: u64 = 1000;
 fn span_enter_exit(c: &mut Criterion) {
     let mut group = c.benchmark_group("span_enter_exit");
 
-    // ===== ttlog: SLOT =====
-    // ttlog has no spans yet. When they land, benchmark `ttlog::info_span!`-style
-    // enter/exit with one field here, beside the peers, as "ttlog".
+    {
+        let guard = setup::ttlog(CountingWriter::new(), ttlog::Overflow::Drop, 65_536);
+        group.bench_function("ttlog", |b| b.iter(|| events::ttlog_span(black_box(42))));
+        eprintln!("ttlog: {} span records dropped", guard.dropped());
+    }
 
     let nop = setup::tracing_nop();
     tracing::dispatcher::with_default(&nop, || {

@@ -66,6 +66,20 @@ pub fn ttlog_disabled(user_id: u64, latency_ms: f64) {
     );
 }
 
+/// ttlog: create, enter, exit and close a span with one field.
+#[inline]
+pub fn ttlog_span(user_id: u64) {
+    let span = ttlog::info_span!("request", user_id = user_id);
+    let _entered = span.enter();
+}
+
+/// ttlog: a span below the level (DEBUG under INFO), created and entered.
+#[inline]
+pub fn ttlog_disabled_span(user_id: u64) {
+    let span = ttlog::debug_span!("request", user_id = user_id);
+    let _entered = span.enter();
+}
+
 // ===== tracing =====
 
 /// tracing: the reference event.
@@ -104,6 +118,13 @@ pub fn tracing_disabled(user_id: u64, latency_ms: f64) {
         ok = true,
         "request handled"
     );
+}
+
+/// tracing: a span below the level (DEBUG under INFO), created and entered.
+#[inline]
+pub fn tracing_disabled_span(user_id: u64) {
+    let span = tracing::debug_span!("request", user_id = user_id);
+    let _entered = span.enter();
 }
 
 /// tracing: create, enter, exit and close a span with one field.
