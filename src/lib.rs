@@ -49,6 +49,53 @@ pub use ttlog_macros::Fields;
 pub use ttlog_macros::{debug, error, info, trace, warn};
 pub use ttlog_macros::{debug_span, error_span, info_span, span, trace_span, warn_span};
 
+/// Runs a function inside a span, with its arguments as fields.
+///
+/// The full reference (options, fields, secrets, expansion) follows the example.
+///
+/// ```
+/// use std::num::ParseIntError;
+///
+/// struct Store {
+///     rows: Vec<u64>,
+/// }
+///
+/// impl Store {
+///     // A DEBUG span `lookup{raw="2"}`; `password` is never recorded; an `Err` logs an
+///     // ERROR event `error=…` inside the span and marks the span's status as error.
+///     #[ttlog::instrument(level = "debug", skip(self), ret, err)]
+///     fn lookup(&self, raw: &str, password: &str) -> Result<u64, ParseIntError> {
+///         let index: usize = raw.parse()?;
+///         ttlog::debug!("parsed", index);     // carries the span
+///         Ok(self.rows[index])
+///     }
+/// }
+///
+/// let store = Store { rows: vec![10, 20, 30] };
+/// assert_eq!(store.lookup("2", "hunter2"), Ok(30));
+/// assert!(store.lookup("two", "hunter2").is_err());
+/// ```
+#[doc(inline)]
+pub use ttlog_macros::instrument;
+
+/// Traces a function at TRACE: a span with its arguments, an event when it starts and one
+/// when it completes, and its return value or error.
+///
+/// The full reference follows the example.
+///
+/// ```
+/// #[ttlog::trace_fn]
+/// fn checksum(data: &[u8]) -> u32 {
+///     data.iter().map(|&b| u32::from(b)).sum()
+/// }
+///
+/// assert_eq!(checksum(&[1, 2, 3]), 6);
+/// ```
+#[doc(inline)]
+pub use ttlog_macros::trace_fn;
+
+mod attributes;
+
 mod helpers;
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
@@ -74,5 +121,6 @@ pub fn init() -> Builder {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::attributes::{module_leaf, IsResult};
     pub use ttlog_core::__private::*;
 }

@@ -1,6 +1,6 @@
 //! Procedural macros for ttlog: the event macros `trace!`, `debug!`, `info!`, `warn!` and
-//! `error!`, the span macros `span!`, `trace_span!` … `error_span!`, and
-//! `#[derive(Fields)]`.
+//! `error!`, the span macros `span!`, `trace_span!` … `error_span!`, `#[derive(Fields)]`,
+//! and the attributes `#[instrument]` and `#[trace_fn]` (see the `instrument` module).
 //!
 //! Use them through the facade, as `ttlog::info!` and so on; the expansions name only
 //! `::ttlog::__private::*`, so a crate that uses them must depend on `ttlog` (under that name).
@@ -23,6 +23,7 @@ use proc_macro2::Span;
 
 mod expand;
 mod fields;
+mod instrument;
 mod parse;
 mod validate;
 
@@ -367,4 +368,125 @@ span_macro! {
 pub fn derive_fields(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     fields::derive(input).into()
+}
+
+/// Runs a function inside a span: created when the function is called, with the arguments as
+/// fields, entered for the whole body and closed when the function returns.
+///
+/// ```text
+/// #[ttlog::instrument(level = "debug", skip(conn), fields(shard = id % 16), err)]
+/// fn load_user(conn: &Conn, id: u64, password: &str) -> Result<User, DbError> {
+///     let row = conn.query(id)?;           // events here carry the span
+///     Ok(User::from(row))
+/// }
+/// // span `load_user{id=42 shard=10}`; `password` is never recorded; an `Err` logs an
+/// // ERROR event `error=…` inside the span and marks the span's status as error.
+/// ```
+///
+/// # Options
+///
+/// | option | effect |
+/// | --- | --- |
+/// | `level = "debug"` | the span's level (default `info`); also `Level::Debug`, `debug`, or tracing's `1`..`5` (TRACE..ERROR); it must be written out, not computed |
+/// | `name = "load"` | the span's name (default: the function's name) |
+/// | `target = "app::db"` | the span's target, and its events' (default: `module_path!()`) |
+/// | `skip(a, b)` | leaves those parameters out (each must be a parameter) |
+/// | `skip_all` | leaves every parameter out |
+/// | `fields(k = expr, k2, %k3, ?k4 = expr)` | extra fields, in `span!`'s syntax, evaluated on entry; `k = ttlog::field::Empty` declares one to [`record`] later |
+/// | `ret`, `ret(Display)`, `ret(Debug)` | logs the returned value (for `err`, the `Ok` value) as the field `return`, at the span's level, inside the span; `Debug` by default |
+/// | `err`, `err(Display)`, `err(Debug)` | on `Err(e)`, logs `error = e` at ERROR inside the span and marks the span's status as error; `Display` by default |
+/// | `ret(level = "trace")`, `err(Debug, level = "warn")` | the level of those events |
+/// | `parent = expr` | the span's parent (`&Span`, `SpanId`, `Option<SpanId>`, `None` for a root); default: the current span |
+/// | `follows_from = expr` | an iterable of `Into<Option<SpanId>>` (e.g. `[&a, &b]`) the span follows from |
+///
+/// # Fields
+///
+/// Every identifier the parameters bind becomes a field, in order: `(a, b): (i32, i32)`
+/// records `a` and `b`. A binding whose type is written as an integer, a float, `bool`,
+/// `char`, `str` or `String` (behind any references), or an `Option` of one, is recorded by
+/// value, so an integer stays an integer; anything else with its `Debug` impl (`?arg`), which
+/// it must then have, or be skipped. A parameter named in `fields(..)` is recorded as
+/// `fields(..)` says instead. `self` is not recorded.
+///
+/// A parameter whose name contains, ignoring case, `password`, `passwd`, `secret`, `token`,
+/// `api_key`, `apikey`, `authorization`, `credential` or `private_key` (so also `db_password`,
+/// `auth_token`, `API_KEY`) is never recorded, unless `fields(..)` names it.
+///
+/// # What it expands to
+///
+/// The span comes from `::ttlog::span!` and the events from `::ttlog::info!` and its
+/// siblings, so they are gated, filtered and compiled out like any other. A plain `fn` creates
+/// the span and enters it around its body; with `ret` or `err` the body runs in a closure
+/// called on the spot (as tracing-attributes does), so `return` and `?` leave only the body
+/// and the result can be inspected; the return type is still the declared one. An `async fn`
+/// awaits `async move { body }.instrument(span)` (see `ttlog::Instrument`), so the span is
+/// entered on every poll and events after an `.await` still carry it. Methods (`&self`,
+/// `&mut self`, `self`), generic functions, `impl Trait` parameters and return types all
+/// work. The span's duration is computed when it closes; nothing is added for it here.
+///
+/// **Compiled out.** When the `max_level_*` / `release_max_level_*` features of `ttlog`
+/// remove the span's level, the function is emitted exactly as written: no span, no closure,
+/// no cost. When only the release maximum removes it, the function is emitted twice, the
+/// instrumented copy under `#[cfg(debug_assertions)]` and the plain one under
+/// `#[cfg(not(debug_assertions))]`.
+///
+/// The macro reads the level itself, since it decides whether to instrument at all. A level
+/// written as a path to the variant (`Level::Warn`, `ttlog::Level::Warn`) is also handed to
+/// `span!` as written, so it is type-checked and an import it uses counts as used, except in
+/// builds where the level is compiled out: there nothing of the attribute remains, so prefer
+/// `level = "warn"` in code built with those features.
+///
+/// # Errors
+///
+/// Compile errors, each on the offending token: an unknown or repeated option, a level that
+/// is not one of the five, `skip` of something that is not a parameter, `skip` with
+/// `skip_all`, `err` on a function that returns nothing (on any other non-`Result` the `match`
+/// on `Ok`/`Err` is a type error), a message in `fields(..)`, and the attribute on anything
+/// but a function with a body (or on a `const fn`).
+///
+/// [`record`]: https://docs.rs/ttlog/latest/ttlog/struct.Span.html#method.record
+#[proc_macro_attribute]
+pub fn instrument(attr: TokenStream, item: TokenStream) -> TokenStream {
+    instrument::expand(
+        instrument::Kind::Instrument,
+        attr.into(),
+        item.into(),
+        instrument::StaticMax::from_features(),
+    )
+    .into()
+}
+
+/// Traces a function at TRACE: `#[instrument(level = "trace", ret, err)]` plus an event when
+/// it starts and one when it completes.
+///
+/// ```text
+/// #[ttlog::trace_fn]
+/// fn parse_header(line: &str) -> Result<Header, ParseError> { … }
+/// // TRACE span `parse_header{line="…"}`, and inside it, in order:
+/// //   TRACE "parse_header started"   actor="http"
+/// //   TRACE return=Header { … }      (or ERROR error=…, and the span's status is error)
+/// //   TRACE "parse_header completed" actor="http"
+/// ```
+///
+/// - `ret` is added when the function declares a return type, `err` when that type's last
+///   path segment is `Result` (`Result<T, E>`, `io::Result<T>`, `anyhow::Result<T>`; a
+///   `Result` behind another alias is not recognised, so use `#[instrument(.., err)]` there).
+/// - The completion event comes after the `ret`/`err` event, on every path out of the body
+///   (`return`, `?`, the tail), but not when the body panics.
+/// - `actor` is the last segment of `module_path!()` where the function is defined: the
+///   module's own name (`pool` in `app::db::pool`), or the crate's name at the crate root.
+/// - Parameters are recorded as for [`macro@instrument`], secrets left out.
+///
+/// It takes no options: `#[trace_fn(..)]` is an error that points to `#[instrument]`. With
+/// TRACE compiled out by a `max_level_*` feature (it is by `max_level_debug` and anything
+/// stricter) the function is emitted exactly as written; see [`macro@instrument`].
+#[proc_macro_attribute]
+pub fn trace_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
+    instrument::expand(
+        instrument::Kind::TraceFn,
+        attr.into(),
+        item.into(),
+        instrument::StaticMax::from_features(),
+    )
+    .into()
 }
