@@ -563,7 +563,7 @@ fn span_of(s: &SpanData, thread_name: &str, now: u64, conv: &Converter) -> snaps
         .with_busy(busy)
         .with_status(status)
         .with_follows_from(s.follows_from.iter().copied());
-    for (name, value) in cs.field_names().iter().zip(&s.values) {
+    for (name, value) in cs.field_names().iter().zip(s.values.iter()) {
         if !value.is_empty() {
             span = span.with_field(*name, value.clone());
         }

@@ -148,6 +148,23 @@ impl Values {
 }
 
 #[allow(unsafe_code)]
+impl std::ops::DerefMut for Values {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [FieldValue] {
+        match &mut self.spilled {
+            // SAFETY: as in `deref`, and `&mut self` makes the access exclusive.
+            None => unsafe {
+                std::slice::from_raw_parts_mut(
+                    self.inline.as_mut_ptr().cast::<FieldValue>(),
+                    self.len as usize,
+                )
+            },
+            Some(spilled) => spilled,
+        }
+    }
+}
+
+#[allow(unsafe_code)]
 impl std::ops::Deref for Values {
     type Target = [FieldValue];
 

@@ -9,9 +9,11 @@
 //! with a full ring would otherwise stay forever).
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{SpanOp, SpanOpKind};
 use crate::callsite::Callsite;
+use crate::event::Values;
 use crate::field::FieldValue;
 use crate::record::{Fields, SpanLookup, SpanView};
 
@@ -28,7 +30,7 @@ pub(crate) struct SpanData {
     pub(crate) callsite: &'static Callsite,
     pub(crate) parent: u64,
     /// One per callsite field name ([`FieldValue::EMPTY`] until recorded).
-    pub(crate) values: Vec<FieldValue>,
+    pub(crate) values: Values,
     pub(crate) thread: u32,
     /// Clock ticks.
     pub(crate) start: u64,
@@ -53,10 +55,34 @@ impl SpanData {
     }
 }
 
+/// Hashes span ids (sequential integers) with one multiply, instead of SipHash: the table
+/// is private to the collector and its keys are not attacker-chosen.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        // Fibonacci hashing: the high bits (which hashbrown uses) depend on every bit of id.
+        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
 /// All known spans by id.
 #[derive(Debug)]
 pub(crate) struct SpanTable {
-    spans: HashMap<u64, SpanData>,
+    spans: IdMap<SpanData>,
     closed: VecDeque<u64>,
     retain_closed: usize,
     live: usize,
@@ -68,7 +94,7 @@ impl SpanTable {
     /// A table that keeps `retain_closed` closed spans (at least [`MIN_RETAINED_CLOSED`]).
     pub(crate) fn new(retain_closed: usize) -> SpanTable {
         SpanTable {
-            spans: HashMap::new(),
+            spans: IdMap::default(),
             closed: VecDeque::new(),
             retain_closed: retain_closed.max(MIN_RETAINED_CLOSED),
             live: 0,
@@ -87,8 +113,10 @@ impl SpanTable {
             values,
         } = op.kind
         {
-            let mut values: Vec<FieldValue> = values.iter().cloned().collect();
-            values.resize(callsite.field_names().len(), FieldValue::EMPTY);
+            let mut values = values;
+            while values.len() < callsite.field_names().len() {
+                values.push(FieldValue::EMPTY);
+            }
             let data = SpanData {
                 id,
                 callsite,
@@ -261,7 +289,7 @@ mod tests {
         let s = table.get(1).unwrap();
         assert_eq!((s.start, s.end, s.busy, s.error), (10, Some(30), 8, true));
         assert_eq!(
-            s.values,
+            &s.values[..],
             [FieldValue::from(1u64), FieldValue::from("alice")]
         );
         let view = table.span(1).unwrap();
