@@ -86,9 +86,8 @@ fn request_context_crosses_awaits_and_threads() {
             .map(|s| format!("{prefix}async_context: step done step={s}"))
             .collect();
         assert_eq!(steps, expected, "request {id}");
-        let nested = format!(
-            "INFO handle{{request_id={id}}}:lookup{{key={id}}}: async_context: looked up"
-        );
+        let nested =
+            format!("INFO handle{{request_id={id}}}:lookup{{key={id}}}: async_context: looked up");
         assert_eq!(
             lines.iter().filter(|(_, l, _)| *l == nested).count(),
             1,
@@ -98,11 +97,18 @@ fn request_context_crosses_awaits_and_threads() {
     // Every event is in exactly one request (none lost its context), and the work was
     // spread over the workers.
     assert_eq!(lines.len() as u64, REQUESTS * (u64::from(STEPS) + 1));
-    assert!(lines.iter().all(|(_, l, _)| l.starts_with("INFO handle{request_id=")));
+    assert!(lines
+        .iter()
+        .all(|(_, l, _)| l.starts_with("INFO handle{request_id=")));
     let threads: HashSet<&str> = lines.iter().map(|(t, _, _)| t.as_str()).collect();
-    assert!(threads.iter().all(|t| t.starts_with("worker")), "{threads:?}");
+    assert!(
+        threads.iter().all(|t| t.starts_with("worker")),
+        "{threads:?}"
+    );
     // JSON: the request id is a number in the root span object.
-    assert!(lines.iter().all(|(_, _, j)| j.contains(r#""spans":[{"request_id":"#)));
+    assert!(lines
+        .iter()
+        .all(|(_, _, j)| j.contains(r#""spans":[{"request_id":"#)));
 
     // The snapshot: one `handle` span per request, each with one `lookup` child, closed.
     let snap = ttlog::snapshot::read(&path).unwrap();
