@@ -157,23 +157,48 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
         }
     };
 
+    let static_callsite = callsite_item(&callsite, &level, &target, &text, names);
+    let gate = gate(&callsite, &level);
     quote! {
         {
-            static #callsite: ::ttlog::__private::Callsite = ::ttlog::__private::Callsite::new(
-                #level,
-                #target,
-                ::ttlog::__private::module_path!(),
-                ::ttlog::__private::file!(),
-                ::ttlog::__private::line!(),
-                #text,
-                &[#(#names),*],
-            );
-            if const { ::ttlog::__private::STATIC_MAX_LEVEL.enables(#level) }
-                && ::ttlog::__private::enabled(&#callsite, #level)
-            {
+            #static_callsite
+            if #gate {
                 #body
             }
         }
+    }
+}
+
+/// The `static` [`Callsite`] of a call: its level, target, location, text (message,
+/// template or span name) and field names.
+///
+/// [`Callsite`]: https://docs.rs/ttlog/latest/ttlog/struct.Callsite.html
+fn callsite_item(
+    callsite: &Ident,
+    level: &TokenStream,
+    target: &TokenStream,
+    text: &dyn quote::ToTokens,
+    names: impl Iterator<Item = impl quote::ToTokens>,
+) -> TokenStream {
+    quote! {
+        static #callsite: ::ttlog::__private::Callsite = ::ttlog::__private::Callsite::new(
+            #level,
+            #target,
+            ::ttlog::__private::module_path!(),
+            ::ttlog::__private::file!(),
+            ::ttlog::__private::line!(),
+            #text,
+            &[#(#names),*],
+        );
+    }
+}
+
+/// The three gates, cheapest first: the `STATIC_MAX_LEVEL` constant, the run-time maximum
+/// level, the callsite's cached interest.
+fn gate(callsite: &Ident, level: &TokenStream) -> TokenStream {
+    quote! {
+        const { ::ttlog::__private::STATIC_MAX_LEVEL.enables(#level) }
+            && ::ttlog::__private::enabled(&#callsite, #level)
     }
 }
 
@@ -406,21 +431,13 @@ pub(crate) fn expand_span(level: Option<Level>, span: SpanDecl) -> TokenStream {
         .zip(&field_binding)
         .map(|(field, bound)| field_value(&field.kind, &field.value, bound.as_ref()));
 
+    let static_callsite = callsite_item(&callsite, &level, &target, &name, names);
+    let gate = gate(&callsite, &level);
     quote! {
         {
             #level_item
-            static #callsite: ::ttlog::__private::Callsite = ::ttlog::__private::Callsite::new(
-                #level,
-                #target,
-                ::ttlog::__private::module_path!(),
-                ::ttlog::__private::file!(),
-                ::ttlog::__private::line!(),
-                #name,
-                &[#(#names),*],
-            );
-            if const { ::ttlog::__private::STATIC_MAX_LEVEL.enables(#level) }
-                && ::ttlog::__private::enabled(&#callsite, #level)
-            {
+            #static_callsite
+            if #gate {
                 match (#(#scrutinee,)*) {
                     (#(#bindings,)*) => ::ttlog::__private::new_span(
                         &#callsite,
