@@ -1,2 +1,4 @@
-//! Programs written against `log`, `tracing` and `slog`, run through ttlog. They arrive with
-//! the compatibility shims work.
+#![doc = include_str!("../../MIGRATION.md")]
+//!
+//! The programs in `tests/` are written against the upstream crates' public APIs, as users
+//! write them, and run through ttlog.
