@@ -6,3 +6,12 @@
 //! shims work; this crate compiles empty until then.
 
 #![deny(unsafe_code)]
+
+/// `slog` (feature `slog`): [`Drain`](slog::Drain) is a `slog::Drain` that turns every slog
+/// record (message, level, with `Critical` as `Error` plus `critical = true`, tag or module as
+/// the target, module, file and line, and the key-values of the record and of every logger
+/// up to the root, with their types) into a ttlog event. Put it at the root:
+/// `slog::Logger::root(ttlog_integrations::slog::Drain::new(), slog::o!())`.
+#[cfg(feature = "slog")]
+#[cfg_attr(docsrs, doc(cfg(feature = "slog")))]
+pub mod slog;
