@@ -104,7 +104,20 @@ mod timer;
 
 pub use builder::{Builder, WriteSend};
 
-/// The `slog` adapter: `slog::Logger::root(ttlog::slog::Drain::new(), slog::o!())`.
+/// The `slog` adapter (feature `slog`): [`Drain`](slog::Drain) is a `slog::Drain` that turns
+/// slog records, with their loggers' key-values, into ttlog events. Replace the application's
+/// root drain with it; see MIGRATION.md, "From slog".
+///
+/// ```
+/// use slog::{crit, info, o, Drain};
+///
+/// let guard = ttlog::init().no_console().init();
+/// let root = slog::Logger::root(ttlog::slog::Drain::new().fuse(), o!("svc" => "orders"));
+/// let log = root.new(o!("component" => "api"));
+/// info!(log, "order placed"; "order_id" => 7u64, "total" => 37.5);
+/// crit!(log, "payment backend down"); // ERROR, with critical = true
+/// drop(guard); // drains and flushes
+/// ```
 #[cfg(feature = "slog")]
 pub mod slog {
     pub use ttlog_integrations::slog::*;

@@ -1,44 +1,45 @@
-//! `slog` → ttlog: a [`Drain`] that turns every slog record into a ttlog event (feature `slog`).
+//! `slog` → ttlog: a [`Drain`](crate::slog::Drain) that turns every slog record into a ttlog
+//! event (feature `slog`).
 //!
 //! A slog application builds its loggers on one root drain
-//! (`slog::Logger::root(drain, o!(..))`). Replacing that drain with [`Drain`] is the whole
-//! switch: every `info!(log, ..)`, every child logger and every `o!` context stays as it is,
-//! and the records arrive in ttlog's rings, filters, sinks and snapshots next to the events
-//! of ttlog's own macros. slog-async is not needed in front of it: the drain does on the
-//! calling thread what ttlog's macros do (gate, build the event, push it into the thread's
-//! lock-free ring) and ttlog's collector thread formats and writes.
+//! (`slog::Logger::root(drain, o!(..))`). Replacing that drain with
+//! [`Drain`](crate::slog::Drain) is the whole switch: every `info!(log, ..)`, every child
+//! logger and every `o!` context stays as it is, and the records arrive in ttlog's rings,
+//! filters, sinks and snapshots next to the events of ttlog's own macros. slog-async is not
+//! needed in front of it: the drain does on the calling thread what ttlog's macros do (gate,
+//! build the event, push it into the thread's lock-free ring) and ttlog's collector thread
+//! formats and writes.
 //!
 //! # What maps to what
 //!
-//! | slog                          | ttlog                                                        |
-//! |-------------------------------|--------------------------------------------------------------|
-//! | `Trace` `Debug` `Info` `Warning` `Error` | `Trace` `Debug` `Info` `Warn` `Error`             |
-//! | `Critical`                    | `Error`, with a first field `critical = true`                |
-//! | `record.msg()`                | the message; a literal (`msg().as_str()`) is not copied       |
-//! | `record.tag()` if not empty, else `record.module()` | the target, which ttlog's filter matches |
-//! | `record.module()`, `file()`, `line()` | the callsite's module path, file and line           |
-//! | the record's key-values       | fields, first                                                 |
-//! | the logger's `o!` key-values  | fields, after the record's, from the innermost child to the root |
+//! | slog | ttlog |
+//! | --- | --- |
+//! | `Trace` `Debug` `Info` `Warning` `Error` | `Trace` `Debug` `Info` `Warn` `Error` |
+//! | `Critical` | `Error`, with a first field `critical = true` |
+//! | `record.msg()` | the message; a literal (`msg().as_str()`) is not copied |
+//! | `record.tag()` if not empty, else `record.module()` | the target (what filters match) |
+//! | `record.module()`, `file()`, `line()` | the callsite's module path, file and line |
+//! | the record's key-values | fields, first |
+//! | the logger's `o!` key-values | fields, after the record's, innermost child to root |
 //!
 //! The column and function slog records are not kept.
 //!
 //! # Values keep their types
 //!
-//! The drain is a [`slog::Serializer`]: integers stay integers (`u8`…`u64`, `usize` unsigned,
-//! `i8`…`i64`, `isize` signed, `u128`/`i128` 128-bit when they do not fit 64 bits), floats
-//! stay floats, and `bool`, `char` and strings stay themselves. `()` and `None` are empty
-//! fields (`null` in JSON, as slog-json writes them); `Some(v)` is `v`. Values written with
-//! `%` (Display) or `?` (Debug), `fmt::Arguments` and lazy values (`FnValue`) are recorded as
-//! their text, formatted on the calling thread; errors (`#err`) as their message followed by
-//! their sources (`"outer: inner"`), bytes as slog formats them, and nested values
-//! (`slog::Serde`) as their JSON text.
+//! The drain is a [`slog::Serializer`](::slog::Serializer): integers stay integers
+//! (`u8`…`u64`, `usize` unsigned, `i8`…`i64`, `isize` signed, `u128`/`i128` 128-bit when they
+//! do not fit 64 bits), floats stay floats, and `bool`, `char` and strings stay themselves.
+//! `()` and `None` are empty fields (`null` in JSON); `Some(v)` is `v`, and a lazy value
+//! (`FnValue`) is what its closure returns. Values written with `%` (Display) or `?` (Debug)
+//! and `fmt::Arguments` are recorded as their text, formatted on the calling thread; errors
+//! (`#err`) as their message followed by their sources (`"outer: inner"`), bytes as slog
+//! formats them (`0x01AB`), and nested values (`slog::Serde`) as their JSON text.
 //!
 //! # Order and duplicate keys
 //!
-//! Fields come in the order slog serializes them, which is the order slog's own serializers
-//! (slog-json, slog-term) receive them: the statement's key-values, then the logger's, from
-//! the innermost child logger to the root. Within one statement or one `o!`, slog hands its
-//! pairs over last-written first.
+//! Fields come in the order slog serializes them (the order slog-term's `FullFormat` prints
+//! them): the statement's key-values, then the logger's, from the innermost child logger to
+//! the root. Within one statement or one `o!`, slog hands its pairs over last-written first.
 //!
 //! slog keeps every pair, so a key can arrive more than once (a child that sets `"svc"`
 //! again, a statement that repeats a logger's key). ttlog keeps **one value per key: the
@@ -60,15 +61,16 @@
 //!
 //! # Callsites
 //!
-//! A ttlog event points at a `'static` [`Callsite`] (level, target, module, file, line,
-//! literal message, field names), which slog's records cannot give. The drain asks
-//! [`ttlog_core::callsite::intern`] for the callsite of each distinct combination, once;
-//! later records from the same statement with the same keys find it with a read lock and a
-//! hash lookup. When the interner is full ([`MAX_INTERNED`](ttlog_core::callsite::MAX_INTERNED)
-//! callsites), records still arrive, through one fixed callsite per level with target
-//! `slog`: the record's target, module, file and line are then in the fields `slog.target`,
-//! `slog.module_path`, `slog.file` and `slog.line`, and its key-values in `slog.kv` as
-//! `key=value` text (still filtered on their own target).
+//! A ttlog event points at a `'static` [`Callsite`](ttlog_core::Callsite) (level, target,
+//! module, file, line, literal message, field names), which slog's records cannot give. The
+//! drain asks [`ttlog_core::callsite::intern`] for the callsite of each distinct combination,
+//! once; later records from the same statement with the same keys find it with a read lock
+//! and a hash lookup. When the interner is full
+//! ([`MAX_INTERNED`](ttlog_core::callsite::MAX_INTERNED) callsites), records still arrive,
+//! through one fixed callsite per level with target `slog`: the record's target, module, file
+//! and line are then in the fields `slog.target`, `slog.module_path`, `slog.file` and
+//! `slog.line`, and its key-values in `slog.kv` as `key=value` text (still filtered on their
+//! own target).
 
 use std::cell::Cell;
 use std::fmt::{self, Write as _};
