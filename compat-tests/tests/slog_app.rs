@@ -102,8 +102,10 @@ mod app {
             .name("payments".into())
             .spawn(move || {
                 let err = PaymentError::Declined(Insufficient);
-                error!(payments, "payment failed"; "error" => #err, "attempt" => 3u32, "retry" => true);
-                crit!(payments, "payment backend unreachable"; "backend" => "pay-1", "since_s" => 30u64);
+                error!(payments, "payment failed";
+                    "error" => #err, "attempt" => 3u32, "retry" => true);
+                crit!(payments, "payment backend unreachable";
+                    "backend" => "pay-1", "since_s" => 30u64);
             })
             .unwrap()
             .join()
