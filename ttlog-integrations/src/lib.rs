@@ -6,3 +6,8 @@
 //! shims work; this crate compiles empty until then.
 
 #![deny(unsafe_code)]
+
+/// `tracing` applications on ttlog ([`tracing::TracingSubscriber`], [`tracing::install`]) and
+/// ttlog's macros into `tracing` ([`tracing::TracingBridge`]). Feature `tracing`.
+#[cfg(feature = "tracing")]
+pub mod tracing;
