@@ -14,8 +14,10 @@
 //! name the matching tracing span as their parent.
 //!
 //! Limits: tracing's field sets hold at most 32 fields, so an event keeps its first 31 fields
-//! besides `message` (a span its first 32). tracing has no span status, so `set_error` is not
-//! forwarded (the `error` event of `#[instrument(err)]` is).
+//! besides `message` (a span its first 32). ttlog formats `?` and `%` values to text on the
+//! caller's thread, so tracing receives them as strings (tracing-subscriber's text format
+//! quotes them: `return="42"`). tracing has no span status, so `set_error` is not forwarded
+//! (the `error` event of `#[instrument(err)]` is).
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -134,7 +136,9 @@ impl TracingBridge {
             };
             // The fields are laid out as `message`, then the event's fields in order.
             let names: Vec<Field> = fields.collect();
-            pairs.push((&message_field, Some(&message as &dyn Value)));
+            // An event without a message (`#[instrument(ret)]`'s) has none in tracing either.
+            let message = (!event.message().is_empty()).then_some(&message as &dyn Value);
+            pairs.push((&message_field, message));
             for (field, value) in names.iter().zip(values.0.iter()) {
                 pairs.push((field, value.as_value()));
             }

@@ -80,7 +80,8 @@ impl Callsites {
     #[cold]
     fn insert(&self, id: Identifier, meta: &'static Metadata<'static>) -> &'static Mapped {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        map.entry(id).or_insert_with(|| Box::leak(Box::new(map_callsite(meta))))
+        map.entry(id)
+            .or_insert_with(|| Box::leak(Box::new(map_callsite(meta))))
     }
 }
 
@@ -124,9 +125,8 @@ const LOG_FIELDS: [(&str, Slot); 4] = [
 
 fn map_callsite(meta: &'static Metadata<'static>) -> Mapped {
     let level = level(meta.level());
-    let from_log = meta.is_event()
-        && meta.target() == "log"
-        && meta.fields().field("log.target").is_some();
+    let from_log =
+        meta.is_event() && meta.target() == "log" && meta.fields().field("log.target").is_some();
     let mut names: Vec<&'static str> = Vec::with_capacity(meta.fields().len());
     let slots: Box<[Slot]> = meta
         .fields()
@@ -233,8 +233,7 @@ pub(super) const LOG_FALLBACK_FIELDS: &[&str] =
 fn log_fallback(level: Level) -> &'static Callsite {
     macro_rules! fallback {
         ($level:expr) => {{
-            static CS: Callsite =
-                Callsite::new($level, "log", "", "", 0, "", LOG_FALLBACK_FIELDS);
+            static CS: Callsite = Callsite::new($level, "log", "", "", 0, "", LOG_FALLBACK_FIELDS);
             &CS
         }};
     }

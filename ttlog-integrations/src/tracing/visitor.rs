@@ -39,7 +39,6 @@ impl<'a> Collect<'a> {
             log: LogParts::default(),
         }
     }
-
 }
 
 impl Put for Collect<'_> {
