@@ -289,12 +289,12 @@ fn spans_exited_out_of_order() {
     let events = events();
     assert_eq!(events[0].span, b);
     assert_eq!(events[1].span, 0);
-    // ttlog sees the exits innermost first.
+    // ttlog sees the exits as they happened.
     let exits: Vec<Op> = ops()
         .into_iter()
         .filter(|op| matches!(op, Op::Exit(_)))
         .collect();
-    assert_eq!(exits, [Op::Exit(b), Op::Exit(a)]);
+    assert_eq!(exits, [Op::Exit(a), Op::Exit(b)]);
 }
 
 #[test]

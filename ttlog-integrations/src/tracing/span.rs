@@ -15,11 +15,14 @@
 //!
 //! # Entering
 //!
-//! Entering is per thread. `enter` calls [`Span::enter_raw`], which makes the span ttlog's
-//! current span on this thread, and pushes the id with the token that restores the previous
-//! one. `exit` pops it and restores. ttlog's `Span::current()` and tracing's `current_span`
-//! therefore agree, whichever macros entered the spans. The stack also keeps a handle that
-//! names the span without keeping it open, so exiting takes no lock.
+//! Entering is per thread. `enter` calls [`Span::enter_raw`], which pushes the span on ttlog's
+//! stack of entered spans for this thread and makes it the current span, and pushes the id,
+//! the span's metadata (for `current_span`) and the token on this module's own stack. `exit`
+//! removes the innermost entry of the id, wherever it is, and calls [`Span::exit_raw`]; ttlog
+//! then makes the innermost span still entered current, as tracing-subscriber's registry does
+//! when guards are dropped out of order. ttlog's `Span::current()` and tracing's
+//! `current_span` therefore agree, whichever macros entered the spans. The stack keeps a
+//! handle that names the span without keeping it open, so exiting takes no lock.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -148,8 +151,6 @@ struct Frame {
     span: Span,
     token: RawEntered,
     meta: &'static Metadata<'static>,
-    /// Exited through tracing while spans entered after it were still entered.
-    exited: bool,
 }
 
 thread_local! {
@@ -164,50 +165,32 @@ pub(super) fn enter(id: &Id, span: &Span, meta: &'static Metadata<'static>) {
         span: Span::current(),
         token,
         meta,
-        exited: false,
     };
     let _ = STACK.try_with(|s| s.borrow_mut().push(frame));
 }
 
-/// Exits `id` on this thread: the innermost entry of it that is still entered.
-///
-/// Exits normally come innermost first. A span exited while spans entered after it are still
-/// entered (guards dropped out of order) is marked, and really exited once those are: each
-/// ttlog exit restores the current span its enter replaced, so they must come in order. Until
-/// then it no longer counts as tracing's current span.
+/// Exits `id` on this thread: its innermost entry leaves the stack, wherever it is (guards
+/// may be dropped out of order), and ttlog makes the innermost span still entered current.
 pub(super) fn exit(id: &Id) {
     let id = id.into_u64();
-    let _ = STACK.try_with(|s| {
-        let Some(pos) = s.borrow().iter().rposition(|f| f.id == id && !f.exited) else {
-            return;
-        };
-        s.borrow_mut()[pos].exited = true;
-        // Exit, innermost first, every frame at the top that has been exited.
-        loop {
-            let frame = {
-                let mut stack = s.borrow_mut();
-                match stack.last() {
-                    Some(top) if top.exited => stack.pop(),
-                    _ => None,
-                }
-            };
-            // The borrow is released before ttlog records the exit.
-            match frame {
-                Some(frame) => frame.span.exit_raw(frame.token),
-                None => break,
-            }
-        }
-    });
+    let frame = STACK
+        .try_with(|s| {
+            let mut stack = s.borrow_mut();
+            let pos = stack.iter().rposition(|f| f.id == id)?;
+            Some(stack.remove(pos))
+        })
+        .ok()
+        .flatten();
+    // The stack is not borrowed while ttlog records the exit.
+    if let Some(frame) = frame {
+        frame.span.exit_raw(frame.token);
+    }
 }
 
 /// The innermost span entered on this thread through tracing.
 pub(super) fn current() -> Option<(Id, &'static Metadata<'static>)> {
     STACK
-        .try_with(|s| {
-            let stack = s.borrow();
-            let frame = stack.iter().rev().find(|f| !f.exited)?;
-            Some((Id::from_u64(frame.id), frame.meta))
-        })
+        .try_with(|s| s.borrow().last().map(|f| (Id::from_u64(f.id), f.meta)))
         .ok()
         .flatten()
 }
