@@ -122,6 +122,13 @@ pub use builder::{Builder, WriteSend};
 pub mod slog {
     pub use ttlog_integrations::slog::*;
 }
+
+/// The `tracing` adapter: [`tracing::TracingSubscriber`] (installed by
+/// [`Builder::with_tracing`]) and the bridge the other way, [`tracing::TracingBridge`].
+#[cfg(feature = "tracing")]
+pub mod tracing {
+    pub use ttlog_integrations::tracing::*;
+}
 pub use timer::Timer;
 
 /// Starts configuring ttlog; finish with [`Builder::init`] or [`Builder::try_init`].

@@ -7,6 +7,11 @@
 
 #![deny(unsafe_code)]
 
+/// `tracing` applications on ttlog ([`tracing::TracingSubscriber`], [`tracing::install`]) and
+/// ttlog's macros into `tracing` ([`tracing::TracingBridge`]). Feature `tracing`.
+#[cfg(feature = "tracing")]
+pub mod tracing;
+
 /// `slog` (feature `slog`): [`Drain`](slog::Drain) is a `slog::Drain` that turns every slog
 /// record (message, level, with `Critical` as `Error` plus `critical = true`, tag or module as
 /// the target, module, file and line, and the key-values of the record and of every logger
