@@ -96,11 +96,19 @@ pub use ttlog_macros::trace_fn;
 
 mod attributes;
 
+mod builder;
 mod helpers;
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
 mod timer;
 
+pub use builder::{Builder, WriteSend};
+
+/// The `slog` adapter: `slog::Logger::root(ttlog::slog::Drain::new(), slog::o!())`.
+#[cfg(feature = "slog")]
+pub mod slog {
+    pub use ttlog_integrations::slog::*;
+}
 pub use timer::Timer;
 
 /// Starts configuring ttlog; finish with [`Builder::init`] or [`Builder::try_init`].
@@ -116,7 +124,7 @@ pub fn init() -> Builder {
     let builder = ttlog_core::init();
     #[cfg(all(unix, feature = "signals"))]
     let builder = builder.signal_installer(signals::install);
-    builder
+    Builder::new(builder)
 }
 
 #[doc(hidden)]

@@ -33,6 +33,8 @@ use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
 use crate::level::Level;
+
+pub use crate::callsite_intern::{intern, interned_count, refused, CallsiteKey, MAX_INTERNED};
 use crate::sync::global::{AtomicU8, Ordering};
 
 const UNREGISTERED: u8 = 0;

@@ -70,7 +70,11 @@ pub struct Builder {
     signals: bool,
     signal_installer: Option<SignalInstaller>,
     span_events: SpanEvents,
+    adapters: Vec<(&'static str, AdapterInstaller)>,
 }
+
+/// Installs an adapter (see [`Builder::adapter`]); the error says why it could not.
+pub type AdapterInstaller = fn() -> Result<(), String>;
 
 impl Default for Builder {
     fn default() -> Self {
@@ -83,6 +87,7 @@ impl Default for Builder {
             snapshot_dir: PathBuf::from("ttlog-snapshots"),
             console: Some(Format::Compact),
             span_events: SpanEvents::NONE,
+            adapters: Vec::new(),
             files: Vec::new(),
             sinks: Vec::new(),
             overflow: Overflow::Drop,
@@ -169,6 +174,33 @@ impl Builder {
     /// Also hands every event, decoded, to `sink` on the collector thread.
     pub fn sink<S: Sink>(mut self, sink: S) -> Self {
         self.sinks.push(Box::new(sink));
+        self
+    }
+
+    /// Installs an adapter when the logger starts: `install` runs after the ring logger and
+    /// the filter are in place (so it can read the filter and register
+    /// [`filter::on_change`](crate::filter::on_change) hooks). The facade's `with_log()` and
+    /// `with_tracing()` use this. An adapter named twice is installed once.
+    ///
+    /// If `install` fails, [`try_init`](Self::try_init) shuts the logger down again and
+    /// returns an [`InitError`] naming the adapter, and [`init`](Self::init) panics with it.
+    ///
+    /// ```
+    /// let err = ttlog_core::init()
+    ///     .no_console()
+    ///     .adapter("legacy", || Err("another logger is already set".into()))
+    ///     .try_init()
+    ///     .unwrap_err();
+    /// assert_eq!(err.adapter_name(), Some("legacy"));
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "cannot install the legacy adapter: another logger is already set"
+    /// );
+    /// ```
+    pub fn adapter(mut self, name: &'static str, install: AdapterInstaller) -> Self {
+        if !self.adapters.iter().any(|(n, _)| *n == name) {
+            self.adapters.push((name, install));
+        }
         self
     }
 
@@ -294,6 +326,18 @@ impl Builder {
         filter::install(filter);
         if self.panic_hook {
             crate::panic::install(handle.clone());
+        }
+        for (name, install) in &self.adapters {
+            if let Err(message) = install() {
+                drop(Guard {
+                    handle,
+                    join: Some(join),
+                    signal_closer: None,
+                });
+                return Err(InitError {
+                    kind: Kind::Adapter(name, message),
+                });
+            }
         }
         let mut signal_closer = None;
         if self.signals {
@@ -447,6 +491,7 @@ enum Kind {
     File(PathBuf, io::Error),
     Thread(io::Error),
     Signals(io::Error),
+    Adapter(&'static str, String),
 }
 
 impl InitError {
@@ -459,6 +504,15 @@ impl InitError {
     /// Whether ttlog had already been initialised in this process.
     pub fn is_already_initialized(&self) -> bool {
         matches!(self.kind, Kind::AlreadyInitialized)
+    }
+
+    /// The adapter that could not be installed (`"log"`, `"tracing"`, ...), if that is
+    /// what failed.
+    pub fn adapter_name(&self) -> Option<&'static str> {
+        match &self.kind {
+            Kind::Adapter(name, _) => Some(name),
+            _ => None,
+        }
     }
 
     /// The filter error, if a directive was invalid.
@@ -480,6 +534,9 @@ impl fmt::Display for InitError {
             Kind::File(path, e) => write!(f, "cannot open log file {}: {e}", path.display()),
             Kind::Thread(e) => write!(f, "cannot start the ttlog collector thread: {e}"),
             Kind::Signals(e) => write!(f, "cannot install signal handlers: {e}"),
+            Kind::Adapter(name, message) => {
+                write!(f, "cannot install the {name} adapter: {message}")
+            }
         }
     }
 }
@@ -489,7 +546,7 @@ impl std::error::Error for InitError {
         match &self.kind {
             Kind::Filter(e) => Some(e),
             Kind::File(_, e) | Kind::Thread(e) | Kind::Signals(e) => Some(e),
-            Kind::AlreadyInitialized => None,
+            Kind::AlreadyInitialized | Kind::Adapter(..) => None,
         }
     }
 }

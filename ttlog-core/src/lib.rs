@@ -46,6 +46,7 @@ pub mod snapshot;
 pub mod span;
 pub mod thread;
 
+mod callsite_intern;
 mod collector;
 mod init;
 mod local;
@@ -63,8 +64,8 @@ pub use callsite::Callsite;
 pub use event::{EventBuilder, LogEvent};
 pub use field::{Field, FieldValue, StructFields, ToFieldValue, ValueRef};
 pub use init::{
-    init, Builder, Guard, InitError, SignalInstaller, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY,
-    MAX_RING_CAPACITY, SHUTDOWN_TIMEOUT,
+    init, AdapterInstaller, Builder, Guard, InitError, SignalInstaller, DEFAULT_CAPACITY,
+    DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY, SHUTDOWN_TIMEOUT,
 };
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
@@ -72,4 +73,6 @@ pub use record::{Fields, Record};
 pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
 pub use ring_record::RING_BYTES_PER_EVENT;
 pub use sink::{FileSink, Format, Sink, WriterSink};
-pub use span::{Entered, EnteredSpan, Instrument, Instrumented, Span, SpanEvents, SpanId};
+pub use span::{
+    Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span, SpanEvents, SpanId,
+};

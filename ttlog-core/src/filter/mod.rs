@@ -408,6 +408,7 @@ pub fn install(filter: Filter) {
     CURRENT.store(Some(Arc::new(filter)));
     crate::level::set_max_level(max);
     crate::callsite::rebuild_interest();
+    run_change_hooks();
 }
 
 /// Removes the process-wide filter: sets the run-time level gate to `Off` and recomputes every
@@ -428,6 +429,50 @@ pub fn uninstall() {
     CURRENT.store(None);
     crate::level::set_max_level(LevelFilter::Off);
     crate::callsite::rebuild_interest();
+    run_change_hooks();
+}
+
+static CHANGE_HOOKS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
+
+/// Registers `hook` to run after every filter change ([`install`], [`uninstall`], a reload
+/// through the guard), once the new filter and level gate are in place. Adapters use it to
+/// keep another framework's view in step: the `log` adapter calls `log::set_max_level`, the
+/// `tracing` adapter rebuilds tracing's interest cache. A hook registered twice runs once.
+///
+/// Hooks run on the thread that changed the filter, while the filter's install lock is held:
+/// they must not change the filter themselves.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use ttlog_core::filter::{self, Filter};
+/// use ttlog_core::LevelFilter;
+///
+/// static CHANGES: AtomicUsize = AtomicUsize::new(0);
+/// fn count() {
+///     CHANGES.fetch_add(1, Ordering::Relaxed);
+/// }
+/// filter::on_change(count);
+/// filter::on_change(count);
+/// filter::install(Filter::new(LevelFilter::Debug));
+/// assert_eq!(CHANGES.load(Ordering::Relaxed), 1);
+/// ```
+pub fn on_change(hook: fn()) {
+    let mut hooks = CHANGE_HOOKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !hooks.iter().any(|h| std::ptr::fn_addr_eq(*h, hook)) {
+        hooks.push(hook);
+    }
+}
+
+fn run_change_hooks() {
+    let hooks = CHANGE_HOOKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    for hook in hooks {
+        hook();
+    }
 }
 
 /// The process-wide filter, if one is installed.

@@ -188,6 +188,40 @@ impl Span {
         Span { inner: None }
     }
 
+    /// Creates an enabled span with `callsite` as its description and `values` (in the order
+    /// of the callsite's field names; fewer values leave the rest empty), as a child of
+    /// `parent` (`None`: a root). For adapters, whose callsites are built at run time
+    /// ([`crate::callsite::intern`]); code that knows its span statically uses the macros.
+    /// The caller has checked that the callsite is enabled (its level against
+    /// [`crate::max_level`], then [`Callsite::is_enabled`]).
+    ///
+    /// ```
+    /// use ttlog_core::callsite::{intern, CallsiteKey};
+    /// use ttlog_core::event::Values;
+    /// use ttlog_core::{FieldValue, Level, Span};
+    ///
+    /// let cs = intern(&CallsiteKey {
+    ///     level: Level::Info, target: "app", module_path: "app", file: "src/app.rs", line: 3,
+    ///     message: "request", field_names: &["id"],
+    /// }).unwrap();
+    /// let mut values = Values::new();
+    /// values.push(FieldValue::from(7));
+    /// let span = Span::new(cs, None, values);
+    /// assert_eq!(span.name(), Some("request"));
+    /// ```
+    pub fn new(callsite: &'static Callsite, parent: Option<SpanId>, values: Values) -> Span {
+        let id = SpanId::next();
+        op::send(SpanOp::new(
+            id,
+            SpanOpKind::New {
+                callsite,
+                parent,
+                values,
+            },
+        ));
+        Span::owning(id, callsite)
+    }
+
     /// Creates an enabled span from a macro's parts, writing its creation straight into the
     /// thread's ring when it can.
     #[inline(always)]
@@ -316,6 +350,44 @@ impl Span {
             previous,
             _not_send: PhantomData,
         }
+    }
+
+    /// Enters the span without a guard, for adapters that get "enter" and "exit" as separate
+    /// calls (tracing's `Subscriber::enter`/`exit`). Give the returned token back to
+    /// [`exit_raw`](Self::exit_raw) on the same thread, in reverse order of entering.
+    ///
+    /// ```
+    /// use ttlog_core::Span;
+    /// let span = Span::none();
+    /// let token = span.enter_raw();
+    /// span.exit_raw(token);
+    /// ```
+    #[inline]
+    pub fn enter_raw(&self) -> RawEntered {
+        RawEntered(match &self.inner {
+            Some(inner) => current::enter(inner.id, inner.callsite),
+            None => current::Previous::NOT_ENTERED,
+        })
+    }
+
+    /// Exits the span entered with [`enter_raw`](Self::enter_raw), making current again the
+    /// span that was current before.
+    #[inline]
+    pub fn exit_raw(&self, token: RawEntered) {
+        if let Some(inner) = &self.inner {
+            current::exit(inner.id, token.0);
+        }
+    }
+
+    /// Sets the value of the field at `field` (an index into the callsite's field names);
+    /// out-of-range indices are ignored. For adapters that know fields by position.
+    pub fn record_index(&self, field: usize, value: FieldValue) -> &Span {
+        if let Some(inner) = &self.inner {
+            if field < inner.callsite.field_names().len() {
+                op::send(SpanOp::new(inner.id, SpanOpKind::Record { field, value }));
+            }
+        }
+        self
     }
 
     /// Runs `f` inside the span.
@@ -471,6 +543,17 @@ impl fmt::Debug for Span {
 impl Default for Span {
     fn default() -> Span {
         Span::none()
+    }
+}
+
+/// What [`Span::enter_raw`] replaced as the thread's current span, to be restored by
+/// [`Span::exit_raw`].
+#[derive(Clone, Copy)]
+pub struct RawEntered(current::Previous);
+
+impl fmt::Debug for RawEntered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RawEntered")
     }
 }
 

@@ -1,0 +1,136 @@
+//! The facade's [`Builder`]: ttlog-core's builder plus the adapters this build has.
+
+use std::io;
+use std::path::Path;
+
+use ttlog_core::{
+    AdapterInstaller, Format, Guard, InitError, Level, LevelFilter, Overflow, SignalInstaller,
+    Sink, SpanEvents,
+};
+
+/// Configures ttlog; made by [`crate::init`], finished with [`init`](Builder::init) or
+/// [`try_init`](Builder::try_init).
+///
+/// Every method of [`ttlog_core::Builder`] is here with the same meaning, and, with the
+/// matching cargo features, `with_log()` and `with_tracing()` route an application's `log`
+/// and `tracing` macros into ttlog.
+///
+/// ```no_run
+/// let guard = ttlog::init()
+///     .service("orders")
+///     .level(ttlog::Level::Info)
+///     .filter("warn,orders::db=debug")
+///     .init();
+/// ttlog::info!("ready");
+/// drop(guard);
+/// ```
+#[derive(Debug)]
+#[must_use = "a builder does nothing until init() or try_init()"]
+pub struct Builder {
+    inner: ttlog_core::Builder,
+}
+
+macro_rules! forward {
+    ($($(#[$doc:meta])* fn $name:ident $(<$g:ident: $bound:path>)? ($($arg:ident: $ty:ty),*);)*) => {$(
+        $(#[$doc])*
+        ///
+        #[doc = concat!("See [`ttlog_core::Builder::", stringify!($name), "`].")]
+        pub fn $name $(<$g: $bound>)? (self, $($arg: $ty),*) -> Self {
+            Builder {
+                inner: self.inner.$name($($arg),*),
+            }
+        }
+    )*};
+}
+
+impl Builder {
+    pub(crate) fn new(inner: ttlog_core::Builder) -> Builder {
+        Builder { inner }
+    }
+
+    forward! {
+        /// The service name in snapshots (default: the binary's name).
+        fn service(name: impl Into<String>);
+        /// The default level (default `Info`).
+        fn level(level: Level);
+        /// The default level as a filter (`LevelFilter::Off` silences everything).
+        fn level_filter(level: LevelFilter);
+        /// Filter directives (`"warn,orders::db=debug"`), over `TTLOG` / `RUST_LOG`.
+        fn filter(directives: impl Into<String>);
+        /// The flight recorder's size, in events.
+        fn capacity(events: usize);
+        /// Each thread's ring size, in four-field events.
+        fn ring_capacity(events: usize);
+        /// Where snapshots are written.
+        fn snapshot_dir(dir: impl AsRef<Path>);
+        /// The console sink's format (stderr).
+        fn console(format: Format);
+        /// No console sink.
+        fn no_console();
+        /// A file sink.
+        fn file(path: impl AsRef<Path>, format: Format);
+        /// A sink writing to `writer`.
+        fn writer<W: WriteSend>(writer: W, format: Format);
+        /// A custom sink.
+        fn sink<S: Sink>(sink: S);
+        /// An adapter installed when the logger starts.
+        fn adapter(name: &'static str, install: AdapterInstaller);
+        /// Which span moments get lines of their own.
+        fn span_events(events: SpanEvents);
+        /// What a thread does when its ring is full.
+        fn overflow(overflow: Overflow);
+        /// Whether to install the panic hook (default on).
+        fn panic_hook(enabled: bool);
+        /// Whether to install signal handlers (default on).
+        fn signals(enabled: bool);
+        /// How signal handlers are installed.
+        fn signal_installer(installer: SignalInstaller);
+    }
+
+    /// Routes the application's `log` macros (and libraries using `log`) into ttlog: installs
+    /// ttlog's `log::Log` as the global logger when ttlog starts, and keeps
+    /// `log::max_level()` in step with ttlog's filter. If another `log` logger is already
+    /// set, [`try_init`](Self::try_init) fails and says so.
+    #[cfg(feature = "log")]
+    pub fn with_log(self) -> Self {
+        self.adapter("log", ttlog_integrations::log::install)
+    }
+
+    /// Routes the application's `tracing` macros, spans and `#[tracing::instrument]` into
+    /// ttlog: installs ttlog's `tracing_core::Subscriber` as the global default when ttlog
+    /// starts. If a global default is already set, [`try_init`](Self::try_init) fails and
+    /// says so.
+    #[cfg(feature = "tracing")]
+    pub fn with_tracing(self) -> Self {
+        self.adapter("tracing", ttlog_integrations::tracing::install)
+    }
+
+    /// Starts ttlog; see [`ttlog_core::Builder::init`].
+    ///
+    /// # Panics
+    ///
+    /// If ttlog was already initialised, or an adapter cannot be installed.
+    pub fn init(self) -> Guard {
+        self.inner.init()
+    }
+
+    /// Starts ttlog, or says why it cannot; see [`ttlog_core::Builder::try_init`].
+    ///
+    /// # Errors
+    ///
+    /// As [`ttlog_core::Builder::try_init`], and when an adapter cannot be installed
+    /// ([`InitError::adapter_name`]).
+    pub fn try_init(self) -> Result<Guard, InitError> {
+        self.inner.try_init()
+    }
+
+    /// The core builder, for code written against ttlog-core.
+    pub fn into_core(self) -> ttlog_core::Builder {
+        self.inner
+    }
+}
+
+/// What [`Builder::writer`] accepts: any `io::Write + Send + 'static`.
+pub trait WriteSend: io::Write + Send + 'static {}
+
+impl<W: io::Write + Send + 'static> WriteSend for W {}
