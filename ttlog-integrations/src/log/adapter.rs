@@ -49,15 +49,26 @@ pub const MAX_KEY_VALUES: usize = 32;
 /// # Examples
 ///
 /// ```
+/// use std::sync::{Arc, Mutex};
 /// use log::Log;
 /// use ttlog_integrations::log::LogAdapter;
 ///
-/// let guard = ttlog_core::init().filter("info,noisy=warn").no_console().try_init().unwrap();
+/// let lines = Arc::new(Mutex::new(Vec::new()));
+/// let sink_lines = lines.clone();
+/// let guard = ttlog_core::init()
+///     .filter("info,noisy=warn")
+///     .no_console()
+///     .sink(move |r: &ttlog_core::Record<'_>| {
+///         let user_id = r.field("user_id").and_then(|v| v.as_u64());
+///         sink_lines.lock().unwrap().push(format!("{} {} {:?}", r.target, r.message, user_id));
+///     })
+///     .try_init()
+///     .unwrap();
 /// let adapter = LogAdapter::new();
 ///
-/// let info = log::Metadata::builder().level(log::Level::Info);
-/// assert!(adapter.enabled(&info.clone().target("orders").build()));
-/// assert!(!adapter.enabled(&info.target("noisy::client").build()));
+/// let info = |target| log::Metadata::builder().level(log::Level::Info).target(target).build();
+/// assert!(adapter.enabled(&info("orders")));
+/// assert!(!adapter.enabled(&info("noisy::client")));
 ///
 /// // What `log::info!(target: "orders", user_id = 42; "user logged in")` hands its logger:
 /// let kvs = [("user_id", log::kv::Value::from(42u64))];
@@ -69,7 +80,8 @@ pub const MAX_KEY_VALUES: usize = 32;
 ///         .key_values(&kvs)
 ///         .build(),
 /// );
-/// adapter.flush();
+/// adapter.flush(); // drains the rings into the sinks
+/// assert_eq!(*lines.lock().unwrap(), ["orders user logged in Some(42)"]);
 /// # drop(guard);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -177,7 +189,13 @@ fn filter_enables(level: Level, target: &str) -> bool {
 }
 
 /// The field names of the fixed callsites.
-const FALLBACK_FIELDS: &[&str] = &["log.target", "log.module_path", "log.file", "log.line", "log.kv"];
+const FALLBACK_FIELDS: &[&str] = &[
+    "log.target",
+    "log.module_path",
+    "log.file",
+    "log.line",
+    "log.kv",
+];
 
 /// The callsites of records whose own callsite could not be interned, one per level.
 static FALLBACK: [Callsite; 5] = [

@@ -46,12 +46,12 @@ use super::{from_log_filter, to_log_level};
 /// log::set_logger(&HOST).unwrap();
 /// log::set_max_level(log::LevelFilter::Info);
 ///
-/// // The library logs with ttlog's macros; the bridge sends its events to `log`.
+/// // The library logs with ttlog; the bridge sends its events to `log`.
 /// ttlog_integrations::log::LogBridge::install();
-/// # static CS: ttlog_core::Callsite = ttlog_core::Callsite::new(
-/// #     ttlog_core::Level::Info, "lib", "lib", "src/lib.rs", 1, "connected", &["user_id"]);
-/// # let ttlog_info = || ttlog_core::logger::dispatch(ttlog_core::EventBuilder::new(&CS).value(7u64).build());
-/// ttlog_info(); // ttlog::info!("connected", user_id = 7u64) in the library
+/// // In the library: `ttlog::info!("connected", user_id = 7u64)`, which amounts to
+/// static CONNECTED: ttlog_core::Callsite = ttlog_core::Callsite::new(
+///     ttlog_core::Level::Info, "lib", "lib", "src/lib.rs", 1, "connected", &["user_id"]);
+/// ttlog_core::logger::dispatch(ttlog_core::EventBuilder::new(&CONNECTED).value(7u64).build());
 ///
 /// assert_eq!(*HOST.0.lock().unwrap(), ["INFO connected Some(7)"]);
 /// ```

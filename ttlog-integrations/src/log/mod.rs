@@ -53,7 +53,7 @@
 mod adapter;
 mod bridge;
 
-pub use adapter::LogAdapter;
+pub use adapter::{LogAdapter, MAX_KEY_VALUES};
 pub use bridge::LogBridge;
 
 use std::sync::Once;
