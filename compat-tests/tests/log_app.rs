@@ -182,6 +182,7 @@ fn log_app_runs_on_ttlog() {
     let guard = ttlog::init()
         .with_log()
         .service("log-app")
+        .snapshot_dir(env!("CARGO_TARGET_TMPDIR")) // a failing assertion leaves a panic snapshot
         .filter("info,log_app::app::db=debug,access=info")
         .no_console()
         .writer(out.clone(), ttlog::Format::Json)
