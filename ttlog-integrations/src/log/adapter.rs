@@ -15,7 +15,7 @@ use super::from_log_level;
 /// macros). Further keys are dropped, and the event gets a `log.dropped_keys` count.
 pub const MAX_KEY_VALUES: usize = 32;
 
-/// A [`log::Log`](::log::Log) that turns `log` records into ttlog events.
+/// A [`log::Log`] that turns `log` records into ttlog events.
 ///
 /// For each record that ttlog's filter lets through it builds an event with:
 ///

@@ -80,7 +80,7 @@ impl LogBridge {
     }
 
     /// Makes a `LogBridge` ttlog's global logger (see [`ttlog_core::set_logger`]) and opens
-    /// ttlog's level gate as far as `log` compiles in ([`log::STATIC_MAX_LEVEL`](::log::STATIC_MAX_LEVEL)),
+    /// ttlog's level gate as far as `log` compiles in ([`log::STATIC_MAX_LEVEL`]),
     /// leaving the choice of what to show to the `log` logger. Returns the ttlog logger it
     /// replaced.
     ///

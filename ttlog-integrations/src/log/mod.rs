@@ -1,9 +1,9 @@
 //! `log` ⇄ ttlog, in both directions (feature `log`).
 //!
-//! Most Rust code logs through the [`log`](::log) crate's macros, and an application cannot
+//! Most Rust code logs through the [`log`] crate's macros, and an application cannot
 //! rewrite its dependencies. So ttlog takes `log`'s records as they are:
 //!
-//! - [`LogAdapter`] is a [`log::Log`](::log::Log). Each record becomes a ttlog event with the
+//! - [`LogAdapter`] is a [`log::Log`]. Each record becomes a ttlog event with the
 //!   record's level, target, module path, file and line, its message, and its `kv`
 //!   key-values as fields **with their types**: `log::info!(user_id = 42; "login")` records
 //!   the integer `42`, not the text `"42"`, so JSON output and snapshots keep the number.
@@ -11,7 +11,7 @@
 //!   current ttlog span, and is filtered by ttlog's filter, so `log` records and ttlog's own
 //!   events are filtered, formatted and recorded alike.
 //! - [`install`] makes a `LogAdapter` `log`'s global logger and sets
-//!   [`log::max_level`](::log::max_level) to ttlog's level gate, then keeps it there: every
+//!   [`log::max_level`] to ttlog's level gate, then keeps it there: every
 //!   time ttlog's filter changes (`Guard::set_filter`), `log`'s max level follows, so the
 //!   `log` macros keep skipping what ttlog would drop anyway without even formatting it.
 //! - [`LogBridge`] goes the other way, for a library that adopts ttlog's macros while the
@@ -61,7 +61,7 @@ use std::sync::Once;
 use ttlog_core::{Level, LevelFilter};
 
 /// Makes a [`LogAdapter`] the global `log` logger and keeps
-/// [`log::max_level`](::log::max_level) equal to ttlog's level gate
+/// [`log::max_level`] equal to ttlog's level gate
 /// ([`ttlog_core::max_level`]), now and after every filter change.
 ///
 /// Call it once, after ttlog is initialised (the facade's `Builder::with_log()` does this for
