@@ -151,9 +151,9 @@ static DROPPED_CALLSITE: Callsite = Callsite::new(
 
 const MAX_PARK: Duration = Duration::from_millis(10);
 
-/// How many times one turn may extend its quotas to find the creation of a span that an
-/// event names (see `turn`).
-const MAX_REFRESHES: u32 = 4;
+/// How many times one turn may extend its quotas to find the creation of a span that a
+/// record names (see `turn`).
+const MAX_REFRESHES: u32 = 16;
 
 impl Collector {
     fn run(mut self) {
@@ -212,6 +212,7 @@ impl Collector {
         let conv = clock::converter();
         let mut n = 0;
         let mut refreshes = 0;
+        let mut missing: Vec<u64> = Vec::new();
         while let Some(i) = self.oldest_ring() {
             let ring = &mut self.rings[i].consumer;
             let Some(kind) = ring.peek().map(|r| ring_record::kind(r.meta())) else {
@@ -219,17 +220,21 @@ impl Collector {
                 self.quota[i] = ring.position();
                 continue;
             };
-            if kind == ring_record::Kind::Event && refreshes < MAX_REFRESHES {
-                // An event in a span the table does not know yet: the span may have been
-                // created on another thread whose ring was measured for this turn before
-                // the creation was pushed. Extend every ring's quota to what is there now and
-                // merge again, so the creation (older than this event) comes first.
-                // SAFETY: the kind says this is an event record.
+            if refreshes < MAX_REFRESHES {
+                // A record naming a span the table does not know yet (an event in it, or an
+                // enter, exit, record or close of it): the span may have been created on
+                // another thread whose ring was measured for this turn before the creation
+                // was pushed. Extend every ring's quota to what is there now and merge again,
+                // so the creation (older than this record) comes first. A span still unknown
+                // after that (created before the logger, dropped with a full ring, or
+                // forgotten) is remembered for the turn and costs no more refreshes.
+                // SAFETY: `span_named` reads the span id the record's kind places in it.
                 #[allow(unsafe_code)]
-                let span = ring
-                    .peek()
-                    .map_or(0, |r| unsafe { ring_record::span(r.payload()) });
-                if span != 0 && self.spans.get(span).is_none() {
+                let span = ring.peek().map_or(0, |r| unsafe {
+                    ring_record::span_named(r.meta(), r.payload())
+                });
+                if span != 0 && self.spans.get(span).is_none() && !missing.contains(&span) {
+                    missing.push(span);
                     refreshes += 1;
                     for (q, ring) in self.quota.iter_mut().zip(&self.rings) {
                         *q = ring.consumer.position().wrapping_add(ring.consumer.len());

@@ -159,15 +159,23 @@ pub(crate) unsafe fn timestamp(payload: *const u64) -> u64 {
     unsafe { payload.add(1).read() }
 }
 
-/// The span id of the event in a record payload.
+/// The span a record needs the collector to know already: an event's span, or the span an
+/// operation other than creation applies to; `0` for none (and for creations).
 ///
 /// # Safety
 ///
-/// `payload` must point at a published event record's payload.
+/// `meta` and `payload` must come from one published record.
 #[inline(always)]
-pub(crate) unsafe fn span(payload: *const u64) -> u64 {
-    // SAFETY: word 2 of an event payload is its span id, written as a `u64`.
-    unsafe { payload.add(2).read() }
+pub(crate) unsafe fn span_named(meta: u64, payload: *const u64) -> u64 {
+    // SAFETY: word 2 of an event payload is its span id; word 0 of a span record or control
+    // record is the span's id; all written as `u64`.
+    unsafe {
+        match kind(meta) {
+            Kind::Event => payload.add(2).read(),
+            Kind::SpanNew => 0,
+            Kind::SpanRecord | Kind::SpanControl => payload.read(),
+        }
+    }
 }
 
 /// Reads the event out of a record, moving its values.

@@ -1,29 +1,48 @@
-//! The thread's current span: one destructor-free thread-local, so reading it on every event
-//! costs a single load.
+//! The thread's current span: the top of a per-thread stack of entered spans.
+//!
+//! Every event reads the current span's id, so the top is mirrored in `CURRENT`, a
+//! destructor-free `Cell` that costs one load. The stack itself (`STACK`) is what makes exits
+//! in any order correct: a guard dropped out of order removes its own entry, wherever it is,
+//! and the current span is always the innermost span still entered (as in
+//! tracing-subscriber's registry; a span entered twice leaves its innermost entry first). The
+//! stack holds [`MAX_DEPTH`] spans; spans entered deeper than that are counted but do not
+//! become current: events there belong to the deepest span the stack holds.
+//!
+//! Neither thread-local has a destructor (only `Copy` data), so both stay usable during
+//! thread teardown. Nothing here calls out (to a logger) while the stack is borrowed.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use super::{op, SpanId, SpanOpKind};
 use crate::callsite::Callsite;
 use crate::ring_record;
 
-/// The innermost entered span of a thread (`id == 0` for none).
+/// How many nested spans a thread's stack holds.
+pub(crate) const MAX_DEPTH: usize = 64;
+
 #[derive(Clone, Copy)]
-pub(crate) struct Previous {
+struct Entry {
     id: u64,
     callsite: Option<&'static Callsite>,
 }
 
-impl Previous {
-    /// What a disabled span's guard holds (it restores nothing).
-    pub(crate) const NOT_ENTERED: Previous = Previous {
-        id: 0,
-        callsite: None,
-    };
+const NONE: Entry = Entry {
+    id: 0,
+    callsite: None,
+};
+
+struct Stack {
+    len: usize,
+    entries: [Entry; MAX_DEPTH],
+    /// Entries beyond `MAX_DEPTH` (entered, not kept, not yet exited).
+    overflow: usize,
 }
 
 thread_local! {
-    static CURRENT: Cell<Previous> = const { Cell::new(Previous::NOT_ENTERED) };
+    static CURRENT: Cell<Entry> = const { Cell::new(NONE) };
+    static STACK: RefCell<Stack> = const {
+        RefCell::new(Stack { len: 0, entries: [NONE; MAX_DEPTH], overflow: 0 })
+    };
 }
 
 /// The id of this thread's current span, `0` for none.
@@ -38,23 +57,55 @@ pub(super) fn current() -> Option<(SpanId, &'static Callsite)> {
     Some((SpanId::from_u64(c.id)?, c.callsite?))
 }
 
-/// Makes `id` the current span and records the entry; returns what to restore on exit.
+/// Records the entry into `id` and makes it the current span.
 #[inline(always)]
-pub(super) fn enter(id: SpanId, callsite: &'static Callsite) -> Previous {
-    let previous = CURRENT.with(|c| {
-        c.replace(Previous {
-            id: id.into_u64(),
-            callsite: Some(callsite),
-        })
-    });
+pub(super) fn enter(id: SpanId, callsite: &'static Callsite) {
+    // Send first: if a custom logger panics, nothing has changed yet.
     op::control(ring_record::CONTROL_ENTER, id, || SpanOpKind::Enter);
-    previous
+    let entry = Entry {
+        id: id.into_u64(),
+        callsite: Some(callsite),
+    };
+    STACK.with(|stack| {
+        if let Ok(mut s) = stack.try_borrow_mut() {
+            if s.len < MAX_DEPTH {
+                let len = s.len;
+                s.entries[len] = entry;
+                s.len += 1;
+                CURRENT.with(|c| c.set(entry));
+            } else {
+                s.overflow += 1;
+            }
+        }
+    });
 }
 
-/// Records the exit from `id` and restores `previous` as the current span.
+/// Removes `id` from the stack (its innermost entry, wherever it is) and records the exit.
 #[inline(always)]
-pub(super) fn exit(id: SpanId, previous: Previous) {
+pub(super) fn exit(id: SpanId) {
+    let id_u64 = id.into_u64();
+    STACK.with(|stack| {
+        let Ok(mut s) = stack.try_borrow_mut() else {
+            return;
+        };
+        if s.overflow > 0 {
+            // Spans beyond the stack leave first (guards drop innermost first in all but
+            // unusual code); they never became current, so nothing else changes.
+            s.overflow -= 1;
+            return;
+        }
+        if let Some(i) = s.entries[..s.len].iter().rposition(|e| e.id == id_u64) {
+            let len = s.len;
+            s.entries.copy_within(i + 1..len, i);
+            s.len -= 1;
+        }
+        let new_top = if s.len == 0 {
+            NONE
+        } else {
+            s.entries[s.len - 1]
+        };
+        CURRENT.with(|c| c.set(new_top));
+    });
+    // Restored first, then sent: if a custom logger panics, the thread's state is right.
     op::control(ring_record::CONTROL_EXIT, id, || SpanOpKind::Exit);
-    // Ignore a destroyed thread-local (a guard dropped during thread teardown).
-    let _ = CURRENT.try_with(|c| c.set(previous));
 }

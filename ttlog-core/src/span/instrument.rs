@@ -33,6 +33,12 @@ pub trait Instrument: Sized {
     }
 
     /// Runs `self` inside the current span (the one entered where this is called).
+    ///
+    /// Unlike tracing's, this does not keep the span open: [`Span::current`] names the span
+    /// without owning it, so if the span's owner drops it first, the span closes (its
+    /// duration ends there) and the future's later events still name it. To keep a span open
+    /// for as long as a spawned future runs, pass an owned clone:
+    /// `fut.instrument(span.clone())`.
     fn in_current_span(self) -> Instrumented<Self> {
         self.instrument(Span::current())
     }
@@ -61,9 +67,11 @@ impl<T> Instrumented<T> {
     pub fn into_inner(self) -> T {
         let mut this = ManuallyDrop::new(self);
         // SAFETY: `this` is never dropped, so `inner` and `span` are each taken exactly once.
+        // The inner value is taken first, so that it is not lost if dropping the span panics.
         unsafe {
+            let inner = ManuallyDrop::take(&mut this.inner);
             drop(std::ptr::read(&this.span));
-            ManuallyDrop::take(&mut this.inner)
+            inner
         }
     }
 }
@@ -85,11 +93,24 @@ impl<T: Future> Future for Instrumented<T> {
 
 impl<T> Drop for Instrumented<T> {
     fn drop(&mut self) {
+        /// Drops the inner value when it goes out of scope, also while unwinding: a pinned
+        /// value must be dropped before its memory is freed, even if entering the span
+        /// panics (a custom logger may).
+        struct DropInner<'a, T>(&'a mut ManuallyDrop<T>);
+
+        impl<T> Drop for DropInner<'_, T> {
+            fn drop(&mut self) {
+                // SAFETY: dropped once, here, in place (it may be pinned); `Instrumented`
+                // never touches it again.
+                unsafe { ManuallyDrop::drop(self.0) }
+            }
+        }
+
+        let inner = DropInner(&mut self.inner);
         // Drop the inner value inside the span, so events logged by its destructors (a
         // cancelled future's guards) belong to it.
         let _entered = self.span.enter();
-        // SAFETY: dropped once, here, in place (it may be pinned).
-        unsafe { ManuallyDrop::drop(&mut self.inner) }
+        drop(inner);
     }
 }
 

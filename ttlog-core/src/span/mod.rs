@@ -327,13 +327,11 @@ impl Span {
     /// meanwhile belong to it, and spans created meanwhile are its children.
     #[inline]
     pub fn enter(&self) -> Entered<'_> {
-        let previous = match &self.inner {
-            Some(inner) => current::enter(inner.id, inner.callsite),
-            None => current::Previous::NOT_ENTERED,
-        };
+        if let Some(inner) = &self.inner {
+            current::enter(inner.id, inner.callsite);
+        }
         Entered {
             span: self,
-            previous,
             _not_send: PhantomData,
         }
     }
@@ -341,13 +339,11 @@ impl Span {
     /// Enters the span and returns a guard that owns it (for spans entered in one place and
     /// exited in another). [`EnteredSpan::exit`] gives the span back.
     pub fn entered(self) -> EnteredSpan {
-        let previous = match &self.inner {
-            Some(inner) => current::enter(inner.id, inner.callsite),
-            None => current::Previous::NOT_ENTERED,
-        };
+        if let Some(inner) = &self.inner {
+            current::enter(inner.id, inner.callsite);
+        }
         EnteredSpan {
             span: std::mem::ManuallyDrop::new(self),
-            previous,
             _not_send: PhantomData,
         }
     }
@@ -364,18 +360,20 @@ impl Span {
     /// ```
     #[inline]
     pub fn enter_raw(&self) -> RawEntered {
-        RawEntered(match &self.inner {
-            Some(inner) => current::enter(inner.id, inner.callsite),
-            None => current::Previous::NOT_ENTERED,
-        })
+        if let Some(inner) = &self.inner {
+            current::enter(inner.id, inner.callsite);
+        }
+        RawEntered(())
     }
 
-    /// Exits the span entered with [`enter_raw`](Self::enter_raw), making current again the
-    /// span that was current before.
+    /// Exits the span entered with [`enter_raw`](Self::enter_raw): its innermost entry
+    /// leaves the thread's stack of entered spans, and the innermost span still entered
+    /// becomes current.
     #[inline]
     pub fn exit_raw(&self, token: RawEntered) {
+        let RawEntered(()) = token;
         if let Some(inner) = &self.inner {
-            current::exit(inner.id, token.0);
+            current::exit(inner.id);
         }
     }
 
@@ -546,10 +544,9 @@ impl Default for Span {
     }
 }
 
-/// What [`Span::enter_raw`] replaced as the thread's current span, to be restored by
-/// [`Span::exit_raw`].
+/// The proof of a [`Span::enter_raw`], to be given to [`Span::exit_raw`].
 #[derive(Clone, Copy)]
-pub struct RawEntered(current::Previous);
+pub struct RawEntered(());
 
 impl fmt::Debug for RawEntered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -561,7 +558,6 @@ impl fmt::Debug for RawEntered {
 #[must_use = "the span is exited as soon as the guard is dropped"]
 pub struct Entered<'a> {
     span: &'a Span,
-    previous: current::Previous,
     /// Entering and exiting must happen on the same thread.
     _not_send: PhantomData<*mut ()>,
 }
@@ -570,7 +566,7 @@ impl Drop for Entered<'_> {
     #[inline]
     fn drop(&mut self) {
         if let Some(inner) = &self.span.inner {
-            current::exit(inner.id, self.previous);
+            current::exit(inner.id);
         }
     }
 }
@@ -586,7 +582,6 @@ impl fmt::Debug for Entered<'_> {
 #[must_use = "the span is exited as soon as the guard is dropped"]
 pub struct EnteredSpan {
     span: std::mem::ManuallyDrop<Span>,
-    previous: current::Previous,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -607,16 +602,30 @@ impl EnteredSpan {
 
     fn leave(&mut self) {
         if let Some(inner) = &self.span.inner {
-            current::exit(inner.id, self.previous);
+            current::exit(inner.id);
         }
     }
 }
 
 impl Drop for EnteredSpan {
     fn drop(&mut self) {
-        self.leave();
-        // SAFETY: dropped once, here (`exit` forgets `self` instead).
-        unsafe { std::mem::ManuallyDrop::drop(&mut self.span) };
+        /// Drops the span also if recording the exit panics (a custom logger may), so that
+        /// its close is never lost.
+        struct DropSpan<'a>(&'a mut ManuallyDrop<Span>);
+
+        impl Drop for DropSpan<'_> {
+            fn drop(&mut self) {
+                // SAFETY: dropped once, here (`exit` forgets the `EnteredSpan` instead).
+                unsafe { ManuallyDrop::drop(self.0) }
+            }
+        }
+
+        let id = self.span.id();
+        let span = DropSpan(&mut self.span);
+        if let Some(id) = id {
+            current::exit(id);
+        }
+        drop(span);
     }
 }
 

@@ -47,7 +47,7 @@ pub(crate) struct SpanData {
 impl SpanData {
     /// Ticks spent entered up to `now`, counting a period that is still running.
     pub(crate) fn busy_at(&self, now: u64) -> u64 {
-        if self.entered > 0 {
+        if self.entered > 0 && self.end.is_none() {
             self.busy + now.saturating_sub(self.entered_at)
         } else {
             self.busy
@@ -131,7 +131,10 @@ impl SpanTable {
                 error: false,
                 follows_from: Vec::new(),
             };
-            if self.spans.insert(id, data).is_none() {
+            // Ids are unique; a second creation with a known id (only a hand-made `SpanOp`
+            // can do that) is ignored.
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.spans.entry(id) {
+                slot.insert(data);
                 self.live += 1;
                 if self.live > MAX_LIVE_SPANS {
                     self.evict_oldest_live();
@@ -142,6 +145,11 @@ impl SpanTable {
         let Some(span) = self.spans.get_mut(&id) else {
             return;
         };
+        if span.end.is_some() {
+            // Closed: a late enter, exit or record (from a handle that did not keep the span
+            // open, see `Span::current`) changes nothing.
+            return;
+        }
         match op.kind {
             SpanOpKind::New { .. } => {}
             SpanOpKind::Record { field, value } => {
@@ -167,8 +175,15 @@ impl SpanTable {
             SpanOpKind::Error => span.error = true,
             SpanOpKind::Close => {
                 if span.end.is_none() {
-                    span.end = Some(t.max(span.start));
-                    self.live -= 1;
+                    let end = t.max(span.start);
+                    if span.entered > 0 {
+                        // Closed while entered (its exit record was dropped with a full ring,
+                        // or a guard outlived the last handle): count the time up to the end.
+                        span.busy += end.saturating_sub(span.entered_at);
+                        span.entered = 0;
+                    }
+                    span.end = Some(end);
+                    self.live = self.live.saturating_sub(1);
                     self.closed.push_back(id);
                     while self.closed.len() > self.retain_closed {
                         if let Some(old) = self.closed.pop_front() {
@@ -192,7 +207,7 @@ impl SpanTable {
         live.sort_unstable();
         for id in live.iter().take(MAX_LIVE_SPANS / 10) {
             self.spans.remove(id);
-            self.live -= 1;
+            self.live = self.live.saturating_sub(1);
             self.evicted += 1;
         }
     }
