@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 
 use log::kv::{self, Key, Value, VisitSource, VisitValue};
-use ttlog_core::{Callsite, EventBuilder, Level, LogEvent};
+use ttlog_core::{Callsite, EventBuilder, FieldValue, Level, LogEvent, Span};
 use ttlog_integrations::log::{LogAdapter, LogBridge};
 
 /// What the host's logger saw of one record.
@@ -155,6 +155,24 @@ static DEBUG: Callsite = Callsite::new(
     "verbose",
     &[],
 );
+static REQUEST: Callsite = Callsite::new(
+    Level::Info,
+    "library",
+    "library",
+    "src/lib.rs",
+    20,
+    "request",
+    &["id", "user"],
+);
+static DB: Callsite = Callsite::new(
+    Level::Debug,
+    "library",
+    "library",
+    "src/lib.rs",
+    21,
+    "db",
+    &["table"],
+);
 static HIDDEN: Callsite = Callsite::new(Level::Error, "hidden", "", "", 0, "hidden", &[]);
 
 fn take() -> Vec<Got> {
@@ -239,4 +257,54 @@ fn bridge_forwards_ttlog_events_to_log() {
     ttlog_core::logger::dispatch(LogEvent::new(&PLAIN, Default::default()));
     *HOST.echo.lock().unwrap() = false;
     assert_eq!(take().len(), 1);
+    ttlog_core::filter::uninstall();
+    ttlog_core::set_max_level(ttlog_core::LevelFilter::Trace);
+
+    // Events inside ttlog spans carry the scope, with the fields recorded so far.
+    let spans_of = |got: &Got| {
+        got.kvs
+            .iter()
+            .find(|(k, _)| k == "spans")
+            .map(|(_, v)| v.clone())
+    };
+    let request = Span::new(
+        &REQUEST,
+        None,
+        [FieldValue::from(7u64), FieldValue::EMPTY]
+            .into_iter()
+            .collect(),
+    );
+    let request_id = request.id().unwrap().into_u64();
+    {
+        let _r = request.enter();
+        ttlog_core::logger::dispatch(LogEvent::new(&PLAIN, Default::default()));
+        request.record("user", "alice");
+        let db = Span::new(
+            &DB,
+            request.id(),
+            [FieldValue::from("users")].into_iter().collect(),
+        );
+        db.in_scope(|| ttlog_core::logger::dispatch(LogEvent::new(&PLAIN, Default::default())));
+        drop(db);
+        ttlog_core::logger::dispatch(LogEvent::new(&PLAIN, Default::default()));
+    }
+    drop(request);
+    // A closed span is forgotten.
+    let mut late = LogEvent::new(&PLAIN, Default::default());
+    late.set_span_id(request_id);
+    ttlog_core::logger::dispatch(late);
+    ttlog_core::logger::dispatch(LogEvent::new(&PLAIN, Default::default()));
+    let scopes: Vec<Option<Typed>> = take().iter().map(spans_of).collect();
+    assert_eq!(
+        scopes,
+        [
+            Some(Typed::Str("request{id=7}".into())),
+            Some(Typed::Str(
+                "request{id=7 user=alice}:db{table=users}".into()
+            )),
+            Some(Typed::Str("request{id=7 user=alice}".into())),
+            None,
+            None,
+        ]
+    );
 }

@@ -1,10 +1,15 @@
 //! [`LogBridge`]: ttlog events out to `log`, for a library on ttlog inside an app on `log`.
 
 use std::cell::Cell;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use ::log::kv::{self, Key, Source, Value, VisitSource};
 use ::log::{Metadata, Record};
+use ttlog_core::event::Values;
+use ttlog_core::record::MAX_SCOPE_DEPTH;
+use ttlog_core::span::{SpanOp, SpanOpKind};
 use ttlog_core::{FieldValue, LogEvent, Logger, ValueRef};
 
 use super::{from_log_filter, to_log_level};
@@ -18,10 +23,14 @@ use super::{from_log_filter, to_log_level};
 /// key-values with their types (integers, floats, bools, chars and text; empty fields are
 /// `null`).
 ///
+/// An event inside ttlog spans gets one more key-value, `spans`, with the scope as text,
+/// root first, each span with the fields it has recorded so far, as ttlog's text formats
+/// print it: `spans="request{id=7}:db{table=users}"`. The bridge keeps the open spans (name,
+/// parent, fields) for that, and forgets each when it closes.
+///
 /// Each event is offered to `log` on the thread that logged it, after `log`'s own checks
-/// (`log::max_level()` and the logger's `enabled`). ttlog's spans, snapshots and ring are
-/// not involved: the event is handed over at once and ttlog keeps nothing. Events that
-/// carry a span keep only their own fields; the span's fields are not added.
+/// (`log::max_level()` and the logger's `enabled`). ttlog's collector, snapshots and rings
+/// are not involved: the event is handed over at once and ttlog keeps nothing.
 ///
 /// Do not install a `LogBridge` together with [`install`](super::install) (which sends `log`
 /// to ttlog): each would hand the other's events back. Should that happen anyway, an event
@@ -55,9 +64,19 @@ use super::{from_log_filter, to_log_level};
 ///
 /// assert_eq!(*HOST.0.lock().unwrap(), ["INFO connected Some(7)"]);
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct LogBridge {
-    _private: (),
+    /// The open spans, by id (`None` until the first one).
+    spans: Mutex<Option<HashMap<u64, OpenSpan>>>,
+}
+
+/// What the bridge keeps of an open span to print it in a scope.
+#[derive(Debug)]
+struct OpenSpan {
+    parent: u64,
+    name: &'static str,
+    names: &'static [&'static str],
+    values: Values,
 }
 
 thread_local! {
@@ -76,7 +95,38 @@ impl LogBridge {
     /// # let _ = bridge;
     /// ```
     pub const fn new() -> LogBridge {
-        LogBridge { _private: () }
+        LogBridge {
+            spans: Mutex::new(None),
+        }
+    }
+
+    fn lock_spans(&self) -> MutexGuard<'_, Option<HashMap<u64, OpenSpan>>> {
+        // The table holds whole entries only, so a panic elsewhere cannot leave it torn.
+        self.spans.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The scope of span `leaf` as text, root first, or `None` if the span is unknown.
+    fn scope(&self, leaf: u64) -> Option<FieldValue> {
+        let spans = self.lock_spans();
+        let spans = spans.as_ref()?;
+        let mut chain = Vec::new();
+        let mut id = leaf;
+        while id != 0 && chain.len() < MAX_SCOPE_DEPTH {
+            let Some(span) = spans.get(&id) else { break };
+            chain.push(span);
+            id = span.parent;
+        }
+        if chain.is_empty() {
+            return None;
+        }
+        let mut text = String::new();
+        for (i, span) in chain.iter().rev().enumerate() {
+            if i > 0 {
+                text.push(':');
+            }
+            let _ = write!(text, "{span}");
+        }
+        Some(FieldValue::from(text))
     }
 
     /// Makes a `LogBridge` ttlog's global logger (see [`ttlog_core::set_logger`]) and opens
@@ -119,9 +169,14 @@ impl Logger for LogBridge {
         if !logger.enabled(&metadata) {
             return;
         }
+        let spans = match event.span_id() {
+            0 => None,
+            id => self.scope(id),
+        };
         let fields = EventFields {
             names: cs.field_names(),
             values: event.values(),
+            spans: spans.as_ref(),
         };
         let message = event.message();
         logger.log(
@@ -139,6 +194,62 @@ impl Logger for LogBridge {
     fn flush(&self) {
         ::log::logger().flush();
     }
+
+    /// Keeps each open span's name, parent and fields for the `spans` key-value.
+    fn span(&self, op: SpanOp) {
+        let id = op.id.into_u64();
+        match op.kind {
+            SpanOpKind::New {
+                callsite,
+                parent,
+                values,
+            } => {
+                let span = OpenSpan {
+                    parent: parent.map_or(0, |p| p.into_u64()),
+                    name: callsite.message(),
+                    names: callsite.field_names(),
+                    values,
+                };
+                self.lock_spans()
+                    .get_or_insert_with(HashMap::new)
+                    .insert(id, span);
+            }
+            SpanOpKind::Record { field, value } => {
+                if let Some(span) = self.lock_spans().as_mut().and_then(|s| s.get_mut(&id)) {
+                    while span.values.len() <= field {
+                        span.values.push(FieldValue::EMPTY);
+                    }
+                    span.values[field] = value;
+                }
+            }
+            SpanOpKind::Close => {
+                if let Some(spans) = self.lock_spans().as_mut() {
+                    spans.remove(&id);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `name{field=value ...}`, or just `name`, leaving out fields without a value.
+impl fmt::Display for OpenSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)?;
+        let mut open = false;
+        for (name, value) in self.names.iter().zip(self.values.iter()) {
+            if value.is_empty() {
+                continue;
+            }
+            f.write_str(if open { " " } else { "{" })?;
+            open = true;
+            write!(f, "{name}={value}")?;
+        }
+        if open {
+            f.write_str("}")?;
+        }
+        Ok(())
+    }
 }
 
 /// Clears [`FORWARDING`] when dropped, even if the `log` logger panics.
@@ -154,10 +265,11 @@ fn non_empty(s: &'static str) -> Option<&'static str> {
     (!s.is_empty()).then_some(s)
 }
 
-/// An event's fields as a `log` key-value source.
+/// An event's fields, and its span scope, as a `log` key-value source.
 struct EventFields<'a> {
     names: &'static [&'static str],
     values: &'a [FieldValue],
+    spans: Option<&'a FieldValue>,
 }
 
 impl Source for EventFields<'_> {
@@ -165,11 +277,14 @@ impl Source for EventFields<'_> {
         for (name, value) in self.names.iter().zip(self.values) {
             visitor.visit_pair(Key::from_str_static(name), to_log_value(value))?;
         }
+        if let Some(spans) = self.spans {
+            visitor.visit_pair(Key::from_str_static("spans"), to_log_value(spans))?;
+        }
         Ok(())
     }
 
     fn count(&self) -> usize {
-        self.names.len().min(self.values.len())
+        self.names.len().min(self.values.len()) + usize::from(self.spans.is_some())
     }
 }
 

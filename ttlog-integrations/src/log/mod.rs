@@ -64,8 +64,10 @@ use ttlog_core::{Level, LevelFilter};
 /// [`log::max_level`] equal to ttlog's level gate
 /// ([`ttlog_core::max_level`]), now and after every filter change.
 ///
-/// Call it once, after ttlog is initialised (the facade's `Builder::with_log()` does this for
-/// you and turns an error into `try_init`'s `InitError`). Nothing installs it implicitly.
+/// Call it once, before or after ttlog is initialised: until ttlog's filter is installed the
+/// level gate is `Off`, and `log`'s max level follows it when it is. The facade's
+/// `Builder::with_log()` calls it when ttlog starts and turns an error into `try_init`'s
+/// `InitError`. Nothing installs it implicitly.
 ///
 /// # Errors
 ///
