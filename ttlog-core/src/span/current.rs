@@ -1,17 +1,18 @@
 //! The thread's current span: the top of a per-thread stack of entered spans.
 //!
-//! Every event reads the current span's id, so the top is mirrored in `CURRENT`, a
-//! destructor-free `Cell` that costs one load. The stack itself (`STACK`) is what makes exits
-//! in any order correct: a guard dropped out of order removes its own entry, wherever it is,
-//! and the current span is always the innermost span still entered (as in
-//! tracing-subscriber's registry; a span entered twice leaves its innermost entry first). The
-//! stack holds [`MAX_DEPTH`] spans; spans entered deeper than that are counted but do not
-//! become current: events there belong to the deepest span the stack holds.
+//! Every event reads the current span's id, so the top is mirrored in the stack's `current`
+//! cell, read with one load. The stack is what makes exits in any order correct: a guard
+//! dropped out of order removes its span's entry wherever it is, and the current span is
+//! always the innermost span still entered (as in tracing-subscriber's registry; a span
+//! entered twice leaves its innermost entry first). The stack holds [`MAX_DEPTH`] spans; spans
+//! entered deeper than that are counted but do not become current: events there belong to the
+//! deepest span the stack holds.
 //!
-//! Neither thread-local has a destructor (only `Copy` data), so both stay usable during
-//! thread teardown. Nothing here calls out (to a logger) while the stack is borrowed.
+//! The thread-local holds only `Cell`s of `Copy` data, so it has no destructor and stays
+//! usable during thread teardown, and nothing here calls out (to a logger) while the stack is
+//! half-updated.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use super::{op, SpanId, SpanOpKind};
 use crate::callsite::Callsite;
@@ -31,34 +32,45 @@ const NONE: Entry = Entry {
     callsite: None,
 };
 
+/// A thread's entered spans. All `Cell`s of `Copy` data: no borrow flag to check, no
+/// destructor, and nothing here calls out while half-updated.
 struct Stack {
-    len: usize,
-    entries: [Entry; MAX_DEPTH],
+    /// The innermost entry, mirrored here for the one load every event makes.
+    current: Cell<Entry>,
+    len: Cell<usize>,
     /// Entries beyond `MAX_DEPTH` (entered, not kept, not yet exited).
-    overflow: usize,
+    overflow: Cell<usize>,
+    entries: [Cell<Entry>; MAX_DEPTH],
 }
 
 thread_local! {
-    static CURRENT: Cell<Entry> = const { Cell::new(NONE) };
-    static STACK: RefCell<Stack> = const {
-        RefCell::new(Stack { len: 0, entries: [NONE; MAX_DEPTH], overflow: 0 })
+    static STACK: Stack = const {
+        Stack {
+            current: Cell::new(NONE),
+            len: Cell::new(0),
+            overflow: Cell::new(0),
+            entries: [const { Cell::new(NONE) }; MAX_DEPTH],
+        }
     };
 }
 
 /// The id of this thread's current span, `0` for none.
 #[inline(always)]
 pub(crate) fn current_id() -> u64 {
-    CURRENT.with(|c| c.get().id)
+    STACK.with(|s| s.current.get().id)
 }
 
 /// This thread's current span.
 pub(super) fn current() -> Option<(SpanId, &'static Callsite)> {
-    let c = CURRENT.with(Cell::get);
+    let c = STACK.with(|s| s.current.get());
     Some((SpanId::from_u64(c.id)?, c.callsite?))
 }
 
 /// Records the entry into `id` and makes it the current span.
-#[inline(always)]
+///
+/// Out of line, so that a guard of a disabled span (which never calls it) stays a single
+/// check where it is inlined.
+#[inline(never)]
 pub(super) fn enter(id: SpanId, callsite: &'static Callsite) {
     // Send first: if a custom logger panics, nothing has changed yet.
     op::control(ring_record::CONTROL_ENTER, id, || SpanOpKind::Enter);
@@ -66,46 +78,62 @@ pub(super) fn enter(id: SpanId, callsite: &'static Callsite) {
         id: id.into_u64(),
         callsite: Some(callsite),
     };
-    STACK.with(|stack| {
-        if let Ok(mut s) = stack.try_borrow_mut() {
-            if s.len < MAX_DEPTH {
-                let len = s.len;
-                s.entries[len] = entry;
-                s.len += 1;
-                CURRENT.with(|c| c.set(entry));
-            } else {
-                s.overflow += 1;
+    STACK.with(|s| {
+        let len = s.len.get();
+        match s.entries.get(len) {
+            Some(slot) => {
+                slot.set(entry);
+                s.len.set(len + 1);
+                s.current.set(entry);
             }
+            None => s.overflow.set(s.overflow.get() + 1),
         }
     });
 }
 
 /// Removes `id` from the stack (its innermost entry, wherever it is) and records the exit.
-#[inline(always)]
+/// Out of line, as [`enter`] is.
+#[inline(never)]
 pub(super) fn exit(id: SpanId) {
     let id_u64 = id.into_u64();
-    STACK.with(|stack| {
-        let Ok(mut s) = stack.try_borrow_mut() else {
-            return;
-        };
-        if s.overflow > 0 {
-            // Spans beyond the stack leave first (guards drop innermost first in all but
-            // unusual code); they never became current, so nothing else changes.
-            s.overflow -= 1;
-            return;
-        }
-        if let Some(i) = s.entries[..s.len].iter().rposition(|e| e.id == id_u64) {
-            let len = s.len;
-            s.entries.copy_within(i + 1..len, i);
-            s.len -= 1;
-        }
-        let new_top = if s.len == 0 {
-            NONE
+    STACK.with(|s| {
+        let len = s.len.get();
+        if s.overflow.get() == 0 && len > 0 && s.current.get().id == id_u64 {
+            // The usual case: the innermost span leaves.
+            s.len.set(len - 1);
+            s.current.set(match len {
+                1 => NONE,
+                _ => s.entries[len - 2].get(),
+            });
         } else {
-            s.entries[s.len - 1]
-        };
-        CURRENT.with(|c| c.set(new_top));
+            exit_unusual(s, id_u64);
+        }
     });
     // Restored first, then sent: if a custom logger panics, the thread's state is right.
     op::control(ring_record::CONTROL_EXIT, id, || SpanOpKind::Exit);
+}
+
+/// An exit that is not of the innermost span: beyond the stack's depth, or out of order.
+#[cold]
+#[inline(never)]
+fn exit_unusual(s: &Stack, id: u64) {
+    let overflow = s.overflow.get();
+    if overflow > 0 {
+        // Spans beyond the stack leave first (guards drop innermost first in all but unusual
+        // code); they never became current, so nothing else changes.
+        s.overflow.set(overflow - 1);
+        return;
+    }
+    let len = s.len.get();
+    let Some(i) = s.entries[..len].iter().rposition(|e| e.get().id == id) else {
+        return;
+    };
+    for j in i..len - 1 {
+        s.entries[j].set(s.entries[j + 1].get());
+    }
+    s.len.set(len - 1);
+    s.current.set(match len - 1 {
+        0 => NONE,
+        n => s.entries[n - 1].get(),
+    });
 }

@@ -325,7 +325,7 @@ impl Span {
 
     /// Enters the span on this thread until the returned guard is dropped: events logged
     /// meanwhile belong to it, and spans created meanwhile are its children.
-    #[inline]
+    #[inline(always)]
     pub fn enter(&self) -> Entered<'_> {
         if let Some(inner) = &self.inner {
             current::enter(inner.id, inner.callsite);
@@ -494,7 +494,7 @@ impl Clone for Span {
 }
 
 impl Drop for Span {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         if let Some(inner) = &mut self.inner {
             if inner.owning {
@@ -505,8 +505,9 @@ impl Drop for Span {
 }
 
 impl Span {
-    /// Drops one owning handle; the last one closes the span.
-    #[inline]
+    /// Drops one owning handle; the last one closes the span. Out of line, so that dropping
+    /// a disabled span stays a single check where it is inlined.
+    #[inline(never)]
     fn release(inner: &mut Inner) {
         let p = *inner.shared.get_mut();
         if !p.is_null() {
@@ -563,7 +564,7 @@ pub struct Entered<'a> {
 }
 
 impl Drop for Entered<'_> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
         if let Some(inner) = &self.span.inner {
             current::exit(inner.id);
