@@ -104,6 +104,13 @@ mod timer;
 
 pub use builder::{Builder, WriteSend};
 
+/// The `log` adapter and bridge (feature `log`): [`log::install`] (what
+/// `ttlog::init().with_log()` runs), [`log::LogAdapter`] and [`log::LogBridge`].
+#[cfg(feature = "log")]
+pub mod log {
+    pub use ttlog_integrations::log::*;
+}
+
 /// The `slog` adapter: `slog::Logger::root(ttlog::slog::Drain::new(), slog::o!())`.
 #[cfg(feature = "slog")]
 pub mod slog {

@@ -11,3 +11,7 @@
 /// ttlog's macros into `tracing` ([`tracing::TracingBridge`]). Feature `tracing`.
 #[cfg(feature = "tracing")]
 pub mod tracing;
+
+#[cfg(feature = "log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
+pub mod log;
