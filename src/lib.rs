@@ -104,6 +104,13 @@ mod timer;
 
 pub use builder::{Builder, WriteSend};
 
+/// The `log` adapter and bridge (feature `log`): [`log::install`] (what
+/// `ttlog::init().with_log()` runs), [`log::LogAdapter`] and [`log::LogBridge`].
+#[cfg(feature = "log")]
+pub mod log {
+    pub use ttlog_integrations::log::*;
+}
+
 /// The `slog` adapter (feature `slog`): [`Drain`](slog::Drain) is a `slog::Drain` that turns
 /// slog records, with their loggers' key-values, into ttlog events. Replace the application's
 /// root drain with it; see MIGRATION.md, "From slog".

@@ -132,9 +132,19 @@ pub fn dispatch(mut event: LogEvent) {
 }
 
 /// [`dispatch`] without filling in the current span: the event's span id is used as it is
-/// (`0`: in no span).
+/// (`0`: in no span). For events with an explicit parent (`parent: None` included), as the
+/// adapters receive them.
+///
+/// ```
+/// let cs = ttlog_core::callsite::intern(&ttlog_core::callsite::CallsiteKey {
+///     level: ttlog_core::Level::Info, target: "app", module_path: "app", file: "", line: 0,
+///     message: "outside every span", field_names: &[],
+/// }).unwrap();
+/// let event = ttlog_core::LogEvent::new(cs, ttlog_core::event::Values::new());
+/// ttlog_core::logger::dispatch_exact(event); // in no span, whatever is entered
+/// ```
 #[inline]
-pub(crate) fn dispatch_exact(event: LogEvent) {
+pub fn dispatch_exact(event: LogEvent) {
     let ring = ACTIVE_RING.load(Ordering::Relaxed);
     if ring != 0 {
         crate::local::push(ring, event);

@@ -12,6 +12,10 @@
 #[cfg(feature = "tracing")]
 pub mod tracing;
 
+#[cfg(feature = "log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "log")))]
+pub mod log;
+
 /// `slog` (feature `slog`): [`Drain`](slog::Drain) is a `slog::Drain` that turns every slog
 /// record (message, level, with `Critical` as `Error` plus `critical = true`, tag or module as
 /// the target, module, file and line, and the key-values of the record and of every logger

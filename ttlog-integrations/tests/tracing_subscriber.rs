@@ -148,6 +148,8 @@ fn explicit_parents_and_roots() {
         let _b = b.enter();
         tracing::info!(parent: &a, "to a");
         tracing::info!(parent: a.id(), "to a by id");
+        tracing::info!(parent: None, "in no span");
+        tracing::info!("in b");
         let child = tracing::info_span!(parent: &a, "child");
         let root = tracing::info_span!(parent: None, "root");
         let contextual = tracing::info_span!("contextual");
@@ -155,8 +157,10 @@ fn explicit_parents_and_roots() {
     });
     let (a, b) = (span_id("a"), span_id("b"));
     let events = events();
-    assert_eq!(events.len(), 2);
-    assert!(events.iter().all(|e| e.span == a), "{events:?}");
+    assert_eq!(events.len(), 4);
+    assert!(events[..2].iter().all(|e| e.span == a), "{events:?}");
+    assert_eq!(events[2].span, 0, "parent: None is in no span: {events:?}");
+    assert_eq!(events[3].span, b, "{events:?}");
     let parent = |name| match new_op(span_id(name)) {
         Op::New { parent, .. } => parent,
         _ => unreachable!(),

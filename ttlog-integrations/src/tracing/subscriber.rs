@@ -139,12 +139,17 @@ impl TracingSubscriber {
             Some(message) => LogEvent::with_message(callsite, message, values),
             None => LogEvent::new(callsite, values),
         };
-        // An explicit parent; otherwise `dispatch` gives the event the thread's current span,
-        // which is tracing's current span too (see the `span` module).
+        // An explicit parent, or explicitly none (`parent: None`): the span id as given.
+        // Otherwise `dispatch` gives the event the thread's current span, which is tracing's
+        // current span too (see the `span` module).
         if let Some(parent) = event.parent() {
             ev.set_span_id(parent.into_u64());
+            ttlog_core::logger::dispatch_exact(ev);
+        } else if event.is_root() {
+            ttlog_core::logger::dispatch_exact(ev);
+        } else {
+            ttlog_core::logger::dispatch(ev);
         }
-        ttlog_core::logger::dispatch(ev);
     }
 }
 
