@@ -34,7 +34,10 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::level::Level;
 
-pub use crate::callsite_intern::{intern, interned_count, refused, CallsiteKey, MAX_INTERNED};
+pub use crate::callsite_intern::{
+    intern, interned_count, refused, CallsiteKey, MAX_INTERNED, MAX_INTERNED_FIELDS,
+    MAX_INTERNED_STR,
+};
 use crate::sync::global::{AtomicU8, Ordering};
 
 const UNREGISTERED: u8 = 0;

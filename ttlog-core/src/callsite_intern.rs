@@ -18,6 +18,14 @@ use crate::sync::global::{AtomicU64, Ordering};
 /// The most callsites [`intern`] creates; after that it returns `None`.
 pub const MAX_INTERNED: usize = 16_384;
 
+/// The longest string of a key (target, module, file, message, each field name) that
+/// [`intern`] accepts, in bytes: longer ones are refused, so that input cannot make each of
+/// the [`MAX_INTERNED`] callsites leak an arbitrary amount of memory.
+pub const MAX_INTERNED_STR: usize = 512;
+
+/// The most field names of a key that [`intern`] accepts.
+pub const MAX_INTERNED_FIELDS: usize = 64;
+
 /// What identifies a dynamic callsite: everything a [`Callsite`] holds.
 ///
 /// ```
@@ -57,6 +65,16 @@ pub struct CallsiteKey<'a> {
 }
 
 impl CallsiteKey<'_> {
+    /// Whether the key is within [`MAX_INTERNED_STR`] and [`MAX_INTERNED_FIELDS`].
+    fn fits(&self) -> bool {
+        let strs = [self.target, self.module_path, self.file, self.message];
+        self.field_names.len() <= MAX_INTERNED_FIELDS
+            && strs
+                .iter()
+                .chain(self.field_names)
+                .all(|s| s.len() <= MAX_INTERNED_STR)
+    }
+
     fn matches(&self, cs: &Callsite) -> bool {
         cs.level() == self.level
             && cs.line() == self.line
@@ -90,9 +108,11 @@ static REFUSED: AtomicU64 = AtomicU64::new(0);
 
 /// The callsite for `key`, created (and leaked) the first time the key is seen.
 ///
-/// Returns `None` once [`MAX_INTERNED`] callsites exist and `key` is not one of them; the
-/// caller then uses a fixed callsite of its own and carries what the key would have said
-/// (target, file, line) in fields. Such refusals are counted in [`refused`].
+/// Returns `None` once [`MAX_INTERNED`] callsites exist and `key` is not one of them, or when
+/// a string of the key is longer than [`MAX_INTERNED_STR`] (or it has more than
+/// [`MAX_INTERNED_FIELDS`] field names); the caller then uses a fixed callsite of its own and
+/// carries what the key would have said (target, file, line) in fields. Such refusals are
+/// counted in [`refused`].
 pub fn intern(key: &CallsiteKey<'_>) -> Option<&'static Callsite> {
     let lock = table();
     let hash = {
@@ -115,7 +135,7 @@ pub fn intern(key: &CallsiteKey<'_>) -> Option<&'static Callsite> {
     {
         return Some(found);
     }
-    if guard.count >= MAX_INTERNED {
+    if guard.count >= MAX_INTERNED || !key.fits() {
         REFUSED.fetch_add(1, Ordering::Relaxed);
         return None;
     }
@@ -159,6 +179,18 @@ mod tests {
             message: "msg",
             field_names: names,
         }
+    }
+
+    #[test]
+    fn oversized_keys_are_refused() {
+        let long = "x".repeat(MAX_INTERNED_STR + 1);
+        let before = refused();
+        assert!(intern(&key(&long, &["a"])).is_none());
+        let names: Vec<&str> = vec!["n"; MAX_INTERNED_FIELDS + 1];
+        assert!(intern(&key("intern::many", &names)).is_none());
+        assert!(refused() >= before + 2);
+        let ok = "y".repeat(MAX_INTERNED_STR);
+        assert!(intern(&key(&ok, &["a"])).is_some());
     }
 
     #[test]

@@ -291,10 +291,12 @@ pub fn max_level() -> LevelFilter {
     LevelFilter::from_u8(MAX_LEVEL.load(Ordering::Relaxed))
 }
 
-/// Sets the run-time gate returned by [`max_level`].
+/// Sets the run-time gate returned by [`max_level`], then runs the
+/// [`filter::on_change`](crate::filter::on_change) hooks (so adapters that mirror the level
+/// into `log` or `tracing` follow).
 ///
-/// [`crate::init`]'s guard and filter reloads call this; call it yourself only when you install
-/// a custom [`Logger`](crate::Logger) without a filter.
+/// [`crate::init`]'s guard and filter reloads set the gate themselves; call this only when you
+/// install a custom [`Logger`](crate::Logger) without a filter.
 ///
 /// ```
 /// use ttlog_core::{max_level, set_max_level, LevelFilter};
@@ -302,5 +304,11 @@ pub fn max_level() -> LevelFilter {
 /// assert_eq!(max_level(), LevelFilter::Debug);
 /// ```
 pub fn set_max_level(filter: LevelFilter) {
+    store_max_level(filter);
+    crate::filter::run_change_hooks();
+}
+
+/// Sets the gate without running the hooks (the filter runs them once it is in place).
+pub(crate) fn store_max_level(filter: LevelFilter) {
     MAX_LEVEL.store(filter as u8, Ordering::Relaxed);
 }

@@ -406,7 +406,7 @@ pub fn install(filter: Filter) {
     let _lock = lock_install();
     let max = filter.max_level();
     CURRENT.store(Some(Arc::new(filter)));
-    crate::level::set_max_level(max);
+    crate::level::store_max_level(max);
     crate::callsite::rebuild_interest();
     run_change_hooks();
 }
@@ -427,7 +427,7 @@ pub fn install(filter: Filter) {
 pub fn uninstall() {
     let _lock = lock_install();
     CURRENT.store(None);
-    crate::level::set_max_level(LevelFilter::Off);
+    crate::level::store_max_level(LevelFilter::Off);
     crate::callsite::rebuild_interest();
     run_change_hooks();
 }
@@ -435,7 +435,8 @@ pub fn uninstall() {
 static CHANGE_HOOKS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
 
 /// Registers `hook` to run after every filter change ([`install`], [`uninstall`], a reload
-/// through the guard), once the new filter and level gate are in place. Adapters use it to
+/// through the guard) and every [`set_max_level`](crate::set_max_level), once the new filter
+/// and level gate are in place. Adapters use it to
 /// keep another framework's view in step: the `log` adapter calls `log::set_max_level`, the
 /// `tracing` adapter rebuilds tracing's interest cache. A hook registered twice runs once.
 ///
@@ -465,7 +466,7 @@ pub fn on_change(hook: fn()) {
     }
 }
 
-fn run_change_hooks() {
+pub(crate) fn run_change_hooks() {
     let hooks = CHANGE_HOOKS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
