@@ -45,6 +45,7 @@ pub mod sink;
 pub mod snapshot;
 pub mod span;
 pub mod thread;
+pub mod trace_context;
 
 mod callsite_intern;
 mod collector;
@@ -75,4 +76,8 @@ pub use ring_record::RING_BYTES_PER_EVENT;
 pub use sink::{FileSink, Format, Sink, WriterSink};
 pub use span::{
     Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span, SpanEvents, SpanId,
+};
+pub use trace_context::{
+    ParentId, TraceContext, TraceContextError, TraceContextErrorKind, TraceFlags, TraceId,
+    TraceState,
 };
