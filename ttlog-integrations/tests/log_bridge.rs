@@ -249,14 +249,23 @@ fn bridge_forwards_ttlog_events_to_log() {
     assert_eq!(*HOST.flushes.lock().unwrap(), before + 1);
 
     // A host that hands records back to ttlog (a LogAdapter) does not loop: the event comes
-    // back to the bridge on the same thread and is dropped there.
+    // back to the bridge on the same thread and is dropped there, and counted. (A bridge of
+    // our own for this part, to read its count; the installed one comes back after.)
     ttlog_core::filter::install(ttlog_core::filter::Filter::new(
         ttlog_core::LevelFilter::Trace,
     ));
+    let echo_bridge = std::sync::Arc::new(LogBridge::new());
+    let installed = ttlog_core::set_logger(echo_bridge.clone());
     *HOST.echo.lock().unwrap() = true;
     ttlog_core::logger::dispatch(LogEvent::new(&PLAIN, Default::default()));
     *HOST.echo.lock().unwrap() = false;
     assert_eq!(take().len(), 1);
+    assert_eq!(echo_bridge.dropped(), 1);
+    // Not re-entered: not counted.
+    ttlog_core::logger::dispatch(LogEvent::new(&PLAIN, Default::default()));
+    assert_eq!(take().len(), 1);
+    assert_eq!(echo_bridge.dropped(), 1);
+    ttlog_core::set_logger(installed);
     ttlog_core::filter::uninstall();
     ttlog_core::set_max_level(ttlog_core::LevelFilter::Trace);
 

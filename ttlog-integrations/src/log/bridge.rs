@@ -3,6 +3,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ::log::kv::{self, Key, Source, Value, VisitSource};
@@ -34,7 +35,8 @@ use super::{from_log_filter, to_log_level};
 ///
 /// Do not install a `LogBridge` together with [`install`](super::install) (which sends `log`
 /// to ttlog): each would hand the other's events back. Should that happen anyway, an event
-/// that comes back to the bridge on the same thread is dropped instead of looping.
+/// that comes back to the bridge on the same thread is dropped instead of looping, and
+/// counted ([`LogBridge::dropped`]).
 ///
 /// # Examples
 ///
@@ -68,6 +70,8 @@ use super::{from_log_filter, to_log_level};
 pub struct LogBridge {
     /// The open spans, by id (`None` until the first one).
     spans: Mutex<Option<HashMap<u64, OpenSpan>>>,
+    /// Events dropped because they came back to the bridge.
+    dropped: AtomicU64,
 }
 
 /// What the bridge keeps of an open span to print it in a scope.
@@ -97,7 +101,22 @@ impl LogBridge {
     pub const fn new() -> LogBridge {
         LogBridge {
             spans: Mutex::new(None),
+            dropped: AtomicU64::new(0),
         }
+    }
+
+    /// How many events this bridge dropped because they reached it while it was already
+    /// handing an event to `log` on the same thread (a `log` logger that sends records back
+    /// to ttlog, whose events would otherwise come back here forever), or during the thread's
+    /// teardown. Events `log` does not want (its max level, its logger's `enabled`) are not
+    /// counted.
+    ///
+    /// ```
+    /// let bridge = ttlog_integrations::log::LogBridge::new();
+    /// assert_eq!(bridge.dropped(), 0);
+    /// ```
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
     }
 
     fn lock_spans(&self) -> MutexGuard<'_, Option<HashMap<u64, OpenSpan>>> {
@@ -156,10 +175,9 @@ impl Logger for LogBridge {
         if level > ::log::max_level() {
             return;
         }
-        let Ok(reentered) = FORWARDING.try_with(|f| f.replace(true)) else {
-            return; // thread teardown
-        };
-        if reentered {
+        // Re-entered on this thread, or in thread teardown: dropped and counted.
+        if FORWARDING.try_with(|f| f.replace(true)).unwrap_or(true) {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         }
         let _reset = Reset;

@@ -13,6 +13,19 @@
 //! `record`, `follows_from` and the close are forwarded to it, and events inside a ttlog span
 //! name the matching tracing span as their parent.
 //!
+//! Parents: a ttlog span whose ttlog parent was bridged becomes a child of that tracing span.
+//! A ttlog span without a ttlog parent, or whose parent the bridge does not know (created
+//! before the bridge was installed, or not enabled in tracing), is created *contextually*
+//! (`Attributes::new`): the host subscriber makes it a child of its own current span, so a
+//! library's spans stay inside the application's `tracing::info_span!("request")`. Events
+//! outside bridged spans are contextual too.
+//!
+//! Re-entry: an event or span operation that reaches the bridge while it is already
+//! forwarding on the same thread (a tracing subscriber that logs to ttlog, which is the
+//! bridge again) is dropped instead of going round forever, and counted
+//! ([`TracingBridge::dropped`]). A close is never dropped: it only forgets the span and closes
+//! the tracing span, which cannot loop.
+//!
 //! Limits: tracing's field sets hold at most 32 fields, so an event keeps its first 31 fields
 //! besides `message` (a span its first 32). ttlog formats `?` and `%` values to text on the
 //! caller's thread, so tracing receives them as strings (tracing-subscriber's text format
@@ -22,7 +35,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tracing_core::callsite::Callsite as TracingCallsite;
@@ -82,6 +95,8 @@ const MAX_FIELDS: usize = 32;
 pub struct TracingBridge {
     /// ttlog span id → the tracing span it became.
     spans: Mutex<HashMap<u64, BridgedSpan>>,
+    /// Events and span operations dropped because they came back to the bridge.
+    dropped: AtomicU64,
 }
 
 /// A ttlog span as a tracing span.
@@ -110,6 +125,31 @@ impl TracingBridge {
         let previous = ttlog_core::set_logger(Arc::new(TracingBridge::new()));
         ttlog_core::set_max_level(ttlog_core::LevelFilter::Trace);
         previous
+    }
+
+    /// How many events and span operations this bridge dropped because they reached it while
+    /// it was already forwarding on the same thread (a tracing subscriber or layer that logs
+    /// to ttlog from inside `event`, `new_span`, ..., whose events would otherwise come back
+    /// here forever), or during the thread's teardown. Span closes are never dropped.
+    ///
+    /// ```
+    /// let bridge = ttlog_integrations::tracing::TracingBridge::new();
+    /// assert_eq!(bridge.dropped(), 0);
+    /// ```
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    fn count_dropped(&self) {
+        self.dropped.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Forgets the ttlog span `key` and closes its tracing span.
+    fn close(&self, key: u64) {
+        let removed = lock(&self.spans).remove(&key);
+        if let Some(span) = removed {
+            span.dispatch.try_close(span.id);
+        }
     }
 
     fn lookup(&self, id: u64) -> Option<BridgedSpan> {
@@ -179,9 +219,11 @@ impl TracingBridge {
                     .map(|(f, v)| (f, v.as_value()))
                     .collect();
                 let id = with_value_set(meta.fields(), &pairs, |values| {
+                    // A bridged ttlog parent is the tracing parent; otherwise the host's
+                    // current span is (see the module docs).
                     let attrs = match &parent {
                         Some(span) => Attributes::child_of(span.id.clone(), meta, values),
-                        None => Attributes::new_root(meta, values),
+                        None => Attributes::new(meta, values),
                     };
                     dispatch.new_span(&attrs)
                 });
@@ -214,12 +256,7 @@ impl TracingBridge {
                     span.dispatch.record_follows_from(&span.id, &from.id);
                 }
             }
-            SpanOpKind::Close => {
-                let removed = lock(&self.spans).remove(&key);
-                if let Some(span) = removed {
-                    span.dispatch.try_close(span.id);
-                }
-            }
+            SpanOpKind::Close => self.close(key),
             _ => {}
         }
     }
@@ -227,11 +264,20 @@ impl TracingBridge {
 
 impl Logger for TracingBridge {
     fn log(&self, event: LogEvent) {
-        let _ = Reentry::enter().map(|_guard| self.forward_event(&event));
+        match Reentry::enter() {
+            Some(_guard) => self.forward_event(&event),
+            None => self.count_dropped(),
+        }
     }
 
     fn span(&self, op: SpanOp) {
-        let _ = Reentry::enter().map(|_guard| self.forward_span(op));
+        match Reentry::enter() {
+            Some(_guard) => self.forward_span(op),
+            // Closing only removes the entry and closes the tracing span: safe re-entered,
+            // and dropping it would leak both.
+            None if matches!(op.kind, SpanOpKind::Close) => self.close(op.id.into_u64()),
+            None => self.count_dropped(),
+        }
     }
 }
 
@@ -239,6 +285,7 @@ impl fmt::Debug for TracingBridge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TracingBridge")
             .field("spans", &lock(&self.spans).len())
+            .field("dropped", &self.dropped())
             .finish()
     }
 }

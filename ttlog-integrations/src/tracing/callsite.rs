@@ -18,10 +18,13 @@
 //!
 //! The table is read on every event (one read lock and a hash of a pointer) and written once
 //! per callsite; its entries are leaked, like the ttlog callsites they point at, so an entry
-//! handed out stays valid for the life of the process.
+//! handed out stays valid for the life of the process. The mapping depends only on tracing's
+//! metadata, so the table is process-wide ([`callsites`]), shared by every
+//! [`TracingSubscriber`](super::TracingSubscriber): making a subscriber per test or per
+//! request leaks nothing more once its callsites have been seen.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 
 use tracing_core::callsite::Identifier;
 use tracing_core::Metadata;
@@ -67,7 +70,19 @@ pub(super) struct Callsites {
     map: RwLock<HashMap<Identifier, &'static Mapped>>,
 }
 
+/// The process-wide table of tracing callsites.
+pub(super) fn callsites() -> &'static Callsites {
+    static CALLSITES: OnceLock<Callsites> = OnceLock::new();
+    CALLSITES.get_or_init(Callsites::default)
+}
+
 impl Callsites {
+    /// How many tracing callsites have been mapped (and their mapping leaked).
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        read(&self.map).len()
+    }
+
     /// The mapping for `meta`'s callsite, built on first use.
     pub(super) fn get(&self, meta: &'static Metadata<'static>) -> &'static Mapped {
         let id = meta.callsite();

@@ -13,7 +13,9 @@
 //!   strings, errors with `Display`, `?`/`%` values as text), and `message` is the message;
 //! - tracing spans *are* ttlog spans: their ids are ttlog span ids, entering one makes it
 //!   ttlog's current span on the thread, so ttlog's events and spans inside it are its
-//!   children and the other way round; text output shows the scope
+//!   children and the other way round (but `tracing::Span::current()` names only spans
+//!   entered through tracing, not those entered with ttlog's macros); text output shows the
+//!   scope
 //!   (`request{id=7}:db{table=users}: query done`), JSON has `span` and `spans`, and snapshots
 //!   hold the spans with parents, fields, timings and follows-from links;
 //! - ttlog's filter decides: tracing caches each callsite's interest (`always`/`never`) and the

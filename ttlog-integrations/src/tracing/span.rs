@@ -17,12 +17,26 @@
 //!
 //! Entering is per thread. `enter` calls [`Span::enter_raw`], which pushes the span on ttlog's
 //! stack of entered spans for this thread and makes it the current span, and pushes the id,
-//! the span's metadata (for `current_span`) and the token on this module's own stack. `exit`
-//! removes the innermost entry of the id, wherever it is, and calls [`Span::exit_raw`]; ttlog
-//! then makes the innermost span still entered current, as tracing-subscriber's registry does
-//! when guards are dropped out of order. ttlog's `Span::current()` and tracing's
-//! `current_span` therefore agree, whichever macros entered the spans. The stack keeps a
-//! handle that names the span without keeping it open, so exiting takes no lock.
+//! the span itself, the span's metadata (for `current_span`) and the token on this module's
+//! own stack. `exit` removes the innermost entry of the id, wherever it is, and calls
+//! [`Span::exit_raw`] on that entry's span; ttlog then makes the innermost span still entered
+//! current, as tracing-subscriber's registry does when guards are dropped out of order.
+//!
+//! The frame holds the entered span's own handle (shared with the table), so exiting takes no
+//! lock and always exits the span that was entered, also beyond the 64 spans ttlog's stack
+//! holds (where ttlog's current span stays the 64th). A span whose last tracing handle is
+//! closed while it is still entered (tracing's guards do not allow it, raw `Dispatch` calls
+//! do) closes when it is exited.
+//!
+//! # Two current spans
+//!
+//! A span entered through tracing is ttlog's current span too, so ttlog's events and spans
+//! inside it belong to it. The converse holds for parents, not for `current_span`: tracing's
+//! events and spans created inside a span entered with ttlog's macros get that ttlog span as
+//! their parent (they take ttlog's current span), but tracing's `current_span` (and so
+//! `tracing::Span::current()`) only knows the spans entered through tracing, and names the
+//! innermost of those. Beyond 64 nested spans the two differ the other way: tracing's
+//! current span is the innermost, ttlog's the 64th.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -147,8 +161,8 @@ impl Spans {
 /// One entered span on a thread's stack.
 struct Frame {
     id: u64,
-    /// Names the span without keeping it open (ttlog's `Span::current()` right after entering).
-    span: Span,
+    /// The span that was entered (`exit_raw` must be called on it).
+    span: Arc<Span>,
     token: RawEntered,
     meta: &'static Metadata<'static>,
 }
@@ -158,11 +172,11 @@ thread_local! {
 }
 
 /// Enters `span` (tracing's `id`) on this thread.
-pub(super) fn enter(id: &Id, span: &Span, meta: &'static Metadata<'static>) {
+pub(super) fn enter(id: &Id, span: Arc<Span>, meta: &'static Metadata<'static>) {
     let token = span.enter_raw();
     let frame = Frame {
         id: id.into_u64(),
-        span: Span::current(),
+        span,
         token,
         meta,
     };
@@ -181,7 +195,8 @@ pub(super) fn exit(id: &Id) {
         })
         .ok()
         .flatten();
-    // The stack is not borrowed while ttlog records the exit.
+    // The stack is not borrowed while ttlog records the exit (nor while the span is dropped,
+    // if this was its last handle).
     if let Some(frame) = frame {
         frame.span.exit_raw(frame.token);
     }

@@ -8,7 +8,7 @@ use tracing_core::subscriber::{Interest, Subscriber};
 use tracing_core::{Event, LevelFilter, Metadata};
 use ttlog_core::{Callsite, LogEvent, Span, SpanId};
 
-use super::callsite::{self, Callsites, Mapped};
+use super::callsite::{self, callsites, Mapped};
 use super::span::{self as stack, Spans};
 use super::visitor::{Collect, Recorded, Visitor};
 
@@ -50,9 +50,13 @@ use super::visitor::{Collect, Recorded, Visitor};
 /// assert_eq!(events.0.lock().unwrap().as_slice(), ["query done rows=Some(3) in_span=true"]);
 /// ```
 pub struct TracingSubscriber {
-    callsites: Callsites,
     spans: Spans,
 }
+
+/// The tracing id [`TracingSubscriber::new_span`] returns for a span it does not create (its
+/// callsite is no longer enabled in ttlog). ttlog's span ids count up from 1 and never get
+/// here; no span of the table has it, so every operation on it does nothing.
+const DISABLED: u64 = u64::MAX;
 
 impl TracingSubscriber {
     /// A subscriber with no open spans.
@@ -64,7 +68,6 @@ impl TracingSubscriber {
         static HOOK: Once = Once::new();
         HOOK.call_once(|| ttlog_core::filter::on_change(super::rebuild_interest));
         TracingSubscriber {
-            callsites: Callsites::default(),
             spans: Spans::new(),
         }
     }
@@ -108,7 +111,7 @@ impl TracingSubscriber {
 
     /// Builds and dispatches the ttlog event for `event`.
     fn emit(&self, event: &Event<'_>) {
-        let mapped = self.callsites.get(event.metadata());
+        let mapped = callsites().get(event.metadata());
         if !Self::mapped_enabled(mapped) {
             return;
         }
@@ -139,11 +142,15 @@ impl TracingSubscriber {
             Some(message) => LogEvent::with_message(callsite, message, values),
             None => LogEvent::new(callsite, values),
         };
-        // An explicit parent, or explicitly none (`parent: None`): the span id as given.
+        // An explicit parent, or explicitly none (`parent: None`): the span id as given (a
+        // span that was not created counts as none, as tracing's `Span::none()` does).
         // Otherwise `dispatch` gives the event the thread's current span, which is tracing's
         // current span too (see the `span` module).
         if let Some(parent) = event.parent() {
-            ev.set_span_id(parent.into_u64());
+            ev.set_span_id(match parent.into_u64() {
+                DISABLED => 0,
+                id => id,
+            });
             ttlog_core::logger::dispatch_exact(ev);
         } else if event.is_root() {
             ttlog_core::logger::dispatch_exact(ev);
@@ -169,7 +176,7 @@ impl fmt::Debug for TracingSubscriber {
 
 impl Subscriber for TracingSubscriber {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        if Self::mapped_enabled(self.callsites.get(meta)) {
+        if Self::mapped_enabled(callsites().get(meta)) {
             Interest::always()
         } else {
             Interest::never()
@@ -185,12 +192,22 @@ impl Subscriber for TracingSubscriber {
     }
 
     fn event_enabled(&self, event: &Event<'_>) -> bool {
-        Self::mapped_enabled(self.callsites.get(event.metadata()))
+        Self::mapped_enabled(callsites().get(event.metadata()))
     }
 
+    /// Creates the ttlog span, unless ttlog's filter no longer enables its callsite: tracing
+    /// may still hold the callsite's old interest for a moment after the filter changed (it
+    /// checked before `rebuild_interest_cache` ran). tracing needs an id all the same, so the
+    /// span then gets an id that names no span (`DISABLED`): entering, exiting, recording
+    /// and closing it do nothing, events and spans inside it belong to the span around it, and
+    /// those that name it as their explicit parent have none, as with tracing's
+    /// `Span::none()`.
     fn new_span(&self, attrs: &Attributes<'_>) -> Id {
         let meta = attrs.metadata();
-        let mapped = self.callsites.get(meta);
+        let mapped = callsites().get(meta);
+        if !Self::mapped_enabled(mapped) {
+            return Id::from_u64(DISABLED);
+        }
         let mut collect = Visitor(Collect::new(
             &mapped.slots,
             mapped.callsite.field_names().len(),
@@ -199,7 +216,10 @@ impl Subscriber for TracingSubscriber {
         let parent = if attrs.is_root() {
             None
         } else if let Some(parent) = attrs.parent() {
-            SpanId::from_u64(parent.into_u64())
+            match parent.into_u64() {
+                DISABLED => None,
+                id => SpanId::from_u64(id),
+            }
         } else {
             Span::current().id()
         };
@@ -218,6 +238,9 @@ impl Subscriber for TracingSubscriber {
     }
 
     fn record_follows_from(&self, span: &Id, follows: &Id) {
+        if follows.into_u64() == DISABLED {
+            return;
+        }
         if let Some((span, _)) = self.spans.get(span) {
             span.follows_from(SpanId::from_u64(follows.into_u64()));
         }
@@ -229,7 +252,7 @@ impl Subscriber for TracingSubscriber {
 
     fn enter(&self, span: &Id) {
         if let Some((s, meta)) = self.spans.get(span) {
-            stack::enter(span, &s, meta);
+            stack::enter(span, s, meta);
         }
     }
 
@@ -251,5 +274,35 @@ impl Subscriber for TracingSubscriber {
             Some((id, meta)) => Current::new(id, meta),
             None => Current::none(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{callsites, TracingSubscriber};
+
+    fn request(i: u64) {
+        let span = tracing::info_span!("request", i);
+        let _entered = span.enter();
+        tracing::info!(i, "handled");
+    }
+
+    /// A subscriber per request (or per test) leaks nothing once its callsites are known: the
+    /// callsite mappings are shared by all subscribers.
+    #[test]
+    fn subscribers_share_callsite_mappings() {
+        ttlog_core::set_logger(Arc::new(ttlog_core::NopLogger));
+        ttlog_core::set_max_level(ttlog_core::LevelFilter::Trace);
+        tracing::subscriber::with_default(TracingSubscriber::new(), || request(0));
+        let mapped = callsites().len();
+        let interned = ttlog_core::callsite::interned_count();
+        assert!(mapped >= 2, "{mapped}");
+        for i in 1..1000 {
+            tracing::subscriber::with_default(TracingSubscriber::new(), || request(i));
+        }
+        assert_eq!(callsites().len(), mapped);
+        assert_eq!(ttlog_core::callsite::interned_count(), interned);
     }
 }
