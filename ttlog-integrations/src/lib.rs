@@ -2,13 +2,21 @@
 //! without changing their logging calls.
 //!
 //! Each adapter lives in its own module behind its own cargo feature, so an application only
-//! compiles the logging frameworks it actually uses. The adapters arrive with the compatibility
-//! shims work; this crate compiles empty until then.
+//! compiles the logging frameworks it actually uses:
+//!
+//! | feature | module | into ttlog | out of ttlog |
+//! | --- | --- | --- | --- |
+//! | `log` | `log` | `LogAdapter` (a `log::Log`), `install()` | `LogBridge` |
+//! | `tracing` | `tracing` | `TracingSubscriber` (a `tracing_core::Subscriber`), `install()` | `TracingBridge` |
+//! | `slog` | `slog` | `Drain` (a `slog::Drain`) | |
+//!
+//! Applications reach them through the facade: `ttlog::init().with_log().with_tracing()` and
+//! `ttlog::slog::Drain`.
 
 #![deny(unsafe_code)]
 
-/// `tracing` applications on ttlog ([`tracing::TracingSubscriber`], [`tracing::install`]) and
-/// ttlog's macros into `tracing` ([`tracing::TracingBridge`]). Feature `tracing`.
+// The module's own docs (inner `//!`) describe it: an outer doc here would be joined to them
+// and resolved from the crate root, where their intra-doc links do not resolve.
 #[cfg(feature = "tracing")]
 pub mod tracing;
 
