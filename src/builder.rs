@@ -3,6 +3,7 @@
 use std::io;
 use std::path::Path;
 
+use ttlog_core::redact::Pattern;
 use ttlog_core::{
     AdapterInstaller, Format, Guard, InitError, Level, LevelFilter, Overflow, SignalInstaller,
     Sink, SpanEvents,
@@ -85,6 +86,12 @@ impl Builder {
         fn signals(enabled: bool);
         /// How signal handlers are installed.
         fn signal_installer(installer: SignalInstaller);
+        /// Also masks fields called `name` (and `name=value` in text).
+        fn redact_key(name: impl AsRef<str>);
+        /// Also masks what a custom pattern finds in strings and messages.
+        fn redact_pattern(pattern: Pattern);
+        /// Turns redaction off (it is on by default).
+        fn no_redaction();
     }
 
     /// Routes the application's `log` macros (and libraries using `log`) into ttlog: installs

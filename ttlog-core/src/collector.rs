@@ -26,6 +26,7 @@ use crate::field::FieldValue;
 use crate::level::Level;
 use crate::record::{Fields, Record};
 use crate::recorder::Recorder;
+use crate::redact::{Redaction, Redactor};
 use crate::ring_logger::{RingEntry, Runtime};
 use crate::ring_record;
 use crate::sink::Sink;
@@ -54,6 +55,8 @@ pub(crate) struct Config {
     pub(crate) snapshot_dir: PathBuf,
     pub(crate) service: String,
     pub(crate) span_events: SpanEvents,
+    /// The redaction rules; `None` turns redaction off.
+    pub(crate) redaction: Option<Redactor>,
 }
 
 thread_local! {
@@ -87,6 +90,7 @@ pub(crate) fn spawn(
         quota: Vec::new(),
         spans: SpanTable::new(config.capacity),
         span_events: config.span_events,
+        redaction: config.redaction.map(Redaction::new),
         retired_drops: 0,
         snapshot_dir: config.snapshot_dir,
         service: config.service,
@@ -123,6 +127,9 @@ struct Collector {
     spans: SpanTable,
     /// Which span moments get lines of their own.
     span_events: SpanEvents,
+    /// Masks secrets in events and span fields as they leave the rings (before the recorder,
+    /// the sinks and snapshots see them); `None` when redaction is off.
+    redaction: Option<Redaction>,
     /// Drop counts of rings already forgotten.
     retired_drops: u64,
     snapshot_dir: PathBuf,
@@ -248,8 +255,20 @@ impl Collector {
                     // SAFETY: the kind says this is a span record; it is read once, and
                     // `advance` follows immediately.
                     #[allow(unsafe_code)]
-                    let op = unsafe { ring_record::read_span(record.meta(), record.payload()) };
+                    let mut op = unsafe { ring_record::read_span(record.meta(), record.payload()) };
                     ring.advance();
+                    if let Some(redaction) = &mut self.redaction {
+                        let callsite = match &op.kind {
+                            SpanOpKind::New { callsite, .. } => Some(*callsite),
+                            SpanOpKind::Record { .. } => {
+                                self.spans.get(op.id.into_u64()).map(|s| s.callsite)
+                            }
+                            _ => None,
+                        };
+                        if let Some(callsite) = callsite {
+                            redaction.span_op(callsite, &mut op.kind);
+                        }
+                    }
                     let line = match op.kind {
                         SpanOpKind::New { .. } => self.span_events.contains(SpanEvents::NEW),
                         SpanOpKind::Close => self.span_events.contains(SpanEvents::CLOSE),
@@ -263,7 +282,12 @@ impl Collector {
                 }
                 continue;
             }
-            let Some(event) = self.recorder.take_from(ring) else {
+            let redaction = &mut self.redaction;
+            let Some(event) = self.recorder.take_from(ring, |event| {
+                if let Some(redaction) = redaction {
+                    redaction.event(event);
+                }
+            }) else {
                 continue;
             };
             if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {

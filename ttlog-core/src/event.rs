@@ -314,6 +314,12 @@ impl LogEvent {
         )
     }
 
+    /// The message slot and the values, for the collector's redaction to rewrite.
+    #[inline]
+    pub(crate) fn redaction_parts(&mut self) -> (&mut Option<FieldValue>, &mut [FieldValue]) {
+        (&mut self.message, &mut self.values)
+    }
+
     /// The event's callsite.
     #[inline]
     pub fn callsite(&self) -> &'static Callsite {

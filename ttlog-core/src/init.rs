@@ -28,6 +28,7 @@ use crate::collector::{self, Command, Config};
 use crate::filter::{self, Filter, ParseError};
 use crate::level::{Level, LevelFilter};
 use crate::logger;
+use crate::redact::{Pattern, Redactor};
 use crate::ring_logger::{Handle, Overflow, RingLogger, Runtime, SnapshotRequestError};
 use crate::sink::{self, FileSink, Format, Sink, WriterSink};
 use crate::span::SpanEvents;
@@ -71,6 +72,8 @@ pub struct Builder {
     signal_installer: Option<SignalInstaller>,
     span_events: SpanEvents,
     adapters: Vec<(&'static str, AdapterInstaller)>,
+    redactor: Redactor,
+    redaction: bool,
 }
 
 /// Installs an adapter (see [`Builder::adapter`]); the error says why it could not.
@@ -94,6 +97,8 @@ impl Default for Builder {
             panic_hook: true,
             signals: true,
             signal_installer: None,
+            redactor: Redactor::new(),
+            redaction: true,
         }
     }
 }
@@ -235,6 +240,44 @@ impl Builder {
         self
     }
 
+    /// Also masks the values of fields called `name` (and `name=value` in text), by the same
+    /// rule as the built-in secret keys: any case, `-` and `_` alike, the whole key or its last
+    /// part after `_`, `-` or `.` (see [`crate::redact`]).
+    ///
+    /// ```no_run
+    /// let _guard = ttlog_core::init().redact_key("ssn").init();
+    /// // `user_ssn = "078-05-1120"` is logged as `user_ssn=[REDACTED]`.
+    /// ```
+    pub fn redact_key(mut self, name: impl AsRef<str>) -> Self {
+        self.redactor = self.redactor.key(name);
+        self
+    }
+
+    /// Also masks what `pattern` finds in string values and messages (see
+    /// [`redact::Pattern`](crate::redact::Pattern)).
+    ///
+    /// ```no_run
+    /// use ttlog_core::redact::Pattern;
+    /// let _guard = ttlog_core::init().redact_pattern(Pattern::prefix("sk_live_")).init();
+    /// ```
+    pub fn redact_pattern(mut self, pattern: Pattern) -> Self {
+        self.redactor = self.redactor.pattern(pattern);
+        self
+    }
+
+    /// Turns redaction off: sinks, the flight recorder and snapshots get every value as
+    /// logged. Redaction is on by default (see [`crate::redact`]); this wins over
+    /// [`redact_key`](Self::redact_key) and [`redact_pattern`](Self::redact_pattern), in
+    /// whatever order they are called.
+    ///
+    /// ```no_run
+    /// let _guard = ttlog_core::init().no_redaction().init();
+    /// ```
+    pub fn no_redaction(mut self) -> Self {
+        self.redaction = false;
+        self
+    }
+
     #[doc(hidden)]
     pub fn signal_installer(mut self, installer: SignalInstaller) -> Self {
         self.signal_installer = Some(installer);
@@ -311,6 +354,7 @@ impl Builder {
             snapshot_dir: self.snapshot_dir,
             service: self.service.unwrap_or_else(default_service),
             span_events: self.span_events,
+            redaction: self.redaction.then_some(self.redactor),
         };
         let join = collector::spawn(runtime.clone(), rx, config).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);
@@ -380,6 +424,7 @@ impl fmt::Debug for Builder {
             .field("sinks", &self.sinks.len())
             .field("overflow", &self.overflow)
             .field("span_events", &self.span_events)
+            .field("redaction", &self.redaction.then_some(&self.redactor))
             .finish()
     }
 }

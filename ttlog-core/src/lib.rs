@@ -19,7 +19,8 @@
 //!   [header | &'static Callsite | clock ticks | span | values…], no copy, no lock     local.rs,
 //!   full ring: Overflow::Drop counts it, Overflow::Block waits                       ring_record.rs
 //!   ▼
-//! collector thread "ttlog": merge rings by timestamp, decode each record into a LogEvent
+//! collector thread "ttlog": merge rings by timestamp, decode each record into a LogEvent,
+//!   │                        mask secrets in it (redact/: keys and patterns, on by default)
 //!   ├── flight recorder: the newest N LogEvents                       recorder.rs
 //!   ├── sinks: console / file / writer, formatted here                sink/
 //!   └── snapshots: on demand, on panic, on signals                    snapshot/, panic.rs
@@ -41,6 +42,7 @@ pub mod filter;
 pub mod level;
 pub mod logger;
 pub mod record;
+pub mod redact;
 pub mod sink;
 pub mod snapshot;
 pub mod span;

@@ -33,15 +33,21 @@ impl Recorder {
     }
 
     /// Moves the oldest event of `ring` into the recorder, evicting the oldest recorded event
-    /// when full, and returns it; `None` when the ring is empty.
+    /// when full, and returns it; `None` when the ring is empty. `prepare` sees the event
+    /// first (redaction runs there, so the recorder never holds a secret).
     #[inline]
-    pub(crate) fn take_from(&mut self, ring: &mut Consumer) -> Option<&LogEvent> {
+    pub(crate) fn take_from(
+        &mut self,
+        ring: &mut Consumer,
+        prepare: impl FnOnce(&mut LogEvent),
+    ) -> Option<&LogEvent> {
         let record = ring.peek()?;
         // SAFETY: event rings hold only records written by `ring_record`, and this one is read
         // exactly once: `advance` follows immediately.
         #[allow(unsafe_code)]
-        let event = unsafe { ring_record::read(record.meta(), record.payload()) };
+        let mut event = unsafe { ring_record::read(record.meta(), record.payload()) };
         ring.advance();
+        prepare(&mut event);
         Some(self.push(event))
     }
 

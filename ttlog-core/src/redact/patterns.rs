@@ -1,0 +1,285 @@
+//! The built-in patterns: hand-written scanners that find secrets inside text.
+//!
+//! One pass over the bytes stops only at bytes that can start a pattern (`=`, `-`, `A`, `a`,
+//! `B`, `b`, `e`, looked up in a table); everything else costs one table load per byte. Each
+//! scanner returns the byte range to mask, always between ASCII bytes (so on `char`
+//! boundaries). The rules:
+//!
+//! - **Bearer tokens**: `Bearer` (any case, not preceded by a letter or digit), spaces or
+//!   tabs, then a token of RFC 6750 `b64token` characters (`A-Z a-z 0-9 - . _ ~ + /`, then
+//!   `=` padding) at least 8 long that holds a digit, or at least 20 long. The token is masked.
+//! - **JWTs**: three base64url runs joined by dots, the first starting with `eyJ` (a JSON
+//!   object), at least 10 long, the second at least 2 (the third may be empty: unsecured
+//!   JWTs), not preceded by a base64url character or a dot. The whole token is masked.
+//! - **`key=value`**: a key (letters, digits, `_ . -`) that names a secret under the key rule
+//!   (see [`keys`](super::keys)), `=`, then the value up to a delimiter (whitespace,
+//!   `& ; , " ' < > ( ) [ ] { } |` or a backtick), or the text inside quotes when it starts
+//!   with `"` or `'`. The value is masked. This covers query strings (`?token=..&`), form
+//!   bodies and `key=value` logs.
+//! - **AWS access key ids**: `AKIA` or `ASIA` and 16 upper-case letters or digits, with no
+//!   letter or digit on either side. Masked whole.
+//! - **AWS secret keys**: `aws_secret_access_key` (any case), an optional closing quote,
+//!   `=` or `:` with optional spaces and an optional opening quote, then exactly 40
+//!   characters of base64 (`A-Z a-z 0-9 / + =`). The 40 characters are masked.
+//! - **PEM private keys**: `-----BEGIN <label>-----` whose label is upper-case letters,
+//!   digits and spaces ending in `PRIVATE KEY`; the body up to the next `-----END ` is
+//!   masked (to the end of the text when no end line follows: a cut key is still a key).
+//!   `BEGIN PUBLIC KEY` and `BEGIN CERTIFICATE` are left alone.
+//!
+//! Every masked range ends before a byte the range's own scanner could not extend into, and
+//! no scanner accepts `[` inside what it masks, so the mask `[REDACTED]` never becomes part of
+//! a new match: redacting redacted text changes nothing (the `redact` fuzz target checks it).
+
+use std::ops::Range;
+
+use super::keys;
+
+/// Bytes that can start (or, for `=`, anchor) a built-in pattern.
+static TRIGGER: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'=' as usize] = true;
+    t[b'-' as usize] = true;
+    t[b'A' as usize] = true;
+    t[b'a' as usize] = true;
+    t[b'B' as usize] = true;
+    t[b'b' as usize] = true;
+    t[b'e' as usize] = true;
+    t
+};
+
+/// The shortest text a built-in pattern can match (`token=x` is 7 bytes).
+pub(crate) const MIN_LEN: usize = 7;
+
+/// Pushes the range of every built-in secret in `text` onto `out`; `secrets` are the
+/// normalized secret key names for the `key=value` rule.
+pub(crate) fn find(text: &str, secrets: &[String], out: &mut Vec<Range<usize>>) {
+    let b = text.as_bytes();
+    if b.len() < MIN_LEN {
+        return;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !TRIGGER[b[i] as usize] {
+            i += 1;
+            continue;
+        }
+        match b[i] {
+            b'=' => {
+                if let Some(r) = key_value(b, i, secrets) {
+                    out.push(r);
+                }
+            }
+            b'-' => {
+                if let Some((body, end)) = pem(text, i) {
+                    if !body.is_empty() {
+                        out.push(body);
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            b'B' | b'b' => {
+                if let Some(r) = bearer(b, i) {
+                    out.push(r);
+                }
+            }
+            b'e' => {
+                if let Some(r) = jwt(b, i) {
+                    out.push(r);
+                }
+            }
+            b'A' | b'a' => {
+                if let Some(r) = aws_access_key_id(b, i).or_else(|| aws_secret(b, i)) {
+                    out.push(r);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+#[inline]
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+#[inline]
+fn b64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+#[inline]
+fn b64token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+}
+
+#[inline]
+fn key_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// Whether `b` ends an unquoted value (in `key=value` and after a custom prefix).
+#[inline]
+pub(crate) fn value_end(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'&' | b';'
+                | b','
+                | b'"'
+                | b'\''
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'|'
+                | b'`'
+        )
+}
+
+/// The end of the run starting at `i` of bytes for which `f` holds.
+#[inline]
+fn run(b: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
+    while i < b.len() && f(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The unquoted value starting at `start` (up to a delimiter), or the quoted one.
+pub(crate) fn value_at(b: &[u8], start: usize) -> Option<Range<usize>> {
+    let quote = *b.get(start)?;
+    if quote == b'"' || quote == b'\'' {
+        let body = start + 1;
+        let end = b[body..]
+            .iter()
+            .position(|&c| c == quote || c == b'\n' || c == b'\r')
+            .map(|p| body + p);
+        if let Some(end) = end {
+            if b[end] == quote {
+                return (end > body).then_some(body..end);
+            }
+        }
+        let end = run(b, body, |c| !value_end(c));
+        return (end > body).then_some(body..end);
+    }
+    let end = run(b, start, |c| !value_end(c));
+    (end > start).then_some(start..end)
+}
+
+/// `key=value` with a secret key, `eq` being the index of `=`.
+fn key_value(b: &[u8], eq: usize, secrets: &[String]) -> Option<Range<usize>> {
+    let mut start = eq;
+    while start > 0 && key_char(b[start - 1]) {
+        start -= 1;
+    }
+    if start == eq || !keys::is_secret(&b[start..eq], secrets) {
+        return None;
+    }
+    let value = value_at(b, eq + 1)?;
+    // An already masked value (quoted) stays as it is.
+    (&b[value.clone()] != super::MASK.as_bytes()).then_some(value)
+}
+
+/// `Bearer <token>` at `i`.
+fn bearer(b: &[u8], i: usize) -> Option<Range<usize>> {
+    const WORD: &[u8] = b"bearer";
+    if i > 0 && alnum(b[i - 1]) {
+        return None;
+    }
+    let word = b.get(i..i + WORD.len())?;
+    if !word.eq_ignore_ascii_case(WORD) {
+        return None;
+    }
+    let start = run(b, i + WORD.len(), |c| c == b' ' || c == b'\t');
+    if start == i + WORD.len() {
+        return None;
+    }
+    let mut end = run(b, start, b64token);
+    let digits = b[start..end].iter().any(u8::is_ascii_digit);
+    end = run(b, end, |c| c == b'=');
+    let len = end - start;
+    (len >= 20 || (len >= 8 && digits)).then_some(start..end)
+}
+
+/// A JWT starting at `i`.
+fn jwt(b: &[u8], i: usize) -> Option<Range<usize>> {
+    if !b[i..].starts_with(b"eyJ") || (i > 0 && (b64url(b[i - 1]) || b[i - 1] == b'.')) {
+        return None;
+    }
+    let header = run(b, i, b64url);
+    if header - i < 10 || b.get(header) != Some(&b'.') {
+        return None;
+    }
+    let payload = run(b, header + 1, b64url);
+    if payload - (header + 1) < 2 || b.get(payload) != Some(&b'.') {
+        return None;
+    }
+    let signature = run(b, payload + 1, b64url);
+    Some(i..signature)
+}
+
+/// `AKIA…` / `ASIA…` at `i`.
+fn aws_access_key_id(b: &[u8], i: usize) -> Option<Range<usize>> {
+    let id = b.get(i..i + 20)?;
+    if !(id.starts_with(b"AKIA") || id.starts_with(b"ASIA")) || (i > 0 && alnum(b[i - 1])) {
+        return None;
+    }
+    let ok = id[4..]
+        .iter()
+        .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    (ok && b.get(i + 20).is_none_or(|&c| !alnum(c))).then_some(i..i + 20)
+}
+
+/// `aws_secret_access_key` and its 40-character value, at `i`.
+fn aws_secret(b: &[u8], i: usize) -> Option<Range<usize>> {
+    const NAME: &[u8] = b"aws_secret_access_key";
+    let name = b.get(i..i + NAME.len())?;
+    if !name.eq_ignore_ascii_case(NAME) || (i > 0 && alnum(b[i - 1])) {
+        return None;
+    }
+    let mut j = i + NAME.len();
+    if matches!(b.get(j), Some(b'"' | b'\'')) {
+        j += 1;
+    }
+    j = run(b, j, |c| c == b' ' || c == b'\t');
+    if !matches!(b.get(j), Some(b'=' | b':')) {
+        return None;
+    }
+    j = run(b, j + 1, |c| c == b' ' || c == b'\t');
+    if matches!(b.get(j), Some(b'"' | b'\'')) {
+        j += 1;
+    }
+    let base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'+' | b'=');
+    let end = run(b, j, base64);
+    (end - j == 40).then_some(j..end)
+}
+
+/// A PEM private-key block starting at `i`: the body's range and where to go on scanning.
+fn pem(text: &str, i: usize) -> Option<(Range<usize>, usize)> {
+    const BEGIN: &str = "-----BEGIN ";
+    const DASHES: &str = "-----";
+    let rest = text.get(i..)?;
+    if !rest.starts_with(BEGIN) {
+        return None;
+    }
+    let label_start = i + BEGIN.len();
+    let b = text.as_bytes();
+    let label_end = run(b, label_start, |c| {
+        c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' '
+    });
+    let label = &text[label_start..label_end];
+    if !label.ends_with("PRIVATE KEY") || !text[label_end..].starts_with(DASHES) {
+        return None;
+    }
+    let body = label_end + DASHES.len();
+    match text[body..].find("-----END ") {
+        Some(p) => Some((body..body + p, body + p + 1)),
+        None => Some((body..text.len(), text.len())),
+    }
+}
