@@ -240,38 +240,45 @@ impl FromStr for LevelFilter {
 }
 
 /// The most verbose level compiled into this build, chosen by the `max_level_*` features (and,
-/// in builds without `debug_assertions`, the `release_max_level_*` features).
+/// in builds without `debug_assertions`, the `release_max_level_*` features). Features are
+/// additive: when several of one kind are on, the most verbose wins (`log` takes the least
+/// verbose instead), so `cargo test --all-features` keeps every level.
 ///
 /// Macro expansions compare against this constant first, so events above it are removed by
 /// the compiler.
 pub const STATIC_MAX_LEVEL: LevelFilter = static_max_level();
 
 const fn static_max_level() -> LevelFilter {
+    // Cargo features are additive, so when several `max_level_*` features are on (two crates
+    // in one build asked for different levels, or `--all-features`), the most verbose wins:
+    // turning a feature on never removes logging another crate asked for.
     if !cfg!(debug_assertions) {
-        if cfg!(feature = "release_max_level_off") {
-            return LevelFilter::Off;
-        } else if cfg!(feature = "release_max_level_error") {
-            return LevelFilter::Error;
-        } else if cfg!(feature = "release_max_level_warn") {
-            return LevelFilter::Warn;
-        } else if cfg!(feature = "release_max_level_info") {
-            return LevelFilter::Info;
+        if cfg!(feature = "release_max_level_trace") {
+            return LevelFilter::Trace;
         } else if cfg!(feature = "release_max_level_debug") {
             return LevelFilter::Debug;
-        } else if cfg!(feature = "release_max_level_trace") {
-            return LevelFilter::Trace;
+        } else if cfg!(feature = "release_max_level_info") {
+            return LevelFilter::Info;
+        } else if cfg!(feature = "release_max_level_warn") {
+            return LevelFilter::Warn;
+        } else if cfg!(feature = "release_max_level_error") {
+            return LevelFilter::Error;
+        } else if cfg!(feature = "release_max_level_off") {
+            return LevelFilter::Off;
         }
     }
-    if cfg!(feature = "max_level_off") {
-        LevelFilter::Off
-    } else if cfg!(feature = "max_level_error") {
-        LevelFilter::Error
-    } else if cfg!(feature = "max_level_warn") {
-        LevelFilter::Warn
-    } else if cfg!(feature = "max_level_info") {
-        LevelFilter::Info
+    if cfg!(feature = "max_level_trace") {
+        LevelFilter::Trace
     } else if cfg!(feature = "max_level_debug") {
         LevelFilter::Debug
+    } else if cfg!(feature = "max_level_info") {
+        LevelFilter::Info
+    } else if cfg!(feature = "max_level_warn") {
+        LevelFilter::Warn
+    } else if cfg!(feature = "max_level_error") {
+        LevelFilter::Error
+    } else if cfg!(feature = "max_level_off") {
+        LevelFilter::Off
     } else {
         LevelFilter::Trace
     }

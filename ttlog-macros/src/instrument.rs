@@ -62,31 +62,34 @@ impl StaticMax {
 
     /// The maxima this crate was built with.
     pub(crate) fn from_features() -> StaticMax {
-        let debug = if cfg!(feature = "max_level_off") {
-            0
-        } else if cfg!(feature = "max_level_error") {
-            1
-        } else if cfg!(feature = "max_level_warn") {
-            2
-        } else if cfg!(feature = "max_level_info") {
-            3
+        // As ttlog-core's `STATIC_MAX_LEVEL`: features are additive, the most verbose wins.
+        let debug = if cfg!(feature = "max_level_trace") {
+            5
         } else if cfg!(feature = "max_level_debug") {
             4
+        } else if cfg!(feature = "max_level_info") {
+            3
+        } else if cfg!(feature = "max_level_warn") {
+            2
+        } else if cfg!(feature = "max_level_error") {
+            1
+        } else if cfg!(feature = "max_level_off") {
+            0
         } else {
             5
         };
-        let release = if cfg!(feature = "release_max_level_off") {
-            0
-        } else if cfg!(feature = "release_max_level_error") {
-            1
-        } else if cfg!(feature = "release_max_level_warn") {
-            2
-        } else if cfg!(feature = "release_max_level_info") {
-            3
+        let release = if cfg!(feature = "release_max_level_trace") {
+            5
         } else if cfg!(feature = "release_max_level_debug") {
             4
-        } else if cfg!(feature = "release_max_level_trace") {
-            5
+        } else if cfg!(feature = "release_max_level_info") {
+            3
+        } else if cfg!(feature = "release_max_level_warn") {
+            2
+        } else if cfg!(feature = "release_max_level_error") {
+            1
+        } else if cfg!(feature = "release_max_level_off") {
+            0
         } else {
             debug
         };
