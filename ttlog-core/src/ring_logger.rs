@@ -248,21 +248,14 @@ impl Lane {
     #[inline(always)]
     pub(crate) fn try_control(&mut self, code: u64, id: u64) -> bool {
         let timestamp = clock::now();
-        let words = ring_record::CONTROL_WORDS;
-        let before = self.producer.used_upper_bound();
-        let Some(dst) = self.producer.reserve(words) else {
-            return false;
-        };
-        // SAFETY: `dst` has room for the control record's words, which `write_control`
-        // initialises; then the record is committed.
+        let meta = ring_record::control_meta(code, self.thread);
+        // SAFETY: `write_control` initialises exactly `CONTROL_WORDS` words.
         #[allow(unsafe_code)]
         unsafe {
-            ring_record::write_control(dst, id, timestamp);
-            self.producer
-                .commit(words, ring_record::control_meta(code, self.thread));
+            self.try_write(ring_record::CONTROL_WORDS, meta, |dst| {
+                ring_record::write_control(dst, id, timestamp)
+            })
         }
-        self.wake_if_half_full(before);
-        true
     }
 
     /// Writes a span creation from a macro's parts if there is room right now, and returns
@@ -281,20 +274,14 @@ impl Lane {
         values: &mut ManuallyDrop<[FieldValue; N]>,
     ) -> bool {
         let timestamp = clock::now();
-        let words = ring_record::span_new_words(N);
-        let before = self.producer.used_upper_bound();
-        let Some(dst) = self.producer.reserve(words) else {
-            return false;
-        };
-        // SAFETY: `dst` has room for `words` words, which `write_span_new` initialises,
-        // moving `values` in; then the record is committed.
+        let meta = ring_record::span_new_meta(N, self.thread);
+        // SAFETY: `write_span_new` initialises exactly `span_new_words(N)` words, moving the
+        // (initialised, by the caller's promise) values in.
         unsafe {
-            ring_record::write_span_new(dst, callsite, timestamp, parent, id, values);
-            self.producer
-                .commit(words, ring_record::span_new_meta(N, self.thread));
+            self.try_write(ring_record::span_new_words(N), meta, |dst| {
+                ring_record::write_span_new(dst, callsite, timestamp, parent, id, values)
+            })
         }
-        self.wake_if_half_full(before);
-        true
     }
 
     /// Writes a span operation into the ring if there is room right now; gives it back
@@ -414,18 +401,32 @@ impl Lane {
         let has_message = message.is_some();
         let words = ring_record::payload_words(N, has_message);
         let meta = ring_record::meta(N, has_message, self.thread);
-        let before = self.producer.used_upper_bound();
-        let Some(dst) = self.producer.reserve(words) else {
-            return false;
-        };
-        // SAFETY: `dst` has room for `words` words, which `ring_record::write` initialises,
-        // moving `message` and `values` in; then the record is committed.
+        // SAFETY: `ring_record::write` initialises exactly `payload_words(N, has_message)`
+        // words, moving the (initialised, by the caller's promise) message and values in.
         unsafe {
-            ring_record::write(dst, callsite, timestamp, span, message, values);
-            self.producer.commit(words, meta);
+            self.try_write(words, meta, |dst| {
+                ring_record::write(dst, callsite, timestamp, span, message, values)
+            })
         }
-        self.wake_if_half_full(before);
-        true
+    }
+
+    /// Writes a record of `words` payload words, initialised by `init`, if there is room
+    /// right now (then wakes the collector if the ring passed half full) and returns `true`;
+    /// returns `false`, without calling `init`, otherwise.
+    ///
+    /// # Safety
+    ///
+    /// `init` must initialise all `words` words it is given.
+    #[allow(unsafe_code)]
+    #[inline(always)]
+    unsafe fn try_write(&mut self, words: usize, meta: u64, init: impl FnOnce(*mut u64)) -> bool {
+        let before = self.producer.used_upper_bound();
+        // SAFETY: forwarded from the caller.
+        let pushed = unsafe { self.producer.push_record(words, meta, init) };
+        if pushed {
+            self.wake_if_half_full(before);
+        }
+        pushed
     }
 
     /// After a failed push: under `Overflow::Drop` (or on the collector's own thread, which
