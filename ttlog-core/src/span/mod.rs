@@ -271,11 +271,17 @@ impl Span {
     /// A handle for a span created elsewhere (by the macros' fast path).
     #[inline(always)]
     pub(crate) fn owning(id: SpanId, callsite: &'static Callsite) -> Span {
+        Span::unshared(id, callsite, true)
+    }
+
+    /// A handle with no shared count yet; an `owning` one keeps the span open.
+    #[inline(always)]
+    fn unshared(id: SpanId, callsite: &'static Callsite, owning: bool) -> Span {
         Span {
             inner: Some(Inner {
                 id,
                 callsite,
-                owning: true,
+                owning,
                 shared: AtomicPtr::new(ptr::null_mut()),
             }),
         }
@@ -287,14 +293,7 @@ impl Span {
     /// closes, and this handle then names a closed span (recording on it does nothing).
     pub fn current() -> Span {
         match current::current() {
-            Some((id, callsite)) => Span {
-                inner: Some(Inner {
-                    id,
-                    callsite,
-                    owning: false,
-                    shared: AtomicPtr::new(ptr::null_mut()),
-                }),
-            },
+            Some((id, callsite)) => Span::unshared(id, callsite, false),
             None => Span::none(),
         }
     }
@@ -471,14 +470,7 @@ impl Clone for Span {
             return Span::none();
         };
         if !inner.owning {
-            return Span {
-                inner: Some(Inner {
-                    id: inner.id,
-                    callsite: inner.callsite,
-                    owning: false,
-                    shared: AtomicPtr::new(ptr::null_mut()),
-                }),
-            };
+            return Span::unshared(inner.id, inner.callsite, false);
         }
         let shared = Span::shared(inner);
         shared.refs.fetch_add(1, Ordering::Relaxed);
