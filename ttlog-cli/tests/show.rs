@@ -1,25 +1,14 @@
 //! `ttlog show` on real snapshot files: header, events, filters, JSON, and bad files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, UNIX_EPOCH};
 
 use ttlog_core::snapshot::{self, Header};
 use ttlog_core::{FieldValue, Fields, Level, Record};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ttlog-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
 
-fn ttlog(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ttlog"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{temp_dir, ttlog};
 
 fn write_sample(dir: &Path) -> PathBuf {
     let values_login = [FieldValue::from(42u64), FieldValue::from("10.0.0.1")];

@@ -1,25 +1,14 @@
 //! `ttlog spans` and the span scope in `ttlog show`, on real snapshot files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ttlog_core::snapshot::{self, Header, Span, SpanStatus};
 use ttlog_core::{FieldValue, Fields, Level, Record};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ttlog-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
 
-fn ttlog(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ttlog"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{temp_dir, ttlog};
 
 fn at(ms: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(1_795_000_000) + Duration::from_millis(ms)
