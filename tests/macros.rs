@@ -5,9 +5,18 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::Mutex;
 
-use ttlog::{FieldValue, Level, LevelFilter, LogEvent, Logger, ValueRef};
+use ttlog::{FieldValue, Level, LevelFilter, LogEvent, ValueRef};
+
+mod common;
+
+use common::capture::{field, Addr, Observe, Req, Session};
+
+/// The shared capturing logger, keeping [`Captured`] events.
+fn capture() -> Option<Session<Captured>> {
+    common::capture::capture()
+}
 
 /// One captured event, with its callsite's metadata copied out.
 #[derive(Debug)]
@@ -26,21 +35,14 @@ struct Captured {
 
 impl Captured {
     fn value(&self, name: &str) -> ValueRef<'_> {
-        let i = self
-            .names
-            .iter()
-            .position(|n| *n == name)
-            .unwrap_or_else(|| panic!("no field `{name}` in {:?}", self.names));
-        self.values[i].as_ref()
+        field(self.names, &self.values, name)
     }
 }
 
-struct Capture(Mutex<Vec<Captured>>);
-
-impl Logger for Capture {
-    fn log(&self, event: LogEvent) {
+impl Observe for Captured {
+    fn event(event: LogEvent) -> Captured {
         let cs = event.callsite();
-        self.0.lock().unwrap().push(Captured {
+        Captured {
             level: event.level(),
             target: event.target(),
             module_path: cs.module_path(),
@@ -51,71 +53,8 @@ impl Logger for Capture {
             formatted: event.formatted_message().is_some(),
             names: cs.field_names(),
             values: event.values().to_vec(),
-        });
+        }
     }
-}
-
-static CAPTURE: OnceLock<Arc<Capture>> = OnceLock::new();
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Holds the test lock; `take` returns what was logged since `capture()`.
-struct Session {
-    _lock: MutexGuard<'static, ()>,
-    capture: Arc<Capture>,
-}
-
-impl Session {
-    fn take(&self) -> Vec<Captured> {
-        std::mem::take(&mut *self.capture.0.lock().unwrap())
-    }
-
-    fn one(&self) -> Captured {
-        let mut events = self.take();
-        assert_eq!(events.len(), 1, "expected one event, got {events:?}");
-        events.remove(0)
-    }
-}
-
-/// Installs the capturing logger (once), takes the lock, clears old events, and enables
-/// every level. `None` (the test then passes vacuously) when a `max_level_*` feature has
-/// compiled some levels out, as `--all-features` does; compat-tests covers those builds.
-fn capture() -> Option<Session> {
-    if ttlog::STATIC_MAX_LEVEL != LevelFilter::Trace {
-        eprintln!(
-            "skipped: levels are compiled out (STATIC_MAX_LEVEL = {})",
-            ttlog::STATIC_MAX_LEVEL
-        );
-        return None;
-    }
-    let lock = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let capture = CAPTURE
-        .get_or_init(|| {
-            let c = Arc::new(Capture(Mutex::new(Vec::new())));
-            ttlog::set_logger(c.clone());
-            c
-        })
-        .clone();
-    ttlog::set_max_level(LevelFilter::Trace);
-    let session = Session {
-        _lock: lock,
-        capture,
-    };
-    session.take();
-    Some(session)
-}
-
-struct Addr;
-
-impl fmt::Display for Addr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("10.0.0.1")
-    }
-}
-
-#[derive(Debug)]
-#[allow(dead_code)] // read through Debug
-struct Req {
-    id: u32,
 }
 
 #[test]

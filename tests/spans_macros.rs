@@ -7,10 +7,19 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::Mutex;
 
 use ttlog::span::{SpanOp, SpanOpKind};
-use ttlog::{FieldValue, Level, LevelFilter, LogEvent, Logger, Span, SpanId, ValueRef};
+use ttlog::{FieldValue, Level, LevelFilter, LogEvent, Span, SpanId, ValueRef};
+
+mod common;
+
+use common::capture::{field, Addr, Observe, Req, Session};
+
+/// The shared capturing logger, keeping what it [`Seen`].
+fn capture() -> Option<Session<Seen>> {
+    common::capture::capture()
+}
 
 /// A span as created, with its callsite's metadata copied out.
 #[derive(Debug)]
@@ -29,12 +38,7 @@ struct Created {
 
 impl Created {
     fn value(&self, name: &str) -> ValueRef<'_> {
-        let i = self
-            .names
-            .iter()
-            .position(|n| *n == name)
-            .unwrap_or_else(|| panic!("no field `{name}` in {:?}", self.names));
-        self.values[i].as_ref()
+        field(self.names, &self.values, name)
     }
 }
 
@@ -57,19 +61,17 @@ enum Seen {
     Other,
 }
 
-struct Capture(Mutex<Vec<Seen>>);
-
-impl Logger for Capture {
-    fn log(&self, event: LogEvent) {
-        self.0.lock().unwrap().push(Seen::Event {
+impl Observe for Seen {
+    fn event(event: LogEvent) -> Seen {
+        Seen::Event {
             message: event.message().to_owned(),
             span: event.span_id(),
-        });
+        }
     }
 
-    fn span(&self, op: SpanOp) {
+    fn span(op: SpanOp) -> Option<Seen> {
         let id = op.id.into_u64();
-        let seen = match op.kind {
+        Some(match op.kind {
             SpanOpKind::New {
                 callsite,
                 parent,
@@ -91,80 +93,26 @@ impl Logger for Capture {
             SpanOpKind::Exit => Seen::Exit(id),
             SpanOpKind::Close => Seen::Close(id),
             _ => Seen::Other,
-        };
-        self.0.lock().unwrap().push(seen);
-    }
-}
-
-static CAPTURE: OnceLock<Arc<Capture>> = OnceLock::new();
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Holds the test lock; `take` returns what was logged since `capture()`.
-struct Session {
-    _lock: MutexGuard<'static, ()>,
-    capture: Arc<Capture>,
-}
-
-impl Session {
-    fn take(&self) -> Vec<Seen> {
-        std::mem::take(&mut *self.capture.0.lock().unwrap())
-    }
-
-    /// The spans created since the last call (other operations are dropped).
-    fn created(&self) -> Vec<Created> {
-        self.take()
-            .into_iter()
-            .filter_map(|s| match s {
-                Seen::New(c) => Some(c),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn one(&self) -> Created {
-        let mut created = self.created();
-        assert_eq!(created.len(), 1, "expected one span, got {created:?}");
-        created.remove(0)
-    }
-}
-
-/// Installs the capturing logger (once), takes the lock, clears what was seen, and enables
-/// every level. `None` (the test then passes vacuously) when a `max_level_*` feature has
-/// compiled some levels out; test_max_level_features covers those builds.
-fn capture() -> Option<Session> {
-    if ttlog::STATIC_MAX_LEVEL != LevelFilter::Trace {
-        eprintln!("skipped: levels are compiled out");
-        return None;
-    }
-    let lock = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
-    let capture = CAPTURE
-        .get_or_init(|| {
-            let c = Arc::new(Capture(Mutex::new(Vec::new())));
-            ttlog::set_logger(c.clone());
-            c
         })
-        .clone();
-    ttlog::set_max_level(LevelFilter::Trace);
-    let session = Session {
-        _lock: lock,
-        capture,
-    };
-    session.take();
-    Some(session)
-}
-
-struct Addr;
-
-impl fmt::Display for Addr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("10.0.0.1")
     }
 }
 
-#[derive(Debug)]
-#[allow(dead_code)] // read through Debug
-struct Req {
-    id: u32,
+/// The spans created since the last call (other operations are dropped).
+fn created(s: &Session<Seen>) -> Vec<Created> {
+    s.take()
+        .into_iter()
+        .filter_map(|s| match s {
+            Seen::New(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The one span created since the last call.
+fn one(s: &Session<Seen>) -> Created {
+    let mut created = created(s);
+    assert_eq!(created.len(), 1, "expected one span, got {created:?}");
+    created.remove(0)
 }
 
 #[test]
@@ -175,7 +123,7 @@ fn name_fields_and_callsite() {
     let empty = ttlog::field::Empty;
     let line = line!() + 1;
     let span = ttlog::info_span!("request", id = 7u64, ip = %addr, req = ?req, user = empty);
-    let c = s.one();
+    let c = one(&s);
     assert_eq!(span.id().map(SpanId::into_u64), Some(c.id));
     assert_eq!(c.name, "request");
     assert_eq!(span.name(), Some("request"));
@@ -215,8 +163,7 @@ fn every_level_and_span_with_a_level_expression() {
     let _s1 = ttlog::span!(Level::Debug, "s1", n = 1);
     let _s2 = ttlog::span!(LEVEL, "s2");
     let _s3 = ttlog::span!(target: "a::b", ttlog::Level::Error, "s3");
-    let levels: Vec<_> = s
-        .created()
+    let levels: Vec<_> = created(&s)
         .iter()
         .map(|c| (c.level, c.name, c.target))
         .collect();
@@ -246,7 +193,7 @@ fn target_and_field_forms() {
     let r#type = "admin";
     let _a = ttlog::debug_span!(target: TARGET, "forms", user_id, %addr, ?req, ?req.id, r#type,
         http.status = 200, "user-id" = 5, lit = "static", "trailing" = 1,);
-    let c = s.one();
+    let c = one(&s);
     assert_eq!(c.target, "from::const");
     assert_eq!(c.level, Level::Debug);
     assert_eq!(
@@ -272,7 +219,7 @@ fn target_and_field_forms() {
 
     let _b = ttlog::info_span!("set {{a}}");
     assert_eq!(
-        s.one().name,
+        one(&s).name,
         "set {a}",
         "escaped braces, as in event messages"
     );
@@ -296,7 +243,7 @@ fn parents() {
     let none_parent = ttlog::info_span!(parent: &Span::none(), "none_parent");
     let with_target =
         ttlog::span!(target: "t", parent: &current, Level::Info, "with_target", n = 1);
-    let created = s.created();
+    let created = created(&s);
     let parents: Vec<_> = created.iter().map(|c| (c.name, c.parent)).collect();
     let current_id = current.id().unwrap().into_u64();
     assert_eq!(
@@ -425,7 +372,7 @@ fn disabled_spans_evaluate_nothing() {
         2,
         "only the enabled span evaluates its arguments"
     );
-    let created = s.created();
+    let created = created(&s);
     assert_eq!(created.len(), 1);
     assert_eq!(created[0].name, "info");
 
@@ -451,7 +398,7 @@ fn evaluated_exactly_once_in_order() {
     };
     let _span = ttlog::info_span!(parent: p("p"), "s", a = f("a"), b = %f("bb"), c = ?f("ccc"));
     assert_eq!(*seen.lock().unwrap(), ["p", "a", "bb", "ccc"]);
-    let c = s.one();
+    let c = one(&s);
     assert_eq!(c.value("a"), ValueRef::U64(1));
     assert_eq!(c.value("b"), ValueRef::Str("2"));
     assert_eq!(c.value("c"), ValueRef::Str("3"));
@@ -471,7 +418,7 @@ fn usable_in_generic_code_and_temporaries_live() {
         len = String::from("abc").as_str().len(),
         text = String::from("borrowed").as_str(),
     );
-    let created = s.created();
+    let created = created(&s);
     assert_eq!(created.len(), 4);
     assert_eq!(created[0].value("value"), ValueRef::Str("3"));
     assert_eq!(created[1].value("value"), ValueRef::Str("\"x\""));
@@ -500,7 +447,7 @@ fn many_fields() {
         i = 9,
         j = 10
     );
-    let c = s.one();
+    let c = one(&s);
     assert_eq!(c.names.len(), 10);
     assert_eq!(c.value("j"), ValueRef::I64(10));
 }

@@ -60,3 +60,4 @@ pub fn assert_child_ok(cmd: &mut Command) {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 }
+pub mod capture;
