@@ -519,8 +519,9 @@ pub fn trace_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// - **Templates.** In a literal text, `{name}` formats the call's field `name` (`actor`,
 ///   `action`, `target`, `correlation_id`, or an extra field such as `queue_position`), the
 ///   value evaluated once for both; any other name is captured from the surrounding scope,
-///   as `format!` does, so an unknown name is a compile error. Format specs work
-///   (`{eta_ms:>5}`, `{target:?}`); positional placeholders (`{}`) do not.
+///   as `format!` does, so an unknown name is a compile error. A field recorded with `?`
+///   shows with `Debug`, any other with `Display`. Format specs work (`{eta_ms:>5}`);
+///   positional placeholders (`{}`) do not.
 /// - **Non-literal texts** are evaluated (once) and filled at run time: `{name}` is replaced
 ///   by the field `name`; anything else stays as written. No compile-time checks apply.
 /// - **Rules checked at compile time:** the required arguments, a `human` literal of at most

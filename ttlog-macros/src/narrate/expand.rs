@@ -34,7 +34,7 @@ use syn::spanned::Spanned;
 
 use super::{Eval, Narration, TextArg, TEXTS, VALUES};
 use crate::expand::{callsite_item, field_value, gate};
-use crate::validate::Field;
+use crate::validate::{Field, FieldKind};
 
 /// The block expression for one `narrate!` call.
 pub(crate) fn expand(n: Narration) -> TokenStream {
@@ -188,8 +188,12 @@ fn text_tokens(
             let named = template.named.iter().filter_map(|name| {
                 let (field, bound) = nameable.iter().find(|(f, _)| f.name == *name)?;
                 let arg = Ident::new(name, lit.span());
-                // A field that is not evaluated is a string literal: written in place.
+                // A field that is not evaluated is a string literal: written in place. A `?`
+                // field shows as recorded, with `Debug`.
                 Some(match bound {
+                    Some(b) if matches!(field.kind, FieldKind::Debug) => {
+                        quote!(#arg = ::ttlog::__private::format_args!("{:?}", *#b))
+                    }
                     Some(b) => quote!(#arg = *#b),
                     None => {
                         let value = &field.value;
