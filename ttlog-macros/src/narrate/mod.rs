@@ -222,13 +222,18 @@ pub(crate) fn validate(args: NarrateArgs, call_site: Span) -> Result<Narration, 
         })
         .collect();
     if !missing.is_empty() && args.level.is_some() {
-        let list: Vec<String> = missing.iter().map(|m| format!("`{m}:`")).collect();
+        let mut list: Vec<String> = missing.iter().map(|m| format!("`{m}:`")).collect();
+        let last = list.pop().expect("not empty");
+        let list = if list.is_empty() {
+            last
+        } else {
+            format!("{} or {last}", list.join(", "))
+        };
         errors.push(syn::Error::new(
             call_site,
             format!(
-                "this narration has no {}: every narration needs `actor:`, `action:`, \
-                 `target:` and `human:`",
-                list.join(", ")
+                "this narration has no {list}: every narration needs `actor:`, `action:`, \
+                 `target:` and `human:`"
             ),
         ));
     }
