@@ -38,8 +38,9 @@
 //! | `source_location` | `file:line`, only when the narrating crate is built with debug assertions |
 //! | `narration_violation` | only when a rule was broken at run time (see below) |
 //!
-//! Inside an entered trace context, the collector adds `trace_id` and `span_id` as it does
-//! for every event.
+//! Inside an entered [`TraceContext`](crate::TraceContext), the collector adds `trace_id`,
+//! `span_id` and, unless the narration has its own, `correlation_id`, as it does for every
+//! event.
 //!
 //! `emitted_by` has no version unless one is configured: `init` is a function, so it cannot
 //! read the version of the program that calls it. Write
