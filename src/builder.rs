@@ -5,8 +5,8 @@ use std::path::Path;
 
 use ttlog_core::redact::Pattern;
 use ttlog_core::{
-    AdapterInstaller, Format, Guard, InitError, Level, LevelFilter, Overflow, SignalInstaller,
-    Sink, SpanEvents,
+    AdapterInstaller, Format, Guard, InitError, Level, LevelFilter, Narration, Overflow,
+    SignalInstaller, Sink, SpanEvents,
 };
 
 /// Configures ttlog; made by [`crate::init`], finished with [`init`](Builder::init) or
@@ -50,8 +50,13 @@ impl Builder {
     }
 
     forward! {
-        /// The service name in snapshots (default: the binary's name).
+        /// The service name in snapshots and narrations (default: the binary's name).
         fn service(name: impl Into<String>);
+        /// The service's version, for narrations' `emitted_by` (`service@version`); pass
+        /// `env!("CARGO_PKG_VERSION")`, since ttlog cannot see the caller's version.
+        fn version(version: impl Into<String>);
+        /// Which narration text the text sinks show (default `Narration::Human`).
+        fn narration(mode: Narration);
         /// The default level (default `Info`).
         fn level(level: Level);
         /// The default level as a filter (`LevelFilter::Off` silences everything).

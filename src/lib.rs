@@ -49,6 +49,21 @@ pub use ttlog_macros::Fields;
 pub use ttlog_macros::{debug, error, info, trace, warn};
 pub use ttlog_macros::{debug_span, error_span, info_span, span, trace_span, warn_span};
 
+/// Narrates what the system did: a sentence for people, fields for machines. See the
+/// [`narrate`](mod@narrate) module for the whole story and the struct form.
+///
+/// The full syntax follows the example.
+///
+/// ```
+/// let (job_id, pos, eta_ms, cid) = ("job-7", 3, 120, "req-1");
+/// ttlog::narrate!(Info, actor: "orchestrator", action: "accept", target: job_id,
+///     human: "Accepted request; queued at position {pos} (ETA {eta_ms} ms)",
+///     cute: "Orchestrator welcomes {job_id} to the queue! You're #{pos} in line!",
+///     correlation_id: cid, queue_position = pos, predicted_start_ms = eta_ms);
+/// ```
+#[doc(inline)]
+pub use ttlog_macros::narrate;
+
 /// Runs a function inside a span, with its arguments as fields.
 ///
 /// The full reference (options, fields, secrets, expansion) follows the example.
@@ -95,6 +110,7 @@ pub use ttlog_macros::instrument;
 pub use ttlog_macros::trace_fn;
 
 mod attributes;
+pub mod narrate;
 
 mod builder;
 mod helpers;

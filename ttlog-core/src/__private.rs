@@ -10,10 +10,11 @@ pub use crate::event::{LogEvent, Values};
 pub use crate::field::{FieldValue, StructFields, ToFieldValue};
 pub use crate::level::{max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use crate::logger::dispatch;
+pub use crate::narration::{emit as narrate_emit, Text as NarrationText};
 pub use core::fmt::{Debug, Display};
 pub use core::mem::ManuallyDrop;
 pub use core::option::Option;
-pub use core::{column, file, format_args, line, module_path};
+pub use core::{cfg, column, concat, file, format_args, line, module_path};
 pub use std::sync::OnceLock;
 
 /// The run-time gates after the static one: the global max level, then the callsite's
@@ -47,6 +48,13 @@ pub fn emit_message<const N: usize>(
 ) {
     const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
     crate::logger::emit(callsite, Some(message), values);
+}
+
+/// A narration text that is not a literal: a run-time template (see
+/// [`crate::narration::interpolate`]).
+#[inline]
+pub fn narration_template<T: fmt::Display + ?Sized>(text: &T) -> NarrationText {
+    NarrationText::Template(text.to_string())
 }
 
 /// `key = value`.

@@ -28,6 +28,7 @@ use crate::collector::{self, Command, Config};
 use crate::filter::{self, Filter, ParseError};
 use crate::level::{Level, LevelFilter};
 use crate::logger;
+use crate::narration::Narration;
 use crate::redact::{Pattern, Redactor};
 use crate::ring_logger::{Handle, Overflow, RingLogger, Runtime, SnapshotRequestError};
 use crate::sink::{self, FileSink, Format, Sink, WriterSink};
@@ -58,6 +59,8 @@ pub fn init() -> Builder {
 /// Configuration for [`init`]. Every setting has a default; see each method.
 pub struct Builder {
     service: Option<String>,
+    version: Option<String>,
+    narration: Narration,
     level: LevelFilter,
     filter: Option<String>,
     capacity: usize,
@@ -83,6 +86,8 @@ impl Default for Builder {
     fn default() -> Self {
         Builder {
             service: None,
+            version: None,
+            narration: Narration::Human,
             level: LevelFilter::Info,
             filter: None,
             capacity: DEFAULT_CAPACITY,
@@ -108,6 +113,32 @@ impl Builder {
     /// name.
     pub fn service(mut self, name: impl Into<String>) -> Self {
         self.service = Some(name.into());
+        self
+    }
+
+    /// The service's version, for the `emitted_by` field of narrations (`service@version`;
+    /// see [`crate::narration`]). Default: none, and `emitted_by` is the service name alone.
+    ///
+    /// ttlog cannot find the calling program's version by itself (`init` is a function, not a
+    /// macro expanded in the caller), so pass the crate's own:
+    ///
+    /// ```no_run
+    /// let _guard = ttlog_core::init().service("orders").version(env!("CARGO_PKG_VERSION")).init();
+    /// ```
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Which narration text the text formats (compact, full, logfmt) show as the message
+    /// (default [`Narration::Human`]; see [`crate::narration`]). JSON always carries all
+    /// three.
+    ///
+    /// ```no_run
+    /// let _guard = ttlog_core::init().narration(ttlog_core::Narration::Cute).init();
+    /// ```
+    pub fn narration(mut self, mode: Narration) -> Self {
+        self.narration = mode;
         self
     }
 
@@ -346,13 +377,15 @@ impl Builder {
             });
         }
         crate::clock::anchor();
+        let service = self.service.unwrap_or_else(default_service);
+        crate::narration::configure(self.narration, &service, self.version.as_deref());
         let (tx, rx) = crossbeam_channel::unbounded();
         let runtime = Runtime::new(self.ring_capacity, self.overflow, tx);
         let config = Config {
             sinks,
             capacity: self.capacity,
             snapshot_dir: self.snapshot_dir,
-            service: self.service.unwrap_or_else(default_service),
+            service,
             span_events: self.span_events,
             redaction: self.redaction.then_some(self.redactor),
         };
@@ -415,6 +448,8 @@ impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
             .field("service", &self.service)
+            .field("version", &self.version)
+            .field("narration", &self.narration)
             .field("level", &self.level)
             .field("filter", &self.filter)
             .field("capacity", &self.capacity)
@@ -429,7 +464,7 @@ impl fmt::Debug for Builder {
     }
 }
 
-fn default_service() -> String {
+pub(crate) fn default_service() -> String {
     std::env::current_exe()
         .ok()
         .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))

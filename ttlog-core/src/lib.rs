@@ -41,6 +41,7 @@ pub mod field;
 pub mod filter;
 pub mod level;
 pub mod logger;
+pub mod narration;
 pub mod record;
 pub mod redact;
 pub mod sink;
@@ -72,6 +73,7 @@ pub use init::{
 };
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
+pub use narration::{narrate, Narration, NarrationFields};
 pub use record::{Fields, Record};
 pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
 pub use ring_record::RING_BYTES_PER_EVENT;

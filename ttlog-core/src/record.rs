@@ -280,6 +280,24 @@ impl<'a> Fields<'a> {
         self.len() == 0
     }
 
+    /// The fields after the first `n` (none when there are fewer).
+    ///
+    /// ```
+    /// use ttlog_core::{Fields, FieldValue};
+    /// let values = [FieldValue::from(1), FieldValue::from(2)];
+    /// let rest = Fields::split(&["a", "b"], &values).skip_first(1);
+    /// assert_eq!(rest.iter().map(|f| f.name).collect::<Vec<_>>(), ["b"]);
+    /// ```
+    pub fn skip_first(self, n: usize) -> Fields<'a> {
+        match self.0 {
+            FieldsRepr::Split { names, values } => {
+                let n = n.min(names.len()).min(values.len());
+                Fields::split(&names[n..], &values[n..])
+            }
+            FieldsRepr::Pairs(p) => Fields::pairs(&p[n.min(p.len())..]),
+        }
+    }
+
     /// The fields in order.
     pub fn iter(&self) -> impl Iterator<Item = Field<'a>> + 'a {
         let (split, pairs) = match self.0 {

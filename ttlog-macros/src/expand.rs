@@ -173,7 +173,7 @@ pub(crate) fn expand(level: Level, event: Event) -> TokenStream {
 /// template or span name) and field names.
 ///
 /// [`Callsite`]: https://docs.rs/ttlog/latest/ttlog/struct.Callsite.html
-fn callsite_item(
+pub(crate) fn callsite_item(
     callsite: &Ident,
     level: &TokenStream,
     target: &TokenStream,
@@ -195,7 +195,7 @@ fn callsite_item(
 
 /// The three gates, cheapest first: the `STATIC_MAX_LEVEL` constant, the run-time maximum
 /// level, the callsite's cached interest.
-fn gate(callsite: &Ident, level: &TokenStream) -> TokenStream {
+pub(crate) fn gate(callsite: &Ident, level: &TokenStream) -> TokenStream {
     quote! {
         const { ::ttlog::__private::STATIC_MAX_LEVEL.enables(#level) }
             && ::ttlog::__private::enabled(&#callsite, #level)
@@ -453,7 +453,11 @@ pub(crate) fn expand_span(level: Option<Level>, span: SpanDecl) -> TokenStream {
 }
 
 /// The expression recording one field's value (`bound`: the binding of its evaluated value).
-fn field_value(kind: &FieldKind, value: &syn::Expr, bound: Option<&Ident>) -> TokenStream {
+pub(crate) fn field_value(
+    kind: &FieldKind,
+    value: &syn::Expr,
+    bound: Option<&Ident>,
+) -> TokenStream {
     let span = value.span();
     match (kind, bound) {
         (FieldKind::StaticStr, _) => quote_spanned!(span=> ::ttlog::__private::static_str(#value)),

@@ -24,6 +24,7 @@ use proc_macro2::Span;
 mod expand;
 mod fields;
 mod instrument;
+mod narrate;
 mod parse;
 mod validate;
 
@@ -488,5 +489,72 @@ pub fn trace_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
         item.into(),
         instrument::StaticMax::from_features(),
     )
+    .into()
+}
+
+/// Narrates what the system did, as a sentence for people, with structured fields for
+/// machines: an event whose message is the `human` text.
+///
+/// The full reference, with examples that run, is the `ttlog::narrate` module.
+///
+/// # Syntax
+///
+/// ```text
+/// narrate!(LEVEL, ARG, ARG, …)
+///
+/// LEVEL := Trace | Debug | Info | Warn | Error        (or a path ending in one)
+/// ARG   := actor: VALUE            required; who acted ("orchestrator", a component, a role)
+///        | action: VALUE           required; what it did ("accept", a verb)
+///        | target: VALUE           required; what it acted on (an id, a name)
+///        | human: TEXT             required; the plain sentence, at most 100 characters
+///        | cute: TEXT              optional; the friendly one (Narration::Cute mode)
+///        | story: TEXT             optional; the step told as part of a story
+///        | correlation_id: VALUE   optional; ties narrations of one request together
+///        | KEY = VALUE | KEY = %VALUE | KEY = ?VALUE | NAME | %NAME | ?NAME   extra fields
+/// VALUE := EXPR | %EXPR | ?EXPR    recorded like event fields (ToFieldValue, Display, Debug)
+/// TEXT  := "template"              `{name}`: a field of the call, else a variable in scope
+///        | EXPR                    any `Display` value: a run-time template
+/// ```
+///
+/// - **Templates.** In a literal text, `{name}` formats the call's field `name` (`actor`,
+///   `action`, `target`, `correlation_id`, or an extra field such as `queue_position`), the
+///   value evaluated once for both; any other name is captured from the surrounding scope,
+///   as `format!` does, so an unknown name is a compile error. A field recorded with `?`
+///   shows with `Debug`, any other with `Display`. Format specs work (`{eta_ms:>5}`);
+///   positional placeholders (`{}`) do not.
+/// - **Non-literal texts** are evaluated (once) and filled at run time: `{name}` is replaced
+///   by the field `name`; anything else stays as written. No compile-time checks apply.
+/// - **Rules checked at compile time:** the required arguments, a `human` literal of at most
+///   100 characters and not empty, non-empty `actor` and `action` literals, no duplicates,
+///   and no extra field named like a narration field. What cannot be checked then is checked
+///   when the narration is emitted and reported in a `narration_violation` field.
+/// - **Evaluation.** Like the event macros: nothing is evaluated unless the level and filter
+///   let the narration through; then every value and text once, in the order written.
+/// - **Representation.** An ordinary event with the target `module_path!()`, the message
+///   `human`, and the fields `human`, `cute`, `story`, `actor`, `action`, `target`,
+///   `correlation_id`, the extras, `emitted_by`, `emitted_at_ms` and, when the calling crate
+///   is built with debug assertions, `source_location`.
+///
+/// ```text
+/// ttlog::narrate!(Info, actor: "orchestrator", action: "accept", target: job_id,
+///     human: "Accepted request; queued at position {pos} (ETA {eta_ms} ms)",
+///     cute: "Orchestrator welcomes {job_id} to the queue! You're #{pos} in line!",
+///     correlation_id: cid, queue_position = pos, predicted_start_ms = eta_ms);
+/// ```
+///
+/// # Errors
+///
+/// Compile errors, each on the offending token: a missing level or an unknown one, a missing
+/// required argument, a duplicate, an unknown `name:` argument, a `human` literal over 100
+/// characters or empty, an empty `actor` or `action` literal, a positional placeholder, an
+/// unknown `{name}` (the compiler's own error), a message literal, `..value`, an extra field
+/// that reuses a narration field's name, and more than 32 fields in all.
+#[proc_macro]
+pub fn narrate(input: TokenStream) -> TokenStream {
+    let args = syn::parse_macro_input!(input as narrate::NarrateArgs);
+    match narrate::validate(args, Span::call_site()) {
+        Ok(narration) => narrate::expand(narration),
+        Err(err) => expand::fallback(err),
+    }
     .into()
 }

@@ -172,7 +172,7 @@ impl Parse for Args {
 }
 
 /// Skips the rest of a broken argument, and the comma after it.
-fn skip_to_comma(input: ParseStream<'_>) {
+pub(crate) fn skip_to_comma(input: ParseStream<'_>) {
     let _ = input.step(|cursor| {
         let mut rest = *cursor;
         while let Some((tt, next)) = rest.token_tree() {
@@ -187,7 +187,7 @@ fn skip_to_comma(input: ParseStream<'_>) {
     });
 }
 
-fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
+pub(crate) fn parse_arg(input: ParseStream<'_>) -> syn::Result<Arg> {
     // `target: expr` or `parent: expr` (but not a path such as `target::X`).
     if input.peek(Ident::peek_any) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
         let keyword = input.call(Ident::parse_any)?;
@@ -311,7 +311,7 @@ fn parse_key(input: ParseStream<'_>) -> syn::Result<Option<Key>> {
     }
 }
 
-fn parse_sigil(input: ParseStream<'_>) -> syn::Result<Option<Sigil>> {
+pub(crate) fn parse_sigil(input: ParseStream<'_>) -> syn::Result<Option<Sigil>> {
     if input.peek(Token![%]) && !input.peek(Token![%=]) {
         let t: Token![%] = input.parse()?;
         Ok(Some(Sigil::Display(t.span)))
@@ -324,7 +324,7 @@ fn parse_sigil(input: ParseStream<'_>) -> syn::Result<Option<Sigil>> {
 }
 
 /// An expression after `what`, with a clear error when there is none.
-fn parse_value(input: ParseStream<'_>, after: Span, what: &str) -> syn::Result<Expr> {
+pub(crate) fn parse_value(input: ParseStream<'_>, after: Span, what: &str) -> syn::Result<Expr> {
     if at_arg_end(input) {
         return Err(syn::Error::new(
             after,
@@ -334,7 +334,7 @@ fn parse_value(input: ParseStream<'_>, after: Span, what: &str) -> syn::Result<E
     input.parse()
 }
 
-fn at_arg_end(input: ParseStream<'_>) -> bool {
+pub(crate) fn at_arg_end(input: ParseStream<'_>) -> bool {
     input.is_empty() || input.peek(Token![,])
 }
 

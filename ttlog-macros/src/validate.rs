@@ -251,7 +251,7 @@ pub(crate) fn validate(args: Args, call_site: Span) -> Result<Event, syn::Error>
 }
 
 /// All the errors as one, or `Ok` when there are none.
-fn combine(errors: Vec<syn::Error>) -> Result<(), syn::Error> {
+pub(crate) fn combine(errors: Vec<syn::Error>) -> Result<(), syn::Error> {
     match errors.into_iter().reduce(|mut all, e| {
         all.combine(e);
         all
@@ -322,7 +322,7 @@ impl Named {
 }
 
 /// Adds a `key = value`, `%name`, `?name` or shorthand `name` argument as a field.
-fn add_field(
+pub(crate) fn add_field(
     fields: &mut Vec<Field>,
     order: &mut Vec<Slot>,
     arg: Arg,
@@ -376,7 +376,7 @@ fn add_field(
     });
 }
 
-fn is_str_lit(expr: &Expr) -> bool {
+pub(crate) fn is_str_lit(expr: &Expr) -> bool {
     matches!(
         expr,
         Expr::Lit(syn::ExprLit {

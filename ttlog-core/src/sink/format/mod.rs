@@ -81,6 +81,12 @@ pub mod time;
 /// );
 /// ```
 pub fn format_record(format: Format, record: &Record<'_>, out: &mut Vec<u8>) {
+    // A narration shows the text of the chosen mode (see `crate::narration`).
+    let narrated = match format {
+        Format::Json => None,
+        _ => crate::narration::text_record(record),
+    };
+    let record = narrated.as_ref().unwrap_or(record);
     match format {
         Format::Compact => compact::format(record, out),
         Format::Full => full::format(record, out),

@@ -1,0 +1,3 @@
+fn main() {
+    ttlog::narrate!(Info, actor: "auth", action: " ", target: 1, human: "User authenticated");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    ttlog::narrate!(Info, actor: "", action: "authenticate", target: 1, human: "User authenticated");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    ttlog::narrate!(Info, actor: "auth", human: "User authenticated");
+}
