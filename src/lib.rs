@@ -98,6 +98,7 @@ mod attributes;
 
 mod builder;
 mod helpers;
+pub mod testing;
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
 mod timer;
