@@ -98,9 +98,9 @@ mod attributes;
 
 mod builder;
 mod helpers;
-pub mod testing;
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
+pub mod testing;
 mod timer;
 
 pub use builder::{Builder, WriteSend};

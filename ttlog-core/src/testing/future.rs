@@ -10,7 +10,7 @@ use super::tap::{Binding, Shared};
 use super::Capture;
 
 /// A future that runs inside a [`Capture`] each time it is polled (on whatever thread polls
-/// it) and while it is dropped; made by [`Capture::instrument`] and
+/// it) and while it is dropped; made by [`Capture::bind_future`] and
 /// [`WithCapture::with_capture`].
 #[must_use = "futures do nothing unless polled"]
 pub struct Captured<F> {
@@ -59,7 +59,7 @@ impl<F> fmt::Debug for Captured<F> {
 }
 
 /// Runs any future inside a capture: `tokio::spawn(task.with_capture(&logs))`, the same as
-/// [`Capture::instrument`].
+/// [`Capture::bind_future`].
 ///
 /// ```
 /// use ttlog_core::testing::{self, WithCapture};
@@ -81,7 +81,7 @@ impl<F> fmt::Debug for Captured<F> {
 pub trait WithCapture: Future + Sized {
     /// Runs `self` inside `capture` on every poll.
     fn with_capture(self, capture: &Capture) -> Captured<Self> {
-        capture.instrument(self)
+        capture.bind_future(self)
     }
 }
 

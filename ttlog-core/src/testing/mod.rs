@@ -36,7 +36,7 @@
 //! - on the test's thread are captured;
 //! - on threads and tasks the test starts are captured when they run inside the capture:
 //!   [`Capture::scope`], [`Capture::bind`] (for `std::thread::spawn(logs.bind(|| ..))`),
-//!   [`Capture::instrument`] or [`WithCapture::with_capture`] (for `tokio::spawn`);
+//!   [`Capture::bind_future`] or [`WithCapture::with_capture`] (for `tokio::spawn`);
 //! - inside a span created while a capture was bound (or a child of such a span) are
 //!   captured on any thread: `tokio::spawn(work().instrument(span))` and `#[instrument]`
 //!   async functions spawned on a multi-thread runtime just work;
@@ -157,8 +157,10 @@ impl Capture {
     }
 
     /// Wraps a future so that it runs inside the capture on every poll, on whatever thread
-    /// polls it (for `tokio::spawn(logs.instrument(async { .. }))`); see also
-    /// [`WithCapture::with_capture`].
+    /// polls it (for `tokio::spawn(logs.bind_future(async { .. }))`); see also
+    /// [`WithCapture::with_capture`]. (It is not called `instrument`: with
+    /// [`Instrument`](crate::Instrument) in scope, which every value implements,
+    /// `logs.instrument(..)` would resolve to that trait's method.)
     ///
     /// ```
     /// use ttlog_core::{testing, Callsite, EventBuilder, Level};
@@ -171,13 +173,13 @@ impl Capture {
     /// # }
     ///
     /// let logs = testing::capture();
-    /// let task = logs.instrument(async {
+    /// let task = logs.bind_future(async {
     ///     ttlog_core::logger::dispatch(EventBuilder::new(&POLLED).build());
     /// });
     /// std::thread::spawn(move || block_on(task)).join().unwrap();
     /// logs.assert_logged(Level::Info, "polled");
     /// ```
-    pub fn instrument<F: std::future::Future>(&self, future: F) -> Captured<F> {
+    pub fn bind_future<F: std::future::Future>(&self, future: F) -> Captured<F> {
         Captured::new(future, self.shared.clone())
     }
 

@@ -5,7 +5,7 @@
 //! # Routing
 //!
 //! An event belongs to the innermost capture *bound* to its thread (by [`capture`], a
-//! [`Capture::scope`], a [`Capture::bind`] closure or a [`Capture::instrument`] future), or
+//! [`Capture::scope`], a [`Capture::bind`] closure or a [`Capture::bind_future`] future), or
 //! else to the capture that owns its span. A span is owned by the capture bound to the thread
 //! that creates it, or else by its parent's owner, so a span created inside a test's capture
 //! carries the capture to whatever thread or task it is entered on, and so do its children.
@@ -24,7 +24,7 @@
 //! [`capture`]: super::capture
 //! [`Capture::scope`]: super::Capture::scope
 //! [`Capture::bind`]: super::Capture::bind
-//! [`Capture::instrument`]: super::Capture::instrument
+//! [`Capture::bind_future`]: super::Capture::bind_future
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
