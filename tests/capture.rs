@@ -276,7 +276,7 @@ fn queries_and_assertion_messages() {
         .unwrap();
     assert_eq!(
         *missing,
-        "expected a ERROR event whose message contains \"retrying\", but none was captured\n\
+        "expected an event at ERROR whose message contains \"retrying\", but none was captured\n\
          captured 3 event(s):\n    \
          DEBUG capture: cache miss key=user:1\n     \
          WARN capture: retrying attempt=1\n     \
@@ -288,7 +288,7 @@ fn queries_and_assertion_messages() {
         .unwrap();
     assert!(
         unexpected.starts_with(
-            "expected no WARN event whose message contains \"retry\", but this one was \
+            "expected no event at WARN whose message contains \"retry\", but this one was \
              captured:\n     WARN capture: retrying attempt=1\n"
         ),
         "{unexpected}"

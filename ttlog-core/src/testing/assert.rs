@@ -100,7 +100,7 @@ impl Capture {
         match self.find(|e| matches(e, level, text)) {
             Some(event) => event,
             None => panic!(
-                "expected a {level} event whose message contains {text:?}, but none was \
+                "expected an event at {level} whose message contains {text:?}, but none was \
                  captured\n{}",
                 self.listing()
             ),
@@ -126,8 +126,8 @@ impl Capture {
     pub fn assert_not_logged(&self, level: Level, text: &str) {
         if let Some(event) = self.find(|e| matches(e, level, text)) {
             panic!(
-                "expected no {level} event whose message contains {text:?}, but this one was \
-                 captured:\n    {event}\n{}",
+                "expected no event at {level} whose message contains {text:?}, but this one \
+                 was captured:\n    {event}\n{}",
                 self.listing()
             );
         }

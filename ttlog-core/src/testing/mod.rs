@@ -51,11 +51,11 @@
 //! # Cost
 //!
 //! The first `capture()` in a process puts a tap in front of the global logger (see
-//! [`crate::logger`]): from then on every event in the process takes the logger's slow path
-//! (built as a `LogEvent`, then handed to the installed logger) instead of being written
-//! straight into its thread's ring, and the tap copies those that belong to a capture. A
-//! process that never calls `capture()` pays nothing. A capture keeps every event it gets
-//! until it is dropped or [`clear`](Capture::clear)ed.
+//! [`crate::logger`](mod@crate::logger)): from then on every event in the process takes the
+//! logger's slow path (built as a `LogEvent`, then handed to the installed logger) instead of
+//! being written straight into its thread's ring, and the tap copies those that belong to a
+//! capture. A process that never calls `capture()` pays nothing. A capture keeps every event
+//! it gets until it is dropped or [`clear`](Capture::clear)ed.
 //!
 //! # Golden tests
 //!
