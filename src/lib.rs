@@ -116,6 +116,7 @@ mod builder;
 mod helpers;
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
+pub mod testing;
 mod timer;
 
 pub use builder::{Builder, WriteSend};

@@ -379,6 +379,9 @@ impl Builder {
         crate::clock::anchor();
         let service = self.service.unwrap_or_else(default_service);
         crate::narration::configure(self.narration, &service, self.version.as_deref());
+        let redaction = self.redaction.then_some(self.redactor);
+        // Test captures redact what they copy as the collector does.
+        crate::testing::tap::set_rules(redaction.clone());
         let (tx, rx) = crossbeam_channel::unbounded();
         let runtime = Runtime::new(self.ring_capacity, self.overflow, tx);
         let config = Config {
@@ -387,7 +390,7 @@ impl Builder {
             snapshot_dir: self.snapshot_dir,
             service,
             span_events: self.span_events,
-            redaction: self.redaction.then_some(self.redactor),
+            redaction,
         };
         let join = collector::spawn(runtime.clone(), rx, config).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);

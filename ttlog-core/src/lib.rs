@@ -47,6 +47,7 @@ pub mod redact;
 pub mod sink;
 pub mod snapshot;
 pub mod span;
+pub mod testing;
 pub mod thread;
 pub mod trace_context;
 

@@ -10,10 +10,20 @@
 //! straight into the calling thread's ring. Because that is the path almost every event
 //! takes, [`dispatch`] recognises it with one relaxed load of `ACTIVE_RING` and skips the
 //! `ArcSwap` load entirely.
+//!
+//! # The capture tap
+//!
+//! [`crate::testing::capture`] puts a tap in front of the installed logger: from then on
+//! every event and span operation goes the slow way (`ACTIVE_RING` stays `0`, whatever is
+//! installed later), the tap sees it first and routes a copy to the test capturing it, and
+//! the installed logger still gets it. The tap is process-wide and stays once installed: a
+//! process that never calls `capture()` never reads more than the `ACTIVE_RING` it already
+//! reads, and one that does is a test. `set_logger`, `take_logger` and `logger` keep
+//! meaning the installed logger, so `init()` before or after `capture()` works the same.
 
 use std::fmt;
 use std::mem::ManuallyDrop;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use arc_swap::ArcSwapOption;
 
@@ -21,7 +31,7 @@ use crate::callsite::Callsite;
 use crate::event::{LogEvent, Values};
 use crate::field::FieldValue;
 use crate::span::SpanOp;
-use crate::sync::global::{AtomicU64, Ordering};
+use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
 
 /// Receives events. Implement it to send ttlog's events somewhere other than the rings, then
 /// install it with [`set_logger`].
@@ -94,6 +104,39 @@ static LOGGER: ArcSwapOption<Slot> = ArcSwapOption::const_empty();
 /// an event that races with an install may go to either logger, which is the contract.
 pub(crate) static ACTIVE_RING: AtomicU64 = AtomicU64::new(0);
 
+/// Whether the capture tap is installed (see the module docs). Set once, never cleared;
+/// read Relaxed on the slow paths only.
+static TAP: AtomicBool = AtomicBool::new(false);
+
+/// Serializes the writers of `LOGGER`, `ACTIVE_RING` and `TAP` (installs are rare), so that
+/// an install racing with the tap's cannot leave `ACTIVE_RING` set under the tap.
+static INSTALL: Mutex<()> = Mutex::new(());
+
+fn lock_install() -> MutexGuard<'static, ()> {
+    INSTALL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The `ACTIVE_RING` value for a logger with `ring` id: `0` under the tap, which needs
+/// every event on the slow path.
+fn ring_unless_tapped(ring: u64) -> u64 {
+    if TAP.load(Ordering::Relaxed) {
+        0
+    } else {
+        ring
+    }
+}
+
+/// Installs the capture tap (idempotent): from now on every event and span operation goes
+/// through [`crate::testing`]'s routing before reaching the installed logger.
+pub(crate) fn install_tap() {
+    if TAP.load(Ordering::Acquire) {
+        return;
+    }
+    let _lock = lock_install();
+    TAP.store(true, Ordering::Release);
+    ACTIVE_RING.store(0, Ordering::Release);
+}
+
 /// Installs `logger` as the global logger, atomically, and returns the one it replaced
 /// ([`NopLogger`] if none was installed).
 ///
@@ -101,8 +144,9 @@ pub(crate) static ACTIVE_RING: AtomicU64 = AtomicU64::new(0);
 /// so that the macros build events at all.
 pub fn set_logger(logger: Arc<dyn Logger>) -> Arc<dyn Logger> {
     let ring = logger.ring_id();
+    let _lock = lock_install();
     let previous = LOGGER.swap(Some(Arc::new(Slot(logger))));
-    ACTIVE_RING.store(ring, Ordering::Release);
+    ACTIVE_RING.store(ring_unless_tapped(ring), Ordering::Release);
     match previous {
         Some(slot) => slot.0.clone(),
         None => Arc::new(NopLogger),
@@ -112,6 +156,7 @@ pub fn set_logger(logger: Arc<dyn Logger>) -> Arc<dyn Logger> {
 /// Removes the global logger; events are discarded until another is installed. Returns the
 /// one removed.
 pub fn take_logger() -> Option<Arc<dyn Logger>> {
+    let _lock = lock_install();
     ACTIVE_RING.store(0, Ordering::Release);
     LOGGER.swap(None).map(|slot| slot.0.clone())
 }
@@ -190,6 +235,12 @@ fn emit_slow<const N: usize>(
 
 #[inline(never)]
 fn dispatch_slow(mut event: LogEvent) {
+    if TAP.load(Ordering::Relaxed) {
+        if event.thread_index() == 0 {
+            event.set_thread_index(crate::thread::current_index());
+        }
+        crate::testing::tap::event(&event);
+    }
     let guard = LOGGER.load();
     if let Some(slot) = guard.as_ref() {
         if event.thread_index() == 0 {
@@ -219,6 +270,9 @@ pub(crate) fn dispatch_span(op: SpanOp) {
 
 #[inline(never)]
 fn dispatch_span_slow(mut op: SpanOp) {
+    if TAP.load(Ordering::Relaxed) {
+        crate::testing::tap::span(&op);
+    }
     let guard = LOGGER.load();
     if let Some(slot) = guard.as_ref() {
         if op.thread == 0 {
