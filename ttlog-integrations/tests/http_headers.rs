@@ -296,7 +296,7 @@ fn bad_correlation_id_is_ignored() {
         for tp in [None, Some(TP)] {
             let mut map = headers(&[("x-correlation-id", bad)]);
             if let Some(tp) = tp {
-                map.insert("traceparent", HeaderValue::from_static(TP));
+                map.insert("traceparent", HeaderValue::from_static(tp));
             }
             let extracted = extract_from_headers(&map);
             assert_eq!(extracted.correlation_id(), None, "for {bad:?}");
