@@ -365,3 +365,44 @@ fn inject_context_replaces_stale_headers() {
     assert_eq!(map["x-correlation-id"], TRACE_ID);
     assert_eq!(map["accept"], "*/*");
 }
+
+#[test]
+fn inject_into_headers_writes_the_current_span() {
+    // Spans need a running logger; this is the only test here that enters one.
+    let _guard = ttlog::init().no_console().init();
+    let mut map = HeaderMap::new();
+    assert!(!inject_into_headers(&mut map)); // outside every context
+    assert!(map.is_empty());
+
+    let remote = TraceContext::parse(TP, Some("congo=t61rcWkgMzE"))
+        .unwrap()
+        .with_correlation_id("c-1")
+        .unwrap();
+    let entered = remote.enter();
+    assert!(inject_into_headers(&mut map));
+    let here = ttlog::current_trace_context().expect("inside a context");
+    assert_eq!(map["traceparent"], here.to_traceparent().as_str());
+    assert_eq!(here.trace_id.to_string(), TRACE_ID);
+    // The parent sent on is this process's span, not the caller's.
+    assert_ne!(here.parent_id.to_string(), PARENT_ID);
+    assert_eq!(map["tracestate"], "congo=t61rcWkgMzE");
+    assert_eq!(map["x-correlation-id"], "c-1");
+
+    // Inside a child span, the child is the parent sent on.
+    let outer_parent = here.parent_id;
+    {
+        let _child = ttlog::info_span!("child").entered();
+        let mut inner = HeaderMap::new();
+        assert!(inject_into_headers(&mut inner));
+        let sent = extract_from_headers(&inner).into_context();
+        assert_eq!(sent.trace_id, here.trace_id);
+        assert_ne!(sent.parent_id, outer_parent);
+        assert_eq!(sent.correlation_id(), Some("c-1"));
+    }
+    drop(entered);
+
+    // Outside again: nothing is written, what was there stays.
+    let before = map.clone();
+    assert!(!inject_into_headers(&mut map));
+    assert_eq!(map, before);
+}
