@@ -77,9 +77,10 @@ pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
 pub use ring_record::RING_BYTES_PER_EVENT;
 pub use sink::{FileSink, Format, Sink, WriterSink};
 pub use span::{
-    Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span, SpanEvents, SpanId,
+    current_trace_context, Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span,
+    SpanEvents, SpanId,
 };
 pub use trace_context::{
-    ParentId, TraceContext, TraceContextError, TraceContextErrorKind, TraceFlags, TraceId,
-    TraceState,
+    CorrelationId, ParentId, TraceContext, TraceContextError, TraceContextErrorKind, TraceFlags,
+    TraceId, TraceState,
 };

@@ -10,6 +10,8 @@ use std::time::SystemTime;
 
 use crate::field::{Field, FieldValue};
 use crate::level::Level;
+use crate::span::TRACE_TARGET;
+use crate::trace_context::{ParentId, TraceId};
 
 /// A decoded event, borrowed from wherever it is stored.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +56,43 @@ impl<'a> Record<'a> {
             lookup: self.spans,
         }
     }
+
+    /// The trace the event belongs to, when it happened inside an entered
+    /// [`TraceContext`](crate::TraceContext) (see
+    /// [`TraceContext::span`](crate::TraceContext::span)); formats write these as the
+    /// `trace_id`, `span_id` and `correlation_id` fields.
+    pub fn trace(&self) -> Option<TraceFields<'a>> {
+        if self.span_id == 0 {
+            return None;
+        }
+        self.spans?.trace(self.span_id)
+    }
+}
+
+/// The W3C ids of an event inside a trace context, as [`Record::trace`] gives them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceFields<'a> {
+    /// The trace.
+    pub trace_id: TraceId,
+    /// The W3C span id of the event's span ([`SpanId::w3c_id`](crate::SpanId::w3c_id)).
+    pub span_id: ParentId,
+    /// The correlation id (the trace id's hex digits when none was given).
+    pub correlation_id: &'a str,
+}
+
+impl TraceFields<'_> {
+    /// The ids as text fields, `trace_id`, `span_id`, `correlation_id`, leaving out those
+    /// `record` has a field of its own for (for writers that store them as fields).
+    pub(crate) fn missing_from(&self, record: &Record<'_>) -> Vec<(&'static str, String)> {
+        [
+            ("trace_id", self.trace_id.to_string()),
+            ("span_id", self.span_id.to_string()),
+            ("correlation_id", self.correlation_id.to_string()),
+        ]
+        .into_iter()
+        .filter(|(name, _)| record.field(name).is_none())
+        .collect()
+    }
 }
 
 impl fmt::Debug for dyn SpanLookup + '_ {
@@ -80,6 +119,14 @@ pub struct SpanView<'a> {
     pub fields: Fields<'a>,
 }
 
+impl SpanView<'_> {
+    /// Whether this is the span of an entered trace context (target [`TRACE_TARGET`]), which
+    /// scopes leave out: the events in it carry its ids as fields instead.
+    pub fn is_trace_context(&self) -> bool {
+        self.target == TRACE_TARGET
+    }
+}
+
 /// Finds spans by id: the collector's span table for live records, a snapshot's spans for
 /// records read back.
 ///
@@ -102,6 +149,13 @@ pub struct SpanView<'a> {
 pub trait SpanLookup {
     /// The span `id`, if known.
     fn span(&self, id: u64) -> Option<SpanView<'_>>;
+
+    /// The trace context span `id` is in, if any. The default knows none (snapshots store
+    /// these ids in the events' fields instead).
+    fn trace(&self, id: u64) -> Option<TraceFields<'_>> {
+        let _ = id;
+        None
+    }
 }
 
 /// The most spans a scope walks up (a guard against cycles in damaged snapshots).
@@ -120,9 +174,19 @@ impl<'a> Scope<'a> {
         Scope { leaf, lookup }
     }
 
-    /// The event's own span, if known.
+    /// The event's innermost known span, leaving out trace-context spans
+    /// ([`SpanView::is_trace_context`]).
     pub fn leaf(&self) -> Option<SpanView<'a>> {
-        self.lookup?.span(self.leaf)
+        let lookup = self.lookup?;
+        let mut id = self.leaf;
+        for _ in 0..MAX_SCOPE_DEPTH {
+            let span = lookup.span(id)?;
+            if !span.is_trace_context() {
+                return Some(span);
+            }
+            id = span.parent;
+        }
+        None
     }
 
     /// Whether no span of the scope is known.
@@ -132,7 +196,8 @@ impl<'a> Scope<'a> {
 
     /// Calls `f` with each known span, from the root down to the event's own span, without
     /// allocating. Stops at an unknown span (its ancestors are unknown too) and after
-    /// [`MAX_SCOPE_DEPTH`] spans.
+    /// [`MAX_SCOPE_DEPTH`] spans. Trace-context spans are left out
+    /// ([`SpanView::is_trace_context`]).
     pub fn for_each_root_first(&self, mut f: impl FnMut(SpanView<'a>)) {
         let Some(lookup) = self.lookup else {
             return;
@@ -149,7 +214,7 @@ impl<'a> Scope<'a> {
             id = span.parent;
         }
         for &id in ids[..depth].iter().rev() {
-            if let Some(span) = lookup.span(id) {
+            if let Some(span) = lookup.span(id).filter(|s| !s.is_trace_context()) {
                 f(span);
             }
         }

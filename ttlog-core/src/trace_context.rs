@@ -106,6 +106,10 @@ pub struct TraceContext {
     pub flags: TraceFlags,
     /// The vendor-specific `tracestate` list.
     pub state: TraceState,
+    /// The request's correlation id (the `x-correlation-id` header), if any. Not part of the
+    /// W3C headers: [`parse`](TraceContext::parse) leaves it `None`; set it with
+    /// [`with_correlation_id`](TraceContext::with_correlation_id).
+    pub correlation_id: Option<CorrelationId>,
 }
 
 impl TraceContext {
@@ -155,6 +159,7 @@ impl TraceContext {
             parent_id,
             flags,
             state,
+            correlation_id: None,
         })
     }
 
@@ -183,11 +188,14 @@ impl TraceContext {
             parent_id: ParentId::random(),
             flags: TraceFlags::SAMPLED,
             state: TraceState::new(),
+            correlation_id: None,
         }
     }
 
-    /// The context to send downstream from a new span of this trace: the same trace id, flags
-    /// and state, and a fresh random parent id (the new span's).
+    /// The context to send downstream from a new span of this trace: the same trace id, flags,
+    /// state and correlation id, and a fresh random parent id (the new span's). Inside an
+    /// entered context, [`current_trace_context`](crate::current_trace_context) gives the
+    /// parent id of the actual current span instead.
     ///
     /// # Examples
     ///
@@ -211,7 +219,35 @@ impl TraceContext {
             parent_id: ParentId::random(),
             flags: self.flags,
             state: self.state.clone(),
+            correlation_id: self.correlation_id.clone(),
         }
+    }
+
+    /// The correlation id, if one was set.
+    ///
+    /// ```
+    /// use ttlog_core::TraceContext;
+    /// let ctx = TraceContext::new_root();
+    /// assert_eq!(ctx.correlation_id(), None);
+    /// let ctx = ctx.with_correlation_id("order-7f3a").unwrap();
+    /// assert_eq!(ctx.correlation_id(), Some("order-7f3a"));
+    /// ```
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_ref().map(CorrelationId::as_str)
+    }
+
+    /// This context with correlation id `id`, which must be 1 to
+    /// [`MAX_CORRELATION_ID_LEN`] visible ASCII characters (see [`CorrelationId::new`]).
+    ///
+    /// ```
+    /// use ttlog_core::{TraceContext, TraceContextErrorKind};
+    /// let ctx = TraceContext::new_root();
+    /// let err = ctx.with_correlation_id("two words").unwrap_err();
+    /// assert_eq!(err.kind(), TraceContextErrorKind::CorrelationId);
+    /// ```
+    pub fn with_correlation_id(mut self, id: &str) -> Result<TraceContext, TraceContextError> {
+        self.correlation_id = Some(CorrelationId::new(id)?);
+        Ok(self)
     }
 
     /// The `traceparent` header for this context, always version `00`:
@@ -359,6 +395,96 @@ fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
+// ===== impl CorrelationId =====
+
+/// The longest correlation id, in characters.
+pub const MAX_CORRELATION_ID_LEN: usize = 128;
+
+/// A correlation id: 1 to [`MAX_CORRELATION_ID_LEN`] visible ASCII characters (`!` to `~`: no
+/// spaces, no control characters), so that it can travel in an `x-correlation-id` header and
+/// be printed in a log line as it is.
+///
+/// ```
+/// use ttlog_core::trace_context::CorrelationId;
+///
+/// let id = CorrelationId::new("req-42").unwrap();
+/// assert_eq!(id.as_str(), "req-42");
+/// assert!(CorrelationId::new("").is_err());
+/// assert!(CorrelationId::new("caf\u{e9}").is_err());
+/// assert!(CorrelationId::new(&"x".repeat(129)).is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CorrelationId(Box<str>);
+
+impl CorrelationId {
+    /// Checks `id` and keeps it.
+    pub fn new(id: &str) -> Result<CorrelationId, TraceContextError> {
+        let problem = if id.is_empty() {
+            Some(CorrelationProblem::Empty)
+        } else if id.len() > MAX_CORRELATION_ID_LEN {
+            Some(CorrelationProblem::TooLong(char_count(id)))
+        } else {
+            id.char_indices()
+                .find(|&(_, c)| !c.is_ascii_graphic())
+                .map(|(at, c)| CorrelationProblem::Char(c, char_count(&id[..at])))
+        };
+        match problem {
+            None => Ok(CorrelationId(id.into())),
+            Some(problem) => Err(Repr::Correlation {
+                id: Quote::new(id),
+                problem,
+            }
+            .into()),
+        }
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A correlation id made of a trace id's 32 hex digits: what a context entered without a
+    /// correlation id uses.
+    ///
+    /// ```
+    /// use ttlog_core::{trace_context::CorrelationId, TraceId};
+    /// let trace = TraceId::from_bytes([0xab; 16]).unwrap();
+    /// assert_eq!(CorrelationId::from_trace_id(trace).as_str(), trace.to_string());
+    /// ```
+    pub fn from_trace_id(trace_id: TraceId) -> CorrelationId {
+        CorrelationId(trace_id.to_string().into_boxed_str())
+    }
+}
+
+impl fmt::Display for CorrelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for CorrelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CorrelationId({:?})", self.0)
+    }
+}
+
+impl FromStr for CorrelationId {
+    type Err = TraceContextError;
+
+    fn from_str(s: &str) -> Result<CorrelationId, TraceContextError> {
+        CorrelationId::new(s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CorrelationProblem {
+    Empty,
+    /// Its length in characters.
+    TooLong(usize),
+    /// A character that is not visible ASCII, and its position (from 0) in characters.
+    Char(char, usize),
+}
+
 // ===== impl TraceId =====
 
 /// A W3C `trace-id`: 16 bytes, never all zeros, written as 32 lowercase hex digits.
@@ -395,6 +521,15 @@ impl TraceId {
     /// ```
     pub const fn to_bytes(self) -> [u8; 16] {
         self.0
+    }
+
+    /// The id from 32 lowercase hex digits (as [`Display`](fmt::Display) writes it), for the
+    /// collector, which reads it back from a span field.
+    pub(crate) fn from_hex(hex: &str) -> Option<TraceId> {
+        let b = hex.as_bytes();
+        (b.len() == 32 && b.iter().all(|&c| is_lower_hex(c)))
+            .then(|| TraceId::from_bytes(decode_hex(b)))
+            .flatten()
     }
 
     /// A random, non-zero id; not cryptographically secure (see
@@ -447,6 +582,9 @@ impl fmt::Debug for TraceId {
 pub struct ParentId([u8; 8]);
 
 impl ParentId {
+    /// The id `0000000000000001`.
+    pub(crate) const ONE: ParentId = ParentId([0, 0, 0, 0, 0, 0, 0, 1]);
+
     /// The id with these bytes, or `None` if they are all zero (an invalid parent id).
     ///
     /// ```
@@ -499,7 +637,7 @@ impl fmt::Debug for ParentId {
 /// 64 random-looking bits: a fresh `RandomState` (its keys come from the OS once per thread
 /// and change with every `new`) hashing a process-wide counter, the time and the thread's
 /// index. Not cryptographic.
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();
     COUNTER.fetch_add(1, Ordering::Relaxed).hash(&mut hasher);
@@ -947,6 +1085,9 @@ pub enum TraceContextErrorKind {
     DuplicateKey,
     /// A `tracestate` has more than 32 members.
     TooManyMembers,
+    /// A correlation id is empty, longer than [`MAX_CORRELATION_ID_LEN`] characters, or has
+    /// a character that is not visible ASCII.
+    CorrelationId,
 }
 
 /// A `traceparent` or `tracestate` header that could not be parsed, or a `tracestate` entry
@@ -1006,6 +1147,7 @@ impl TraceContextError {
             Repr::Value { .. } => K::TracestateValue,
             Repr::DuplicateKey { .. } => K::DuplicateKey,
             Repr::TooManyMembers { .. } => K::TooManyMembers,
+            Repr::Correlation { .. } => K::CorrelationId,
         }
     }
 
@@ -1089,6 +1231,10 @@ enum Repr {
     },
     TooManyMembers {
         found: usize,
+    },
+    Correlation {
+        id: Quote,
+        problem: CorrelationProblem,
     },
 }
 
@@ -1323,6 +1469,21 @@ impl fmt::Display for TraceContextError {
                 f,
                 "tracestate: {found} list-members, at most {MAX_TRACESTATE_MEMBERS} are allowed"
             ),
+            Repr::Correlation { id, problem } => match problem {
+                CorrelationProblem::Empty => f.write_str("correlation id: empty"),
+                CorrelationProblem::TooLong(n) => write!(
+                    f,
+                    "correlation id: `{id}` is {n} characters, at most \
+                     {MAX_CORRELATION_ID_LEN} are allowed"
+                ),
+                CorrelationProblem::Char(c, at) => write!(
+                    f,
+                    "correlation id: `{id}` has `{}` at character {} (expected visible \
+                     ASCII, `!` to `~`)",
+                    Escaped(*c),
+                    at + 1
+                ),
+            },
         }
     }
 }

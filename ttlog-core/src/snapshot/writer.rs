@@ -129,13 +129,23 @@ pub fn encode_with_spans<'a>(
     for record in records {
         // Intern first (each new string is its own record, before the event), then encode.
         let fields = record.fields;
+        // An event inside a trace context keeps its ids as fields of its own.
+        let trace = record
+            .trace()
+            .map(|t| t.missing_from(&record))
+            .unwrap_or_default();
         let names = [
             record.target,
             record.module_path,
             record.file,
             record.thread_name,
         ];
-        for s in names.into_iter().chain(fields.iter().map(|f| f.name)) {
+        let field_names = fields.iter().map(|f| f.name);
+        for s in names
+            .into_iter()
+            .chain(field_names)
+            .chain(trace.iter().map(|(name, _)| *name))
+        {
             strings.intern_record(s, &mut payload, out);
         }
         payload.clear();
@@ -148,10 +158,14 @@ pub fn encode_with_spans<'a>(
         put_uvarint(&mut payload, record.thread_id as u128);
         put_uvarint(&mut payload, record.span_id as u128);
         put_str(&mut payload, record.message);
-        put_uvarint(&mut payload, fields.len() as u128);
+        put_uvarint(&mut payload, (fields.len() + trace.len()) as u128);
         for field in fields.iter() {
             put_uvarint(&mut payload, strings.id(field.name) as u128);
             put_value(&mut payload, field.value.as_ref());
+        }
+        for (name, value) in &trace {
+            put_uvarint(&mut payload, strings.id(name) as u128);
+            put_value(&mut payload, ValueRef::Str(value));
         }
         put_record(out, KIND_EVENT, &payload);
         count += 1;

@@ -11,9 +11,17 @@
 //! The thread-local holds only `Cell`s of `Copy` data, so it has no destructor and stays
 //! usable during thread teardown, and nothing here calls out (to a logger) while the stack is
 //! half-updated.
+//!
+//! An entry of a span that belongs to a trace context also holds a reference to the context
+//! (counted: taken on entering, given back on exiting), so [`with_current_context`] can read
+//! it for as long as the span is entered, whatever happens to the span's handles meanwhile.
+//! (A thread that ends with spans still entered keeps those references: nothing runs then.)
 
 use std::cell::Cell;
+use std::ptr;
+use std::sync::Arc;
 
+use super::context::Context;
 use super::{op, SpanId, SpanOpKind};
 use crate::callsite::Callsite;
 use crate::ring_record;
@@ -25,11 +33,14 @@ pub(crate) const MAX_DEPTH: usize = 64;
 struct Entry {
     id: u64,
     callsite: Option<&'static Callsite>,
+    /// The span's trace context: null, or a reference this entry holds (`Arc::into_raw`).
+    context: *const Context,
 }
 
 const NONE: Entry = Entry {
     id: 0,
     callsite: None,
+    context: ptr::null(),
 };
 
 /// A thread's entered spans. All `Cell`s of `Copy` data: no borrow flag to check, no
@@ -60,10 +71,59 @@ pub(crate) fn current_id() -> u64 {
     STACK.with(|s| s.current.get().id)
 }
 
-/// This thread's current span.
-pub(super) fn current() -> Option<(SpanId, &'static Callsite)> {
+/// This thread's current span, with its trace context.
+pub(super) fn current() -> Option<(SpanId, &'static Callsite, Option<Arc<Context>>)> {
     let c = STACK.with(|s| s.current.get());
-    Some((SpanId::from_u64(c.id)?, c.callsite?))
+    let id = SpanId::from_u64(c.id)?;
+    Some((id, c.callsite?, inherited_context(Some(id))))
+}
+
+/// Calls `f` with the current span and its trace context, if it has one.
+pub(super) fn with_current_context<T>(f: impl FnOnce(SpanId, &Context) -> T) -> Option<T> {
+    let c = STACK.with(|s| s.current.get());
+    let id = SpanId::from_u64(c.id)?;
+    // SAFETY: a non-null `context` in an entry on the stack is a reference the entry holds
+    // (taken in `enter`, given back only when the entry leaves the stack), so it is live.
+    let context = unsafe { c.context.as_ref() }?;
+    Some(f(id, context))
+}
+
+/// A counted reference to a context that an entry on the stack holds.
+#[cold]
+fn clone_context(context: *const Context) -> Arc<Context> {
+    // SAFETY: as in `with_current_context`, the entry holds a reference, so the context is
+    // live; the count taken here is owned by the returned `Arc`.
+    unsafe {
+        Arc::increment_strong_count(context);
+        Arc::from_raw(context)
+    }
+}
+
+/// The trace context a new span with parent `parent` inherits: the context of the parent's
+/// innermost entry on this thread's stack, if the parent is entered here and has one.
+#[inline]
+pub(super) fn inherited_context(parent: Option<SpanId>) -> Option<Arc<Context>> {
+    let parent = parent?.into_u64();
+    let c = STACK.with(|s| s.current.get());
+    let context = if c.id == parent {
+        c.context
+    } else {
+        entered_context(parent)
+    };
+    (!context.is_null()).then(|| clone_context(context))
+}
+
+/// The context of `id`'s innermost entry below the top of the stack (null if none).
+#[cold]
+fn entered_context(id: u64) -> *const Context {
+    STACK.with(|s| {
+        s.entries[..s.len.get()]
+            .iter()
+            .rev()
+            .map(Cell::get)
+            .find(|e| e.id == id)
+            .map_or(ptr::null(), |e| e.context)
+    })
 }
 
 /// Records the entry into `id` and makes it the current span.
@@ -71,17 +131,18 @@ pub(super) fn current() -> Option<(SpanId, &'static Callsite)> {
 /// Out of line, so that a guard of a disabled span (which never calls it) stays a single
 /// check where it is inlined.
 #[inline(never)]
-pub(super) fn enter(id: SpanId, callsite: &'static Callsite) {
+pub(super) fn enter(id: SpanId, callsite: &'static Callsite, context: Option<&Arc<Context>>) {
     // Send first: if a custom logger panics, nothing has changed yet.
     op::control(ring_record::CONTROL_ENTER, id, || SpanOpKind::Enter);
-    let entry = Entry {
-        id: id.into_u64(),
-        callsite: Some(callsite),
-    };
     STACK.with(|s| {
         let len = s.len.get();
         match s.entries.get(len) {
             Some(slot) => {
+                let entry = Entry {
+                    id: id.into_u64(),
+                    callsite: Some(callsite),
+                    context: context.map_or(ptr::null(), |c| Arc::into_raw(Arc::clone(c))),
+                };
                 slot.set(entry);
                 s.len.set(len + 1);
                 s.current.set(entry);
@@ -91,43 +152,64 @@ pub(super) fn enter(id: SpanId, callsite: &'static Callsite) {
     });
 }
 
+/// Gives back the context reference of an entry that left the stack.
+#[inline]
+fn release_context(entry: Entry) {
+    if !entry.context.is_null() {
+        release_context_slow(entry.context);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn release_context_slow(context: *const Context) {
+    // SAFETY: the entry that left the stack held this reference (from `Arc::into_raw` in
+    // `enter`), and no copy of the entry is left on the stack.
+    drop(unsafe { Arc::from_raw(context) });
+}
+
 /// Removes `id` from the stack (its innermost entry, wherever it is) and records the exit.
 /// Out of line, as [`enter`] is.
 #[inline(never)]
 pub(super) fn exit(id: SpanId) {
     let id_u64 = id.into_u64();
-    STACK.with(|s| {
+    let left = STACK.with(|s| {
         let len = s.len.get();
-        if s.overflow.get() == 0 && len > 0 && s.current.get().id == id_u64 {
+        let top = s.current.get();
+        if s.overflow.get() == 0 && len > 0 && top.id == id_u64 {
             // The usual case: the innermost span leaves.
             s.len.set(len - 1);
             s.current.set(match len {
                 1 => NONE,
                 _ => s.entries[len - 2].get(),
             });
+            top
         } else {
-            exit_unusual(s, id_u64);
+            exit_unusual(s, id_u64)
         }
     });
+    release_context(left);
     // Restored first, then sent: if a custom logger panics, the thread's state is right.
     op::control(ring_record::CONTROL_EXIT, id, || SpanOpKind::Exit);
 }
 
 /// An exit that is not of the innermost span: beyond the stack's depth, or out of order.
+/// Returns the entry that left the stack ([`NONE`] if none did).
 #[cold]
 #[inline(never)]
-fn exit_unusual(s: &Stack, id: u64) {
+fn exit_unusual(s: &Stack, id: u64) -> Entry {
     let overflow = s.overflow.get();
     if overflow > 0 {
         // Spans beyond the stack leave first (guards drop innermost first in all but unusual
         // code); they never became current, so nothing else changes.
         s.overflow.set(overflow - 1);
-        return;
+        return NONE;
     }
     let len = s.len.get();
     let Some(i) = s.entries[..len].iter().rposition(|e| e.get().id == id) else {
-        return;
+        return NONE;
     };
+    let left = s.entries[i].get();
     for j in i..len - 1 {
         s.entries[j].set(s.entries[j + 1].get());
     }
@@ -136,4 +218,5 @@ fn exit_unusual(s: &Stack, id: u64) {
         0 => NONE,
         n => s.entries[n - 1].get(),
     });
+    left
 }

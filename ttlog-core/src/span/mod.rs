@@ -29,6 +29,7 @@
 
 #![allow(unsafe_code)]
 
+pub(crate) mod context;
 mod current;
 mod instrument;
 mod op;
@@ -38,6 +39,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::num::NonZeroU64;
 use std::ptr;
+use std::sync::Arc;
 
 use std::mem::ManuallyDrop;
 
@@ -47,6 +49,7 @@ use crate::field::{FieldValue, ToFieldValue};
 use crate::ring_record;
 use crate::sync::global::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 
+pub use context::{current_trace_context, TRACE_TARGET};
 pub use instrument::{Instrument, Instrumented};
 pub use op::{SpanOp, SpanOpKind};
 
@@ -176,6 +179,8 @@ struct Inner {
     owning: bool,
     /// Null while this is the only owning handle; then the count shared by all clones.
     shared: AtomicPtr<Shared>,
+    /// The trace context the span belongs to (see [`context`]).
+    context: Option<Arc<context::Context>>,
 }
 
 // `Span` is `Send + Sync` by its fields: `shared` points at a heap `Shared` of atomics, which
@@ -211,6 +216,7 @@ impl Span {
     /// ```
     pub fn new(callsite: &'static Callsite, parent: Option<SpanId>, values: Values) -> Span {
         let id = SpanId::next();
+        let context = current::inherited_context(parent);
         op::send(SpanOp::new(
             id,
             SpanOpKind::New {
@@ -219,7 +225,7 @@ impl Span {
                 values,
             },
         ));
-        Span::owning(id, callsite)
+        Span::unshared(id, callsite, true, context)
     }
 
     /// Creates an enabled span from a macro's parts, writing its creation straight into the
@@ -231,6 +237,7 @@ impl Span {
         mut values: ManuallyDrop<[FieldValue; N]>,
     ) -> Span {
         let id = SpanId::next();
+        let context = current::inherited_context(parent);
         let ring = crate::logger::active_ring();
         // SAFETY: the values are initialised (built by the macro); when the fast path takes
         // them it moves them out and they are not touched again here.
@@ -247,7 +254,7 @@ impl Span {
         if !pushed {
             Span::send_new(id, callsite, parent, ManuallyDrop::into_inner(values));
         }
-        Span::owning(id, callsite)
+        Span::unshared(id, callsite, true, context)
     }
 
     #[cold]
@@ -268,21 +275,21 @@ impl Span {
         ));
     }
 
-    /// A handle for a span created elsewhere (by the macros' fast path).
-    #[inline(always)]
-    pub(crate) fn owning(id: SpanId, callsite: &'static Callsite) -> Span {
-        Span::unshared(id, callsite, true)
-    }
-
     /// A handle with no shared count yet; an `owning` one keeps the span open.
     #[inline(always)]
-    fn unshared(id: SpanId, callsite: &'static Callsite, owning: bool) -> Span {
+    fn unshared(
+        id: SpanId,
+        callsite: &'static Callsite,
+        owning: bool,
+        context: Option<Arc<context::Context>>,
+    ) -> Span {
         Span {
             inner: Some(Inner {
                 id,
                 callsite,
                 owning,
                 shared: AtomicPtr::new(ptr::null_mut()),
+                context,
             }),
         }
     }
@@ -293,7 +300,7 @@ impl Span {
     /// closes, and this handle then names a closed span (recording on it does nothing).
     pub fn current() -> Span {
         match current::current() {
-            Some((id, callsite)) => Span::unshared(id, callsite, false),
+            Some((id, callsite, context)) => Span::unshared(id, callsite, false, context),
             None => Span::none(),
         }
     }
@@ -327,7 +334,7 @@ impl Span {
     #[inline(always)]
     pub fn enter(&self) -> Entered<'_> {
         if let Some(inner) = &self.inner {
-            current::enter(inner.id, inner.callsite);
+            current::enter(inner.id, inner.callsite, inner.context.as_ref());
         }
         Entered {
             span: self,
@@ -339,7 +346,7 @@ impl Span {
     /// exited in another). [`EnteredSpan::exit`] gives the span back.
     pub fn entered(self) -> EnteredSpan {
         if let Some(inner) = &self.inner {
-            current::enter(inner.id, inner.callsite);
+            current::enter(inner.id, inner.callsite, inner.context.as_ref());
         }
         EnteredSpan {
             span: std::mem::ManuallyDrop::new(self),
@@ -360,7 +367,7 @@ impl Span {
     #[inline]
     pub fn enter_raw(&self) -> RawEntered {
         if let Some(inner) = &self.inner {
-            current::enter(inner.id, inner.callsite);
+            current::enter(inner.id, inner.callsite, inner.context.as_ref());
         }
         RawEntered(())
     }
@@ -470,7 +477,7 @@ impl Clone for Span {
             return Span::none();
         };
         if !inner.owning {
-            return Span::unshared(inner.id, inner.callsite, false);
+            return Span::unshared(inner.id, inner.callsite, false, inner.context.clone());
         }
         let shared = Span::shared(inner);
         shared.refs.fetch_add(1, Ordering::Relaxed);
@@ -480,6 +487,7 @@ impl Clone for Span {
                 callsite: inner.callsite,
                 owning: true,
                 shared: AtomicPtr::new(shared as *const Shared as *mut Shared),
+                context: inner.context.clone(),
             }),
         }
     }

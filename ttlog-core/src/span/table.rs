@@ -10,12 +10,14 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
-use super::{SpanOp, SpanOpKind};
+use super::context::TraceRoot;
+use super::{SpanId, SpanOp, SpanOpKind};
 use crate::callsite::Callsite;
 use crate::event::Values;
 use crate::field::FieldValue;
-use crate::record::{Fields, SpanLookup, SpanView};
+use crate::record::{Fields, SpanLookup, SpanView, TraceFields};
 
 /// Closed spans kept at least this many.
 pub(crate) const MIN_RETAINED_CLOSED: usize = 1024;
@@ -42,6 +44,9 @@ pub(crate) struct SpanData {
     entered_at: u64,
     pub(crate) error: bool,
     pub(crate) follows_from: Vec<u64>,
+    /// The trace context the span is in: its own, for a context's span; its parent's
+    /// otherwise.
+    pub(crate) trace: Option<Arc<TraceRoot>>,
 }
 
 impl SpanData {
@@ -117,10 +122,15 @@ impl SpanTable {
             while values.len() < callsite.field_names().len() {
                 values.push(FieldValue::EMPTY);
             }
+            let parent = parent.map_or(0, |p| p.into_u64());
+            let trace = match TraceRoot::of(callsite, &values) {
+                Some(root) => Some(root),
+                None => self.spans.get(&parent).and_then(|p| p.trace.clone()),
+            };
             let data = SpanData {
                 id,
                 callsite,
-                parent: parent.map_or(0, |p| p.into_u64()),
+                parent,
                 values,
                 thread: op.thread,
                 start: t,
@@ -130,6 +140,7 @@ impl SpanTable {
                 entered_at: 0,
                 error: false,
                 follows_from: Vec::new(),
+                trace,
             };
             // Ids are unique; a second creation with a known id (only a hand-made `SpanOp`
             // can do that) is ignored.
@@ -241,6 +252,15 @@ impl SpanLookup for SpanTable {
             target: s.callsite.target(),
             level: s.callsite.level(),
             fields: Fields::split(s.callsite.field_names(), &s.values),
+        })
+    }
+
+    fn trace(&self, id: u64) -> Option<TraceFields<'_>> {
+        let root = self.spans.get(&id)?.trace.as_deref()?;
+        Some(TraceFields {
+            trace_id: root.trace_id,
+            span_id: SpanId::from_u64(id)?.w3c_id(),
+            correlation_id: &root.correlation_id,
         })
     }
 }

@@ -17,9 +17,12 @@
 //!   floats. JSON has no NaN or infinities, so those are the strings `"NaN"`, `"inf"` and
 //!   `"-inf"`.
 //! - Booleans are JSON booleans, fields without a value are `null`, chars and text are strings.
+//! - An event inside an entered trace context has `"trace_id"`, `"span_id"` and
+//!   `"correlation_id"` (strings) after `line_number`.
 //! - An event inside spans has `"span"` (its own span) and `"spans"` (root first), each an
-//!   object of the span's recorded fields and its `"name"`, after `line_number`. A span field
-//!   called `name` is left out, as the span's name takes that key.
+//!   object of the span's recorded fields and its `"name"`, after `line_number` (and the trace
+//!   ids). A span field called `name` is left out, as the span's name takes that key. The span
+//!   of a trace context is left out of both.
 //! - The message is always `fields.message`, written first. A user field that is itself called
 //!   `message` would produce a duplicate key, which most parsers resolve by keeping one of the
 //!   two, so it is written under the key `"fields.message"` instead.
@@ -62,6 +65,14 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
     if record.line != 0 {
         out.extend_from_slice(b",\"line_number\":");
         write_u64(u64::from(record.line), out);
+    }
+    if let Some(trace) = record.trace() {
+        super::for_each_trace_field(&trace, None, |name, value| {
+            out.push(b',');
+            write_json_str(out, name);
+            out.push(b':');
+            write_json_str(out, value);
+        });
     }
     if let Some(leaf) = record.scope().leaf() {
         out.extend_from_slice(b",\"span\":");
