@@ -106,7 +106,10 @@ fn absent_traceparent_keeps_correlation_id() {
 #[test]
 fn invalid_traceparent_starts_a_new_trace() {
     let cases: &[(&str, &str)] = &[
-        ("00-not-a-trace", "traceparent: too short: 14 characters, expected 55"),
+        (
+            "00-not-a-trace",
+            "traceparent: too short: 14 characters, expected 55",
+        ),
         (
             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
             "traceparent: trace-id has `B` at character 5 \
@@ -187,8 +190,14 @@ fn invalid_tracestate_keeps_the_parent() {
             b"a=1,a=2",
             "tracestate: member 2 repeats key `a` (first in member 1)",
         ),
-        (b"Congo=1", "tracestate: member 1 has an invalid key `Congo`"),
-        (b"novalue", "tracestate: member 1 `novalue` is not `key=value`"),
+        (
+            b"Congo=1",
+            "tracestate: member 1 has an invalid key `Congo`",
+        ),
+        (
+            b"novalue",
+            "tracestate: member 1 `novalue` is not `key=value`",
+        ),
     ];
     for (state, reason) in cases {
         let extracted = extract_from_headers(&headers(&[
@@ -302,16 +311,30 @@ fn bad_correlation_id_is_ignored() {
             assert_eq!(extracted.correlation_id(), None, "for {bad:?}");
             let err = extracted.correlation_id_error().expect("an error");
             assert_eq!(err.header(), "x-correlation-id");
-            assert!(
-                err.to_string().starts_with("x-correlation-id: "),
-                "{err}"
-            );
+            assert!(err.to_string().starts_with("x-correlation-id: "), "{err}");
             // The rest of the request is served as if the header were absent.
             let ctx = extracted.into_context();
             assert_eq!(ctx.correlation_id(), None);
             assert_eq!(tp.is_some(), ctx.to_traceparent() == TP);
         }
     }
+}
+
+#[test]
+fn correlation_id_reasons() {
+    let reason = |id: &[u8]| {
+        let extracted = extract_from_headers(&headers(&[("x-correlation-id", id)]));
+        extracted.correlation_id_error().unwrap().to_string()
+    };
+    assert_eq!(reason(b""), "x-correlation-id: empty");
+    assert_eq!(
+        reason(b"two words"),
+        "x-correlation-id: `two words` has ` ` at character 4 (expected visible ASCII, `!` to `~`)"
+    );
+    assert_eq!(
+        reason("caf\u{e9}".as_bytes()),
+        "x-correlation-id: byte 0xc3 at position 4 is not visible ASCII"
+    );
 }
 
 #[test]
@@ -368,7 +391,7 @@ fn inject_context_replaces_stale_headers() {
 
 #[test]
 fn inject_into_headers_writes_the_current_span() {
-    // Spans need a running logger; this is the only test here that enters one.
+    // `info_span!` makes a span only once the logger runs (a context's span needs none).
     let _guard = ttlog::init().no_console().init();
     let mut map = HeaderMap::new();
     assert!(!inject_into_headers(&mut map)); // outside every context

@@ -84,7 +84,11 @@ async fn serve(app: Router) -> std::net::SocketAddr {
 
 /// The one `x-correlation-id` line of a response.
 fn correlation_of(response: &reqwest::Response) -> String {
-    let lines: Vec<_> = response.headers().get_all("x-correlation-id").iter().collect();
+    let lines: Vec<_> = response
+        .headers()
+        .get_all("x-correlation-id")
+        .iter()
+        .collect();
     assert_eq!(lines.len(), 1, "one x-correlation-id line: {lines:?}");
     lines[0].to_str().unwrap().to_owned()
 }
@@ -133,7 +137,7 @@ fn ids_cross_the_hop() {
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .enable_io()
+        .enable_all()
         .build()
         .unwrap();
     let replies = rt.block_on(async {

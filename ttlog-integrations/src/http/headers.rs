@@ -10,7 +10,7 @@
 use std::fmt;
 
 use ::http::header::{HeaderMap, HeaderName, HeaderValue};
-use ttlog_core::{TraceContext, TraceContextError};
+use ttlog_core::{CorrelationId, TraceContext, TraceContextError};
 
 /// The W3C `traceparent` header: version, trace id, parent (span) id and flags.
 pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
@@ -59,9 +59,8 @@ pub const X_CORRELATION_ID: HeaderName = HeaderName::from_static("x-correlation-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Extracted {
     remote: Remote,
-    /// Without a valid `traceparent` but with a valid `x-correlation-id`: the new trace the
-    /// request runs in, made while checking the id (it needs a context to be attached to).
-    fresh: Option<TraceContext>,
+    /// The caller's valid `x-correlation-id` (also in a [`Remote::Valid`] context).
+    correlation_id: Option<CorrelationId>,
     tracestate_error: Option<HeaderError>,
     correlation_id_error: Option<HeaderError>,
 }
@@ -122,10 +121,7 @@ impl Extracted {
     /// assert_eq!(extract_from_headers(&headers).correlation_id(), Some("checkout-42"));
     /// ```
     pub fn correlation_id(&self) -> Option<&str> {
-        match (&self.remote, &self.fresh) {
-            (Remote::Valid(ctx), _) | (_, Some(ctx)) => ctx.correlation_id(),
-            _ => None,
-        }
+        self.correlation_id.as_ref().map(CorrelationId::as_str)
     }
 
     /// Why the `tracestate` was dropped, when a valid `traceparent` came with an invalid
@@ -186,9 +182,12 @@ impl Extracted {
     /// assert_eq!(ctx.correlation_id(), Some("checkout-42"));
     /// ```
     pub fn into_context(self) -> TraceContext {
-        match (self.remote, self.fresh) {
-            (Remote::Valid(ctx), _) | (_, Some(ctx)) => ctx,
-            _ => TraceContext::new_root(),
+        match self.remote {
+            Remote::Valid(ctx) => ctx,
+            Remote::Absent | Remote::Invalid(_) => TraceContext {
+                correlation_id: self.correlation_id,
+                ..TraceContext::new_root()
+            },
         }
     }
 }
@@ -218,8 +217,7 @@ impl Extracted {
 /// - `x-correlation-id`: kept when valid (one line of 1 to 128 visible ASCII characters),
 ///   ignored otherwise ([`Extracted::correlation_id_error`]).
 ///
-/// Never panics, whatever the headers hold. Without a valid `traceparent` but with a valid
-/// `x-correlation-id`, the new trace that [`Extracted::into_context`] returns is made here.
+/// Never panics, whatever the headers hold.
 ///
 /// # Examples
 ///
@@ -243,7 +241,7 @@ impl Extracted {
 /// ```
 pub fn extract_from_headers(headers: &HeaderMap) -> Extracted {
     let mut tracestate_error = None;
-    let remote = match single_line(headers, &TRACEPARENT) {
+    let mut remote = match single_line(headers, &TRACEPARENT) {
         Ok(None) => Remote::Absent,
         Err(err) => Remote::Invalid(err),
         Ok(Some(traceparent)) => match read_tracestate(headers) {
@@ -261,29 +259,29 @@ pub fn extract_from_headers(headers: &HeaderMap) -> Extracted {
             }
         },
     };
-    let mut extracted = Extracted {
-        remote,
-        fresh: None,
-        tracestate_error,
-        correlation_id_error: None,
+    let (correlation_id, correlation_id_error) = match read_correlation_id(headers) {
+        Ok(id) => (id, None),
+        Err(err) => (None, Some(err)),
     };
-    match single_line(headers, &X_CORRELATION_ID) {
-        Ok(None) => {}
-        Ok(Some(id)) => {
-            let checked = match &mut extracted.remote {
-                Remote::Valid(ctx) => ctx.clone().with_correlation_id(id).map(|c| *ctx = c),
-                _ => TraceContext::new_root()
-                    .with_correlation_id(id)
-                    .map(|c| extracted.fresh = Some(c)),
-            };
-            if let Err(err) = checked {
-                extracted.correlation_id_error =
-                    Some(HeaderError::invalid(X_CORRELATION_ID, err));
-            }
-        }
-        Err(err) => extracted.correlation_id_error = Some(err),
+    if let Remote::Valid(ctx) = &mut remote {
+        ctx.correlation_id.clone_from(&correlation_id);
     }
-    extracted
+    Extracted {
+        remote,
+        correlation_id,
+        tracestate_error,
+        correlation_id_error,
+    }
+}
+
+/// The caller's `x-correlation-id`, when it sent one, checked.
+fn read_correlation_id(headers: &HeaderMap) -> Result<Option<CorrelationId>, HeaderError> {
+    match single_line(headers, &X_CORRELATION_ID)? {
+        None => Ok(None),
+        Some(id) => CorrelationId::new(id)
+            .map(Some)
+            .map_err(|err| HeaderError::invalid(X_CORRELATION_ID, err)),
+    }
 }
 
 fn parse_without_state(traceparent: &str) -> Remote {
@@ -390,7 +388,8 @@ pub fn inject_into_headers(headers: &mut HeaderMap) -> bool {
 
 /// Writes `ctx` into an outgoing request's headers: `traceparent` (with `ctx.parent_id` as
 /// the parent), `tracestate` when the state is not empty (else any `tracestate` is removed),
-/// and `x-correlation-id` (the context's correlation id, or its trace id when it has none).
+/// and `x-correlation-id` (the context's correlation id, or its trace id when it has none,
+/// as when the context is entered).
 /// The headers are replaced, not appended to.
 ///
 /// # Examples
@@ -541,13 +540,15 @@ impl fmt::Display for HeaderError {
                 "{}: byte {byte:#04x} at position {at} is not visible ASCII",
                 self.header
             ),
-            // The parser's messages already start with the header's name.
+            // The parser's messages start with the header's name (`traceparent: …`), or
+            // with `correlation id: ` for an `x-correlation-id`.
             Kind::Invalid(err) => {
                 let text = err.to_string();
                 if text.starts_with(self.header.as_str()) {
                     f.write_str(&text)
                 } else {
-                    write!(f, "{}: {text}", self.header)
+                    let reason = text.strip_prefix("correlation id: ").unwrap_or(&text);
+                    write!(f, "{}: {reason}", self.header)
                 }
             }
         }
