@@ -6,21 +6,7 @@
 //! whichever thread polls it; on the way out it sets `x-correlation-id` on the response.
 //! Everything a handler logs then carries `trace_id`, `span_id` and `correlation_id`, and
 //! [`inject_into_headers`](super::inject_into_headers) passes the trace on to the next
-//! service.
-//!
-//! The layer logs two kinds of events, both at DEBUG under the target `ttlog::http` and both
-//! inside the request's context (so they carry its ids); a filter such as
-//! `"info,ttlog::http=debug"` shows them:
-//!
-//! - `invalid trace header ignored` with `header` and `reason`, for each trace header a
-//!   request sent that could not be used (a broken `traceparent` starts a new trace, a broken
-//!   `tracestate` is dropped, a broken `x-correlation-id` replaced). These are DEBUG, not
-//!   WARN, because any client can send them: a public server should not let its callers
-//!   write warnings at will.
-//! - `request completed` with `method`, `path` (without the query, which may hold secrets),
-//!   `status` and `elapsed_us` when the inner service answers, or `request failed` with
-//!   `method`, `path` and `elapsed_us` when it returns an error. When these callsites are
-//!   disabled (the default `info` level), the layer does not even copy the path.
+//! service. [`TraceContextLayer`]'s docs list the events the layer logs itself.
 
 use std::fmt;
 use std::future::Future;
@@ -43,7 +29,22 @@ use super::headers::{correlation_header, extract_from_headers, X_CORRELATION_ID}
 /// the request has none (or only invalid ones). The response gets the request's
 /// `x-correlation-id` (the caller's, else the trace id), replacing any the handler set.
 ///
-/// See the [module docs](self) for the events it logs.
+/// # Events
+///
+/// The layer logs two kinds of events, both at DEBUG under the target `ttlog::http` and both
+/// inside the request's context (so they carry its ids); a filter such as
+/// `"info,ttlog::http=debug"` shows them:
+///
+/// - `invalid trace header ignored` with `header` and `reason`, for each trace header a
+///   request sent that could not be used (a broken `traceparent` starts a new trace, a broken
+///   `tracestate` is dropped, a broken `x-correlation-id` is ignored and the trace id
+///   stands in). These are DEBUG, not
+///   WARN, because any client can send them: a public server should not let its callers
+///   write warnings at will.
+/// - `request completed` with `method`, `path` (without the query, which may hold secrets),
+///   `status` and `elapsed_us` when the inner service answers, or `request failed` with
+///   `method`, `path` and `elapsed_us` when it returns an error. When these callsites are
+///   disabled (the default `info` level), the layer does not even copy the path.
 ///
 /// # Examples
 ///

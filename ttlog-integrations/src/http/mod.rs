@@ -5,7 +5,7 @@
 //! be joined only if every service passes the trace on: the caller writes the
 //! [W3C Trace Context](https://www.w3.org/TR/trace-context/) headers (`traceparent`,
 //! `tracestate`) and an `x-correlation-id`, and the callee reads them and logs inside that
-//! context. This module does both for [`http`](::http) types, so it works with every server
+//! context. This module does both for [`http`] types, so it works with every server
 //! and client built on them (axum, hyper, tonic, reqwest, …):
 //!
 //! - [`TraceContextLayer`], a tower middleware for servers: it extracts the caller's context
