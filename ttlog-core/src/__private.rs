@@ -242,12 +242,15 @@ pub fn new_span<const N: usize>(
     values: ManuallyDrop<[FieldValue; N]>,
 ) -> Span {
     const { assert!(N <= MAX_FIELDS, "a span has at most 32 fields") };
-    let parent = match parent {
-        Parent::Current => SpanId::from_u64(crate::span::current_id()),
-        Parent::Root => None,
-        Parent::Explicit(p) => p,
+    let (parent, context) = match parent {
+        Parent::Current => {
+            let (id, context) = crate::span::current_parent();
+            (SpanId::from_u64(id), context)
+        }
+        Parent::Root => (None, std::ptr::null()),
+        Parent::Explicit(p) => (p, crate::span::context_of(p)),
     };
-    Span::new_in_place(callsite, parent, values)
+    Span::new_in_place(callsite, parent, context, values)
 }
 
 /// Emits an event with an explicit parent span (`info!(parent: &span, ..)`), instead of the

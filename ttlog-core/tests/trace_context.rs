@@ -853,3 +853,52 @@ fn generated_contexts_round_trip() {
         check_accepted(&traceparent, Some(&tracestate));
     }
 }
+
+#[test]
+fn correlation_ids() {
+    use ttlog_core::CorrelationId;
+    for ok in [
+        "a",
+        "req-42",
+        "0af7651916cd43dd8448eb211c80319c",
+        "~!#$%&'*+.^_`|",
+        &"x".repeat(128),
+    ] {
+        let id = CorrelationId::new(ok).unwrap_or_else(|e| panic!("{ok:?}: {e}"));
+        assert_eq!(id.as_str(), ok);
+        assert_eq!(id.to_string(), ok);
+    }
+    let cases: &[(&str, &str)] = &[
+        ("", "correlation id: empty"),
+        ("two words", "correlation id: `two words` has ` ` at character 4 (expected visible ASCII, `!` to `~`)"),
+        ("tab\there", "correlation id: `tab\\there` has `\\t` at character 4 (expected visible ASCII, `!` to `~`)"),
+        ("café", "correlation id: `café` has `é` at character 4 (expected visible ASCII, `!` to `~`)"),
+        ("new\nline", "correlation id: `new\\nline` has `\\n` at character 4 (expected visible ASCII, `!` to `~`)"),
+    ];
+    for (bad, message) in cases {
+        let err = CorrelationId::new(bad).unwrap_err();
+        assert_eq!(err.kind(), Kind::CorrelationId, "{bad:?}");
+        assert_eq!(err.to_string(), *message);
+        assert!(!err.is_tracestate());
+    }
+    let long = "y".repeat(129);
+    let err = CorrelationId::new(&long).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("is 129 characters, at most 128 are allowed"),
+        "{err}"
+    );
+    // Quoted input is cut, whatever its length.
+    assert!(err.to_string().len() < 200, "{err}");
+    let huge = "z".repeat(1 << 20);
+    assert!(CorrelationId::new(&huge).unwrap_err().to_string().len() < 200);
+
+    // On a context: kept by `child`, not by `parse`, and compared.
+    let ctx = TraceContext::new_root()
+        .with_correlation_id("order-7")
+        .unwrap();
+    assert_eq!(ctx.child().correlation_id(), Some("order-7"));
+    let reparsed = TraceContext::parse(&ctx.to_traceparent(), None).unwrap();
+    assert_eq!(reparsed.correlation_id(), None);
+    assert_ne!(reparsed, ctx);
+}

@@ -12,7 +12,7 @@
 //!   object), at least 10 long, the second at least 2 (the third may be empty: unsecured
 //!   JWTs), not preceded by a base64url character or a dot. The whole token is masked.
 //! - **`key=value`**: a key (letters, digits, `_ . -`) that names a secret under the key rule
-//!   (see [`keys`](super::keys)), `=`, then the value up to a delimiter (whitespace,
+//!   (see [`keys`]), `=`, then the value up to a delimiter (whitespace,
 //!   `& ; , " ' < > ( ) [ ] { } |` or a backtick), or the text inside quotes when it starts
 //!   with `"` or `'`. The value is masked. This covers query strings (`?token=..&`), form
 //!   bodies and `key=value` logs.

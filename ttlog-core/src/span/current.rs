@@ -99,18 +99,43 @@ fn clone_context(context: *const Context) -> Arc<Context> {
     }
 }
 
-/// The trace context a new span with parent `parent` inherits: the context of the parent's
-/// innermost entry on this thread's stack, if the parent is entered here and has one.
-#[inline]
-pub(super) fn inherited_context(parent: Option<SpanId>) -> Option<Arc<Context>> {
-    let parent = parent?.into_u64();
+/// The current span (`0` for none) and its trace context (null for none), as the parent of a
+/// new span: one read of the thread-local.
+#[inline(always)]
+pub(crate) fn current_parent() -> (u64, *const Context) {
     let c = STACK.with(|s| s.current.get());
-    let context = if c.id == parent {
+    (c.id, c.context)
+}
+
+/// The trace context of span `parent` if it is entered on this thread (its innermost
+/// entry's), else null.
+pub(crate) fn context_of(parent: Option<SpanId>) -> *const Context {
+    let Some(parent) = parent else {
+        return ptr::null();
+    };
+    let c = STACK.with(|s| s.current.get());
+    if c.id == parent.into_u64() {
         c.context
     } else {
-        entered_context(parent)
-    };
-    (!context.is_null()).then(|| clone_context(context))
+        entered_context(parent.into_u64())
+    }
+}
+
+/// A counted reference to `context` (from [`current_parent`] or [`context_of`], on this
+/// thread, before anything was exited), for a new span to hold; `None` for null.
+#[inline(always)]
+pub(super) fn inherit(context: *const Context) -> Option<Arc<Context>> {
+    if context.is_null() {
+        None
+    } else {
+        Some(clone_context(context))
+    }
+}
+
+/// The trace context a new span with parent `parent` inherits: the context of the parent's
+/// innermost entry on this thread's stack, if the parent is entered here and has one.
+pub(super) fn inherited_context(parent: Option<SpanId>) -> Option<Arc<Context>> {
+    inherit(context_of(parent))
 }
 
 /// The context of `id`'s innermost entry below the top of the stack (null if none).
@@ -141,7 +166,7 @@ pub(super) fn enter(id: SpanId, callsite: &'static Callsite, context: Option<&Ar
                 let entry = Entry {
                     id: id.into_u64(),
                     callsite: Some(callsite),
-                    context: context.map_or(ptr::null(), |c| Arc::into_raw(Arc::clone(c))),
+                    context: context.map_or(ptr::null(), take_context),
                 };
                 slot.set(entry);
                 s.len.set(len + 1);
@@ -152,17 +177,16 @@ pub(super) fn enter(id: SpanId, callsite: &'static Callsite, context: Option<&Ar
     });
 }
 
-/// Gives back the context reference of an entry that left the stack.
-#[inline]
-fn release_context(entry: Entry) {
-    if !entry.context.is_null() {
-        release_context_slow(entry.context);
-    }
+/// A counted reference to `context` for a stack entry to hold.
+#[cold]
+fn take_context(context: &Arc<Context>) -> *const Context {
+    Arc::into_raw(Arc::clone(context))
 }
 
+/// Gives back the context reference of an entry that left the stack.
 #[cold]
 #[inline(never)]
-fn release_context_slow(context: *const Context) {
+fn release_context(context: *const Context) {
     // SAFETY: the entry that left the stack held this reference (from `Arc::into_raw` in
     // `enter`), and no copy of the entry is left on the stack.
     drop(unsafe { Arc::from_raw(context) });
@@ -183,31 +207,34 @@ pub(super) fn exit(id: SpanId) {
                 1 => NONE,
                 _ => s.entries[len - 2].get(),
             });
-            top
+            top.context
         } else {
             exit_unusual(s, id_u64)
         }
     });
-    release_context(left);
+    if !left.is_null() {
+        release_context(left);
+    }
     // Restored first, then sent: if a custom logger panics, the thread's state is right.
     op::control(ring_record::CONTROL_EXIT, id, || SpanOpKind::Exit);
 }
 
 /// An exit that is not of the innermost span: beyond the stack's depth, or out of order.
-/// Returns the entry that left the stack ([`NONE`] if none did).
+/// Returns the context reference of the entry that left the stack (null if none did or it
+/// had none).
 #[cold]
 #[inline(never)]
-fn exit_unusual(s: &Stack, id: u64) -> Entry {
+fn exit_unusual(s: &Stack, id: u64) -> *const Context {
     let overflow = s.overflow.get();
     if overflow > 0 {
         // Spans beyond the stack leave first (guards drop innermost first in all but unusual
         // code); they never became current, so nothing else changes.
         s.overflow.set(overflow - 1);
-        return NONE;
+        return ptr::null();
     }
     let len = s.len.get();
     let Some(i) = s.entries[..len].iter().rposition(|e| e.get().id == id) else {
-        return NONE;
+        return ptr::null();
     };
     let left = s.entries[i].get();
     for j in i..len - 1 {
@@ -218,5 +245,5 @@ fn exit_unusual(s: &Stack, id: u64) -> Entry {
         0 => NONE,
         n => s.entries[n - 1].get(),
     });
-    left
+    left.context
 }

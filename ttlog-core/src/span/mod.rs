@@ -53,7 +53,7 @@ pub use context::{current_trace_context, TRACE_TARGET};
 pub use instrument::{Instrument, Instrumented};
 pub use op::{SpanOp, SpanOpKind};
 
-pub(crate) use current::current_id;
+pub(crate) use current::{context_of, current_id, current_parent};
 
 /// Which moments of a span's life the text and JSON sinks show as lines of their own, like
 /// tracing-subscriber's `FmtSpan`. Set with [`Builder::span_events`](crate::Builder::span_events);
@@ -230,14 +230,17 @@ impl Span {
 
     /// Creates an enabled span from a macro's parts, writing its creation straight into the
     /// thread's ring when it can.
+    /// `context` is the parent's trace context on this thread (see `current::current_parent`
+    /// and `current::context_of`).
     #[inline(always)]
     pub(crate) fn new_in_place<const N: usize>(
         callsite: &'static Callsite,
         parent: Option<SpanId>,
+        context: *const context::Context,
         mut values: ManuallyDrop<[FieldValue; N]>,
     ) -> Span {
         let id = SpanId::next();
-        let context = current::inherited_context(parent);
+        let context = current::inherit(context);
         let ring = crate::logger::active_ring();
         // SAFETY: the values are initialised (built by the macro); when the fast path takes
         // them it moves them out and they are not touched again here.
