@@ -153,6 +153,23 @@ pub mod slog {
 pub mod tracing {
     pub use ttlog_integrations::tracing::*;
 }
+
+/// W3C trace context over HTTP (feature `http`): [`http::TraceContextLayer`], a tower
+/// middleware that serves each request inside the caller's trace (or a new one) and echoes
+/// `x-correlation-id`; [`http::inject_into_headers`] for outgoing requests; and
+/// [`http::extract_from_headers`]. See README, "Trace context across services".
+///
+/// ```
+/// let mut headers = Default::default(); // an `http::HeaderMap`
+/// let ctx = ttlog::TraceContext::new_root();
+/// let _entered = ctx.enter();
+/// assert!(ttlog::http::inject_into_headers(&mut headers));
+/// assert!(headers.contains_key("traceparent"));
+/// ```
+#[cfg(feature = "http")]
+pub mod http {
+    pub use ttlog_integrations::http::*;
+}
 pub use timer::Timer;
 
 /// Starts configuring ttlog; finish with [`Builder::init`] or [`Builder::try_init`].

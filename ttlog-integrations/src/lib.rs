@@ -9,9 +9,11 @@
 //! | `log` | `log` | `LogAdapter` (a `log::Log`), `install()` | `LogBridge` |
 //! | `tracing` | `tracing` | `TracingSubscriber` (a `tracing_core::Subscriber`), `install()` | `TracingBridge` |
 //! | `slog` | `slog` | `Drain` (a `slog::Drain`) | |
+//! | `http` | `http` | `extract_from_headers`, `TraceContextLayer` (tower) | `inject_into_headers` |
 //!
-//! Applications reach them through the facade: `ttlog::init().with_log().with_tracing()` and
-//! `ttlog::slog::Drain`.
+//! Applications reach them through the facade: `ttlog::init().with_log().with_tracing()`,
+//! `ttlog::slog::Drain` and `ttlog::http`. The `http` module carries a W3C trace context
+//! across HTTP services rather than adapting a logging framework.
 
 #![deny(unsafe_code)]
 
@@ -32,3 +34,7 @@ pub mod log;
 #[cfg(feature = "slog")]
 #[cfg_attr(docsrs, doc(cfg(feature = "slog")))]
 pub mod slog;
+
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+pub mod http;
