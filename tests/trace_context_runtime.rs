@@ -23,6 +23,14 @@ fn events_in_a_context_carry_its_ids_everywhere() {
     let keep = lines.clone();
     let dir = std::env::temp_dir().join(format!("ttlog-tracectx-{}", std::process::id()));
     let guard = ttlog::init()
+        // A rule that masks the trace id's digits wherever they appear: the context's own
+        // span is exempt, so events are still attributed to their trace.
+        .redact_pattern(ttlog::redact::Pattern::matcher(|text| {
+            text.find("4bf92f3577b34da6a3ce929d0e0e4736")
+                .map(|i| i..i + 32)
+                .into_iter()
+                .collect()
+        }))
         .no_console()
         .snapshot_dir(&dir)
         .sink(move |r: &Record<'_>| {
@@ -41,6 +49,7 @@ fn events_in_a_context_carry_its_ids_everywhere() {
         .init();
 
     info!("before");
+    info!(copied = "4bf92f3577b34da6a3ce929d0e0e4736", "masked copy");
     let incoming = TraceContext::parse(
         "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         None,
@@ -76,6 +85,10 @@ fn events_in_a_context_carry_its_ids_everywhere() {
     };
     let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
 
+    assert!(
+        find("masked copy").compact.ends_with("copied=[REDACTED]"),
+        "the custom rule works: {lines:#?}"
+    );
     for outside in ["before", "after"] {
         let line = find(outside);
         assert!(!line.compact.contains("trace_id"), "{line:?}");

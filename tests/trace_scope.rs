@@ -222,3 +222,27 @@ fn futures_carry_the_context_across_workers() {
     ids.dedup();
     assert_eq!(ids.len(), 8, "every task's span has its own W3C span id");
 }
+
+#[test]
+fn a_parent_handle_passes_its_context_to_other_threads() {
+    enable();
+    let ctx = incoming();
+    let request = ctx.span();
+    let worker = std::thread::spawn({
+        let request = request.clone();
+        move || {
+            // On a thread where the request's span was never entered.
+            let job = info_span!(parent: &request, "job");
+            let by_id = info_span!(parent: request.id(), "by id");
+            (
+                job.in_scope(|| current_trace_context().map(|c| (c.trace_id, c.parent_id))),
+                job.id().unwrap().w3c_id(),
+                by_id.in_scope(current_trace_context).is_none(),
+            )
+        }
+    });
+    let (seen, job_w3c, by_id_has_none) = worker.join().unwrap();
+    assert_eq!(seen, Some((ctx.trace_id, job_w3c)));
+    // A bare id from another thread names the parent for the collector only.
+    assert!(by_id_has_none);
+}

@@ -214,7 +214,7 @@ pub fn emit_values(
     match parent {
         Parent::Current => crate::logger::dispatch(event),
         Parent::Root => crate::logger::dispatch_exact(event),
-        Parent::Explicit(span) => {
+        Parent::Explicit(span) | Parent::Handle(span, _) => {
             event.set_span_id(span.map_or(0, SpanId::into_u64));
             crate::logger::dispatch_exact(event);
         }
@@ -226,20 +226,58 @@ pub fn emit_values(
 pub use crate::span::{Span, SpanId};
 
 /// Where a new span's parent comes from.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Parent {
     /// The thread's current span (no `parent:` argument).
     Current,
     /// No parent (`parent: None`).
     Root,
-    /// `parent: expr`.
+    /// `parent: expr` with an id.
     Explicit(Option<SpanId>),
+    /// `parent: &span`: the id and the handle's trace context, which a child inherits
+    /// wherever it is created.
+    Handle(Option<SpanId>, HandleContext),
+}
+
+/// The trace context a parent span's handle carries (opaque).
+#[derive(Clone, Debug)]
+pub struct HandleContext(Option<std::sync::Arc<crate::span::context::Context>>);
+
+/// What `parent:` accepts: a `&Span`, a `SpanId` (by value or reference) or an
+/// `Option<SpanId>` (`None`: no parent), as tracing's `parent:` does.
+pub trait IntoParent {
+    /// The parent.
+    fn into_parent(self) -> Parent;
+}
+
+impl IntoParent for &Span {
+    fn into_parent(self) -> Parent {
+        Parent::Handle(self.id(), HandleContext(self.context().cloned()))
+    }
+}
+
+impl IntoParent for Option<SpanId> {
+    fn into_parent(self) -> Parent {
+        Parent::Explicit(self)
+    }
+}
+
+impl IntoParent for SpanId {
+    fn into_parent(self) -> Parent {
+        Parent::Explicit(Some(self))
+    }
+}
+
+impl IntoParent for &SpanId {
+    fn into_parent(self) -> Parent {
+        Parent::Explicit(Some(*self))
+    }
 }
 
 /// `parent: expr`.
 #[inline]
-pub fn parent_of(parent: impl Into<Option<SpanId>>) -> Parent {
-    Parent::Explicit(parent.into())
+pub fn parent_of(parent: impl IntoParent) -> Parent {
+    parent.into_parent()
 }
 
 /// Creates an enabled span (the macro has checked the level gates, as for an event).
@@ -257,6 +295,14 @@ pub fn new_span<const N: usize>(
         }
         Parent::Root => (None, std::ptr::null()),
         Parent::Explicit(p) => (p, crate::span::context_of(p)),
+        Parent::Handle(p, HandleContext(Some(context))) => {
+            // The handle's own reference lives until the span is made, and the new span
+            // takes one of its own from the pointer.
+            let span = Span::new_in_place(callsite, p, std::sync::Arc::as_ptr(&context), values);
+            drop(context);
+            return span;
+        }
+        Parent::Handle(p, HandleContext(None)) => (p, std::ptr::null()),
     };
     Span::new_in_place(callsite, parent, context, values)
 }
@@ -274,7 +320,7 @@ pub fn emit_with_parent<const N: usize>(
     let span = match parent {
         Parent::Current => crate::span::current_id(),
         Parent::Root => 0,
-        Parent::Explicit(p) => p.map_or(0, SpanId::into_u64),
+        Parent::Explicit(p) | Parent::Handle(p, _) => p.map_or(0, SpanId::into_u64),
     };
     let mut event = LogEvent::from_parts(
         callsite,

@@ -265,7 +265,9 @@ impl Collector {
                             }
                             _ => None,
                         };
-                        if let Some(callsite) = callsite {
+                        // A trace context's span holds ids, which must stay readable: the
+                        // table reads its trace from them.
+                        if let Some(callsite) = callsite.filter(|cs| !is_trace_context(cs)) {
                             redaction.span_op(callsite, &mut op.kind);
                         }
                     }
@@ -598,6 +600,11 @@ fn span_of(s: &SpanData, thread_name: &str, now: u64, conv: &Converter) -> snaps
         }
     }
     span
+}
+
+/// Whether `callsite` is the one of trace-context spans.
+fn is_trace_context(callsite: &Callsite) -> bool {
+    std::ptr::eq(callsite, &crate::span::context::TRACE_CALLSITE)
 }
 
 fn dropped_event(n: u64) -> LogEvent {

@@ -74,7 +74,9 @@ const QUOTE_CHARS: usize = 64;
 /// [`TraceState::to_header`] writes `tracestate`.
 ///
 /// Every field holds only valid values (ids are non-zero, the state is well formed), so the
-/// headers written from a `TraceContext` always parse back to it.
+/// headers written from a `TraceContext` always parse back to it. The fields can be read and
+/// changed; a context is made by one of the constructors (the struct is `non_exhaustive`, so
+/// that fields can be added).
 ///
 /// # Examples
 ///
@@ -96,6 +98,7 @@ const QUOTE_CHARS: usize = 64;
 /// assert_eq!(ctx.state.to_header(), "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TraceContext {
     /// The id of the whole trace, shared by every service the request reaches.
     pub trace_id: TraceId,

@@ -61,3 +61,23 @@ fn deep_stacks_beyond_the_limit() {
     drop(guards);
     assert!(current_trace_context().is_none());
 }
+
+#[test]
+fn out_of_order_exits_beyond_the_limit_leave_nothing_behind() {
+    // 63 plain spans, then a context's span (the stack's last slot), then one more span
+    // beyond the stack; the context's span exits first, then the others.
+    let plain: Vec<Span> = (0..63).map(|_| child()).collect();
+    let guards: Vec<_> = plain.iter().map(Span::enter).collect();
+    let ctx = TraceContext::new_root();
+    let ctx_span = ctx.span();
+    let in_ctx = ctx_span.enter();
+    let extra = child();
+    let beyond = extra.enter();
+    assert_eq!(current_trace_context().unwrap().trace_id, ctx.trace_id);
+    drop(in_ctx);
+    drop(beyond);
+    drop(guards);
+    assert!(Span::current().is_none(), "{:?}", Span::current());
+    assert!(current_trace_context().is_none());
+    drop((plain, ctx_span, extra));
+}

@@ -2,7 +2,8 @@
 //! process, and [`current_trace_context`], what to send to the next one.
 //!
 //! Entering a context creates a span named `trace` (target [`TRACE_TARGET`]) whose fields
-//! are the trace id, the remote caller's span id (`parent_id`) and the correlation id. Spans
+//! are the trace id, the remote caller's span id (`parent_id`) and the correlation id (ids,
+//! which redaction leaves as they are). Spans
 //! created inside it inherit the context, so the collector can give every event inside it
 //! three extra fields: `trace_id`, `span_id` (the W3C id of the event's innermost span) and
 //! `correlation_id`. Formats show them after the event's own fields (JSON as top-level keys)
@@ -178,9 +179,10 @@ impl TraceContext {
 /// any entered context.
 ///
 /// A span belongs to a context when it was created while the context's span, or one of its
-/// descendants, was the thread's current span (`span!` without `parent:`, or with `parent:`
-/// naming a span entered on this thread). The collector follows parents instead, so events
-/// are attributed to their trace even in spans created with a `parent:` from elsewhere.
+/// descendants, was the thread's current span (`span!` without `parent:`), or with
+/// `parent: &span` naming such a span (from any thread), or `parent:` an id of a span
+/// entered on this thread. The collector follows parents instead, so events are attributed
+/// to their trace even in spans created with a bare id from elsewhere.
 ///
 /// ```
 /// use ttlog_core::{current_trace_context, Span, TraceContext};

@@ -121,8 +121,9 @@ pub(crate) fn context_of(parent: Option<SpanId>) -> *const Context {
     }
 }
 
-/// A counted reference to `context` (from [`current_parent`] or [`context_of`], on this
-/// thread, before anything was exited), for a new span to hold; `None` for null.
+/// A counted reference to `context` for a new span to hold; `None` for null. `context` must be
+/// live: from [`current_parent`] or [`context_of`] on this thread with nothing exited since,
+/// or from a handle the caller holds.
 #[inline(always)]
 pub(super) fn inherit(context: *const Context) -> Option<Arc<Context>> {
     if context.is_null() {
@@ -225,17 +226,19 @@ pub(super) fn exit(id: SpanId) {
 #[cold]
 #[inline(never)]
 fn exit_unusual(s: &Stack, id: u64) -> *const Context {
-    let overflow = s.overflow.get();
-    if overflow > 0 {
-        // Spans beyond the stack leave first (guards drop innermost first in all but unusual
-        // code); they never became current, so nothing else changes.
-        s.overflow.set(overflow - 1);
-        return ptr::null();
-    }
     let len = s.len.get();
     let Some(i) = s.entries[..len].iter().rposition(|e| e.get().id == id) else {
+        // Not on the stack: one of the spans entered beyond it (never current, so nothing
+        // else changes), or a span that was never entered here.
+        let overflow = s.overflow.get();
+        if overflow > 0 {
+            s.overflow.set(overflow - 1);
+        }
         return ptr::null();
     };
+    // On the stack: its entry leaves, wherever it is, even while spans beyond the stack are
+    // entered (if one of those is the same span entered again, the counts still balance once
+    // both have exited).
     let left = s.entries[i].get();
     for j in i..len - 1 {
         s.entries[j].set(s.entries[j + 1].get());

@@ -308,6 +308,11 @@ impl Span {
         }
     }
 
+    /// The trace context the span belongs to, if any.
+    pub(crate) fn context(&self) -> Option<&Arc<context::Context>> {
+        self.inner.as_ref()?.context.as_ref()
+    }
+
     /// The span's id; `None` for the disabled span.
     #[inline]
     pub fn id(&self) -> Option<SpanId> {

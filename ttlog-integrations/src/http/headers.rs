@@ -184,10 +184,11 @@ impl Extracted {
     pub fn into_context(self) -> TraceContext {
         match self.remote {
             Remote::Valid(ctx) => ctx,
-            Remote::Absent | Remote::Invalid(_) => TraceContext {
-                correlation_id: self.correlation_id,
-                ..TraceContext::new_root()
-            },
+            Remote::Absent | Remote::Invalid(_) => {
+                let mut root = TraceContext::new_root();
+                root.correlation_id = self.correlation_id;
+                root
+            }
         }
     }
 }
