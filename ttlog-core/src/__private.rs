@@ -206,7 +206,7 @@ fn fix_count(values: &mut Values, end: usize) {
 #[inline]
 pub fn emit_values(
     callsite: &'static Callsite,
-    parent: Parent,
+    parent: Parent<'_>,
     message: Option<FieldValue>,
     values: Values,
 ) {
@@ -214,8 +214,8 @@ pub fn emit_values(
     match parent {
         Parent::Current => crate::logger::dispatch(event),
         Parent::Root => crate::logger::dispatch_exact(event),
-        Parent::Explicit(span) | Parent::Handle(span, _) => {
-            event.set_span_id(span.map_or(0, SpanId::into_u64));
+        Parent::Explicit(_) | Parent::Handle(_) => {
+            event.set_span_id(parent_id(parent));
             crate::logger::dispatch_exact(event);
         }
     }
@@ -226,57 +226,62 @@ pub fn emit_values(
 pub use crate::span::{Span, SpanId};
 
 /// Where a new span's parent comes from.
-#[derive(Clone, Debug)]
-pub enum Parent {
+#[derive(Clone, Copy, Debug)]
+pub enum Parent<'a> {
     /// The thread's current span (no `parent:` argument).
     Current,
     /// No parent (`parent: None`).
     Root,
     /// `parent: expr` with an id.
     Explicit(Option<SpanId>),
-    /// `parent: &span`: the id and the handle's trace context, which a child inherits
-    /// wherever it is created.
-    Handle(Option<SpanId>, HandleContext),
+    /// `parent: &span`: the id and the handle, whose trace context a child inherits wherever
+    /// it is created.
+    Handle(&'a Span),
 }
-
-/// The trace context a parent span's handle carries (opaque).
-#[derive(Clone, Debug)]
-pub struct HandleContext(Option<std::sync::Arc<crate::span::context::Context>>);
 
 /// What `parent:` accepts: a `&Span`, a `SpanId` (by value or reference) or an
 /// `Option<SpanId>` (`None`: no parent), as tracing's `parent:` does.
-pub trait IntoParent {
+pub trait IntoParent<'a> {
     /// The parent.
-    fn into_parent(self) -> Parent;
+    fn into_parent(self) -> Parent<'a>;
 }
 
-impl IntoParent for &Span {
-    fn into_parent(self) -> Parent {
-        Parent::Handle(self.id(), HandleContext(self.context().cloned()))
+impl<'a> IntoParent<'a> for &'a Span {
+    fn into_parent(self) -> Parent<'a> {
+        Parent::Handle(self)
     }
 }
 
-impl IntoParent for Option<SpanId> {
-    fn into_parent(self) -> Parent {
+impl IntoParent<'_> for Option<SpanId> {
+    fn into_parent(self) -> Parent<'static> {
         Parent::Explicit(self)
     }
 }
 
-impl IntoParent for SpanId {
-    fn into_parent(self) -> Parent {
+impl IntoParent<'_> for SpanId {
+    fn into_parent(self) -> Parent<'static> {
         Parent::Explicit(Some(self))
     }
 }
 
-impl IntoParent for &SpanId {
-    fn into_parent(self) -> Parent {
+impl IntoParent<'_> for &SpanId {
+    fn into_parent(self) -> Parent<'static> {
         Parent::Explicit(Some(*self))
+    }
+}
+
+/// The id an explicit parent names, `0` for none.
+fn parent_id(parent: Parent<'_>) -> u64 {
+    match parent {
+        Parent::Explicit(p) => p.map_or(0, SpanId::into_u64),
+        Parent::Handle(span) => span.id().map_or(0, SpanId::into_u64),
+        Parent::Current | Parent::Root => 0,
     }
 }
 
 /// `parent: expr`.
 #[inline]
-pub fn parent_of(parent: impl IntoParent) -> Parent {
+pub fn parent_of<'a>(parent: impl IntoParent<'a>) -> Parent<'a> {
     parent.into_parent()
 }
 
@@ -284,27 +289,25 @@ pub fn parent_of(parent: impl IntoParent) -> Parent {
 #[inline]
 pub fn new_span<const N: usize>(
     callsite: &'static Callsite,
-    parent: Parent,
+    parent: Parent<'_>,
     values: ManuallyDrop<[FieldValue; N]>,
 ) -> Span {
     const { assert!(N <= MAX_FIELDS, "a span has at most 32 fields") };
-    let (parent, context) = match parent {
+    let (id, context) = match parent {
         Parent::Current => {
             let (id, context) = crate::span::current_parent();
             (SpanId::from_u64(id), context)
         }
         Parent::Root => (None, std::ptr::null()),
         Parent::Explicit(p) => (p, crate::span::context_of(p)),
-        Parent::Handle(p, HandleContext(Some(context))) => {
-            // The handle's own reference lives until the span is made, and the new span
-            // takes one of its own from the pointer.
-            let span = Span::new_in_place(callsite, p, std::sync::Arc::as_ptr(&context), values);
-            drop(context);
-            return span;
-        }
-        Parent::Handle(p, HandleContext(None)) => (p, std::ptr::null()),
+        // The handle (borrowed until the span is made) holds its context.
+        Parent::Handle(span) => (
+            span.id(),
+            span.context()
+                .map_or(std::ptr::null(), std::sync::Arc::as_ptr),
+        ),
     };
-    Span::new_in_place(callsite, parent, context, values)
+    Span::new_in_place(callsite, id, context, values)
 }
 
 /// Emits an event with an explicit parent span (`info!(parent: &span, ..)`), instead of the
@@ -312,7 +315,7 @@ pub fn new_span<const N: usize>(
 #[inline(never)]
 pub fn emit_with_parent<const N: usize>(
     callsite: &'static Callsite,
-    parent: Parent,
+    parent: Parent<'_>,
     message: Option<FieldValue>,
     values: ManuallyDrop<[FieldValue; N]>,
 ) {
@@ -320,7 +323,7 @@ pub fn emit_with_parent<const N: usize>(
     let span = match parent {
         Parent::Current => crate::span::current_id(),
         Parent::Root => 0,
-        Parent::Explicit(p) | Parent::Handle(p, _) => p.map_or(0, SpanId::into_u64),
+        Parent::Explicit(_) | Parent::Handle(_) => parent_id(parent),
     };
     let mut event = LogEvent::from_parts(
         callsite,

@@ -51,7 +51,7 @@ impl Logger for Capture {
     }
 }
 
-fn new_span(parent: Parent, n: i64) -> Span {
+fn new_span(parent: Parent<'_>, n: i64) -> Span {
     __private::new_span(
         &SPAN,
         parent,

@@ -42,7 +42,7 @@ static PLAIN: Callsite = Callsite::new(Level::Info, "app", "app", "src/app.rs", 
 static DEBUG_SPAN: Callsite =
     Callsite::new(Level::Debug, "app", "app", "src/app.rs", 5, "hidden", &[]);
 
-fn span(cs: &'static Callsite, parent: Parent, values: Vec<FieldValue>) -> Span {
+fn span(cs: &'static Callsite, parent: Parent<'_>, values: Vec<FieldValue>) -> Span {
     if !__private::enabled(cs, cs.level()) {
         return Span::none();
     }
