@@ -56,7 +56,11 @@
 //!
 //! For golden tests kept next to the code, hand [`Capture::rendered`] to a snapshot crate, as
 //! in `insta::assert_snapshot!(logs.rendered(), @"...")`; `cargo insta review` then shows the
-//! difference when the logs change.
+//! difference when the logs change. Events inside an entered
+//! [`TraceContext`](crate::TraceContext) carry its `trace_id`, `span_id` and `correlation_id`
+//! as the sinks print them (`event.field("trace_id")`, and at the end of their lines); the
+//! W3C `span_id` changes from run to run, so compare it with
+//! [`current_trace_context`](crate::current_trace_context)`().parent_id` taken in the span.
 //!
 //! Which events are captured, how they are redacted, and what a capture costs: see
 //! [`ttlog_core::testing`], which this module re-exports.

@@ -1,13 +1,17 @@
 //! `ttlog::testing::capture()` without `init()`: tests running in parallel (libtest's default)
 //! each see exactly their own events, logged on the test's thread, on bound std threads, in
 //! tokio tasks on a multi-thread runtime (through the capture and through a span created in
-//! it), and nothing from threads outside; assertions, redaction and golden lines.
+//! it), and nothing from threads outside; assertions, redaction, golden lines, and the ids
+//! of trace contexts.
 
 use std::sync::{Barrier, Condvar, Mutex};
 use std::time::Duration;
 
+use ttlog::record::TraceFields;
 use ttlog::testing::{self, WithCapture};
-use ttlog::{info, info_span, warn, Instrument, Level, LevelFilter};
+use ttlog::{
+    current_trace_context, info, info_span, warn, Instrument, Level, LevelFilter, TraceContext,
+};
 
 /// Lets the two `isolation_*` tests log at the same time (libtest starts them together, as
 /// the first two tests of the file): each waits until both have arrived, or at most a few
@@ -341,4 +345,82 @@ fn shared_by_scoped_threads() {
         }
     });
     assert_eq!(logs.count(|e| e.message() == "scoped"), 2);
+}
+
+#[test]
+fn events_in_a_trace_context_carry_its_ids() {
+    if skip() {
+        return;
+    }
+    const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let logs = testing::capture();
+    let ctx = TraceContext::parse(&format!("00-{TRACE_ID}-00f067aa0ba902b7-01"), None)
+        .unwrap()
+        .with_correlation_id("c-1")
+        .unwrap();
+    let (in_ctx, in_child) = info_span!("request", n = 1).in_scope(|| {
+        let _entered = ctx.enter();
+        let in_ctx = current_trace_context().unwrap();
+        info!("in the context");
+        let in_child = info_span!("child", step = 2).in_scope(|| {
+            info!("in the child", k = 3);
+            current_trace_context().unwrap()
+        });
+        info!("own span_id", span_id = "mine");
+        (in_ctx, in_child)
+    });
+    info!("outside");
+    assert_ne!(in_ctx.parent_id, in_child.parent_id);
+    let (ctx_span, child_span) = (in_ctx.parent_id.to_string(), in_child.parent_id.to_string());
+
+    let events = logs.events();
+    let [ctx_event, child_event, own, outside] = &events[..] else {
+        panic!("{events:#?}");
+    };
+    for (event, span) in [(ctx_event, &ctx_span), (child_event, &child_span)] {
+        assert_eq!(event.field("trace_id"), Some(&TRACE_ID.into()), "{event:?}");
+        assert_eq!(
+            event.field("span_id"),
+            Some(&span.as_str().into()),
+            "{event:?}"
+        );
+        assert_eq!(
+            event.field("correlation_id"),
+            Some(&"c-1".into()),
+            "{event:?}"
+        );
+    }
+    assert_eq!(
+        child_event.record().trace(),
+        Some(TraceFields {
+            trace_id: ctx.trace_id,
+            span_id: in_child.parent_id,
+            correlation_id: "c-1",
+        })
+    );
+    assert_eq!(
+        ctx_event.record().trace().unwrap().span_id,
+        in_ctx.parent_id
+    );
+    // The event's own field of the same name wins, as in the formats.
+    assert_eq!(own.field("span_id"), Some(&"mine".into()));
+    assert_eq!(own.field("trace_id"), Some(&TRACE_ID.into()));
+    assert_eq!(outside.field("trace_id"), None);
+    assert_eq!(outside.record().trace(), None);
+    // The context's span is left out of `spans()`, as scopes leave it out.
+    let names = |e: &testing::CapturedEvent| e.spans().iter().map(|s| s.name()).collect::<Vec<_>>();
+    assert_eq!(names(ctx_event), ["request"]);
+    assert_eq!(names(child_event), ["request", "child"]);
+    assert_eq!(names(outside), Vec::<&str>::new());
+
+    let ids = format!("trace_id={TRACE_ID}");
+    assert_eq!(
+        logs.rendered(),
+        format!(
+            " INFO request{{n=1}}: capture: in the context {ids} span_id={ctx_span} correlation_id=c-1\n\
+             \x20INFO request{{n=1}}:child{{step=2}}: capture: in the child k=3 {ids} span_id={child_span} correlation_id=c-1\n\
+             \x20INFO request{{n=1}}: capture: own span_id span_id=mine {ids} correlation_id=c-1\n\
+             \x20INFO capture: outside\n"
+        )
+    );
 }

@@ -3,8 +3,10 @@
 //!
 //! A captured event is the event as the sinks get it (redacted), with the spans it happened
 //! in copied at the time it was logged, so it can be inspected and rendered after its spans
-//! have closed. Rendering goes through the sinks' own compact formatter
-//! ([`format_record`](crate::sink::format_record)), without the timestamp.
+//! have closed, and the ids of the trace context it happened in, if any (`trace_id`,
+//! `span_id`, `correlation_id`, as the collector gives them to the sinks). Rendering goes
+//! through the sinks' own compact formatter ([`format_record`](crate::sink::format_record)),
+//! without the timestamp.
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,8 +17,10 @@ use crate::clock;
 use crate::event::{LogEvent, Values};
 use crate::field::FieldValue;
 use crate::level::Level;
-use crate::record::{Fields, Record, SpanLookup, SpanView};
+use crate::record::{Fields, Record, SpanLookup, SpanView, TraceFields};
 use crate::sink::{format_record, Format};
+use crate::span::context::TraceRoot;
+use crate::span::{SpanId, TRACE_TARGET};
 
 /// An event captured by [`capture`](super::capture), as the sinks got it: redacted with the
 /// runtime's rules, with its spans.
@@ -47,7 +51,13 @@ pub struct CapturedEvent {
     message: Option<FieldValue>,
     values: Values,
     scope: Scope,
+    /// The `trace_id`, `span_id` and `correlation_id` fields, inside a trace context.
+    trace_values: Option<Box<[FieldValue; 3]>>,
 }
+
+/// The names of the fields a trace context gives the events in it, in the order of
+/// `CapturedEvent::trace_values`.
+const TRACE_FIELDS: [&str; 3] = ["trace_id", "span_id", "correlation_id"];
 
 /// A span a [`CapturedEvent`] happened in, as it was when the event was logged.
 ///
@@ -74,11 +84,32 @@ pub struct CapturedSpan {
     parent: u64,
     callsite: &'static Callsite,
     values: Vec<FieldValue>,
+    /// The trace context the span is in, as the collector's span table has it.
+    trace: Option<Arc<TraceRoot>>,
 }
 
-/// An event's spans, root first.
+/// An event's spans: those [`CapturedEvent::spans`] shows (root first), then the trace-context
+/// spans, which it leaves out but the formatter's scope walk goes through.
 #[derive(Clone, Default)]
-struct Scope(Vec<CapturedSpan>);
+struct Scope {
+    spans: Vec<CapturedSpan>,
+    /// How many of `spans` are not trace-context spans (they come first).
+    shown: usize,
+}
+
+impl Scope {
+    /// `spans` root first, with the trace-context spans moved to the end.
+    fn new(mut spans: Vec<CapturedSpan>) -> Scope {
+        // A stable sort: the shown spans keep their root-first order.
+        spans.sort_by_key(CapturedSpan::is_trace_context);
+        let shown = spans.iter().filter(|s| !s.is_trace_context()).count();
+        Scope { spans, shown }
+    }
+
+    fn get(&self, id: u64) -> Option<&CapturedSpan> {
+        self.spans.iter().find(|s| s.id == id)
+    }
+}
 
 // ===== impl CapturedEvent =====
 
@@ -86,6 +117,14 @@ impl CapturedEvent {
     /// A redacted event and its scope (root first).
     pub(crate) fn new(event: LogEvent, scope: Vec<CapturedSpan>) -> CapturedEvent {
         let (callsite, timestamp, thread_index, span_id, message, values) = event.into_parts();
+        let scope = Scope::new(scope);
+        let trace_values = scope.trace(span_id).map(|t| {
+            Box::new([
+                FieldValue::from(t.trace_id.to_string()),
+                FieldValue::from(t.span_id.to_string()),
+                FieldValue::from_str_copy(t.correlation_id),
+            ])
+        });
         CapturedEvent {
             callsite,
             timestamp,
@@ -94,7 +133,8 @@ impl CapturedEvent {
             span_id,
             message,
             values,
-            scope: Scope(scope),
+            scope,
+            trace_values,
         }
     }
 
@@ -119,22 +159,54 @@ impl CapturedEvent {
     /// The value of the field called `name`; `None` when the event has no such field.
     /// Compare with `Some(&42.into())` or `Some(&"alice".into())`: values compare by
     /// meaning (see [`FieldValue`]).
+    ///
+    /// Inside an entered [`TraceContext`](crate::TraceContext), `"trace_id"`, `"span_id"`
+    /// and `"correlation_id"` answer the ids the sinks print (as text, see
+    /// [`Record::trace`]), unless the event has a field of its own with that name, which
+    /// wins, as in the formats.
+    ///
+    /// ```
+    /// use ttlog_core::{current_trace_context, testing, Callsite, EventBuilder, Level, TraceContext};
+    /// static DONE: Callsite = Callsite::new(Level::Info, "app", "app", "src/app.rs", 1, "done", &[]);
+    ///
+    /// let logs = testing::capture();
+    /// let ctx = TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", None)
+    ///     .unwrap();
+    /// let entered = ctx.enter();
+    /// let here = current_trace_context().unwrap();
+    /// ttlog_core::logger::dispatch(EventBuilder::new(&DONE).build());
+    /// drop(entered);
+    ///
+    /// let event = logs.assert_logged(Level::Info, "done");
+    /// assert_eq!(event.field("trace_id"), Some(&"4bf92f3577b34da6a3ce929d0e0e4736".into()));
+    /// assert_eq!(event.field("span_id"), Some(&here.parent_id.to_string().into()));
+    /// assert!(event.fields().is_empty()); // the event's own fields
+    /// ```
     pub fn field(&self, name: &str) -> Option<&FieldValue> {
         self.fields()
             .iter()
             .find(|f| f.name == name)
             .map(|f| f.value)
+            .or_else(|| {
+                let i = TRACE_FIELDS.iter().position(|&n| n == name)?;
+                Some(&self.trace_values.as_deref()?[i])
+            })
     }
 
-    /// The fields, in the order they were logged.
+    /// The event's own fields, in the order they were logged (without the trace ids
+    /// [`field`](Self::field) also answers).
     pub fn fields(&self) -> Fields<'_> {
         Fields::split(self.callsite.field_names(), &self.values)
     }
 
     /// The spans the event happened in, root first: those created while a capture was
-    /// active (spans from before the capture are not known to it).
+    /// active (spans from before the capture are not known to it, nor is a trace context
+    /// entered before it). The spans of entered [`TraceContext`](crate::TraceContext)s
+    /// (target [`TRACE_TARGET`]) are left out, as the formats leave them out of the
+    /// scope: their ids are the event's `trace_id`, `span_id` and `correlation_id`
+    /// ([`field`](Self::field), [`Record::trace`]).
     pub fn spans(&self) -> &[CapturedSpan] {
-        &self.scope.0
+        &self.scope.spans[..self.scope.shown]
     }
 
     /// The id of the span the event happened in, `0` for none.
@@ -159,7 +231,7 @@ impl CapturedEvent {
     }
 
     /// The event as a [`Record`], the view sinks and formatters take, with its real
-    /// timestamp.
+    /// timestamp ([`Record::trace`] gives the ids of the trace context it happened in).
     pub fn record(&self) -> Record<'_> {
         self.record_at(self.timestamp())
     }
@@ -184,7 +256,9 @@ impl CapturedEvent {
     /// The event as one deterministic line: the compact format the console sink writes,
     /// without the timestamp, and without the trailing newline:
     /// `` WARN request{id=7}: app::auth: login failed user_id=42`` (level in five columns,
-    /// the scope, target, message, fields).
+    /// the scope, target, message, fields). Inside a trace context the line ends with
+    /// ` trace_id=… span_id=… correlation_id=…`, as the sinks' do; the W3C span id differs
+    /// from one process to the next ([`SpanId::w3c_id`]).
     pub fn render(&self) -> String {
         let mut out = Vec::new();
         self.render_into(&mut out);
@@ -222,7 +296,14 @@ impl fmt::Debug for CapturedEvent {
         for field in self.fields().iter() {
             s.field(field.name, field.value);
         }
-        s.field("spans", &self.scope.0)
+        if let Some(trace) = &self.trace_values {
+            for (name, value) in TRACE_FIELDS.iter().zip(trace.iter()) {
+                if self.fields().iter().all(|f| f.name != *name) {
+                    s.field(name, value);
+                }
+            }
+        }
+        s.field("spans", &self.spans())
             .field("thread", &self.thread_name)
             .finish()
     }
@@ -236,13 +317,21 @@ impl CapturedSpan {
         parent: u64,
         callsite: &'static Callsite,
         values: Vec<FieldValue>,
+        trace: Option<Arc<TraceRoot>>,
     ) -> CapturedSpan {
         CapturedSpan {
             id,
             parent,
             callsite,
             values,
+            trace,
         }
+    }
+
+    /// Whether this is the span of an entered trace context (see
+    /// [`SpanView::is_trace_context`]).
+    fn is_trace_context(&self) -> bool {
+        self.target() == TRACE_TARGET
     }
 
     /// The span's name.
@@ -293,7 +382,7 @@ impl fmt::Debug for CapturedSpan {
 
 impl SpanLookup for Scope {
     fn span(&self, id: u64) -> Option<SpanView<'_>> {
-        let s = self.0.iter().find(|s| s.id == id)?;
+        let s = self.get(id)?;
         Some(SpanView {
             id,
             parent: s.parent,
@@ -301,6 +390,18 @@ impl SpanLookup for Scope {
             target: s.target(),
             level: s.level(),
             fields: s.fields(),
+        })
+    }
+
+    /// As the collector's span table answers it: the context the span is in (its own, for a
+    /// context's span, else inherited from its parent when it was created), with the span's
+    /// W3C id.
+    fn trace(&self, id: u64) -> Option<TraceFields<'_>> {
+        let root = self.get(id)?.trace.as_deref()?;
+        Some(TraceFields {
+            trace_id: root.trace_id,
+            span_id: SpanId::from_u64(id)?.w3c_id(),
+            correlation_id: &root.correlation_id,
         })
     }
 }

@@ -44,7 +44,11 @@
 //!
 //! Captured events are what the sinks get: redacted with the runtime's rules (the default
 //! rules when ttlog was not initialised, none after `no_redaction()`), with the scope of
-//! spans they happened in (spans created while a capture was bound). Which events are logged
+//! spans they happened in (spans created while a capture was bound), and inside an entered
+//! [`TraceContext`](crate::TraceContext) (entered while a capture was bound) with its
+//! `trace_id`, `span_id` and `correlation_id` ([`CapturedEvent::field`],
+//! [`Record::trace`](crate::Record::trace)); like the formats' scopes,
+//! [`CapturedEvent::spans`] leaves the context's own span out. Which events are logged
 //! at all is the level gate's business: without `init()`, the first capture opens it to
 //! `Trace` (every event is captured); after `init()`, its filter decides, as for the sinks.
 //!
@@ -55,7 +59,7 @@
 //! logger's slow path (built as a `LogEvent`, then handed to the installed logger) instead of
 //! being written straight into its thread's ring, and the tap copies those that belong to a
 //! capture. A process that never calls `capture()` pays nothing. A capture keeps every event
-//! it gets until it is dropped or [`clear`](Capture::clear)ed.
+//! it gets until it is dropped (on whatever thread) or [`clear`](Capture::clear)ed.
 //!
 //! # Golden tests
 //!
@@ -204,7 +208,9 @@ impl Capture {
     }
 
     /// The captured events, one [`CapturedEvent::render`]ed line each, each ending in `'\n'`:
-    /// deterministic (no timestamps, thread ids or span ids), for golden tests.
+    /// deterministic (no timestamps, thread ids or span ids), for golden tests; except that
+    /// events inside a trace context end with its ids, whose `span_id` changes from run to
+    /// run (see [`CapturedEvent::render`]).
     ///
     /// ```
     /// use ttlog_core::{testing, Callsite, EventBuilder, Level};
@@ -236,5 +242,52 @@ impl fmt::Debug for Capture {
         f.debug_struct("Capture")
             .field("events", &self.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+    use crate::{Callsite, EventBuilder, Level};
+
+    static NOTE: Callsite = Callsite::new(Level::Info, "t", "t", "t.rs", 1, "note", &["text"]);
+
+    /// A capture dropped on another thread than the one it is bound to: that thread's binding
+    /// list still holds its state, but the events are freed at the drop.
+    #[test]
+    fn a_capture_dropped_on_another_thread_frees_its_events() {
+        let (send_capture, capture) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        // Calls the tap directly, as the logger does under it, without installing it for the
+        // whole test process.
+        let thread = std::thread::spawn(move || {
+            let shared = Shared::new();
+            tap::bind(&shared);
+            for _ in 0..3 {
+                tap::event(&EventBuilder::new(&NOTE).value("a payload").build());
+            }
+            send_capture.send(Capture { shared }).unwrap();
+            // Still bound here until the thread ends.
+            released.recv().unwrap();
+        });
+        let logs = capture.recv().unwrap();
+        assert_eq!(logs.len(), 3);
+        let state = Arc::downgrade(&logs.shared);
+        drop(logs);
+        let kept = state
+            .upgrade()
+            .expect("the other thread's binding keeps the state");
+        assert!(kept.events().is_empty());
+        assert_eq!(
+            kept.events().capacity(),
+            0,
+            "the events' memory was not released"
+        );
+        drop(kept);
+        release.send(()).unwrap();
+        thread.join().unwrap();
+        assert!(state.upgrade().is_none());
     }
 }

@@ -13,7 +13,13 @@
 //!
 //! The span table holds only spans owned by a live capture: an entry goes when its span
 //! closes or its capture is dropped, and lookups are one hash-map probe per span (at most
-//! [`MAX_SCOPE_DEPTH`] for an event's scope).
+//! [`MAX_SCOPE_DEPTH`] for an event's scope). Like the collector's table, it keeps the trace
+//! context each span is in (read from a context span's redacted fields, else inherited from
+//! the parent at creation), which gives captured events their trace ids.
+//!
+//! Dropping a capture (on any thread) frees its events and its spans' entries at once;
+//! bindings that still name it (another thread's binding list, a bound closure or future)
+//! keep only its emptied state.
 //!
 //! # Redaction
 //!
@@ -36,6 +42,7 @@ use crate::event::LogEvent;
 use crate::field::FieldValue;
 use crate::record::MAX_SCOPE_DEPTH;
 use crate::redact::{Redaction, Redactor};
+use crate::span::context::TraceRoot;
 use crate::span::{SpanOp, SpanOpKind};
 use crate::sync::global::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
@@ -68,16 +75,32 @@ impl Shared {
         self.events.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Stops routing to this capture and forgets the spans it owns.
+    /// Adds a captured event, unless the capture was dropped meanwhile (checked under the
+    /// lock [`deactivate`](Self::deactivate) empties the list under, so nothing is added
+    /// after it).
+    fn push(&self, event: CapturedEvent) {
+        let mut events = self.events();
+        if self.is_active() {
+            events.push(event);
+        }
+    }
+
+    /// Stops routing to this capture, forgets the spans it owns and frees its events.
+    ///
+    /// Bindings may still hold the `Shared` (another thread's binding list, a bound closure
+    /// or future not run yet) until they are dropped; emptied, it holds no memory worth
+    /// speaking of.
     pub(crate) fn deactivate(&self) {
         self.active.store(false, Ordering::Release);
-        if SPAN_COUNT.load(Ordering::Acquire) > 0 {
-            let mut table = spans();
-            if let Some(map) = table.as_mut() {
-                map.retain(|_, s| s.owner.id != self.id);
-                SPAN_COUNT.store(map.len(), Ordering::Release);
-            }
+        // Under the table's lock, so a span being created for this capture either is
+        // removed here or sees it inactive (see `span`).
+        let mut table = spans();
+        if let Some(map) = table.as_mut() {
+            map.retain(|_, s| s.owner.id != self.id);
+            SPAN_COUNT.store(map.len(), Ordering::Release);
         }
+        drop(table);
+        *self.events() = Vec::new();
     }
 }
 
@@ -151,6 +174,9 @@ struct SpanEntry {
     callsite: &'static Callsite,
     /// Redacted, as last recorded.
     values: Vec<FieldValue>,
+    /// The trace context the span is in: its own, for a context's span, else its parent's
+    /// when it was created (as the collector's span table has it).
+    trace: Option<Arc<TraceRoot>>,
 }
 
 type SpanTable = HashMap<u64, SpanEntry>;
@@ -197,14 +223,23 @@ fn with_redaction(f: impl FnOnce(&mut Redaction)) {
 
 // ===== the hooks =====
 
-/// Runs `f` unless the tap is already running on this thread.
+/// Runs `f` unless the tap is already running on this thread. The flag is cleared however
+/// `f` ends: a panic in it (a custom redaction pattern that panics) must not silence the
+/// thread's captures for good.
 fn guarded(f: impl FnOnce()) {
+    /// Clears [`INSIDE`] when dropped, also while unwinding.
+    struct Inside;
+    impl Drop for Inside {
+        fn drop(&mut self) {
+            let _ = INSIDE.try_with(|inside| inside.set(false));
+        }
+    }
     let entered = INSIDE
         .try_with(|inside| !inside.replace(true))
         .unwrap_or(false);
     if entered {
+        let _inside = Inside;
         f();
-        let _ = INSIDE.try_with(|inside| inside.set(false));
     }
 }
 
@@ -241,8 +276,7 @@ pub(crate) fn event(event: &LogEvent) {
         );
         copy.set_span_id(span);
         with_redaction(|r| r.event(&mut copy));
-        let captured = CapturedEvent::new(copy, scope);
-        owner.events().push(captured);
+        owner.push(CapturedEvent::new(copy, scope));
     });
 }
 
@@ -259,6 +293,7 @@ fn scope_of(map: &SpanTable, leaf: u64) -> Vec<CapturedSpan> {
             s.parent,
             s.callsite,
             s.values.clone(),
+            s.trace.clone(),
         ));
         id = s.parent;
     }
@@ -298,13 +333,20 @@ pub(crate) fn span(op: &SpanOp) {
                 let SpanOpKind::New { values, .. } = kind else {
                     return;
                 };
+                // Read from the redacted fields, as the collector does.
+                let own_trace = TraceRoot::of(callsite, &values);
                 let mut values = values.to_vec();
                 let declared = callsite.field_names().len();
                 if values.len() < declared {
                     values.resize(declared, FieldValue::EMPTY);
                 }
                 let mut table = spans();
+                if !owner.is_active() {
+                    // Dropped meanwhile: its `deactivate` has emptied the table of its spans.
+                    return;
+                }
                 let map = table.get_or_insert_with(HashMap::new);
+                let trace = own_trace.or_else(|| map.get(&parent).and_then(|p| p.trace.clone()));
                 map.insert(
                     id,
                     SpanEntry {
@@ -312,6 +354,7 @@ pub(crate) fn span(op: &SpanOp) {
                         parent,
                         callsite,
                         values,
+                        trace,
                     },
                 );
                 SPAN_COUNT.store(map.len(), Ordering::Release);
