@@ -38,9 +38,11 @@
 //! | `source_location` | `file:line`, only when the narrating crate is built with debug assertions |
 //! | `narration_violation` | only when a rule was broken at run time (see below) |
 //!
-//! Inside an entered [`TraceContext`](crate::TraceContext), the collector adds `trace_id`,
-//! `span_id` and, unless the narration has its own, `correlation_id`, as it does for every
-//! event.
+//! Inside an entered [`TraceContext`](crate::TraceContext), the collector adds the context's
+//! `trace_id`, `span_id` and `correlation_id`, as it does for every event. A narration with its
+//! own `correlation_id` keeps it as a field, so the two may differ: JSON writes both, the
+//! context's as the top-level `correlation_id` key and the narration's as
+//! `fields.correlation_id`; the compact, full and logfmt formats print only the narration's.
 //!
 //! `emitted_by` has no version unless one is configured: `init` is a function, so it cannot
 //! read the version of the program that calls it. Write
@@ -68,7 +70,9 @@
 //! A text that is not a literal (`human: msg`), and every text of the struct form, is a
 //! run-time template: `{name}` is replaced by the narration's field `name`; `{{` and `}}` are
 //! braces; anything else in braces (an unknown name, a format spec, `{}`) and an unmatched
-//! brace stay as written, so that the mistake shows in the output. See [`interpolate`].
+//! brace stay as written, so that the mistake shows in the output. Filling takes time linear
+//! in the text and stops at the length a text value keeps (64 KiB), cutting and marking the
+//! text as any longer value is. See [`interpolate`].
 //!
 //! # Editorial rules
 //!

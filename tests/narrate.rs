@@ -214,6 +214,37 @@ fn computed_texts_are_run_time_templates() {
 }
 
 #[test]
+fn huge_run_time_texts_are_cut_once_at_the_limit() {
+    use ttlog_core::field::{MAX_TEXT_LEN, TRUNCATION_MARKER};
+    let Some(seen) = capture() else { return };
+    // 1 + 4 × 16383 bytes fit: the cut lands 3 bytes short of the limit, where the marker's
+    // `…` would fit if the cut text were cut again.
+    let wide = "😀".repeat(MAX_TEXT_LEN / 4);
+    let kept = |full: &str| FieldValue::from(full).as_str().unwrap().to_owned();
+    ttlog::narrate(NarrationFields {
+        actor: "a",
+        action: "b",
+        target: wide.clone(),
+        human: "ok".into(),
+        story: Some("x{target}".repeat(1024)),
+        ..Default::default()
+    });
+    let e = seen.one();
+    assert_eq!(e.text("story"), kept(&format!("x{wide}x{wide}")));
+    assert_eq!(
+        e.text("story").len(),
+        MAX_TEXT_LEN - 3 + TRUNCATION_MARKER.len()
+    );
+
+    let msg = "{target}".repeat(16 * 1024);
+    ttlog::narrate!(Info, actor: "a", action: "b", target: "t".repeat(MAX_TEXT_LEN),
+        human: msg);
+    let e = seen.one();
+    assert_eq!(e.message.len(), MAX_TEXT_LEN + TRUNCATION_MARKER.len());
+    assert_eq!(e.message, kept(&"t".repeat(2 * MAX_TEXT_LEN)));
+}
+
+#[test]
 fn a_disabled_narration_evaluates_nothing() {
     let Some(seen) = capture() else { return };
     let calls = Cell::new(0);

@@ -1,6 +1,8 @@
 //! A narration inside an entered trace context carries the context's `trace_id` and
-//! `span_id` (added by the collector, as for every event) next to its own fields; its own
-//! `correlation_id` wins over the context's. (Init is once per process: one test.)
+//! `span_id` (added by the collector, as for every event) next to its own fields. With its own
+//! `correlation_id`, JSON has both (the context's as the top-level key, the narration's in
+//! `fields`) and the text formats print only the narration's. (Init is once per process: one
+//! test.)
 
 use std::sync::{Arc, Mutex};
 
@@ -55,9 +57,18 @@ fn narration_in_a_trace_context_carries_its_ids() {
         compact.contains(&format!("trace_id={trace_id} span_id={span_id}")),
         "{compact}"
     );
-    let (_, json) = &lines[1];
+    let (compact, json) = &lines[1];
     assert_eq!(json["trace_id"], trace_id.as_str(), "{json}");
+    // JSON: the top-level key is always the context's; the narration's own is a field.
+    assert_eq!(json["correlation_id"], trace_id.as_str(), "{json}");
     assert_eq!(json["fields"]["correlation_id"], "mine", "{json}");
+    // Text formats print only the narration's own.
+    assert_eq!(compact.matches("correlation_id=").count(), 1, "{compact}");
+    assert!(compact.contains("correlation_id=mine"), "{compact}");
+    assert!(
+        compact.contains(&format!("trace_id={trace_id} span_id={span_id}")),
+        "{compact}"
+    );
     let (compact, json) = &lines[2];
     assert!(json.get("trace_id").is_none(), "{json}");
     assert!(!compact.contains("trace_id="), "{compact}");

@@ -121,6 +121,18 @@ impl FieldValue {
         }
     }
 
+    /// Takes text that is already cut as [`from_str_copy`](FieldValue::from_str_copy) cuts it
+    /// (at most [`MAX_TEXT_LEN`] bytes, then [`TRUNCATION_MARKER`] when it was cut), without
+    /// cutting it again: the marker would push a cut text over the limit.
+    pub(crate) fn from_cut_string(s: String) -> FieldValue {
+        debug_assert!(s.len() <= MAX_TEXT_LEN + TRUNCATION_MARKER.len());
+        if s.len() <= MAX_TEXT_LEN + TRUNCATION_MARKER.len() && s.len() > INLINE_CAPACITY {
+            FieldValue(Repr::Heap(s.into_boxed_str()))
+        } else {
+            FieldValue::from(s)
+        }
+    }
+
     /// Formats `value` with `Display` now, on the caller's thread (this is what `%value` in
     /// the macros does).
     #[inline]

@@ -79,7 +79,10 @@ pub(super) fn emit_checked(
     let rest_names = names.get(texts..texts + rest.len()).unwrap_or(&[]);
     let resolve = |text: Text| match text {
         Text::Formatted(value) => value,
-        Text::Template(template) => FieldValue::from(interpolate(&template, rest_names, &rest)),
+        Text::Template(template) => {
+            // Already cut and marked at `MAX_TEXT_LEN`, as `FieldValue` would.
+            FieldValue::from_cut_string(interpolate(&template, rest_names, &rest))
+        }
     };
     let human = human.map_or(FieldValue::EMPTY, resolve);
     let cute = cute.map(resolve);
