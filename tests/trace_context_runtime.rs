@@ -32,6 +32,7 @@ fn events_in_a_context_carry_its_ids_everywhere() {
                 .collect()
         }))
         .no_console()
+        .span_events(ttlog::SpanEvents::CLOSE)
         .snapshot_dir(&dir)
         .sink(move |r: &Record<'_>| {
             let text = |format| {
@@ -129,6 +130,19 @@ fn events_in_a_context_carry_its_ids_everywhere() {
     assert!(!line.compact.contains("correlation_id=order-7"), "{line:?}");
     assert_eq!(line.json["fields"]["correlation_id"], "mine");
     assert_eq!(line.json["correlation_id"], "order-7");
+
+    // Spans in the context carry its ids too: the `db` span's close line has its own W3C id.
+    let close = lines
+        .iter()
+        .find(|l| l.json["fields"]["message"] == "close" && l.json["span"]["name"] == "db")
+        .unwrap_or_else(|| panic!("no close line for db in {lines:#?}"));
+    assert_eq!(close.json["trace_id"], trace);
+    assert_eq!(close.json["span_id"], inner_id.to_string());
+    assert_eq!(close.json["correlation_id"], "order-7");
+    assert!(
+        close.compact.contains(&format!("span_id={inner_id}")),
+        "{close:?}"
+    );
 
     // A context without a correlation id uses the trace id.
     let line = find("fresh trace");
