@@ -177,5 +177,29 @@ fn events_in_a_context_carry_its_ids_everywhere() {
     );
     let db = snap.spans.iter().find(|s| s.name() == "db").unwrap();
     assert_eq!(db.parent(), ctx_span.id());
+    // Spans in the context keep its ids too (the context's own span says them already)…
+    assert_eq!(db.field("trace_id"), Some(&FieldValue::from(trace)));
+    assert_eq!(
+        db.field("span_id"),
+        Some(&FieldValue::from(inner_id.to_string()))
+    );
+    assert_eq!(
+        db.field("correlation_id"),
+        Some(&FieldValue::from("order-7"))
+    );
+    assert_eq!(ctx_span.field("span_id"), None);
+    // … which a scope read back leaves out, as the live one does.
+    let names: Vec<&str> = db.recorded_fields().map(|f| f.name).collect();
+    assert_eq!(names, ["table"]);
+    let mut shown = Vec::new();
+    format_record(Format::Compact, &snap.record(e), &mut shown);
+    let shown = String::from_utf8(shown).unwrap();
+    assert!(
+        shown.contains(&format!(
+            "db{{table=users}}: trace_context_runtime: in a child span \
+             trace_id={trace} span_id={inner_id} correlation_id=order-7"
+        )),
+        "{shown}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -32,7 +32,7 @@ use crate::ring_record;
 use crate::sink::Sink;
 use crate::snapshot::{self, Header, SpanStatus, WriteError};
 use crate::span::table::{SpanData, SpanTable};
-use crate::span::{SpanEvents, SpanOpKind};
+use crate::span::{SpanEvents, SpanId, SpanOpKind};
 use crate::sync::global::Ordering;
 
 /// A request to the collector.
@@ -597,6 +597,22 @@ fn span_of(s: &SpanData, thread_name: &str, now: u64, conv: &Converter) -> snaps
     for (name, value) in cs.field_names().iter().zip(s.values.iter()) {
         if !value.is_empty() {
             span = span.with_field(*name, value.clone());
+        }
+    }
+    // A span inside a trace context (not the context's own span, whose fields say it) ends
+    // with the trace's ids, unless it has a field of one of those names.
+    if let Some(root) = s.trace.as_deref().filter(|_| !is_trace_context(cs)) {
+        let taken = cs
+            .field_names()
+            .iter()
+            .zip(s.values.iter())
+            .any(|(name, v)| !v.is_empty() && snapshot::TRACE_FIELDS.contains(name));
+        if let (false, Some(id)) = (taken, SpanId::from_u64(s.id)) {
+            let [trace_id, span_id, correlation_id] = snapshot::TRACE_FIELDS;
+            span = span
+                .with_field(trace_id, root.trace_id.to_string())
+                .with_field(span_id, id.w3c_id().to_string())
+                .with_field(correlation_id, &*root.correlation_id);
         }
     }
     span

@@ -67,7 +67,7 @@ mod span;
 mod writer;
 
 pub use reader::{decode, read, recover, SnapshotError, SnapshotErrorKind};
-pub use span::{Span, SpanStatus, ELAPSED_MS, ELAPSED_US};
+pub use span::{Span, SpanStatus, ELAPSED_MS, ELAPSED_US, TRACE_FIELDS};
 pub use writer::{encode, encode_with_spans, write, write_with_spans, WriteError};
 
 /// What a snapshot is: who wrote it, where, when and why.
@@ -219,8 +219,8 @@ impl Snapshot {
 
 impl SpanLookup for Snapshot {
     /// The span `id` as formatters see it. Its fields are the ones the span recorded: the
-    /// `elapsed_us`/`elapsed_ms` pair appended when it was written is left out, as live scopes
-    /// do not have it.
+    /// `elapsed_us`/`elapsed_ms` pair and the trace ids ([`TRACE_FIELDS`]) appended when it
+    /// was written are left out, as live scopes do not have them.
     fn span(&self, id: u64) -> Option<SpanView<'_>> {
         let s = Snapshot::span(self, id)?;
         Some(SpanView {
