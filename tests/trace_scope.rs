@@ -246,3 +246,17 @@ fn a_parent_handle_passes_its_context_to_other_threads() {
     // A bare id from another thread names the parent for the collector only.
     assert!(by_id_has_none);
 }
+
+#[test]
+fn reserved_flag_bits_are_not_sent_on() {
+    enable();
+    let ctx = TraceContext::parse(
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff",
+        None,
+    )
+    .unwrap();
+    assert_eq!(ctx.flags.bits(), 0xff); // kept as received
+    let out = ctx.in_scope(|| current_trace_context().unwrap());
+    assert_eq!(out.flags.bits(), 0x03);
+    assert!(out.to_traceparent().ends_with("-03"));
+}

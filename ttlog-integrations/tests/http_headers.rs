@@ -391,8 +391,9 @@ fn inject_context_replaces_stale_headers() {
 
 #[test]
 fn inject_into_headers_writes_the_current_span() {
-    // `info_span!` makes a span only once the logger runs (a context's span needs none).
-    let _guard = ttlog::init().no_console().init();
+    // `info_span!` makes a span only while something logs (a context's span needs nothing):
+    // a capture turns every level on, without the runtime (init is once per process).
+    let _logs = ttlog::testing::capture();
     let mut map = HeaderMap::new();
     assert!(!inject_into_headers(&mut map)); // outside every context
     assert!(map.is_empty());
@@ -414,12 +415,13 @@ fn inject_into_headers_writes_the_current_span() {
     // Inside a child span, the child is the parent sent on.
     let outer_parent = here.parent_id;
     {
-        let _child = ttlog::info_span!("child").entered();
+        let child = ttlog::info_span!("child").entered();
         let mut inner = HeaderMap::new();
         assert!(inject_into_headers(&mut inner));
         let sent = extract_from_headers(&inner).into_context();
         assert_eq!(sent.trace_id, here.trace_id);
         assert_ne!(sent.parent_id, outer_parent);
+        assert_eq!(sent.parent_id, child.span().id().unwrap().w3c_id());
         assert_eq!(sent.correlation_id(), Some("c-1"));
     }
     drop(entered);

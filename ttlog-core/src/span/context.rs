@@ -77,6 +77,10 @@ impl TraceRoot {
     }
 }
 
+/// The trace-flags bits a context sends on: `sampled` (W3C Level 1) and `random` (Level 2).
+/// The others are reserved, and senders must leave them zero.
+const DEFINED_FLAGS: u8 = 0x03;
+
 /// What the spans of an entered context share on the caller's side.
 #[derive(Debug)]
 pub(crate) struct Context {
@@ -129,7 +133,7 @@ impl TraceContext {
         values.push(FieldValue::from_str_copy(correlation_id.as_str()));
         let context = Arc::new(Context {
             trace_id: self.trace_id,
-            flags: self.flags,
+            flags: TraceFlags::from_bits(self.flags.bits() & DEFINED_FLAGS),
             state: self.state.clone(),
             correlation_id,
         });
@@ -176,7 +180,8 @@ impl TraceContext {
 /// The trace context to send with an outgoing request from here: the context the thread's
 /// current span belongs to, with the W3C span id of that span as its parent id, and its
 /// correlation id (always set: the one entered, or the trace id's hex digits). `None` outside
-/// any entered context.
+/// any entered context. The trace flags are the entered context's, with the bits W3C reserves
+/// (all but `sampled` and `random`, `0x03`) cleared, as senders must.
 ///
 /// A span belongs to a context when it was created while the context's span, or one of its
 /// descendants, was the thread's current span (`span!` without `parent:`), or with

@@ -329,10 +329,12 @@ fn read_tracestate(headers: &HeaderMap) -> Result<Option<String>, HeaderError> {
     Ok(joined)
 }
 
-/// The value as text when every byte is visible ASCII, a space or a tab (what the header
-/// grammars build on); else an error that says where it is not.
+/// The value as text, without leading and trailing spaces and tabs (which a field value may
+/// carry, and HTTP/1 parsers strip but other sources of a `HeaderMap` may not), when every
+/// byte is visible ASCII, a space or a tab (what the header grammars build on); else an error
+/// that says where it is not.
 fn text<'h>(header: &HeaderName, value: &'h HeaderValue) -> Result<&'h str, HeaderError> {
-    value.to_str().map_err(|_| {
+    let text = value.to_str().map_err(|_| {
         let bytes = value.as_bytes();
         let at = bytes
             .iter()
@@ -345,7 +347,8 @@ fn text<'h>(header: &HeaderName, value: &'h HeaderValue) -> Result<&'h str, Head
                 at: at + 1,
             },
         }
-    })
+    })?;
+    Ok(text.trim_matches([' ', '\t']))
 }
 
 // ===== inject =====

@@ -46,6 +46,18 @@ use super::headers::{correlation_header, extract_from_headers, X_CORRELATION_ID}
 ///   `method`, `path` and `elapsed_us` when it returns an error. When these callsites are
 ///   disabled (the default `info` level), the layer does not even copy the path.
 ///
+/// # Limits
+///
+/// The context covers the inner service's `call` and its future, up to the response's
+/// headers. A streamed response body (server-sent events, a download built from a stream) is
+/// polled by the server after that, outside the context: events logged while producing it
+/// carry no trace ids unless the stream is instrumented itself (capture
+/// `ttlog::current_trace_context()` or `Span::current()` in the handler and `.instrument` the
+/// stream's work with it). For the same reason `elapsed_us` is the time to the response's
+/// headers, and a request whose future is dropped (the client went away) logs no completion.
+/// Every incoming `traceparent` and `x-correlation-id` is trusted: on a public edge, callers
+/// choose the ids their requests are logged under.
+///
 /// # Examples
 ///
 /// With axum (`Router::layer`); any tower-based server takes it the same way:
