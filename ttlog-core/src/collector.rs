@@ -31,8 +31,9 @@ use crate::ring_logger::{RingEntry, Runtime};
 use crate::ring_record;
 use crate::sink::Sink;
 use crate::snapshot::{self, Header, SpanStatus, WriteError};
+use crate::span::context::is_trace_callsite;
 use crate::span::table::{SpanData, SpanTable};
-use crate::span::{SpanEvents, SpanId, SpanOpKind};
+use crate::span::{SpanEvents, SpanOpKind};
 use crate::sync::global::Ordering;
 
 /// A request to the collector.
@@ -267,7 +268,7 @@ impl Collector {
                         };
                         // A trace context's span holds ids, which must stay readable: the
                         // table reads its trace from them.
-                        if let Some(callsite) = callsite.filter(|cs| !is_trace_context(cs)) {
+                        if let Some(callsite) = callsite.filter(|cs| !is_trace_callsite(cs)) {
                             redaction.span_op(callsite, &mut op.kind);
                         }
                     }
@@ -601,26 +602,20 @@ fn span_of(s: &SpanData, thread_name: &str, now: u64, conv: &Converter) -> snaps
     }
     // A span inside a trace context (not the context's own span, whose fields say it) ends
     // with the trace's ids, unless it has a field of one of those names.
-    if let Some(root) = s.trace.as_deref().filter(|_| !is_trace_context(cs)) {
-        let taken = cs
-            .field_names()
+    let ids = s.trace.as_deref().filter(|_| !is_trace_callsite(cs));
+    if let Some(ids) = ids.and_then(|root| root.fields(s.id)) {
+        if snapshot::TRACE_FIELDS
             .iter()
-            .zip(s.values.iter())
-            .any(|(name, v)| !v.is_empty() && snapshot::TRACE_FIELDS.contains(name));
-        if let (false, Some(id)) = (taken, SpanId::from_u64(s.id)) {
-            let [trace_id, span_id, correlation_id] = snapshot::TRACE_FIELDS;
-            span = span
-                .with_field(trace_id, root.trace_id.to_string())
-                .with_field(span_id, id.w3c_id().to_string())
-                .with_field(correlation_id, &*root.correlation_id);
+            .all(|name| span.field(name).is_none())
+        {
+            let mut pairs = Vec::with_capacity(snapshot::TRACE_FIELDS.len());
+            ids.for_each(|name, value| pairs.push((name, value.to_owned())));
+            for (name, value) in pairs {
+                span = span.with_field(name, value);
+            }
         }
     }
     span
-}
-
-/// Whether `callsite` is the one of trace-context spans.
-fn is_trace_context(callsite: &Callsite) -> bool {
-    std::ptr::eq(callsite, &crate::span::context::TRACE_CALLSITE)
 }
 
 fn dropped_event(n: u64) -> LogEvent {

@@ -66,8 +66,9 @@ mod reader;
 mod span;
 mod writer;
 
+pub use crate::record::TRACE_FIELDS;
 pub use reader::{decode, read, recover, SnapshotError, SnapshotErrorKind};
-pub use span::{Span, SpanStatus, ELAPSED_MS, ELAPSED_US, TRACE_FIELDS};
+pub use span::{Span, SpanStatus, ELAPSED_MS, ELAPSED_US};
 pub use writer::{encode, encode_with_spans, write, write_with_spans, WriteError};
 
 /// What a snapshot is: who wrote it, where, when and why.

@@ -23,11 +23,6 @@ pub const ELAPSED_US: &str = "elapsed_us";
 /// The field the writer appends to a closed span: its duration in milliseconds (`f64`).
 pub const ELAPSED_MS: &str = "elapsed_ms";
 
-/// The names of the fields that end a span inside a trace context, before the elapsed pair:
-/// the trace id, the span's W3C span id and the correlation id (see
-/// [`TraceContext::span`](crate::TraceContext::span)).
-pub const TRACE_FIELDS: [&str; 3] = ["trace_id", "span_id", "correlation_id"];
-
 /// How a span ended: [`Ok`](SpanStatus::Ok) unless it was marked as failed.
 ///
 /// ```
@@ -335,7 +330,7 @@ impl Span {
     }
 
     /// The fields without the trailing [`ELAPSED_US`] and [`ELAPSED_MS`] pair the writer
-    /// appends to closed spans, and without the trailing [`TRACE_FIELDS`] the collector
+    /// appends to closed spans, and without the trailing [`TRACE_FIELDS`](crate::record::TRACE_FIELDS) the collector
     /// appends to spans inside a trace context: what the span itself recorded.
     ///
     /// ```
@@ -371,7 +366,7 @@ impl Span {
             _ => f,
         };
         match f {
-            [rest @ .., (t, _), (s, _), (c, _)] if [t, s, c] == TRACE_FIELDS => rest,
+            [rest @ .., (t, _), (s, _), (c, _)] if [t, s, c] == crate::record::TRACE_FIELDS => rest,
             _ => f,
         }
     }

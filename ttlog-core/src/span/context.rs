@@ -27,6 +27,7 @@ use crate::callsite::Callsite;
 use crate::event::Values;
 use crate::field::FieldValue;
 use crate::level::Level;
+use crate::record::TraceFields;
 use crate::trace_context::{
     random_u64, CorrelationId, ParentId, TraceContext, TraceFlags, TraceId, TraceState,
 };
@@ -61,7 +62,7 @@ pub(crate) struct TraceRoot {
 impl TraceRoot {
     /// The context a new span carries, if it is a context's span (read back from its fields).
     pub(crate) fn of(callsite: &'static Callsite, values: &Values) -> Option<Arc<TraceRoot>> {
-        if !std::ptr::eq(callsite, &TRACE_CALLSITE) {
+        if !is_trace_callsite(callsite) {
             return None;
         }
         let trace_id = TraceId::from_hex(values.get(TRACE_ID_FIELD)?.as_str()?)?;
@@ -75,6 +76,20 @@ impl TraceRoot {
             correlation_id,
         }))
     }
+
+    /// The ids of span `span` (a span in this context): the trace's, and the span's W3C id.
+    pub(crate) fn fields(&self, span: u64) -> Option<TraceFields<'_>> {
+        Some(TraceFields {
+            trace_id: self.trace_id,
+            span_id: SpanId::from_u64(span)?.w3c_id(),
+            correlation_id: &self.correlation_id,
+        })
+    }
+}
+
+/// Whether `callsite` is the one of trace-context spans.
+pub(crate) fn is_trace_callsite(callsite: &Callsite) -> bool {
+    std::ptr::eq(callsite, &TRACE_CALLSITE)
 }
 
 /// The trace-flags bits a context sends on: `sampled` (W3C Level 1) and `random` (Level 2).

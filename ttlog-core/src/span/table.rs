@@ -13,7 +13,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::context::TraceRoot;
-use super::{SpanId, SpanOp, SpanOpKind};
+use super::{SpanOp, SpanOpKind};
 use crate::callsite::Callsite;
 use crate::event::Values;
 use crate::field::FieldValue;
@@ -256,12 +256,7 @@ impl SpanLookup for SpanTable {
     }
 
     fn trace(&self, id: u64) -> Option<TraceFields<'_>> {
-        let root = self.spans.get(&id)?.trace.as_deref()?;
-        Some(TraceFields {
-            trace_id: root.trace_id,
-            span_id: SpanId::from_u64(id)?.w3c_id(),
-            correlation_id: &root.correlation_id,
-        })
+        self.spans.get(&id)?.trace.as_deref()?.fields(id)
     }
 }
 

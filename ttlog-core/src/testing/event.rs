@@ -17,10 +17,10 @@ use crate::clock;
 use crate::event::{LogEvent, Values};
 use crate::field::FieldValue;
 use crate::level::Level;
-use crate::record::{Fields, Record, SpanLookup, SpanView, TraceFields};
+use crate::record::{Fields, Record, SpanLookup, SpanView, TraceFields, TRACE_FIELDS};
 use crate::sink::{format_record, Format};
 use crate::span::context::TraceRoot;
-use crate::span::{SpanId, TRACE_TARGET};
+use crate::span::TRACE_TARGET;
 
 /// An event captured by [`capture`](super::capture), as the sinks got it: redacted with the
 /// runtime's rules, with its spans.
@@ -54,10 +54,6 @@ pub struct CapturedEvent {
     /// The `trace_id`, `span_id` and `correlation_id` fields, inside a trace context.
     trace_values: Option<Box<[FieldValue; 3]>>,
 }
-
-/// The names of the fields a trace context gives the events in it, in the order of
-/// `CapturedEvent::trace_values`.
-const TRACE_FIELDS: [&str; 3] = ["trace_id", "span_id", "correlation_id"];
 
 /// A span a [`CapturedEvent`] happened in, as it was when the event was logged.
 ///
@@ -119,11 +115,14 @@ impl CapturedEvent {
         let (callsite, timestamp, thread_index, span_id, message, values) = event.into_parts();
         let scope = Scope::new(scope);
         let trace_values = scope.trace(span_id).map(|t| {
-            Box::new([
-                FieldValue::from(t.trace_id.to_string()),
-                FieldValue::from(t.span_id.to_string()),
-                FieldValue::from_str_copy(t.correlation_id),
-            ])
+            let mut values: Box<[FieldValue; 3]> = Box::default();
+            let mut slots = values.iter_mut();
+            t.for_each(|_, text| {
+                if let Some(slot) = slots.next() {
+                    *slot = FieldValue::from_str_copy(text);
+                }
+            });
+            values
         });
         CapturedEvent {
             callsite,
@@ -258,7 +257,7 @@ impl CapturedEvent {
     /// `` WARN request{id=7}: app::auth: login failed user_id=42`` (level in five columns,
     /// the scope, target, message, fields). Inside a trace context the line ends with
     /// ` trace_id=… span_id=… correlation_id=…`, as the sinks' do; the W3C span id differs
-    /// from one process to the next ([`SpanId::w3c_id`]).
+    /// from one process to the next ([`SpanId::w3c_id`](crate::SpanId::w3c_id)).
     pub fn render(&self) -> String {
         let mut out = Vec::new();
         self.render_into(&mut out);
@@ -397,11 +396,6 @@ impl SpanLookup for Scope {
     /// context's span, else inherited from its parent when it was created), with the span's
     /// W3C id.
     fn trace(&self, id: u64) -> Option<TraceFields<'_>> {
-        let root = self.get(id)?.trace.as_deref()?;
-        Some(TraceFields {
-            trace_id: root.trace_id,
-            span_id: SpanId::from_u64(id)?.w3c_id(),
-            correlation_id: &root.correlation_id,
-        })
+        self.get(id)?.trace.as_deref()?.fields(id)
     }
 }

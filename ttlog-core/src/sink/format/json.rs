@@ -67,7 +67,7 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
         write_u64(u64::from(record.line), out);
     }
     if let Some(trace) = record.trace() {
-        super::for_each_trace_field(&trace, None, |name, value| {
+        trace.for_each(|name, value| {
             out.push(b',');
             write_json_str(out, name);
             out.push(b':');

@@ -33,7 +33,7 @@ use std::io::Write as _;
 
 use crate::field::ValueRef;
 use crate::level::Level;
-use crate::record::{Record, TraceFields};
+use crate::record::Record;
 use crate::sink::escape;
 use crate::sink::Format;
 
@@ -247,46 +247,15 @@ fn write_text_fields(record: &Record<'_>, out: &mut Vec<u8>) {
         write_text_value(value, out);
     }
     if let Some(trace) = record.trace() {
-        for_each_trace_field(&trace, Some(record), |name, value| {
-            out.push(b' ');
-            out.extend_from_slice(name.as_bytes());
-            out.push(b'=');
-            escape::write_value(out, value);
+        trace.for_each(|name, value| {
+            if record.field(name).is_none() {
+                out.push(b' ');
+                out.extend_from_slice(name.as_bytes());
+                out.push(b'=');
+                escape::write_value(out, value);
+            }
         });
     }
-}
-
-/// Calls `f` with the name and text of each trace id (`trace_id`, `span_id`,
-/// `correlation_id`), leaving out those `own` has a field of the same name for.
-fn for_each_trace_field(
-    trace: &TraceFields<'_>,
-    own: Option<&Record<'_>>,
-    mut f: impl FnMut(&'static str, &str),
-) {
-    let (mut trace_hex, mut span_hex) = ([0u8; 32], [0u8; 16]);
-    let ids = [
-        (
-            "trace_id",
-            hex_str(&trace.trace_id.to_bytes(), &mut trace_hex),
-        ),
-        ("span_id", hex_str(&trace.span_id.to_bytes(), &mut span_hex)),
-        ("correlation_id", trace.correlation_id),
-    ];
-    for (name, value) in ids {
-        if own.is_none_or(|r| r.field(name).is_none()) {
-            f(name, value);
-        }
-    }
-}
-
-/// Writes `bytes` as lowercase hex into `buf` (twice as long) and returns it as text.
-fn hex_str<'b>(bytes: &[u8], buf: &'b mut [u8]) -> &'b str {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for (pair, byte) in buf.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = DIGITS[usize::from(byte >> 4)];
-        pair[1] = DIGITS[usize::from(byte & 0xf)];
-    }
-    std::str::from_utf8(buf).unwrap_or_default()
 }
 
 #[cfg(test)]
