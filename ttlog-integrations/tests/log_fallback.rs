@@ -2,21 +2,15 @@
 //! fixed callsite of their level, with what the callsite would have said in fields, and are
 //! still filtered by their own target. Its own process: it fills the process-wide table.
 
-use std::sync::{Arc, Mutex};
+mod fallback_common;
 
-use ttlog_core::callsite::{intern, CallsiteKey, MAX_INTERNED};
+use std::sync::Arc;
+
+use fallback_common::{fill_intern_table, Capture};
+
 use ttlog_core::filter::{self, Filter};
-use ttlog_core::{Level, LogEvent, Logger, ValueRef};
+use ttlog_core::{Level, ValueRef};
 use ttlog_integrations::log::LogAdapter;
-
-#[derive(Default)]
-struct Capture(Mutex<Vec<LogEvent>>);
-
-impl Logger for Capture {
-    fn log(&self, event: LogEvent) {
-        self.0.lock().unwrap().push(event);
-    }
-}
 
 static ADAPTER: LogAdapter = LogAdapter::new();
 
@@ -28,23 +22,7 @@ fn records_past_the_intern_limit_use_the_fallback_callsite() {
     log::set_logger(&ADAPTER).unwrap();
     log::set_max_level(log::LevelFilter::Trace);
 
-    // Fill the table.
-    for i in 0.. {
-        let target = format!("filler::{i}");
-        let key = CallsiteKey {
-            level: Level::Info,
-            target: &target,
-            module_path: "",
-            file: "",
-            line: 0,
-            message: "",
-            field_names: &[],
-        };
-        if intern(&key).is_none() {
-            assert!(i <= MAX_INTERNED);
-            break;
-        }
-    }
+    fill_intern_table();
 
     let line = line!() + 1;
     log::warn!(target: "app::db", rows = 3u64, table = "users", ok = true; "slow query {}", 7);

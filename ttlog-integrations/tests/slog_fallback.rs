@@ -2,22 +2,16 @@
 //! fixed callsite of their level with their place and key-values in fields, and are still
 //! filtered on their own target. Its own process: it fills the process-wide interner.
 
-use std::sync::{Arc, Mutex};
+mod fallback_common;
+
+use std::sync::Arc;
+
+use fallback_common::{fill_intern_table, Capture};
 
 use slog::{crit, info, o, Drain as _, Logger};
-use ttlog_core::callsite::{intern, CallsiteKey, MAX_INTERNED};
 use ttlog_core::filter::{self, Filter};
 use ttlog_core::{Level, LogEvent, ValueRef};
 use ttlog_integrations::slog::Drain;
-
-#[derive(Default)]
-struct Capture(Mutex<Vec<LogEvent>>);
-
-impl ttlog_core::Logger for Capture {
-    fn log(&self, event: LogEvent) {
-        self.0.lock().unwrap().push(event);
-    }
-}
 
 fn field<'a>(event: &'a LogEvent, name: &str) -> ValueRef<'a> {
     event
@@ -37,21 +31,7 @@ fn records_past_the_interner_bound() {
     let before = |log: &Logger| info!(log, "before"; "k" => 1);
     before(&log);
 
-    for i in 0..MAX_INTERNED {
-        let target = format!("filler::{i}");
-        let key = CallsiteKey {
-            level: Level::Info,
-            target: &target,
-            module_path: "",
-            file: "",
-            line: 0,
-            message: "",
-            field_names: &[],
-        };
-        if intern(&key).is_none() {
-            break;
-        }
-    }
+    fill_intern_table();
 
     before(&log);
     before(&log);
