@@ -174,7 +174,7 @@ pub fn struct_callsite(
     first: &'static OnceLock<&'static Callsite>,
     names: &'static [&'static str],
 ) -> &'static Callsite {
-    crate::callsite::with_struct_fields(gate, first, names)
+    crate::callsite::site::with_struct_fields(gate, first, names)
 }
 
 /// `..value`: pushes the struct's values, keeping exactly one per name even if a hand-written
@@ -295,11 +295,11 @@ pub fn new_span<const N: usize>(
     const { assert!(N <= MAX_FIELDS, "a span has at most 32 fields") };
     let (id, context) = match parent {
         Parent::Current => {
-            let (id, context) = crate::span::current_parent();
+            let (id, context) = crate::ring::span_stack::current_parent();
             (SpanId::from_u64(id), context)
         }
         Parent::Root => (None, std::ptr::null()),
-        Parent::Explicit(p) => (p, crate::span::context_of(p)),
+        Parent::Explicit(p) => (p, crate::ring::span_stack::context_of(p)),
         // The handle (borrowed until the span is made) holds its context.
         Parent::Handle(span) => (
             span.id(),
@@ -321,7 +321,7 @@ pub fn emit_with_parent<const N: usize>(
 ) {
     const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
     let span = match parent {
-        Parent::Current => crate::span::current_id(),
+        Parent::Current => crate::ring::span_stack::current_id(),
         Parent::Root => 0,
         Parent::Explicit(_) | Parent::Handle(_) => parent_id(parent),
     };

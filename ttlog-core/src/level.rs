@@ -12,6 +12,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use std::sync::Mutex;
+
 use crate::sync::global::{AtomicU8, Ordering};
 
 /// The importance of an event. `Error` is the most important, `Trace` the most verbose.
@@ -312,10 +314,55 @@ pub fn max_level() -> LevelFilter {
 /// ```
 pub fn set_max_level(filter: LevelFilter) {
     store_max_level(filter);
-    crate::filter::run_change_hooks();
+    run_change_hooks();
 }
 
 /// Sets the gate without running the hooks (the filter runs them once it is in place).
 pub(crate) fn store_max_level(filter: LevelFilter) {
     MAX_LEVEL.store(filter as u8, Ordering::Relaxed);
+}
+
+static CHANGE_HOOKS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
+
+/// Registers `hook` to run after every filter change ([`filter::install`](crate::filter::install), [`filter::uninstall`](crate::filter::uninstall), a reload
+/// through the guard) and every [`set_max_level`], once the new filter
+/// and level gate are in place. Adapters use it to
+/// keep another framework's view in step: the `log` adapter calls `log::set_max_level`, the
+/// `tracing` adapter rebuilds tracing's interest cache. A hook registered twice runs once.
+///
+/// Hooks run on the thread that changed the filter, while the filter's install lock is held:
+/// they must not change the filter themselves.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use ttlog_core::filter::{self, Filter};
+/// use ttlog_core::LevelFilter;
+///
+/// static CHANGES: AtomicUsize = AtomicUsize::new(0);
+/// fn count() {
+///     CHANGES.fetch_add(1, Ordering::Relaxed);
+/// }
+/// filter::on_change(count);
+/// filter::on_change(count);
+/// filter::install(Filter::new(LevelFilter::Debug));
+/// assert_eq!(CHANGES.load(Ordering::Relaxed), 1);
+/// ```
+pub fn on_change(hook: fn()) {
+    let mut hooks = CHANGE_HOOKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !hooks.iter().any(|h| std::ptr::fn_addr_eq(*h, hook)) {
+        hooks.push(hook);
+    }
+}
+
+/// Runs the hooks registered with [`on_change`].
+pub(crate) fn run_change_hooks() {
+    let hooks = CHANGE_HOOKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    for hook in hooks {
+        hook();
+    }
 }

@@ -6,61 +6,83 @@
 //!
 //! ```text
 //! ttlog::info!("user logged in", user_id = 42, ip = %addr)
-//!   │ 1. compile-time level gate   (STATIC_MAX_LEVEL: code removed)
-//!   │ 2. run-time gate             (max_level(): one relaxed load)
-//!   │ 3. callsite gate             (Callsite::is_enabled: cached, rebuilt on filter change)
+//!   │ 1. compile-time level gate   (STATIC_MAX_LEVEL: code removed)            level.rs
+//!   │ 2. run-time gate             (max_level(): one relaxed load)             level.rs
+//!   │ 3. callsite gate             (Callsite::is_enabled: cached interest)     callsite/
 //!   ▼
-//! [FieldValue; N] on the stack      (24 bytes each; no heap for numbers, bools, chars, short
-//!   │                                 text and &'static str; `%`/`?` formatted inline)
+//! [FieldValue; N] on the stack      (24 bytes each; no heap for numbers, bools,   field/
+//!   │                                 chars, short text and &'static str)
 //!   ▼
-//! global logger (ArcSwap; default: the ring logger, recognised by one relaxed load)   logger.rs
+//! the global logger (default: the ring logger, recognised by one relaxed load)   logger.rs
 //!   ▼
-//! this thread's lock-free SPSC ring: the event is written in place as one record     ring.rs,
-//!   [header | &'static Callsite | clock ticks | span | values…], no copy, no lock     local.rs,
-//!   full ring: Overflow::Drop counts it, Overflow::Block waits                       ring_record.rs
+//! this thread's lane: the event is written in place into its lock-free ring      ring/
+//!   [header | &'static Callsite | ticks | span | values…]  (ring/codec.rs)
+//!   full ring: Overflow::Drop counts it, Overflow::Block waits  (ring/lane.rs)
 //!   ▼
-//! collector thread "ttlog": merge rings by timestamp, decode each record into a LogEvent,
-//!   │                        mask secrets in it (redact/: keys and patterns, on by default)
-//!   ├── flight recorder: the newest N LogEvents                       recorder.rs
-//!   ├── sinks: console / file / writer, formatted here                sink/
-//!   └── snapshots: on demand, on panic, on signals                    snapshot/, panic.rs
+//! collector thread "ttlog": merge rings by timestamp, decode each record into    collector/
+//!   │   an event or a span op, redact it (redact/), keep the span table
+//!   ├── flight recorder: the newest N events                     collector/recorder.rs
+//!   ├── sinks: console / file / writer, formatted here           sink/, collector/fanout.rs
+//!   └── snapshots: on demand, on panic, on signals               snapshot/, runtime/panic.rs
 //! ```
 //!
-//! Unsafe code is confined to the modules that need it for speed (`ring`, `ring_record`,
-//! `local`, and small parts of `event` and `ring_logger`), each block with a `SAFETY:` comment;
+//! # Layout
+//!
+//! Modules are layered; a module imports only its own layer and the layers below
+//! (`tools/archcheck/layers.txt` lists them, and `cargo run -p archcheck` checks it and that
+//! no modules import each other in a circle). Where a lower layer must call up, the upper
+//! one registers a hook: the filter registers its interest function with the callsites, the
+//! test capture registers an observer with the logger.
+//!
+//! 0. primitives: [`sync`](self) (the loom shim), [`clock`], [`thread`], `process`;
+//! 1. vocabulary: [`level`], [`field`], [`callsite`], [`event`], span ids and ops
+//!    ([`span`]), [`trace_context`], the decoded [`record`];
+//! 2. codecs and outputs: [`filter`], [`redact`], [`sink`], [`snapshot`], [`narration`]'s
+//!    templates;
+//! 3. engine: [`ring`] (the per-thread rings) and the collector;
+//! 4. public handles: [`logger`], span handles, narration's emit;
+//! 5. runtime: [`init`] and its [`Guard`] (`runtime/`), and the test capture ([`testing`]).
+//!
+//! Unsafe code is denied everywhere but in the modules that need it for speed: [`ring`]
+//! (the SPSC ring, the record codec, the inline value storage, the thread-locals of the lane
+//! and the span stack) and [`clock`] (the TSC read); and, until they move behind safe ring
+//! APIs, the span handle's lazily shared reference count and [`Instrumented`]'s pin
+//! projection (`span/handle.rs`, `span/instrument.rs`). Each block has a `SAFETY:` comment;
 //! loom models the ring's protocol and Miri runs the in-place event tests.
 //!
 //! Formatting and I/O never run on the caller's thread.
 
 #![deny(unsafe_code)]
 
-pub mod callsite;
+// L0: primitives
+#[allow(unsafe_code)]
 pub mod clock;
+mod process;
+mod sync;
+pub mod thread;
+// L1: vocabulary
+pub mod callsite;
 pub mod event;
 pub mod field;
-pub mod filter;
 pub mod level;
-pub mod logger;
-pub mod narration;
 pub mod record;
+pub mod span;
+pub mod trace_context;
+// L2: codecs and outputs
+pub mod filter;
+pub mod narration;
 pub mod redact;
 pub mod sink;
 pub mod snapshot;
-pub mod span;
-pub mod testing;
-pub mod thread;
-pub mod trace_context;
-
-mod callsite_intern;
+// L3: engine
 mod collector;
-mod init;
-mod local;
-mod panic;
-mod recorder;
+#[allow(unsafe_code)]
 pub mod ring;
-mod ring_logger;
-mod ring_record;
-mod sync;
+// L4: public handles
+pub mod logger;
+// L5: runtime and the test capture
+mod runtime;
+pub mod testing;
 
 #[doc(hidden)]
 pub mod __private;
@@ -68,16 +90,16 @@ pub mod __private;
 pub use callsite::Callsite;
 pub use event::{EventBuilder, LogEvent};
 pub use field::{Field, FieldValue, StructFields, ToFieldValue, ValueRef};
-pub use init::{
-    init, AdapterInstaller, Builder, Guard, InitError, SignalInstaller, DEFAULT_CAPACITY,
-    DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY, SHUTDOWN_TIMEOUT,
+pub use runtime::{
+    init, AdapterInstaller, Builder, Guard, Handle, InitError, RingLogger, SignalInstaller,
+    SnapshotRequestError, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY,
+    SHUTDOWN_TIMEOUT,
 };
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
 pub use narration::{narrate, Narration, NarrationFields};
 pub use record::{Fields, Record};
-pub use ring_logger::{Handle, Overflow, RingLogger, SnapshotRequestError};
-pub use ring_record::RING_BYTES_PER_EVENT;
+pub use ring::{Overflow, RING_BYTES_PER_EVENT};
 pub use sink::{FileSink, Format, Sink, WriterSink};
 pub use span::{
     current_trace_context, Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span,

@@ -13,10 +13,11 @@
 //!
 //! # The capture tap
 //!
-//! [`crate::testing::capture`] puts a tap in front of the installed logger: from then on
-//! every event and span operation goes the slow way (`ACTIVE_RING` stays `0`, whatever is
-//! installed later), the tap sees it first and routes a copy to the test capturing it, and
-//! the installed logger still gets it. The tap is process-wide and stays once installed: a
+//! [`crate::testing::capture`] puts a tap in front of the installed logger (it registers an
+//! [`Observer`] here, so this module never imports the test capture): from then on every
+//! event and span operation goes the slow way (`ACTIVE_RING` stays `0`, whatever is installed
+//! later), the observer sees it first and routes a copy to the test capturing it, and the
+//! installed logger still gets it. The tap is process-wide and stays once installed: a
 //! process that never calls `capture()` never reads more than the `ACTIVE_RING` it already
 //! reads, and one that does is a test. `set_logger`, `take_logger` and `logger` keep
 //! meaning the installed logger, so `init()` before or after `capture()` works the same.
@@ -27,10 +28,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use arc_swap::ArcSwapOption;
 
-use crate::callsite::Callsite;
+use crate::callsite::site::Callsite;
 use crate::event::{LogEvent, Values};
-use crate::field::FieldValue;
-use crate::span::SpanOp;
+use crate::field::value::FieldValue;
+use crate::span::id::SpanId;
+use crate::span::op::{SpanControl, SpanOp};
 use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
 
 /// Receives events. Implement it to send ttlog's events somewhere other than the rings, then
@@ -69,8 +71,6 @@ pub trait Logger: Send + Sync + 'static {
     /// Flushes anything buffered. Called on shutdown and before snapshots.
     fn flush(&self) {}
 
-    /// Identifies the built-in ring logger so that [`dispatch`] can take its fast path.
-    /// Other loggers keep the default, `0`.
     /// Receives what a span did (created, entered, exited, recorded, closed, ...).
     ///
     /// The default does nothing: a logger that only wants events ignores spans, and events
@@ -79,6 +79,8 @@ pub trait Logger: Send + Sync + 'static {
         let _ = op;
     }
 
+    /// Identifies the built-in ring logger so that [`dispatch`] can take its fast path.
+    /// Other loggers keep the default, `0`.
     #[doc(hidden)]
     fn ring_id(&self) -> u64 {
         0
@@ -108,6 +110,20 @@ pub(crate) static ACTIVE_RING: AtomicU64 = AtomicU64::new(0);
 /// read Relaxed on the slow paths only.
 static TAP: AtomicBool = AtomicBool::new(false);
 
+/// What sees every event and span operation before the installed logger, once installed with
+/// [`install_tap`]: the test capture's routing. Set before `TAP`, never replaced.
+static OBSERVER: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
+
+/// The functions the capture tap registers: called on the logging thread, before the
+/// installed logger, for every event and span operation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Observer {
+    /// Sees each event (its thread index filled in).
+    pub(crate) event: fn(&LogEvent),
+    /// Sees each span operation.
+    pub(crate) span: fn(&SpanOp),
+}
+
 /// Serializes the writers of `LOGGER`, `ACTIVE_RING` and `TAP` (installs are rare), so that
 /// an install racing with the tap's cannot leave `ACTIVE_RING` set under the tap.
 static INSTALL: Mutex<()> = Mutex::new(());
@@ -128,11 +144,12 @@ fn ring_unless_tapped(ring: u64) -> u64 {
 
 /// Installs the capture tap (idempotent): from now on every event and span operation goes
 /// through [`crate::testing`]'s routing before reaching the installed logger.
-pub(crate) fn install_tap() {
+pub(crate) fn install_tap(observer: Observer) {
     if TAP.load(Ordering::Acquire) {
         return;
     }
     let _lock = lock_install();
+    let _ = OBSERVER.set(observer);
     TAP.store(true, Ordering::Release);
     ACTIVE_RING.store(0, Ordering::Release);
 }
@@ -171,7 +188,7 @@ pub fn logger() -> Option<Arc<dyn Logger>> {
 #[inline]
 pub fn dispatch(mut event: LogEvent) {
     if event.span_id() == 0 {
-        event.set_span_id(crate::span::current_id());
+        event.set_span_id(crate::ring::span_stack::current_id());
     }
     dispatch_exact(event);
 }
@@ -192,7 +209,7 @@ pub fn dispatch(mut event: LogEvent) {
 pub fn dispatch_exact(event: LogEvent) {
     let ring = ACTIVE_RING.load(Ordering::Relaxed);
     if ring != 0 {
-        crate::local::push(ring, event);
+        crate::ring::local::push(ring, event);
     } else {
         dispatch_slow(event);
     }
@@ -204,16 +221,11 @@ pub fn dispatch_exact(event: LogEvent) {
 pub(crate) fn emit<const N: usize>(
     callsite: &'static Callsite,
     message: Option<FieldValue>,
-    mut values: ManuallyDrop<[FieldValue; N]>,
+    values: ManuallyDrop<[FieldValue; N]>,
 ) {
     let ring = ACTIVE_RING.load(Ordering::Relaxed);
     if ring != 0 {
-        // SAFETY: `values` holds initialised values that nothing else owns (the caller gave
-        // them up), and it is not touched again: `local::emit` takes ownership of them.
-        #[allow(unsafe_code)]
-        unsafe {
-            crate::local::emit(ring, callsite, message, &mut values)
-        };
+        crate::ring::local::emit(ring, callsite, message, values);
     } else {
         emit_slow(callsite, message, ManuallyDrop::into_inner(values));
     }
@@ -229,7 +241,7 @@ fn emit_slow<const N: usize>(
 ) {
     let values = Values::from_array(values);
     let mut event = LogEvent::from_parts(callsite, crate::clock::now(), 0, message, values);
-    event.set_span_id(crate::span::current_id());
+    event.set_span_id(crate::ring::span_stack::current_id());
     dispatch_slow(event);
 }
 
@@ -239,7 +251,9 @@ fn dispatch_slow(mut event: LogEvent) {
         if event.thread_index() == 0 {
             event.set_thread_index(crate::thread::current_index());
         }
-        crate::testing::tap::event(&event);
+        if let Some(observer) = OBSERVER.get() {
+            (observer.event)(&event);
+        }
     }
     let guard = LOGGER.load();
     if let Some(slot) = guard.as_ref() {
@@ -250,19 +264,13 @@ fn dispatch_slow(mut event: LogEvent) {
     }
 }
 
-/// The id of the active ring logger, `0` when the active logger is another one (or none).
-#[inline(always)]
-pub(crate) fn active_ring() -> u64 {
-    ACTIVE_RING.load(Ordering::Relaxed)
-}
-
 /// Hands a span operation to the active logger: into this thread's ring under the ring
 /// logger, to [`Logger::span`] otherwise.
 #[inline]
-pub(crate) fn dispatch_span(op: SpanOp) {
+pub(crate) fn send_span(op: SpanOp) {
     let ring = ACTIVE_RING.load(Ordering::Relaxed);
     if ring != 0 {
-        crate::local::push_span(ring, op);
+        crate::ring::local::push_span(ring, op);
     } else {
         dispatch_span_slow(op);
     }
@@ -271,7 +279,9 @@ pub(crate) fn dispatch_span(op: SpanOp) {
 #[inline(never)]
 fn dispatch_span_slow(mut op: SpanOp) {
     if TAP.load(Ordering::Relaxed) {
-        crate::testing::tap::span(&op);
+        if let Some(observer) = OBSERVER.get() {
+            (observer.span)(&op);
+        }
     }
     let guard = LOGGER.load();
     if let Some(slot) = guard.as_ref() {
@@ -280,6 +290,38 @@ fn dispatch_span_slow(mut op: SpanOp) {
         }
         slot.0.span(op);
     }
+}
+
+/// Sends an enter, exit or close of span `id`: straight into the ring when possible.
+#[inline(always)]
+pub(crate) fn span_control(control: SpanControl, id: SpanId) {
+    let ring = ACTIVE_RING.load(Ordering::Relaxed);
+    if ring == 0 || !crate::ring::local::control(ring, control, id.into_u64()) {
+        span_control_slow(id, control);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn span_control_slow(id: SpanId, control: SpanControl) {
+    send_span(SpanOp::new(id, control.kind()));
+}
+
+/// Writes a span creation from a macro's parts straight into this thread's ring when the ring
+/// logger is active and has room; gives the values back otherwise (the caller then sends a
+/// [`SpanOp`]).
+#[inline(always)]
+pub(crate) fn new_span_in_ring<const N: usize>(
+    callsite: &'static Callsite,
+    parent: u64,
+    id: u64,
+    values: ManuallyDrop<[FieldValue; N]>,
+) -> Option<ManuallyDrop<[FieldValue; N]>> {
+    let ring = ACTIVE_RING.load(Ordering::Relaxed);
+    if ring == 0 {
+        return Some(values);
+    }
+    crate::ring::local::new_span(ring, callsite, parent, id, values)
 }
 
 impl fmt::Debug for Slot {

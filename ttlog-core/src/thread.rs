@@ -67,3 +67,17 @@ pub fn name(index: u32) -> Arc<str> {
         None => UNNAMED.into(),
     }
 }
+
+thread_local! {
+    static IS_COLLECTOR: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the calling thread as a collector (which must never wait for its own rings).
+pub(crate) fn mark_collector() {
+    let _ = IS_COLLECTOR.try_with(|c| c.set(true));
+}
+
+/// Whether the calling thread is a collector (which must never wait for its own rings).
+pub(crate) fn is_collector() -> bool {
+    IS_COLLECTOR.try_with(Cell::get).unwrap_or(false)
+}

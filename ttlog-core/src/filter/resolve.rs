@@ -1,7 +1,8 @@
 //! How `ttlog::init` chooses its filter: the builder's level, then the environment, then the
 //! filter string given in code, each layered over the last with [`Filter::overridden_by`].
 
-use super::{Filter, ParseError};
+use super::directive::ParseError;
+use super::spec::Filter;
 use crate::level::LevelFilter;
 
 /// The environment variables read, in order of preference: the first that is set and not

@@ -133,7 +133,7 @@ pub fn emitted_by() -> &'static str {
         return by;
     }
     static BEFORE_INIT: OnceLock<&'static str> = OnceLock::new();
-    BEFORE_INIT.get_or_init(|| Box::leak(crate::init::default_service().into_boxed_str()))
+    BEFORE_INIT.get_or_init(|| Box::leak(crate::process::default_service().into_boxed_str()))
 }
 
 /// The shape of a narration's fields.

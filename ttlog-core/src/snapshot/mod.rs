@@ -64,7 +64,7 @@ use crate::record::{Fields, Record, SpanLookup, SpanView};
 mod format;
 mod reader;
 mod span;
-mod writer;
+pub(crate) mod writer;
 
 pub use crate::record::TRACE_FIELDS;
 pub use reader::{decode, read, recover, SnapshotError, SnapshotErrorKind};

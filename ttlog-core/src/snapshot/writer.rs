@@ -132,7 +132,7 @@ pub fn encode_with_spans<'a>(
         // An event inside a trace context keeps its ids as fields of its own.
         let trace = record
             .trace()
-            .map(|t| t.missing_from(&record))
+            .map(|t| record.missing_trace_fields(&t))
             .unwrap_or_default();
         let names = [
             record.target,

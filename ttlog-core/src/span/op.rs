@@ -1,9 +1,9 @@
 //! [`SpanOp`]: what a span did, as loggers receive it.
 
-use super::SpanId;
-use crate::callsite::Callsite;
+use super::id::SpanId;
+use crate::callsite::site::Callsite;
 use crate::event::Values;
-use crate::field::FieldValue;
+use crate::field::value::FieldValue;
 
 /// One thing a span did: created, entered, exited, recorded a field, and so on.
 ///
@@ -74,24 +74,25 @@ impl SpanOp {
     }
 }
 
-/// Hands `op` to the active logger.
-#[inline]
-pub(crate) fn send(op: SpanOp) {
-    crate::logger::dispatch_span(op);
+/// An enter, exit or close of a span: what a span handle asks the logger to send (the ring's
+/// codec decides how it is written; the slow path sends the matching [`SpanOpKind`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum SpanControl {
+    /// The span was entered.
+    Enter,
+    /// The span was exited.
+    Exit,
+    /// The last handle to the span was dropped.
+    Close,
 }
 
-/// Sends an enter, exit or close of span `id` (`code` is the ring record's op code, `kind`
-/// the same operation for the slow path): straight into the ring when possible.
-#[inline(always)]
-pub(crate) fn control(code: u64, id: SpanId, kind: fn() -> SpanOpKind) {
-    let ring = crate::logger::active_ring();
-    if ring == 0 || !crate::local::control(ring, code, id.into_u64()) {
-        control_slow(id, kind());
+impl SpanControl {
+    /// The same operation as a [`SpanOpKind`].
+    pub(crate) fn kind(self) -> SpanOpKind {
+        match self {
+            SpanControl::Enter => SpanOpKind::Enter,
+            SpanControl::Exit => SpanOpKind::Exit,
+            SpanControl::Close => SpanOpKind::Close,
+        }
     }
-}
-
-#[cold]
-#[inline(never)]
-fn control_slow(id: SpanId, kind: SpanOpKind) {
-    send(SpanOp::new(id, kind));
 }

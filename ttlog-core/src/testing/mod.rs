@@ -98,7 +98,10 @@ use tap::{Binding, Shared};
 /// ttlog_core::logger::dispatch(EventBuilder::new(&HELLO).build()); // not captured
 /// ```
 pub fn capture() -> Capture {
-    crate::logger::install_tap();
+    crate::logger::install_tap(crate::logger::Observer {
+        event: tap::event,
+        span: tap::span,
+    });
     if crate::filter::current().is_none() && crate::level::max_level() != LevelFilter::Trace {
         crate::level::set_max_level(LevelFilter::Trace);
     }

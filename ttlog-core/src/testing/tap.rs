@@ -42,7 +42,7 @@ use crate::event::LogEvent;
 use crate::field::FieldValue;
 use crate::record::MAX_SCOPE_DEPTH;
 use crate::redact::{Redaction, Redactor};
-use crate::span::context::TraceRoot;
+use crate::trace_context::root::TraceRoot;
 use crate::span::{SpanOp, SpanOpKind};
 use crate::sync::global::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 

@@ -25,10 +25,12 @@
 
 use std::mem::{size_of, ManuallyDrop};
 
-use crate::callsite::Callsite;
-use crate::event::{LogEvent, Values};
-use crate::field::FieldValue;
-use crate::span::{SpanId, SpanOp, SpanOpKind};
+use super::values::Values;
+use crate::callsite::site::Callsite;
+use crate::event::LogEvent;
+use crate::field::value::FieldValue;
+use crate::span::id::SpanId;
+use crate::span::op::{SpanControl, SpanOp, SpanOpKind};
 
 /// Words taken by each `FieldValue`.
 const VALUE_WORDS: usize = size_of::<FieldValue>() / 8;
@@ -74,9 +76,19 @@ pub(crate) fn kind(meta: u64) -> Kind {
 }
 
 const SPAN_NEW_FIXED_WORDS: usize = 4;
-pub(crate) const CONTROL_ENTER: u64 = 0;
-pub(crate) const CONTROL_EXIT: u64 = 1;
-pub(crate) const CONTROL_CLOSE: u64 = 2;
+const CONTROL_ENTER: u64 = 0;
+const CONTROL_EXIT: u64 = 1;
+const CONTROL_CLOSE: u64 = 2;
+
+/// The op code of a control record for `control`.
+#[inline(always)]
+pub(crate) const fn control_code(control: SpanControl) -> u64 {
+    match control {
+        SpanControl::Enter => CONTROL_ENTER,
+        SpanControl::Exit => CONTROL_EXIT,
+        SpanControl::Close => CONTROL_CLOSE,
+    }
+}
 const CONTROL_ERROR: u64 = 3;
 const CONTROL_FOLLOWS_FROM: u64 = 4;
 

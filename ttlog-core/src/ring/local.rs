@@ -30,18 +30,37 @@ use std::cell::{Cell, RefCell};
 use std::mem::ManuallyDrop;
 use std::ptr;
 
-use crate::callsite::Callsite;
+use super::codec;
+use super::lane::{Lane, PushOutcome};
+use super::shared;
+use super::span_stack;
+use super::values::Values;
+use crate::callsite::site::Callsite;
 use crate::clock;
-use crate::event::{LogEvent, Values};
-use crate::field::FieldValue;
-use crate::ring_logger::{self, Lane, PushOutcome};
-use crate::span::SpanOp;
+use crate::event::LogEvent;
+use crate::field::value::FieldValue;
+use crate::span::op::{SpanControl, SpanOp};
 
 thread_local! {
     /// Owns this thread's lane.
     static LANE: RefCell<Option<Lane>> = const { RefCell::new(None) };
     /// The lane inside `LANE` while it is there and not in use; null otherwise.
     static FAST: Cell<*mut Lane> = const { Cell::new(ptr::null_mut()) };
+}
+
+/// Builds an event from a macro's parts directly in this thread's ring of the ring logger
+/// `ring_id` (see `emit_in_place`). Taking the values as a `ManuallyDrop` by value, it owns
+/// them: they end up in the ring or are dropped, never both.
+#[inline(always)]
+pub(crate) fn emit<const N: usize>(
+    ring_id: u64,
+    callsite: &'static Callsite,
+    message: Option<FieldValue>,
+    mut values: ManuallyDrop<[FieldValue; N]>,
+) {
+    // SAFETY: `values` is ours and initialised (a `ManuallyDrop` always holds a value), and
+    // it is not touched after this call, which takes ownership of its contents.
+    unsafe { emit_in_place(ring_id, callsite, message, &mut values) }
 }
 
 /// Builds an event from a macro's parts directly in this thread's ring of the ring logger
@@ -56,7 +75,7 @@ thread_local! {
 /// `values` must hold initialised values. This function takes ownership of them (they end up
 /// in the ring, or are dropped): the caller must not use or drop them afterwards.
 #[inline(always)]
-pub(crate) unsafe fn emit<const N: usize>(
+unsafe fn emit_in_place<const N: usize>(
     ring_id: u64,
     callsite: &'static Callsite,
     message: Option<FieldValue>,
@@ -116,7 +135,7 @@ fn emit_slow<const N: usize>(
         message,
         Values::from_array(values),
     );
-    event.set_span_id(crate::span::current_id());
+    event.set_span_id(span_stack::current_id());
     push(ring_id, event);
 }
 
@@ -159,29 +178,29 @@ fn with_fast_lane<T, R>(ring_id: u64, item: T, f: impl FnOnce(&mut Lane, T) -> R
 /// Pushes a control record (enter, exit, close) for span `id` on the fast path; `false`
 /// when that is not possible (the caller then sends a [`SpanOp`] the slow way).
 #[inline(always)]
-pub(crate) fn control(ring_id: u64, code: u64, id: u64) -> bool {
+pub(crate) fn control(ring_id: u64, control: SpanControl, id: u64) -> bool {
+    let code = codec::control_code(control);
     with_fast_lane(ring_id, (), |lane, ()| lane.try_control(code, id)).unwrap_or(false)
 }
 
-/// Writes a span creation from a macro's parts on the fast path; `false` (with `values`
-/// untouched) when that is not possible.
-///
-/// # Safety
-///
-/// `values` must be initialised; when this returns `true` they have been moved out.
+/// Writes a span creation from a macro's parts on the fast path; gives the values back,
+/// untouched, when that is not possible.
 #[inline(always)]
-pub(crate) unsafe fn new_span<const N: usize>(
+pub(crate) fn new_span<const N: usize>(
     ring_id: u64,
     callsite: &'static Callsite,
     parent: u64,
     id: u64,
-    values: &mut ManuallyDrop<[FieldValue; N]>,
-) -> bool {
-    with_fast_lane(ring_id, (), |lane, ()| {
-        // SAFETY: forwarded from the caller.
-        unsafe { lane.try_new_span(callsite, parent, id, values) }
+    mut values: ManuallyDrop<[FieldValue; N]>,
+) -> Option<ManuallyDrop<[FieldValue; N]>> {
+    let pushed = with_fast_lane(ring_id, (), |lane, ()| {
+        // SAFETY: `values` is ours and initialised; when the lane takes them (`true`) it has
+        // moved them into the ring and they are not touched again (a `ManuallyDrop` is not
+        // dropped).
+        unsafe { lane.try_new_span(callsite, parent, id, &mut values) }
     })
-    .unwrap_or(false)
+    .unwrap_or(false);
+    (!pushed).then_some(values)
 }
 
 /// Pushes a span operation into this thread's ring of the ring logger `ring_id`, as
@@ -216,7 +235,7 @@ fn push_with(ring_id: u64, push: impl FnOnce(&mut Lane) -> PushOutcome) {
         }
         let outcome = match slot.as_mut() {
             Some(lane) if lane.ring_id() == ring_id => push(lane),
-            _ => match ring_logger::register_current_thread(ring_id) {
+            _ => match shared::register_current_thread(ring_id) {
                 // Replacing the old lane drops it, which clears `FAST` (already null here).
                 Some(new_lane) => push(slot.insert(new_lane)),
                 None => PushOutcome::Lost,
@@ -230,7 +249,7 @@ fn push_with(ring_id: u64, push: impl FnOnce(&mut Lane) -> PushOutcome) {
     });
     match outcome {
         Ok(PushOutcome::Pushed) => {}
-        Ok(PushOutcome::Lost) | Err(_) => ring_logger::count_lost(ring_id),
+        Ok(PushOutcome::Lost) | Err(_) => shared::count_lost(ring_id),
     }
 }
 

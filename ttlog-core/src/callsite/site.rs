@@ -1,32 +1,5 @@
-//! Callsites: the static description of one place in the code that logs.
-//!
-//! Every event macro expands to a `static` [`Callsite`] holding everything about the event
-//! that is known at compile time: level, target, module, file, line, the message (or its
-//! format template) and the field names. An event carries one pointer to it, not copies of
-//! those strings, and the collector reads them only when it formats the event.
-//!
-//! # Interest caching
-//!
-//! Whether a callsite is enabled depends only on its level and target, so it is computed once
-//! and cached in the callsite: the first time the callsite is reached it registers itself in a
-//! process-wide list and asks the active filter. After that, [`Callsite::is_enabled`] is one
-//! relaxed load. When the filter changes, [`rebuild_interest`] walks the list and recomputes
-//! every cached answer. Registration and rebuilds take the same lock, so a callsite that
-//! registers while a rebuild runs sees either the old filter and is then rebuilt, or the new one.
-//!
-//! # Callsites with `..struct` fields
-//!
-//! An event that records a struct's fields with `..value` (see
-//! [`StructFields`](crate::StructFields)) cannot list all its field names at compile time in a
-//! `static`: the struct's names are an associated constant of a type the macro cannot name,
-//! and in generic code that type differs from one instantiation to the next. Its macro keeps
-//! a static callsite without field names for the gates (level, target, interest), and
-//! `with_struct_fields` gives each event a copy of it that carries the full list of names.
-//! The copy is built and leaked once, on the callsite's first event, and cached in a
-//! `OnceLock` next to the static callsite, so later events pay one atomic load and one compare.
-//! Another list of names from the same callsite (a generic function called with another type)
-//! gets its own copy, found in a process-wide table: a lock and a lookup on each such event,
-//! never wrong names.
+//! [`Callsite`]: the static description of a place that logs, its cached interest, and the
+//! registry of callsites that filter changes rebuild.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -34,10 +7,6 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::level::Level;
 
-pub use crate::callsite_intern::{
-    intern, interned_count, refused, CallsiteKey, MAX_INTERNED, MAX_INTERNED_FIELDS,
-    MAX_INTERNED_STR,
-};
 use crate::sync::global::{AtomicU8, Ordering};
 
 const UNREGISTERED: u8 = 0;
@@ -174,7 +143,7 @@ impl Callsite {
     }
 
     fn recompute(&self) -> bool {
-        let enabled = crate::filter::current_enables(self.level, self.target);
+        let enabled = interest(self.level, self.target);
         self.interest
             .store(if enabled { ALWAYS } else { NEVER }, Ordering::Relaxed);
         enabled
@@ -192,6 +161,22 @@ impl fmt::Debug for Callsite {
             .field("field_names", &self.field_names)
             .finish()
     }
+}
+
+/// The function that decides a callsite's interest, registered by the filter when one is
+/// installed (see [`set_interest`]); `None`: every callsite is enabled (the run-time level gate
+/// still applies).
+static INTEREST: OnceLock<fn(Level, &str) -> bool> = OnceLock::new();
+
+/// Registers the function that decides whether a callsite at `level` for `target` is enabled.
+/// The filter does this when it is first installed; there is one for the life of the process.
+/// Callsites registered before keep their answer until [`rebuild_interest`] runs.
+pub(crate) fn set_interest(f: fn(Level, &str) -> bool) {
+    let _ = INTEREST.set(f);
+}
+
+fn interest(level: Level, target: &str) -> bool {
+    INTEREST.get().is_none_or(|f| f(level, target))
 }
 
 static REGISTRY: Mutex<Vec<&'static Callsite>> = Mutex::new(Vec::new());

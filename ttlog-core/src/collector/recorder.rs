@@ -3,13 +3,11 @@
 //! The collector pushes every event it handles; once the recorder is full, each push
 //! evicts the oldest event. A snapshot copies out its contents in timestamp order.
 //!
-//! The storage sits behind this small interface (push, len, iterate in order, clear) so
-//! that a memory-mapped file can later back it: the kernel keeps a shared file mapping's pages
+//! The storage sits behind this small interface (push, capacity, the events in order) and
+//! holds decoded events, never raw ring words, so that a memory-mapped file can later back it: the kernel keeps a shared file mapping's pages
 //! when the process dies, which would let the recorder survive SIGKILL and OOM kills too.
 
 use crate::event::LogEvent;
-use crate::ring::Consumer;
-use crate::ring_record;
 
 /// Holds the newest `capacity` events.
 #[derive(Debug)]
@@ -30,25 +28,6 @@ impl Recorder {
             capacity,
             next: 0,
         }
-    }
-
-    /// Moves the oldest event of `ring` into the recorder, evicting the oldest recorded event
-    /// when full, and returns it; `None` when the ring is empty. `prepare` sees the event
-    /// first (redaction runs there, so the recorder never holds a secret).
-    #[inline]
-    pub(crate) fn take_from(
-        &mut self,
-        ring: &mut Consumer,
-        prepare: impl FnOnce(&mut LogEvent),
-    ) -> Option<&LogEvent> {
-        let record = ring.peek()?;
-        // SAFETY: event rings hold only records written by `ring_record`, and this one is read
-        // exactly once: `advance` follows immediately.
-        #[allow(unsafe_code)]
-        let mut event = unsafe { ring_record::read(record.meta(), record.payload()) };
-        ring.advance();
-        prepare(&mut event);
-        Some(self.push(event))
     }
 
     /// Records `event` (evicting the oldest when full) and returns it.

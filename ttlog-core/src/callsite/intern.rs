@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{OnceLock, RwLock};
 
-use crate::callsite::Callsite;
+use super::site::Callsite;
 use crate::level::Level;
 use crate::sync::global::{AtomicU64, Ordering};
 

@@ -1,38 +1,24 @@
-//! `init()`: configure, start and install the ring logger; [`Guard`]: keep it running.
-//!
-//! ```no_run
-//! let guard = ttlog_core::init()
-//!     .service("orders")
-//!     .level(ttlog_core::Level::Info)
-//!     .filter("warn,orders::db=debug")
-//!     .capacity(16_384)
-//!     .init();
-//! // ... log ...
-//! let path = guard.snapshot("manual").unwrap();
-//! # let _ = path;
-//! ```
-//!
-//! Only one ring logger can be initialised per process: the first `init` installs the global
-//! logger, the panic hook and (through the facade) the signal handlers. Dropping the guard
-//! drains every ring, flushes the sinks and joins the collector; logging after that is a
-//! no-op.
+//! [`Builder`]: what `init()` configures, and starting the collector and installing the logger.
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::Duration;
 
-use crate::collector::{self, Command, Config};
-use crate::filter::{self, Filter, ParseError};
+use super::error::{InitError, Kind};
+use super::guard::Guard;
+use super::handle::Handle;
+use super::ring_logger::RingLogger;
+use crate::collector::{self, Config};
+use crate::filter::{self};
 use crate::level::{Level, LevelFilter};
 use crate::logger;
 use crate::narration::Narration;
+use crate::process::default_service;
 use crate::redact::{Pattern, Redactor};
-use crate::ring_logger::{Handle, Overflow, RingLogger, Runtime, SnapshotRequestError};
+use crate::ring::shared::{Overflow, RingSet};
 use crate::sink::{self, FileSink, Format, Sink, WriterSink};
-use crate::span::SpanEvents;
+use crate::span::id::SpanEvents;
 use crate::sync::global::{AtomicBool, Ordering};
 
 /// Installs signal handlers for a running logger and returns a function that removes them.
@@ -49,7 +35,7 @@ pub const MAX_RING_CAPACITY: usize = 1 << 20;
 /// The default size of each thread's ring, in events.
 pub const DEFAULT_RING_CAPACITY: usize = 1024;
 
-static INITIALIZED: AtomicBool = AtomicBool::new(false);
+pub(super) static INITIALIZED: AtomicBool = AtomicBool::new(false);
 
 /// Starts configuring the ring logger. Finish with [`Builder::init`] or [`Builder::try_init`].
 pub fn init() -> Builder {
@@ -383,7 +369,7 @@ impl Builder {
         // Test captures redact what they copy as the collector does.
         crate::testing::tap::set_rules(redaction.clone());
         let (tx, rx) = crossbeam_channel::unbounded();
-        let runtime = Runtime::new(self.ring_capacity, self.overflow, tx);
+        let rings = RingSet::new(self.ring_capacity, self.overflow);
         let config = Config {
             sinks,
             capacity: self.capacity,
@@ -392,20 +378,21 @@ impl Builder {
             span_events: self.span_events,
             redaction,
         };
-        let join = collector::spawn(runtime.clone(), rx, config).map_err(|e| {
+        let join = collector::spawn(rings.clone(), rx, config).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);
             InitError {
                 kind: Kind::Thread(e),
             }
         })?;
-        runtime.make_current();
+        rings.make_current();
         let handle = Handle {
-            runtime: runtime.clone(),
+            rings: rings.clone(),
+            commands: tx,
         };
-        logger::set_logger(Arc::new(RingLogger::new(runtime.clone())));
+        logger::set_logger(Arc::new(RingLogger::new(handle.clone())));
         filter::install(filter);
         if self.panic_hook {
-            crate::panic::install(handle.clone());
+            super::panic::install(handle.clone());
         }
         for (name, install) in &self.adapters {
             if let Err(message) = install() {
@@ -464,172 +451,5 @@ impl fmt::Debug for Builder {
             .field("span_events", &self.span_events)
             .field("redaction", &self.redaction.then_some(&self.redactor))
             .finish()
-    }
-}
-
-pub(crate) fn default_service() -> String {
-    std::env::current_exe()
-        .ok()
-        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "app".to_owned())
-}
-
-/// Keeps the ring logger running. Dropping it drains every ring, flushes the sinks and joins
-/// the collector (waiting at most a few seconds); logging afterwards is a no-op.
-#[must_use = "dropping the guard stops the logger"]
-pub struct Guard {
-    handle: Handle,
-    join: Option<JoinHandle<()>>,
-    signal_closer: Option<Box<dyn FnOnce() + Send>>,
-}
-
-/// How long dropping a [`Guard`] waits for the collector to finish.
-pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
-
-impl Guard {
-    /// Writes a snapshot of the flight recorder now (after draining every ring) and returns
-    /// its path.
-    ///
-    /// # Errors
-    ///
-    /// When the file cannot be written or the collector does not answer.
-    pub fn snapshot(&self, reason: &str) -> Result<PathBuf, SnapshotRequestError> {
-        self.handle.snapshot(reason)
-    }
-
-    /// Replaces the filter at run time (see [`crate::filter`]); callsite caches are rebuilt.
-    ///
-    /// # Errors
-    ///
-    /// When a directive is invalid; the filter is then left as it was.
-    pub fn set_filter(&self, directives: &str) -> Result<(), ParseError> {
-        let filter = Filter::parse(directives)?;
-        filter::install(filter);
-        Ok(())
-    }
-
-    /// Drains every ring into the sinks and flushes them.
-    pub fn flush(&self) -> bool {
-        self.handle.flush()
-    }
-
-    /// How many events have been dropped and reported so far.
-    pub fn dropped(&self) -> u64 {
-        self.handle.dropped()
-    }
-
-    /// A cloneable handle for taking snapshots from other threads.
-    pub fn handle(&self) -> Handle {
-        self.handle.clone()
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if let Some(close) = self.signal_closer.take() {
-            close();
-        }
-        crate::panic::uninstall(&self.handle);
-        let runtime = &self.handle.runtime;
-        if logger::logger().is_some_and(|l| l.ring_id() == runtime.id) {
-            logger::take_logger();
-            filter::uninstall();
-        }
-        runtime.retire();
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        if runtime
-            .commands
-            .send(Command::Shutdown { reply: tx })
-            .is_ok()
-        {
-            runtime.wake();
-            let _ = rx.recv_timeout(SHUTDOWN_TIMEOUT);
-        }
-        if let Some(join) = self.join.take() {
-            if join.is_finished() || !runtime.running.load(Ordering::Acquire) {
-                let _ = join.join();
-            }
-        }
-    }
-}
-
-impl fmt::Debug for Guard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Guard")
-            .field("handle", &self.handle)
-            .finish()
-    }
-}
-
-/// Why [`Builder::try_init`] failed.
-#[derive(Debug)]
-pub struct InitError {
-    kind: Kind,
-}
-
-#[derive(Debug)]
-enum Kind {
-    AlreadyInitialized,
-    Filter(ParseError),
-    File(PathBuf, io::Error),
-    Thread(io::Error),
-    Signals(io::Error),
-    Adapter(&'static str, String),
-}
-
-impl InitError {
-    fn filter(e: ParseError) -> InitError {
-        InitError {
-            kind: Kind::Filter(e),
-        }
-    }
-
-    /// Whether ttlog had already been initialised in this process.
-    pub fn is_already_initialized(&self) -> bool {
-        matches!(self.kind, Kind::AlreadyInitialized)
-    }
-
-    /// The adapter that could not be installed (`"log"`, `"tracing"`, ...), if that is
-    /// what failed.
-    pub fn adapter_name(&self) -> Option<&'static str> {
-        match &self.kind {
-            Kind::Adapter(name, _) => Some(name),
-            _ => None,
-        }
-    }
-
-    /// The filter error, if a directive was invalid.
-    pub fn filter_error(&self) -> Option<&ParseError> {
-        match &self.kind {
-            Kind::Filter(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for InitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            Kind::AlreadyInitialized => {
-                f.write_str("ttlog is already initialised in this process (init() or try_init() was called before)")
-            }
-            Kind::Filter(e) => write!(f, "{e}"),
-            Kind::File(path, e) => write!(f, "cannot open log file {}: {e}", path.display()),
-            Kind::Thread(e) => write!(f, "cannot start the ttlog collector thread: {e}"),
-            Kind::Signals(e) => write!(f, "cannot install signal handlers: {e}"),
-            Kind::Adapter(name, message) => {
-                write!(f, "cannot install the {name} adapter: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for InitError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            Kind::Filter(e) => Some(e),
-            Kind::File(_, e) | Kind::Thread(e) | Kind::Signals(e) => Some(e),
-            Kind::AlreadyInitialized | Kind::Adapter(..) => None,
-        }
     }
 }

@@ -14,11 +14,12 @@ use std::panic::PanicHookInfo;
 use std::sync::{Mutex, Once};
 use std::time::Duration;
 
-use crate::callsite::Callsite;
+use super::handle::Handle;
+use crate::callsite::site::Callsite;
 use crate::event::{LogEvent, Values};
-use crate::field::FieldValue;
+use crate::field::value::FieldValue;
 use crate::level::Level;
-use crate::ring_logger::{lock, Handle};
+use crate::ring::shared::lock;
 
 static ACTIVE: Mutex<Option<Handle>> = Mutex::new(None);
 static CHAIN: Once = Once::new();
@@ -53,7 +54,7 @@ pub(crate) fn uninstall(handle: &Handle) {
     let mut active = lock(&ACTIVE);
     if active
         .as_ref()
-        .is_some_and(|h| h.runtime.id == handle.runtime.id)
+        .is_some_and(|h| h.rings.id == handle.rings.id)
     {
         *active = None;
     }
@@ -106,7 +107,7 @@ fn report(info: &PanicHookInfo<'_>) {
         FieldValue::from(message),
         values,
     ));
-    if crate::collector::on_collector_thread() {
+    if crate::thread::is_collector() {
         return;
     }
     match handle.snapshot_timeout("panic", PANIC_SNAPSHOT_TIMEOUT) {

@@ -12,11 +12,11 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use super::context::TraceRoot;
-use super::{SpanOp, SpanOpKind};
-use crate::callsite::Callsite;
+use crate::callsite::site::Callsite;
 use crate::event::Values;
-use crate::field::FieldValue;
+use crate::field::value::FieldValue;
+use crate::span::op::{SpanOp, SpanOpKind};
+use crate::trace_context::root::TraceRoot;
 use crate::record::{Fields, SpanLookup, SpanView, TraceFields};
 
 /// Closed spans kept at least this many.

@@ -21,10 +21,9 @@ use std::cell::Cell;
 use std::ptr;
 use std::sync::Arc;
 
-use super::context::Context;
-use super::{op, SpanId, SpanOpKind};
-use crate::callsite::Callsite;
-use crate::ring_record;
+use crate::callsite::site::Callsite;
+use crate::span::id::SpanId;
+use crate::trace_context::root::Context;
 
 /// How many nested spans a thread's stack holds.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -72,14 +71,14 @@ pub(crate) fn current_id() -> u64 {
 }
 
 /// This thread's current span, with its trace context.
-pub(super) fn current() -> Option<(SpanId, &'static Callsite, Option<Arc<Context>>)> {
+pub(crate) fn current() -> Option<(SpanId, &'static Callsite, Option<Arc<Context>>)> {
     let c = STACK.with(|s| s.current.get());
     let id = SpanId::from_u64(c.id)?;
     Some((id, c.callsite?, inherited_context(Some(id))))
 }
 
 /// Calls `f` with the current span and its trace context, if it has one.
-pub(super) fn with_current_context<T>(f: impl FnOnce(SpanId, &Context) -> T) -> Option<T> {
+pub(crate) fn with_current_context<T>(f: impl FnOnce(SpanId, &Context) -> T) -> Option<T> {
     let c = STACK.with(|s| s.current.get());
     let id = SpanId::from_u64(c.id)?;
     // SAFETY: a non-null `context` in an entry on the stack is a reference the entry holds
@@ -125,7 +124,7 @@ pub(crate) fn context_of(parent: Option<SpanId>) -> *const Context {
 /// live: from [`current_parent`] or [`context_of`] on this thread with nothing exited since,
 /// or from a handle the caller holds.
 #[inline(always)]
-pub(super) fn inherit(context: *const Context) -> Option<Arc<Context>> {
+pub(crate) fn inherit(context: *const Context) -> Option<Arc<Context>> {
     if context.is_null() {
         None
     } else {
@@ -135,7 +134,7 @@ pub(super) fn inherit(context: *const Context) -> Option<Arc<Context>> {
 
 /// The trace context a new span with parent `parent` inherits: the context of the parent's
 /// innermost entry on this thread's stack, if the parent is entered here and has one.
-pub(super) fn inherited_context(parent: Option<SpanId>) -> Option<Arc<Context>> {
+pub(crate) fn inherited_context(parent: Option<SpanId>) -> Option<Arc<Context>> {
     inherit(context_of(parent))
 }
 
@@ -152,14 +151,10 @@ fn entered_context(id: u64) -> *const Context {
     })
 }
 
-/// Records the entry into `id` and makes it the current span.
+/// Pushes an entry of `id` and makes it the current span (the handle has sent the enter).
 ///
-/// Out of line, so that a guard of a disabled span (which never calls it) stays a single
-/// check where it is inlined.
-#[inline(never)]
-pub(super) fn enter(id: SpanId, callsite: &'static Callsite, context: Option<&Arc<Context>>) {
-    // Send first: if a custom logger panics, nothing has changed yet.
-    op::control(ring_record::CONTROL_ENTER, id, || SpanOpKind::Enter);
+#[inline]
+pub(crate) fn push(id: SpanId, callsite: &'static Callsite, context: Option<&Arc<Context>>) {
     STACK.with(|s| {
         let len = s.len.get();
         match s.entries.get(len) {
@@ -193,10 +188,10 @@ fn release_context(context: *const Context) {
     drop(unsafe { Arc::from_raw(context) });
 }
 
-/// Removes `id` from the stack (its innermost entry, wherever it is) and records the exit.
-/// Out of line, as [`enter`] is.
-#[inline(never)]
-pub(super) fn exit(id: SpanId) {
+/// Removes `id` from the stack (its innermost entry, wherever it is); the handle then sends
+/// the exit.
+#[inline]
+pub(crate) fn pop(id: SpanId) {
     let id_u64 = id.into_u64();
     let left = STACK.with(|s| {
         let len = s.len.get();
@@ -216,8 +211,6 @@ pub(super) fn exit(id: SpanId) {
     if !left.is_null() {
         release_context(left);
     }
-    // Restored first, then sent: if a custom logger panics, the thread's state is right.
-    op::control(ring_record::CONTROL_EXIT, id, || SpanOpKind::Exit);
 }
 
 /// An exit that is not of the innermost span: beyond the stack's depth, or out of order.

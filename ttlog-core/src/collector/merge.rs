@@ -1,0 +1,241 @@
+//! One turn of the collector: merge the rings by timestamp, decode each record (an event or a
+//! span operation), redact it, update the span table, keep events in the recorder, hand them
+//! to the sinks, and report newly dropped events.
+
+use super::fanout::Sinks;
+use super::run::Collector;
+use crate::callsite::site::Callsite;
+use crate::clock::{self, Converter};
+use crate::event::{LogEvent, Values};
+use crate::field::value::FieldValue;
+use crate::level::Level;
+use crate::record::{Fields, Record};
+use crate::ring::codec::Kind;
+use crate::span::id::SpanEvents;
+use crate::span::op::{SpanOp, SpanOpKind};
+use crate::sync::global::Ordering;
+use crate::trace_context::root::is_trace_callsite;
+
+static DROPPED_CALLSITE: Callsite = Callsite::new(
+    Level::Warn,
+    "ttlog",
+    "ttlog_core::collector",
+    file!(),
+    line!(),
+    "ttlog dropped {} events",
+    &["dropped"],
+);
+
+
+/// How many times one turn may extend its quotas to find the creation of a span that a
+/// record names (see `turn`).
+const MAX_REFRESHES: u32 = 16;
+
+impl Collector {
+    /// One drain of every ring into the recorder and the sinks. Returns the events handled.
+    ///
+    /// Each ring is already in timestamp order (one thread, one monotonic clock), so the turn
+    /// merges the rings: it repeatedly takes the ring whose oldest event is oldest. It takes
+    /// only what was in each ring when the turn began, so a busy producer cannot keep the
+    /// collector from answering commands. Each event is moved once, from its ring slot into
+    /// the recorder, and the sinks read it there.
+    pub(super) fn turn(&mut self) -> usize {
+        self.rings.extend(self.rings_shared.take_pending());
+        let mut dropped = self.retired_drops;
+        let mut abandoned_any = false;
+        self.quota.clear();
+        for ring in &mut self.rings {
+            // Read `abandoned` before the length: the producer sets it after its last push,
+            // so a ring seen abandoned here is drained completely by this turn.
+            ring.abandoned = ring.reader.is_abandoned();
+            abandoned_any |= ring.abandoned;
+            self.quota
+                .push(ring.reader.position().wrapping_add(ring.reader.len()));
+            dropped += ring.reader.dropped();
+        }
+        dropped += self.rings_shared.lost.load(Ordering::Relaxed);
+
+        let conv = clock::converter();
+        let mut n = 0;
+        let mut refreshes = 0;
+        let mut missing: Vec<u64> = Vec::new();
+        while let Some(i) = self.oldest_ring() {
+            let reader = &mut self.rings[i].reader;
+            let Some(kind) = reader.peek_kind() else {
+                // Unreachable: `oldest_ring` just peeked a record there.
+                self.quota[i] = reader.position();
+                continue;
+            };
+            if refreshes < MAX_REFRESHES {
+                // A record naming a span the table does not know yet (an event in it, or an
+                // enter, exit, record or close of it): the span may have been created on
+                // another thread whose ring was measured for this turn before the creation
+                // was pushed. Extend every ring's quota to what is there now and merge again,
+                // so the creation (older than this record) comes first. A span still unknown
+                // after that (created before the logger, dropped with a full ring, or
+                // forgotten) is remembered for the turn and costs no more refreshes.
+                let span = reader.peek_span();
+                if span != 0 && self.spans.get(span).is_none() && !missing.contains(&span) {
+                    missing.push(span);
+                    refreshes += 1;
+                    for (q, ring) in self.quota.iter_mut().zip(&self.rings) {
+                        *q = ring.reader.position().wrapping_add(ring.reader.len());
+                    }
+                    continue;
+                }
+            }
+            n += 1;
+            if kind == Kind::Event {
+                self.take_event(i, &conv);
+            } else if let Some(op) = reader.take_span_op() {
+                self.apply_span_op(op, &conv);
+            }
+        }
+
+        let reported = self.rings_shared.reported_dropped.load(Ordering::Relaxed);
+        if dropped > reported {
+            let event = self.recorder.push(dropped_event(dropped - reported));
+            if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {
+                self.sink_panicked(failed);
+            }
+            self.rings_shared
+                .reported_dropped
+                .store(dropped, Ordering::Release);
+            n += 1;
+        }
+        if abandoned_any {
+            let mut i = 0;
+            while i < self.rings.len() {
+                let ring = &self.rings[i];
+                if ring.abandoned && ring.reader.is_empty() {
+                    self.retired_drops += ring.reader.dropped();
+                    self.rings.swap_remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        if n > 0 {
+            self.sinks.flush();
+        }
+        n
+    }
+
+    /// Moves the oldest event of ring `i` into the recorder (redacted first, so the recorder
+    /// never holds a secret) and hands it to the sinks.
+    fn take_event(&mut self, i: usize, conv: &Converter) {
+        let Some(mut event) = self.rings[i].reader.take_event() else {
+            return;
+        };
+        if let Some(redaction) = &mut self.redaction {
+            redaction.event(&mut event);
+        }
+        let event = self.recorder.push(event);
+        if let Some(failed) = self.sinks.write(event, &self.spans, conv) {
+            self.sink_panicked(failed);
+        }
+    }
+
+    /// Redacts a span operation's values, applies it to the span table, and writes its
+    /// `new` or `close` line when [`SpanEvents`] asks for one.
+    fn apply_span_op(&mut self, mut op: SpanOp, conv: &Converter) {
+        if let Some(redaction) = &mut self.redaction {
+            let callsite = match &op.kind {
+                SpanOpKind::New { callsite, .. } => Some(*callsite),
+                SpanOpKind::Record { .. } => self.spans.get(op.id.into_u64()).map(|s| s.callsite),
+                _ => None,
+            };
+            // A trace context's span holds ids, which must stay readable: the table reads
+            // its trace from them.
+            if let Some(callsite) = callsite.filter(|cs| !is_trace_callsite(cs)) {
+                redaction.span_op(callsite, &mut op.kind);
+            }
+        }
+        let line = match op.kind {
+            SpanOpKind::New { .. } => self.span_events.contains(SpanEvents::NEW),
+            SpanOpKind::Close => self.span_events.contains(SpanEvents::CLOSE),
+            _ => false,
+        };
+        let (id, at) = (op.id.into_u64(), op.timestamp);
+        self.spans.apply(op);
+        if line {
+            self.span_line(id, at, conv);
+        }
+    }
+
+    /// The ring (not yet read up to its end for this turn) whose oldest event is the oldest.
+    #[inline]
+    fn oldest_ring(&mut self) -> Option<usize> {
+        let mut best: Option<(usize, u64)> = None;
+        for (i, ring) in self.rings.iter_mut().enumerate() {
+            // Records are published whole (a padding record together with the record after
+            // it), so a position snapshot taken at the turn's start is always a record
+            // boundary, and reading stops exactly there.
+            if ring.reader.position() == self.quota[i] {
+                continue;
+            }
+            let Some(t) = ring.reader.peek_timestamp() else {
+                continue;
+            };
+            if best.is_none_or(|(_, bt)| t < bt) {
+                best = Some((i, t));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// Writes a `new` or `close` line for span `id` (see [`SpanEvents`]) to the sinks. It is
+    /// not kept in the recorder: snapshots hold the span itself.
+    fn span_line(&mut self, id: u64, at: u64, conv: &Converter) {
+        let Some(span) = self.spans.get(id) else {
+            return;
+        };
+        let mut timings = [
+            (String::from("elapsed_ms"), FieldValue::EMPTY),
+            (String::from("elapsed_us"), FieldValue::EMPTY),
+            (String::from("busy_us"), FieldValue::EMPTY),
+        ];
+        let (message, fields) = match span.end {
+            Some(end) => {
+                let elapsed = conv.nanos_between(span.start, end);
+                timings[0].1 = FieldValue::from(elapsed as f64 / 1e6);
+                timings[1].1 = FieldValue::from(elapsed / 1000);
+                timings[2].1 = FieldValue::from(conv.nanos_between(0, span.busy) / 1000);
+                ("close", Fields::pairs(&timings))
+            }
+            None => ("new", Fields::empty()),
+        };
+        let cs = span.callsite;
+        let Sinks { slots, names } = &mut self.sinks;
+        let record = Record {
+            level: cs.level(),
+            timestamp: conv.to_system_time(at),
+            target: cs.target(),
+            module_path: cs.module_path(),
+            file: cs.file(),
+            line: cs.line(),
+            message,
+            thread_name: names.get(span.thread),
+            thread_id: u64::from(span.thread),
+            span_id: id,
+            spans: Some(&self.spans),
+            fields,
+        };
+        let failed = Sinks::write_slots(slots, &record);
+        if let Some(failed) = failed {
+            self.sink_panicked(failed);
+        }
+    }
+}
+
+fn dropped_event(n: u64) -> LogEvent {
+    let mut values = Values::new();
+    values.push(FieldValue::from(n));
+    let mut event = LogEvent::with_message(
+        &DROPPED_CALLSITE,
+        FieldValue::from(format!("ttlog dropped {n} events")),
+        values,
+    );
+    event.set_thread_index(crate::thread::current_index());
+    event
+}

@@ -1,0 +1,46 @@
+//! The collector: the one background thread ("ttlog") that drains every ring.
+//!
+//! Each turn of the loop picks up newly registered rings, drains every ring into one batch,
+//! reports any newly dropped events, sorts the batch by timestamp, writes it to the sinks,
+//! keeps it in the flight recorder, flushes the sinks, and then answers commands (snapshot,
+//! flush, shutdown). When a turn finds nothing to do it parks with a growing timeout; a
+//! producer whose ring is half full, and every command sender, wakes it.
+//!
+//! All formatting and I/O happens here, never on the threads that log. A sink that panics
+//! is caught, removed, and reported, and a snapshot is written: the collector keeps running.
+//!
+//! 1. `run.rs` — the thread and its loop: the state, the commands, parking, shutdown.
+//! 2. `merge.rs` — one turn: merge the rings by time, decode, redact, keep the span table,
+//!    record, fan out, report drops.
+//! 3. `spans.rs` — the span table rebuilt from span records (parents, timings, trace ids).
+//! 4. `recorder.rs` — the flight recorder: the newest events, in fixed memory.
+//! 5. `fanout.rs` — the sinks: one decoded [`Record`](crate::Record) per event, to each sink.
+//! 6. `snapshot.rs` — writing the recorder and the span table to a snapshot file.
+
+use std::path::PathBuf;
+
+use crate::redact::Redactor;
+use crate::sink::Sink;
+use crate::span::id::SpanEvents;
+
+mod fanout;
+mod merge;
+mod recorder;
+mod run;
+mod snapshot;
+pub(crate) mod spans;
+
+pub(crate) use run::{spawn, Command};
+
+/// Everything the collector is configured with: the builder fills one in, and a new option
+/// touches only the builder and the part of the collector that uses it.
+pub(crate) struct Config {
+    pub(crate) sinks: Vec<Box<dyn Sink>>,
+    pub(crate) capacity: usize,
+    pub(crate) snapshot_dir: PathBuf,
+    pub(crate) service: String,
+    pub(crate) span_events: SpanEvents,
+    /// The redaction rules; `None` turns redaction off.
+    pub(crate) redaction: Option<Redactor>,
+}
+

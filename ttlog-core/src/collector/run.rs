@@ -1,0 +1,183 @@
+//! The collector's loop: turn (drain the rings), answer commands (snapshot, flush, shutdown),
+//! park when idle. The state is explicit ([`State`]): running until a shutdown command, then
+//! stopping, which drains what is left.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::fanout::{SinkSlot, Sinks, ThreadNames};
+use super::recorder::Recorder;
+use super::spans::SpanTable;
+use super::Config;
+use crate::span::id::SpanEvents;
+use crate::redact::Redaction;
+use crate::ring::shared::{RingEntry, RingSet};
+use crate::snapshot::writer::WriteError;
+use crate::sync::global::Ordering;
+
+/// A request to the collector.
+pub(crate) enum Command {
+    /// Drain, then write the recorder to a snapshot file.
+    Snapshot {
+        reason: String,
+        reply: Sender<Result<PathBuf, WriteError>>,
+    },
+    /// Drain, then flush every sink.
+    Flush { reply: Sender<()> },
+    /// Drain everything, flush, and stop.
+    Shutdown { reply: Sender<()> },
+}
+
+
+/// Starts the collector thread.
+pub(crate) fn spawn(
+    rings: Arc<RingSet>,
+    commands: Receiver<Command>,
+    config: Config,
+) -> std::io::Result<JoinHandle<()>> {
+    let collector = Collector {
+        recorder: Recorder::new(config.capacity),
+        rings_shared: rings.clone(),
+        commands,
+        rings: Vec::new(),
+        sinks: Sinks {
+            slots: config
+                .sinks
+                .into_iter()
+                .map(|sink| SinkSlot { sink, errors: 0 })
+                .collect(),
+            names: ThreadNames::default(),
+        },
+        quota: Vec::new(),
+        spans: SpanTable::new(config.capacity),
+        span_events: config.span_events,
+        redaction: config.redaction.map(Redaction::new),
+        retired_drops: 0,
+        snapshot_dir: config.snapshot_dir,
+        service: config.service,
+        state: State::Running,
+    };
+    let handle = std::thread::Builder::new()
+        .name("ttlog".into())
+        .spawn(move || collector.run())?;
+    rings.set_collector(handle.thread().clone());
+    Ok(handle)
+}
+
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum State {
+    Running,
+    Stopping,
+}
+
+
+pub(super) struct Collector {
+    pub(super) rings_shared: Arc<RingSet>,
+    pub(super) commands: Receiver<Command>,
+    pub(super) rings: Vec<RingEntry>,
+    pub(super) recorder: Recorder,
+    pub(super) sinks: Sinks,
+    /// Per ring, the ring position (in words) where this turn stops: the end of what was
+    /// there when the turn began.
+    pub(super) quota: Vec<usize>,
+    /// The spans, rebuilt from the span records in the rings.
+    pub(super) spans: SpanTable,
+    /// Which span moments get lines of their own.
+    pub(super) span_events: SpanEvents,
+    /// Masks secrets in events and span fields as they leave the rings (before the recorder,
+    /// the sinks and snapshots see them); `None` when redaction is off.
+    pub(super) redaction: Option<Redaction>,
+    /// Drop counts of rings already forgotten.
+    pub(super) retired_drops: u64,
+    pub(super) snapshot_dir: PathBuf,
+    pub(super) service: String,
+    pub(super) state: State,
+}
+
+/// Marks the ring set stopped however the thread ends, so no producer waits forever.
+struct StopOnExit(Arc<RingSet>);
+
+impl Drop for StopOnExit {
+    fn drop(&mut self) {
+        self.0.running.store(false, Ordering::Release);
+    }
+}
+
+
+const MAX_PARK: Duration = Duration::from_millis(10);
+
+impl Collector {
+    fn run(mut self) {
+        crate::thread::mark_collector();
+        let _stop = StopOnExit(self.rings_shared.clone());
+        let mut park = Duration::from_micros(50);
+        while self.state == State::Running {
+            let handled = self.turn();
+            let commands = self.answer_commands();
+            if handled == 0 && commands == 0 {
+                std::thread::park_timeout(park);
+                park = (park * 2).min(MAX_PARK);
+            } else {
+                park = Duration::from_micros(50);
+            }
+        }
+        // Stopping: take what arrived since the shutdown command was answered.
+        self.drain_all();
+        crate::ring::local::release();
+    }
+
+    /// Turns until the rings are empty (at most 64 turns, in case a producer keeps logging),
+    /// then flushes the sinks.
+    fn drain_all(&mut self) {
+        for _ in 0..64 {
+            if self.turn() == 0 {
+                break;
+            }
+        }
+        self.sinks.flush();
+    }
+
+    #[cold]
+    pub(super) fn sink_panicked(&mut self, index: usize) {
+        self.sinks.slots.remove(index);
+        eprintln!("ttlog: sink #{index} panicked and was removed");
+        // The panic hook logged the panic on this thread; take it in, then snapshot.
+        self.turn();
+        match self.write_snapshot("collector-panic") {
+            Ok(path) => eprintln!("ttlog: snapshot written to {}", path.display()),
+            Err(e) => eprintln!("ttlog: could not write snapshot: {e}"),
+        }
+    }
+
+    fn answer_commands(&mut self) -> usize {
+        let mut n = 0;
+        while let Ok(command) = self.commands.try_recv() {
+            n += 1;
+            match command {
+                Command::Snapshot { reason, reply } => {
+                    self.turn();
+                    let result = self.write_snapshot(&reason);
+                    let _ = reply.send(result);
+                }
+                Command::Flush { reply } => {
+                    self.turn();
+                    self.sinks.flush();
+                    let _ = reply.send(());
+                }
+                Command::Shutdown { reply } => {
+                    self.state = State::Stopping;
+                    self.drain_all();
+                    self.rings_shared.running.store(false, Ordering::Release);
+                    let _ = reply.send(());
+                    return n;
+                }
+            }
+        }
+        n
+    }
+}

@@ -1,0 +1,150 @@
+//! The state one ring logger's lanes and its collector share: a [`RingSet`].
+//!
+//! It holds what every lane needs (ring size, overflow policy), the rings registered but not
+//! yet picked up by the collector, the collector's thread (to wake it), whether it still
+//! runs, and the counters that make sure no event is lost silently. The process-wide
+//! "current" set is the one new threads register with.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::Thread;
+
+use super::codec;
+use super::lane::Lane;
+use super::reader::RecordReader;
+use super::spsc;
+use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
+
+/// What a thread does when its ring is full because the collector has fallen behind.
+///
+/// ```
+/// assert_eq!(ttlog_core::Overflow::default(), ttlog_core::Overflow::Drop);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// Never block the caller: drop the event, count it, and report the count as a
+    /// `ttlog dropped N events` warning in the sinks and snapshots.
+    #[default]
+    Drop,
+    /// Lossless: wait (spinning, then yielding) until the collector has made room.
+    Block,
+}
+
+/// State shared by one ring logger's lanes, collector and handles.
+pub(crate) struct RingSet {
+    pub(crate) id: u64,
+    ring_capacity: usize,
+    pub(crate) overflow: Overflow,
+    /// Rings registered since the collector last looked.
+    pending: Mutex<Vec<RingEntry>>,
+    pub(crate) pending_flag: AtomicBool,
+    collector: OnceLock<Thread>,
+    /// Cleared when the collector stops; lanes then stop waiting and discard.
+    pub(crate) running: AtomicBool,
+    /// Events that could not even be pushed (thread-local gone, re-entrant call).
+    pub(crate) lost: AtomicU64,
+    /// Total dropped events the collector has reported so far.
+    pub(crate) reported_dropped: AtomicU64,
+}
+
+/// A ring as the collector sees it.
+pub(crate) struct RingEntry {
+    pub(crate) reader: RecordReader,
+    /// Whether the producer was gone when the current turn began.
+    pub(crate) abandoned: bool,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The runtime new threads register with. Lanes of a runtime that is no longer current keep
+/// working until their thread re-registers.
+static CURRENT: Mutex<Option<Arc<RingSet>>> = Mutex::new(None);
+
+impl RingSet {
+    pub(crate) fn new(
+        ring_capacity: usize,
+        overflow: Overflow,
+    ) -> Arc<RingSet> {
+        Arc::new(RingSet {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            ring_capacity,
+            overflow,
+            pending: Mutex::new(Vec::new()),
+            pending_flag: AtomicBool::new(false),
+            collector: OnceLock::new(),
+            running: AtomicBool::new(true),
+            lost: AtomicU64::new(0),
+            reported_dropped: AtomicU64::new(0),
+        })
+    }
+
+    /// Makes this the runtime that threads register with.
+    pub(crate) fn make_current(self: &Arc<Self>) {
+        *lock(&CURRENT) = Some(self.clone());
+    }
+
+    /// Stops new registrations with this runtime.
+    pub(crate) fn retire(self: &Arc<Self>) {
+        let mut current = lock(&CURRENT);
+        if current.as_ref().is_some_and(|rt| rt.id == self.id) {
+            *current = None;
+        }
+    }
+
+    pub(crate) fn set_collector(&self, thread: Thread) {
+        let _ = self.collector.set(thread);
+    }
+
+    /// Wakes the collector if it is parked. Cheap when it is not.
+    #[inline]
+    pub(crate) fn wake(&self) {
+        if let Some(t) = self.collector.get() {
+            t.unpark();
+        }
+    }
+
+    /// Rings registered since the last call.
+    pub(crate) fn take_pending(&self) -> Vec<RingEntry> {
+        if !self.pending_flag.swap(false, Ordering::Acquire) {
+            return Vec::new();
+        }
+        std::mem::take(&mut *lock(&self.pending))
+    }
+
+    fn register(self: &Arc<Self>) -> Lane {
+        let words = self
+            .ring_capacity
+            .saturating_mul(codec::TYPICAL_EVENT_WORDS);
+        let (producer, consumer) = spsc::channel(words, codec::drop_record);
+        lock(&self.pending).push(RingEntry {
+            reader: RecordReader::new(consumer),
+            abandoned: false,
+        });
+        // Release pairs with the Acquire swap in `take_pending`.
+        self.pending_flag.store(true, Ordering::Release);
+        self.wake();
+        Lane::new(self.clone(), producer)
+    }
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Registers the calling thread with the current runtime, if it is `ring_id`.
+pub(crate) fn register_current_thread(ring_id: u64) -> Option<Lane> {
+    let runtime = lock(&CURRENT).clone()?;
+    if runtime.id != ring_id || !runtime.running.load(Ordering::Acquire) {
+        return None;
+    }
+    Some(runtime.register())
+}
+
+/// Counts an event that never reached a ring.
+#[cold]
+pub(crate) fn count_lost(ring_id: u64) {
+    if let Some(rt) = lock(&CURRENT).as_ref() {
+        if rt.id == ring_id {
+            rt.lost.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}

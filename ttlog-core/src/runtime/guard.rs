@@ -1,0 +1,100 @@
+//! [`Guard`]: keeps the ring logger running; dropping it drains, flushes and stops it.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::handle::{Handle, SnapshotRequestError};
+use crate::collector::Command;
+use crate::filter::{self, Filter, ParseError};
+use crate::logger;
+use crate::sync::global::Ordering;
+
+/// Keeps the ring logger running. Dropping it drains every ring, flushes the sinks and joins
+/// the collector (waiting at most a few seconds); logging afterwards is a no-op.
+#[must_use = "dropping the guard stops the logger"]
+pub struct Guard {
+    pub(super) handle: Handle,
+    pub(super) join: Option<JoinHandle<()>>,
+    pub(super) signal_closer: Option<Box<dyn FnOnce() + Send>>,
+}
+
+/// How long dropping a [`Guard`] waits for the collector to finish.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Guard {
+    /// Writes a snapshot of the flight recorder now (after draining every ring) and returns
+    /// its path.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be written or the collector does not answer.
+    pub fn snapshot(&self, reason: &str) -> Result<PathBuf, SnapshotRequestError> {
+        self.handle.snapshot(reason)
+    }
+
+    /// Replaces the filter at run time (see [`crate::filter`]); callsite caches are rebuilt.
+    ///
+    /// # Errors
+    ///
+    /// When a directive is invalid; the filter is then left as it was.
+    pub fn set_filter(&self, directives: &str) -> Result<(), ParseError> {
+        let filter = Filter::parse(directives)?;
+        filter::install(filter);
+        Ok(())
+    }
+
+    /// Drains every ring into the sinks and flushes them.
+    pub fn flush(&self) -> bool {
+        self.handle.flush()
+    }
+
+    /// How many events have been dropped and reported so far.
+    pub fn dropped(&self) -> u64 {
+        self.handle.dropped()
+    }
+
+    /// A cloneable handle for taking snapshots from other threads.
+    pub fn handle(&self) -> Handle {
+        self.handle.clone()
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Some(close) = self.signal_closer.take() {
+            close();
+        }
+        super::panic::uninstall(&self.handle);
+        let runtime = &self.handle.rings;
+        if logger::logger().is_some_and(|l| l.ring_id() == runtime.id) {
+            logger::take_logger();
+            filter::uninstall();
+        }
+        runtime.retire();
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        if self
+            .handle
+            .commands
+            .send(Command::Shutdown { reply: tx })
+            .is_ok()
+        {
+            runtime.wake();
+            let _ = rx.recv_timeout(SHUTDOWN_TIMEOUT);
+        }
+        if let Some(join) = self.join.take() {
+            if join.is_finished() || !runtime.running.load(Ordering::Acquire) {
+                let _ = join.join();
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Guard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Guard")
+            .field("handle", &self.handle)
+            .finish()
+    }
+}

@@ -1,0 +1,177 @@
+//! [`Handle`]: snapshots and flushes requested from any thread, answered by the collector.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::Sender;
+
+use crate::collector::Command;
+use crate::ring::shared::RingSet;
+use crate::snapshot::writer::WriteError;
+use crate::sync::global::Ordering;
+
+/// A cheap, cloneable handle to a running ring logger: take snapshots and flush from any
+/// thread (signal handlers' helper threads, panic hooks, your own code).
+///
+/// Get one from [`Guard::handle`](crate::Guard::handle).
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) rings: Arc<RingSet>,
+    pub(crate) commands: Sender<Command>,
+}
+
+/// How long [`Handle::snapshot`] and [`Handle::flush`] wait for the collector. Under Miri,
+/// which runs code about a hundred times slower (and the CI machine may be busy), a wall-clock
+/// wait of seconds is not a fair bound, so it is minutes there.
+pub(crate) const DEFAULT_TIMEOUT: Duration = if cfg!(miri) {
+    Duration::from_secs(600)
+} else {
+    Duration::from_secs(10)
+};
+
+impl Handle {
+    /// Sends a command and waits up to `timeout` for its reply.
+    fn request<T>(
+        &self,
+        make: impl FnOnce(Sender<T>) -> Command,
+        timeout: Duration,
+    ) -> Result<T, RequestError> {
+        if !self.rings.running.load(Ordering::Acquire) {
+            return Err(RequestError::Stopped);
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        if self.commands.send(make(tx)).is_err() {
+            return Err(RequestError::Stopped);
+        }
+        self.rings.wake();
+        rx.recv_timeout(timeout).map_err(|e| match e {
+            crossbeam_channel::RecvTimeoutError::Timeout => RequestError::TimedOut,
+            crossbeam_channel::RecvTimeoutError::Disconnected => RequestError::Stopped,
+        })
+    }
+
+    /// Writes a snapshot of the flight recorder, after draining every ring, and returns its
+    /// path. Waits up to ten seconds.
+    ///
+    /// # Errors
+    ///
+    /// When the collector has stopped, does not answer in time, or cannot write the file.
+    pub fn snapshot(&self, reason: &str) -> Result<PathBuf, SnapshotRequestError> {
+        self.snapshot_timeout(reason, DEFAULT_TIMEOUT)
+    }
+
+    /// Like [`snapshot`](Self::snapshot), waiting at most `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`snapshot`](Self::snapshot).
+    pub fn snapshot_timeout(
+        &self,
+        reason: &str,
+        timeout: Duration,
+    ) -> Result<PathBuf, SnapshotRequestError> {
+        let reason = reason.to_owned();
+        match self
+            .request(|reply| Command::Snapshot { reason, reply }, timeout)
+        {
+            Ok(Ok(path)) => Ok(path),
+            Ok(Err(e)) => Err(SnapshotRequestError {
+                kind: RequestErrorKind::Write(e),
+            }),
+            Err(RequestError::Stopped) => Err(SnapshotRequestError {
+                kind: RequestErrorKind::Stopped,
+            }),
+            Err(RequestError::TimedOut) => Err(SnapshotRequestError {
+                kind: RequestErrorKind::TimedOut,
+            }),
+        }
+    }
+
+    /// Drains every ring into the sinks and flushes them. Returns `false` if the collector
+    /// has stopped or did not finish within ten seconds.
+    pub fn flush(&self) -> bool {
+        self.flush_timeout(DEFAULT_TIMEOUT)
+    }
+
+    /// Like [`flush`](Self::flush), waiting at most `timeout`.
+    pub fn flush_timeout(&self, timeout: Duration) -> bool {
+        self
+            .request(|reply| Command::Flush { reply }, timeout)
+            .is_ok()
+    }
+
+    /// How many events have been dropped (full rings under [`Overflow::Drop`], or logged
+    /// while a thread was being torn down) and reported so far. Call [`flush`](Self::flush)
+    /// first for an up-to-date count.
+    pub fn dropped(&self) -> u64 {
+        self.rings.reported_dropped.load(Ordering::Acquire)
+    }
+
+    /// Whether the collector is still running.
+    pub fn is_running(&self) -> bool {
+        self.rings.running.load(Ordering::Acquire)
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("id", &self.rings.id)
+            .finish()
+    }
+}
+
+enum RequestError {
+    Stopped,
+    TimedOut,
+}
+
+/// Why a snapshot could not be taken.
+#[derive(Debug)]
+pub struct SnapshotRequestError {
+    kind: RequestErrorKind,
+}
+
+#[derive(Debug)]
+enum RequestErrorKind {
+    Stopped,
+    TimedOut,
+    Write(WriteError),
+}
+
+impl SnapshotRequestError {
+    /// Whether the collector had already stopped.
+    pub fn is_stopped(&self) -> bool {
+        matches!(self.kind, RequestErrorKind::Stopped)
+    }
+
+    /// Whether the collector did not answer in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind, RequestErrorKind::TimedOut)
+    }
+}
+
+impl fmt::Display for SnapshotRequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            RequestErrorKind::Stopped => {
+                f.write_str("cannot take a snapshot: the ttlog collector has stopped")
+            }
+            RequestErrorKind::TimedOut => {
+                f.write_str("cannot take a snapshot: the ttlog collector did not answer in time")
+            }
+            RequestErrorKind::Write(e) => write!(f, "cannot write snapshot: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotRequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            RequestErrorKind::Write(e) => Some(e),
+            _ => None,
+        }
+    }
+}
