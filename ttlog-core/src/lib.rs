@@ -90,16 +90,16 @@ pub mod __private;
 pub use callsite::Callsite;
 pub use event::{EventBuilder, LogEvent};
 pub use field::{Field, FieldValue, StructFields, ToFieldValue, ValueRef};
-pub use runtime::{
-    init, AdapterInstaller, Builder, Guard, Handle, InitError, RingLogger, SignalInstaller,
-    SnapshotRequestError, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY,
-    SHUTDOWN_TIMEOUT,
-};
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
 pub use narration::{narrate, Narration, NarrationFields};
 pub use record::{Fields, Record};
 pub use ring::{Overflow, RING_BYTES_PER_EVENT};
+pub use runtime::{
+    init, AdapterInstaller, Builder, Guard, Handle, InitError, RingLogger, SignalInstaller,
+    SnapshotRequestError, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY,
+    SHUTDOWN_TIMEOUT,
+};
 pub use sink::{FileSink, Format, Sink, WriterSink};
 pub use span::{
     current_trace_context, Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span,

@@ -70,7 +70,10 @@ impl<'a> Record<'a> {
 
     /// The trace ids of [`trace`](Self::trace) as owned text fields, leaving out those the
     /// record has a field of its own for (for writers that store them as fields).
-    pub(crate) fn missing_trace_fields(&self, ids: &TraceFields<'_>) -> Vec<(&'static str, String)> {
+    pub(crate) fn missing_trace_fields(
+        &self,
+        ids: &TraceFields<'_>,
+    ) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(TRACE_FIELDS.len());
         ids.for_each(|name, value| {
             if self.field(name).is_none() {

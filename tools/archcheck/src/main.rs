@@ -49,10 +49,15 @@ struct Crate {
 }
 
 fn main() -> ExitCode {
-    let root = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let root = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     match run(&root) {
         Ok(violations) if violations.is_empty() => {
-            println!("archcheck: no import circles, no file over {MAX_LINES} lines, layers respected");
+            println!(
+                "archcheck: no import circles, no file over {MAX_LINES} lines, layers respected"
+            );
             ExitCode::SUCCESS
         }
         Ok(violations) => {
@@ -132,7 +137,10 @@ fn load_crate(dir: &str, root_file: &Path) -> Result<Crate, String> {
         Some("lib.rs") | Some("main.rs") => dir.to_string(),
         _ => format!("{dir}:{}", root_file.display()),
     };
-    let mut krate = Crate { name, modules: BTreeMap::new() };
+    let mut krate = Crate {
+        name,
+        modules: BTreeMap::new(),
+    };
     load_file(&mut krate, Vec::new(), root_file, true)?;
     // Resolve the first segment of relative paths now that every module is known.
     Ok(krate)
@@ -157,7 +165,11 @@ fn load_items(
     items: &[syn::Item],
     child_dir: &Path,
 ) -> Result<(), String> {
-    let mut module = Module { file: file.to_path_buf(), children: BTreeSet::new(), refs: Vec::new() };
+    let mut module = Module {
+        file: file.to_path_buf(),
+        children: BTreeSet::new(),
+        refs: Vec::new(),
+    };
     let mut pending = Vec::new();
     for item in items {
         if is_test_only(item_attrs(item)) {
@@ -170,7 +182,10 @@ fn load_items(
         }
     }
     // References are collected after the child list is known (a bare `child::x` path).
-    let mut collector = RefCollector { refs: Vec::new(), uses: Vec::new() };
+    let mut collector = RefCollector {
+        refs: Vec::new(),
+        uses: Vec::new(),
+    };
     for item in items {
         if is_test_only(item_attrs(item)) || matches!(item, syn::Item::Mod(_)) {
             continue;
@@ -213,7 +228,10 @@ fn path_attr(attr: &syn::Attribute) -> Option<String> {
     }
     match &attr.meta {
         syn::Meta::NameValue(nv) => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
             _ => None,
         },
         _ => None,
@@ -351,9 +369,14 @@ fn scan_tokens(ts: TokenStream, out: &mut Vec<RawPath>) {
             TokenTree::Ident(id) => {
                 // Only a chain's start: not preceded by `::`.
                 let preceded = i >= 2 && is_colon2(&tokens, i - 2);
-                let dollar = i >= 1 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '$');
+                let dollar =
+                    i >= 1 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '$');
                 if !preceded {
-                    let mut path = vec![if dollar { format!("${id}") } else { id.to_string() }];
+                    let mut path = vec![if dollar {
+                        format!("${id}")
+                    } else {
+                        id.to_string()
+                    }];
                     let mut j = i + 1;
                     while j + 2 < tokens.len() + 1 && is_colon2(&tokens, j) {
                         match tokens.get(j + 2) {
@@ -482,8 +505,10 @@ fn circles(krate: &Crate) -> Vec<String> {
         let members: BTreeSet<&ModPath> = scc.iter().collect();
         let circle = one_circle(&graph, &members, scc[0].clone());
         let names: Vec<String> = scc.iter().map(show).collect();
-        let files: Vec<String> =
-            scc.iter().map(|m| krate.modules[m].file.display().to_string()).collect();
+        let files: Vec<String> = scc
+            .iter()
+            .map(|m| krate.modules[m].file.display().to_string())
+            .collect();
         out.push(format!(
             "{}: import circle of {} modules: {}\n  e.g. {}\n  files: {}",
             krate.name,
@@ -531,9 +556,17 @@ fn one_circle(
 /// Tarjan's strongly connected components (iterative, so deep graphs cannot overflow).
 fn tarjan(graph: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<Vec<ModPath>> {
     let nodes: Vec<&ModPath> = graph.keys().collect();
-    let index_of: BTreeMap<&ModPath, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let succ: Vec<Vec<usize>> =
-        nodes.iter().map(|n| graph[*n].iter().filter_map(|t| index_of.get(t).copied()).collect()).collect();
+    let index_of: BTreeMap<&ModPath, usize> =
+        nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let succ: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|n| {
+            graph[*n]
+                .iter()
+                .filter_map(|t| index_of.get(t).copied())
+                .collect()
+        })
+        .collect();
     let n = nodes.len();
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];
@@ -603,15 +636,25 @@ fn read_layers(file: &Path) -> Result<Layers, String> {
         }
         let mut words = line.split_whitespace();
         let (Some(krate), Some(layer)) = (words.next(), words.next()) else {
-            return Err(format!("{}:{}: expected CRATE LAYER MODULE...", file.display(), n + 1));
+            return Err(format!(
+                "{}:{}: expected CRATE LAYER MODULE...",
+                file.display(),
+                n + 1
+            ));
         };
-        let layer: u32 =
-            layer.trim_start_matches('L').parse().map_err(|_| format!("{}:{}: bad layer `{layer}`", file.display(), n + 1))?;
+        let layer: u32 = layer
+            .trim_start_matches('L')
+            .parse()
+            .map_err(|_| format!("{}:{}: bad layer `{layer}`", file.display(), n + 1))?;
         let map = layers.entry(krate.to_string()).or_default();
         for module in words {
             let path: ModPath = module.split("::").map(str::to_string).collect();
             if map.insert(path, layer).is_some() {
-                return Err(format!("{}:{}: `{module}` listed twice", file.display(), n + 1));
+                return Err(format!(
+                    "{}:{}: `{module}` listed twice",
+                    file.display(),
+                    n + 1
+                ));
             }
         }
     }
@@ -632,7 +675,11 @@ fn layer_violations(krate: &Crate, map: &BTreeMap<ModPath, u32>) -> Vec<String> 
     let mut out = Vec::new();
     for listed in map.keys() {
         if !krate.modules.contains_key(listed) {
-            out.push(format!("{}: layers.txt names `{}`, which is not a module", krate.name, show(listed)));
+            out.push(format!(
+                "{}: layers.txt names `{}`, which is not a module",
+                krate.name,
+                show(listed)
+            ));
         }
     }
     for (from, targets) in edges(krate) {
@@ -640,7 +687,11 @@ fn layer_violations(krate: &Crate, map: &BTreeMap<ModPath, u32>) -> Vec<String> 
             continue; // the crate root re-exports every layer
         }
         let Some(lf) = layer_of(map, &from) else {
-            out.push(format!("{}: module `{}` has no layer in layers.txt", krate.name, show(&from)));
+            out.push(format!(
+                "{}: module `{}` has no layer in layers.txt",
+                krate.name,
+                show(&from)
+            ));
             continue;
         };
         for to in targets {
@@ -684,7 +735,10 @@ fn long_files(root: &Path) -> Result<Vec<String>, String> {
             } else if name.ends_with(".rs") {
                 let lines = read(&path)?.lines().count();
                 if lines > MAX_LINES {
-                    out.push(format!("{}: {lines} lines (at most {MAX_LINES})", path.display()));
+                    out.push(format!(
+                        "{}: {lines} lines (at most {MAX_LINES})",
+                        path.display()
+                    ));
                 }
             }
         }

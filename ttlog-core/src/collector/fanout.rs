@@ -27,7 +27,12 @@ pub(super) struct Sinks {
 impl Sinks {
     /// Hands `event` to every sink. A sink that panics does not cost the others the event;
     /// the index of the first one that did is returned, for the caller to remove.
-    pub(super) fn write(&mut self, event: &LogEvent, spans: &SpanTable, conv: &Converter) -> Option<usize> {
+    pub(super) fn write(
+        &mut self,
+        event: &LogEvent,
+        spans: &SpanTable,
+        conv: &Converter,
+    ) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
@@ -126,4 +131,3 @@ pub(super) fn record_of<'a>(
         fields: Fields::split(cs.field_names(), event.values()),
     }
 }
-

@@ -26,7 +26,6 @@ static DROPPED_CALLSITE: Callsite = Callsite::new(
     &["dropped"],
 );
 
-
 /// How many times one turn may extend its quotas to find the creation of a span that a
 /// record names (see `turn`).
 const MAX_REFRESHES: u32 = 16;

@@ -9,20 +9,16 @@
 //! All formatting and I/O happens here, never on the threads that log. A sink that panics
 //! is caught, removed, and reported, and a snapshot is written: the collector keeps running.
 //!
-//! 1. `run.rs` — the thread and its loop: the state, the commands, parking, shutdown.
-//! 2. `merge.rs` — one turn: merge the rings by time, decode, redact, keep the span table,
+//! 1. `config.rs` — `Config`: everything the builder hands the collector, in one value.
+//! 2. `run.rs` — the thread and its loop: the state, the commands, parking, shutdown.
+//! 3. `merge.rs` — one turn: merge the rings by time, decode, redact, keep the span table,
 //!    record, fan out, report drops.
-//! 3. `spans.rs` — the span table rebuilt from span records (parents, timings, trace ids).
-//! 4. `recorder.rs` — the flight recorder: the newest events, in fixed memory.
-//! 5. `fanout.rs` — the sinks: one decoded [`Record`](crate::Record) per event, to each sink.
-//! 6. `snapshot.rs` — writing the recorder and the span table to a snapshot file.
+//! 4. `spans.rs` — the span table rebuilt from span records (parents, timings, trace ids).
+//! 5. `recorder.rs` — the flight recorder: the newest events, in fixed memory.
+//! 6. `fanout.rs` — the sinks: one decoded [`Record`](crate::Record) per event, to each sink.
+//! 7. `snapshot.rs` — writing the recorder and the span table to a snapshot file.
 
-use std::path::PathBuf;
-
-use crate::redact::Redactor;
-use crate::sink::Sink;
-use crate::span::id::SpanEvents;
-
+mod config;
 mod fanout;
 mod merge;
 mod recorder;
@@ -30,17 +26,5 @@ mod run;
 mod snapshot;
 pub(crate) mod spans;
 
+pub(crate) use config::Config;
 pub(crate) use run::{spawn, Command};
-
-/// Everything the collector is configured with: the builder fills one in, and a new option
-/// touches only the builder and the part of the collector that uses it.
-pub(crate) struct Config {
-    pub(crate) sinks: Vec<Box<dyn Sink>>,
-    pub(crate) capacity: usize,
-    pub(crate) snapshot_dir: PathBuf,
-    pub(crate) service: String,
-    pub(crate) span_events: SpanEvents,
-    /// The redaction rules; `None` turns redaction off.
-    pub(crate) redaction: Option<Redactor>,
-}
-

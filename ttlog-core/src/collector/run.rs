@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::config::Config;
 use super::fanout::{SinkSlot, Sinks, ThreadNames};
 use super::recorder::Recorder;
 use super::spans::SpanTable;
-use super::Config;
-use crate::span::id::SpanEvents;
 use crate::redact::Redaction;
 use crate::ring::shared::{RingEntry, RingSet};
 use crate::snapshot::writer::WriteError;
+use crate::span::id::SpanEvents;
 use crate::sync::global::Ordering;
 
 /// A request to the collector.
@@ -31,7 +31,6 @@ pub(crate) enum Command {
     /// Drain everything, flush, and stop.
     Shutdown { reply: Sender<()> },
 }
-
 
 /// Starts the collector thread.
 pub(crate) fn spawn(
@@ -68,13 +67,11 @@ pub(crate) fn spawn(
     Ok(handle)
 }
 
-
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum State {
     Running,
     Stopping,
 }
-
 
 pub(super) struct Collector {
     pub(super) rings_shared: Arc<RingSet>,
@@ -107,7 +104,6 @@ impl Drop for StopOnExit {
         self.0.running.store(false, Ordering::Release);
     }
 }
-
 
 const MAX_PARK: Duration = Duration::from_millis(10);
 

@@ -88,4 +88,3 @@ fn span_of(s: &SpanData, thread_name: &str, now: u64, conv: &Converter) -> snaps
     }
     span
 }
-

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use crate::callsite::site::Callsite;
 use crate::event::Values;
 use crate::field::value::FieldValue;
+use crate::record::{Fields, SpanLookup, SpanView, TraceFields};
 use crate::span::op::{SpanOp, SpanOpKind};
 use crate::trace_context::root::TraceRoot;
-use crate::record::{Fields, SpanLookup, SpanView, TraceFields};
 
 /// Closed spans kept at least this many.
 pub(crate) const MIN_RETAINED_CLOSED: usize = 1024;

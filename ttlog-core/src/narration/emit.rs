@@ -3,7 +3,8 @@
 
 use std::time::UNIX_EPOCH;
 
-use super::{emitted_by, layout, template::interpolate, MAX_HUMAN_CHARS};
+use super::layout::{emitted_by, layout, MAX_HUMAN_CHARS};
+use super::template::interpolate;
 use crate::callsite::{self, Callsite, CallsiteKey};
 use crate::event::{LogEvent, Values};
 use crate::field::FieldValue;

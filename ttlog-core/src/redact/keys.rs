@@ -6,6 +6,9 @@
 //! `Authorization` name secrets, while `tokenizer`, `token_count` and `passwordless` do not
 //! (the name must be the key's last word).
 
+/// What a secret is replaced with.
+pub const MASK: &str = "[REDACTED]";
+
 /// The secret names every [`Redactor`](super::Redactor) starts with, lowercase, `_` for any
 /// separator.
 pub const SECRET_KEYS: &[&str] = &[

@@ -52,10 +52,7 @@ use crate::span::SpanOpKind;
 pub mod keys;
 pub mod patterns;
 
-pub use keys::SECRET_KEYS;
-
-/// What a secret is replaced with.
-pub const MASK: &str = "[REDACTED]";
+pub use keys::{MASK, SECRET_KEYS};
 
 /// A custom rule for [`Redactor::pattern`] and `Builder::redact_pattern`.
 ///

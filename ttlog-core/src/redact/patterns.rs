@@ -183,7 +183,7 @@ fn key_value(b: &[u8], eq: usize, secrets: &[String]) -> Option<Range<usize>> {
     }
     let value = value_at(b, eq + 1)?;
     // An already masked value (quoted) stays as it is.
-    (&b[value.clone()] != super::MASK.as_bytes()).then_some(value)
+    (&b[value.clone()] != keys::MASK.as_bytes()).then_some(value)
 }
 
 /// `Bearer <token>` at `i`.

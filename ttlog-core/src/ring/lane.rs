@@ -6,7 +6,7 @@ use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
 use super::codec;
-use super::shared::{Overflow, RingSet};
+use super::shared::{self, Overflow, RingSet};
 use super::spsc::Producer;
 use crate::callsite::site::Callsite;
 use crate::clock;
@@ -34,16 +34,16 @@ pub(crate) struct Lane {
     half: usize,
 }
 
-impl Drop for Lane {
-    fn drop(&mut self) {
-        // The hot path must never see a pointer to a lane that is gone.
-        super::local::forget();
-    }
-}
-
 impl Lane {
+    /// Registers the calling thread with the current ring set, if it is `ring_id`.
+    pub(crate) fn register_current_thread(ring_id: u64) -> Option<Lane> {
+        let rings = shared::current(ring_id)?;
+        let producer = rings.register_ring();
+        Some(Lane::new(rings, producer))
+    }
+
     /// The lane of a ring just registered with `rings`, for the calling thread.
-    pub(crate) fn new(rings: Arc<RingSet>, producer: Producer) -> Lane {
+    fn new(rings: Arc<RingSet>, producer: Producer) -> Lane {
         let half = producer.capacity() / 2;
         Lane {
             ring_id: rings.id,

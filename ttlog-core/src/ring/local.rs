@@ -19,7 +19,7 @@
 //! - So a re-entrant call (a `Display` impl that logs, a signal handler) finds `FAST` null and
 //!   takes the slow path, which, finding the lane present but taken, counts the event as lost
 //!   instead of aliasing the lane.
-//! - `Lane`'s destructor clears `FAST`, so thread teardown, or a lane replaced by a new
+//! - dropping the lane (`Held`) clears `FAST`, so thread teardown, or a lane replaced by a new
 //!   registration, never leaves a dangling pointer.
 //!
 //! Nothing here can deadlock or panic; every event that cannot be pushed is counted.
@@ -41,9 +41,19 @@ use crate::event::LogEvent;
 use crate::field::value::FieldValue;
 use crate::span::op::{SpanControl, SpanOp};
 
+/// The lane as `LANE` holds it: dropping it clears `FAST` first, so the hot path never sees a
+/// pointer to a lane that is gone.
+struct Held(Lane);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        forget();
+    }
+}
+
 thread_local! {
     /// Owns this thread's lane.
-    static LANE: RefCell<Option<Lane>> = const { RefCell::new(None) };
+    static LANE: RefCell<Option<Held>> = const { RefCell::new(None) };
     /// The lane inside `LANE` while it is there and not in use; null otherwise.
     static FAST: Cell<*mut Lane> = const { Cell::new(ptr::null_mut()) };
 }
@@ -157,7 +167,7 @@ fn with_fast_lane<T, R>(ring_id: u64, item: T, f: impl FnOnce(&mut Lane, T) -> R
         return Err(item);
     }
     // SAFETY: a non-null `FAST` points at the lane inside this thread's `LANE`, which stays
-    // there until `Lane::drop` clears `FAST`; taking the pointer out of `FAST` gave us
+    // there until dropping it (`Held::drop`) clears `FAST`; taking the pointer out of `FAST` gave us
     // exclusive use of it until we put it back, right after. Nothing in between can panic
     // (every `f` here does ring arithmetic, bit copies, an unpark and a counter; macro field
     // counts are const-checked), so the pointer is always put back. A drop guard would make
@@ -234,16 +244,16 @@ fn push_with(ring_id: u64, push: impl FnOnce(&mut Lane) -> PushOutcome) {
             return PushOutcome::Lost;
         }
         let outcome = match slot.as_mut() {
-            Some(lane) if lane.ring_id() == ring_id => push(lane),
-            _ => match shared::register_current_thread(ring_id) {
+            Some(held) if held.0.ring_id() == ring_id => push(&mut held.0),
+            _ => match Lane::register_current_thread(ring_id) {
                 // Replacing the old lane drops it, which clears `FAST` (already null here).
-                Some(new_lane) => push(slot.insert(new_lane)),
+                Some(new_lane) => push(&mut slot.insert(Held(new_lane)).0),
                 None => PushOutcome::Lost,
             },
         };
         let fast = slot
             .as_mut()
-            .map_or(ptr::null_mut(), |lane| lane as *mut Lane);
+            .map_or(ptr::null_mut(), |held| &mut held.0 as *mut Lane);
         FAST.with(|f| f.set(fast));
         outcome
     });

@@ -9,9 +9,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::Thread;
 
 use super::codec;
-use super::lane::Lane;
 use super::reader::RecordReader;
-use super::spsc;
+use super::spsc::{self, Producer};
 use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
 
 /// What a thread does when its ring is full because the collector has fallen behind.
@@ -60,10 +59,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static CURRENT: Mutex<Option<Arc<RingSet>>> = Mutex::new(None);
 
 impl RingSet {
-    pub(crate) fn new(
-        ring_capacity: usize,
-        overflow: Overflow,
-    ) -> Arc<RingSet> {
+    pub(crate) fn new(ring_capacity: usize, overflow: Overflow) -> Arc<RingSet> {
         Arc::new(RingSet {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             ring_capacity,
@@ -110,7 +106,8 @@ impl RingSet {
         std::mem::take(&mut *lock(&self.pending))
     }
 
-    fn register(self: &Arc<Self>) -> Lane {
+    /// Registers a new ring for the calling thread and returns its producing end.
+    pub(crate) fn register_ring(&self) -> Producer {
         let words = self
             .ring_capacity
             .saturating_mul(codec::TYPICAL_EVENT_WORDS);
@@ -122,7 +119,7 @@ impl RingSet {
         // Release pairs with the Acquire swap in `take_pending`.
         self.pending_flag.store(true, Ordering::Release);
         self.wake();
-        Lane::new(self.clone(), producer)
+        producer
     }
 }
 
@@ -130,13 +127,13 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Registers the calling thread with the current runtime, if it is `ring_id`.
-pub(crate) fn register_current_thread(ring_id: u64) -> Option<Lane> {
-    let runtime = lock(&CURRENT).clone()?;
-    if runtime.id != ring_id || !runtime.running.load(Ordering::Acquire) {
+/// The current ring set, if it is `ring_id` and still running.
+pub(crate) fn current(ring_id: u64) -> Option<Arc<RingSet>> {
+    let rings = lock(&CURRENT).clone()?;
+    if rings.id != ring_id || !rings.running.load(Ordering::Acquire) {
         return None;
     }
-    Some(runtime.register())
+    Some(rings)
 }
 
 /// Counts an event that never reached a ring.

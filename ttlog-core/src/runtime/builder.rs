@@ -364,7 +364,7 @@ impl Builder {
         }
         crate::clock::anchor();
         let service = self.service.unwrap_or_else(default_service);
-        crate::narration::configure(self.narration, &service, self.version.as_deref());
+        crate::narration::layout::configure(self.narration, &service, self.version.as_deref());
         let redaction = self.redaction.then_some(self.redactor);
         // Test captures redact what they copy as the collector does.
         crate::testing::tap::set_rules(redaction.clone());

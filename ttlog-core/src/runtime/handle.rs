@@ -73,9 +73,7 @@ impl Handle {
         timeout: Duration,
     ) -> Result<PathBuf, SnapshotRequestError> {
         let reason = reason.to_owned();
-        match self
-            .request(|reply| Command::Snapshot { reason, reply }, timeout)
-        {
+        match self.request(|reply| Command::Snapshot { reason, reply }, timeout) {
             Ok(Ok(path)) => Ok(path),
             Ok(Err(e)) => Err(SnapshotRequestError {
                 kind: RequestErrorKind::Write(e),
@@ -97,8 +95,7 @@ impl Handle {
 
     /// Like [`flush`](Self::flush), waiting at most `timeout`.
     pub fn flush_timeout(&self, timeout: Duration) -> bool {
-        self
-            .request(|reply| Command::Flush { reply }, timeout)
+        self.request(|reply| Command::Flush { reply }, timeout)
             .is_ok()
     }
 

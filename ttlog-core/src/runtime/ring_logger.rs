@@ -4,8 +4,8 @@
 use std::fmt;
 
 use super::handle::Handle;
-use crate::logger::Logger;
 use crate::event::LogEvent;
+use crate::logger::Logger;
 use crate::span::op::SpanOp;
 
 /// The default logger: each event goes into the calling thread's ring.

@@ -43,7 +43,7 @@ use crate::record::Record;
 mod escape;
 pub mod format;
 
-pub use format::format_record;
+pub use format::{format_record, Format};
 
 /// How many bytes a [`WriterSink`] buffers before it writes without waiting for a flush.
 pub const BATCH_BYTES: usize = 64 * 1024;
@@ -106,26 +106,6 @@ where
         self(record);
         Ok(())
     }
-}
-
-/// Text formats.
-///
-/// See [`format_record`] for what each looks like.
-///
-/// ```
-/// assert_eq!(ttlog_core::sink::Format::default(), ttlog_core::sink::Format::Compact);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// One line: timestamp, level, target, message, fields.
-    #[default]
-    Compact,
-    /// Like `Compact`, plus thread and source location.
-    Full,
-    /// One JSON object per line, with tracing-subscriber's keys.
-    Json,
-    /// logfmt.
-    Logfmt,
 }
 
 // ===== impl WriterSink =====

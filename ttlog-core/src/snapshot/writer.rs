@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::format::{self, *};
-use super::{Header, Span, SpanStatus};
+use super::model::Header;
+use super::span::{Span, SpanStatus};
 use crate::field::ValueRef;
 use crate::record::Record;
 

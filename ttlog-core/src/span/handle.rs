@@ -259,7 +259,10 @@ impl Span {
     pub fn record_index(&self, field: usize, value: FieldValue) -> &Span {
         if let Some(inner) = &self.inner {
             if field < inner.callsite.field_names().len() {
-                crate::logger::send_span(SpanOp::new(inner.id, SpanOpKind::Record { field, value }));
+                crate::logger::send_span(SpanOp::new(
+                    inner.id,
+                    SpanOpKind::Record { field, value },
+                ));
             }
         }
         self

@@ -6,7 +6,7 @@ use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::Span;
+use super::handle::Span;
 
 /// Attaches a span to a future: the span is entered each time the future is polled (on
 /// whatever thread polls it) and while it is dropped, so events logged inside carry the

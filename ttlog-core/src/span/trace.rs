@@ -151,4 +151,3 @@ pub fn current_trace_context() -> Option<TraceContext> {
         correlation_id: Some(context.correlation_id.clone()),
     })
 }
-

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Capture, CapturedEvent};
+use super::capture::Capture;
+use super::event::CapturedEvent;
 use crate::level::Level;
 
 impl Capture {

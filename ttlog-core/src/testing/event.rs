@@ -19,8 +19,8 @@ use crate::field::FieldValue;
 use crate::level::Level;
 use crate::record::{Fields, Record, SpanLookup, SpanView, TraceFields, TRACE_FIELDS};
 use crate::sink::{format_record, Format};
-use crate::trace_context::root::TraceRoot;
 use crate::span::TRACE_TARGET;
+use crate::trace_context::root::TraceRoot;
 
 /// An event captured by [`capture`](super::capture), as the sinks got it: redacted with the
 /// runtime's rules, with its spans.

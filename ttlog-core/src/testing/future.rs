@@ -6,8 +6,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use super::capture::Capture;
 use super::tap::{Binding, Shared};
-use super::Capture;
 
 /// A future that runs inside a [`Capture`] each time it is polled (on whatever thread polls
 /// it) and while it is dropped; made by [`Capture::bind_future`] and
@@ -86,3 +86,32 @@ pub trait WithCapture: Future + Sized {
 }
 
 impl<F: Future> WithCapture for F {}
+
+impl Capture {
+    /// Wraps a future so that it runs inside the capture on every poll, on whatever thread
+    /// polls it (for `tokio::spawn(logs.bind_future(async { .. }))`); see also
+    /// [`WithCapture::with_capture`]. (It is not called `instrument`: with
+    /// [`Instrument`](crate::Instrument) in scope, which every value implements,
+    /// `logs.instrument(..)` would resolve to that trait's method.)
+    ///
+    /// ```
+    /// use ttlog_core::{testing, Callsite, EventBuilder, Level};
+    /// static POLLED: Callsite = Callsite::new(Level::Info, "app", "app", "src/app.rs", 1, "polled", &[]);
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let waker = std::task::Waker::noop();
+    /// #     let mut cx = std::task::Context::from_waker(&waker);
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+    /// # }
+    ///
+    /// let logs = testing::capture();
+    /// let task = logs.bind_future(async {
+    ///     ttlog_core::logger::dispatch(EventBuilder::new(&POLLED).build());
+    /// });
+    /// std::thread::spawn(move || block_on(task)).join().unwrap();
+    /// logs.assert_logged(Level::Info, "polled");
+    /// ```
+    pub fn bind_future<F: std::future::Future>(&self, future: F) -> Captured<F> {
+        Captured::new(future, self.shared.clone())
+    }
+}

@@ -42,9 +42,9 @@ use crate::event::LogEvent;
 use crate::field::FieldValue;
 use crate::record::MAX_SCOPE_DEPTH;
 use crate::redact::{Redaction, Redactor};
-use crate::trace_context::root::TraceRoot;
 use crate::span::{SpanOp, SpanOpKind};
 use crate::sync::global::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use crate::trace_context::root::TraceRoot;
 
 /// One capture's state, shared by its [`Capture`](super::Capture), its bindings and the spans
 /// it owns.

@@ -226,7 +226,9 @@ impl fmt::Display for TraceContext {
     }
 }
 
-pub(super) fn parse_traceparent(s: &str) -> Result<(TraceId, ParentId, TraceFlags), TraceContextError> {
+pub(super) fn parse_traceparent(
+    s: &str,
+) -> Result<(TraceId, ParentId, TraceFlags), TraceContextError> {
     let b = s.as_bytes();
     if b.len() < 2 {
         return Err(Repr::TooShort {
@@ -275,7 +277,12 @@ pub(super) fn parse_traceparent(s: &str) -> Result<(TraceId, ParentId, TraceFlag
 }
 
 /// Checks that `s[start..end]` is lowercase hex; `s[..start]` is ASCII and `end <= s.len()`.
-pub(super) fn check_hex(s: &str, start: usize, end: usize, field: TpField) -> Result<(), TraceContextError> {
+pub(super) fn check_hex(
+    s: &str,
+    start: usize,
+    end: usize,
+    field: TpField,
+) -> Result<(), TraceContextError> {
     match s.as_bytes()[start..end]
         .iter()
         .position(|&c| !is_lower_hex(c))

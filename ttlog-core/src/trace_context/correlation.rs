@@ -9,7 +9,6 @@ use super::ids::TraceId;
 
 // ===== impl CorrelationId =====
 
-
 /// A correlation id: 1 to [`MAX_CORRELATION_ID_LEN`] visible ASCII characters (`!` to `~`: no
 /// spaces, no control characters), so that it can travel in an `x-correlation-id` header and
 /// be printed in a log line as it is.

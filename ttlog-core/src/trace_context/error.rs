@@ -456,7 +456,6 @@ impl fmt::Display for TraceContextError {
 
 impl std::error::Error for TraceContextError {}
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum CorrelationProblem {
     Empty,

@@ -52,4 +52,3 @@ fn hex_str<'b>(bytes: &[u8], buf: &'b mut [u8]) -> &'b str {
     }
     std::str::from_utf8(buf).unwrap_or_default()
 }
-

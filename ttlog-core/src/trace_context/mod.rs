@@ -64,7 +64,8 @@ pub use context::TraceContext;
 pub use correlation::CorrelationId;
 pub use error::{TraceContextError, TraceContextErrorKind};
 pub use grammar::{
-    MAX_CORRELATION_ID_LEN, MAX_TRACESTATE_KEY_LEN, MAX_TRACESTATE_MEMBERS, MAX_TRACESTATE_VALUE_LEN, TRACEPARENT_LEN,
+    MAX_CORRELATION_ID_LEN, MAX_TRACESTATE_KEY_LEN, MAX_TRACESTATE_MEMBERS,
+    MAX_TRACESTATE_VALUE_LEN, TRACEPARENT_LEN,
 };
 pub use ids::{ParentId, TraceFlags, TraceId};
 pub use state::TraceState;

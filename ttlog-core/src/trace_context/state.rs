@@ -292,7 +292,11 @@ pub(super) fn key_problem(key: &str) -> Option<KeyProblem> {
     }
 }
 
-pub(super) fn check_value(key: &str, value: &str, member: Option<usize>) -> Result<(), TraceContextError> {
+pub(super) fn check_value(
+    key: &str,
+    value: &str,
+    member: Option<usize>,
+) -> Result<(), TraceContextError> {
     let b = value.as_bytes();
     let problem = if b.is_empty() {
         Some(ValueProblem::Empty)

@@ -6,7 +6,8 @@
 //! each field that has a value. It matches the shape of tracing-subscriber's default output so
 //! that tools and eyes used to it keep working.
 
-use super::{time, write_level_padded, write_text_fields, write_text_scope};
+use super::text::{write_level_padded, write_text_fields, write_text_scope};
+use super::time;
 use crate::record::Record;
 use crate::sink::escape;
 

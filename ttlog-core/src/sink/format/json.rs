@@ -29,7 +29,8 @@
 
 use std::io::Write as _;
 
-use super::{time, write_i64, write_u64};
+use super::text::{write_i64, write_u64};
+use super::time;
 use crate::field::ValueRef;
 use crate::record::{Record, SpanView};
 use crate::sink::escape::write_json_str;
