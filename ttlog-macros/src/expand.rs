@@ -23,8 +23,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use crate::level::Level;
 use crate::validate::{Event, FieldKind, Slot, SpanDecl};
-use crate::Level;
 
 /// The block expression for one event.
 pub(crate) fn expand(level: Level, event: Event) -> TokenStream {

@@ -1,5 +1,13 @@
 //! `#[instrument]` and `#[trace_fn]`: wrap a function's body in a span.
 //!
+//! The module is in four files besides this one, which holds the entry point (`expand`):
+//!
+//! 1. `args` - the attribute's options, parsed and then checked against the function.
+//! 2. `params` - the function's parameters: the names they bind, how each is recorded, which
+//!    look like secrets.
+//! 3. `expand` - code generation: the instrumented function.
+//! 4. `kind` - [`Kind`]: which of the two attributes is being expanded.
+//!
 //! Both attributes rewrite the function they are put on so that its body runs inside a span
 //! created by `::ttlog::span!` (with the function's arguments as fields) and entered for the
 //! whole body: with an `Entered` guard for a plain `fn`, and with `::ttlog::Instrument` for an
@@ -23,22 +31,15 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::Level;
+use crate::level::Level;
 
 mod args;
 mod expand;
+mod kind;
 mod params;
 
 pub(crate) use args::InstrumentArgs;
-
-/// Which attribute is being expanded.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Kind {
-    /// `#[instrument(..)]`.
-    Instrument,
-    /// `#[trace_fn]`.
-    TraceFn,
-}
+pub(crate) use kind::Kind;
 
 /// The most verbose level each build profile keeps, as chosen by the `max_level_*` and
 /// `release_max_level_*` features (the same rules as `ttlog_core::STATIC_MAX_LEVEL`).

@@ -16,6 +16,16 @@
 //! tests against `ttlog`, which depends on it. The facade's tests (`tests/macros.rs` and the
 //! UI tests under `tests/ui/`) exercise every form shown here.
 //!
+//! The files (this one holds only the entry points):
+//!
+//! 1. `parse` - the token stream of one call into a flat list of arguments.
+//! 2. `validate` - those arguments into an event or a span, with every mistake found.
+//! 3. `expand` - code generation for a validated event or span.
+//! 4. `level` - the level a macro logs at, shared by every stage.
+//! 5. `fields` - `#[derive(Fields)]`.
+//! 6. `instrument` - `#[instrument]` and `#[trace_fn]`.
+//! 7. `narrate` - `narrate!`.
+//!
 //! [`Callsite`]: https://docs.rs/ttlog/latest/ttlog/struct.Callsite.html
 
 use proc_macro::TokenStream;
@@ -24,31 +34,12 @@ use proc_macro2::Span;
 mod expand;
 mod fields;
 mod instrument;
+mod level;
 mod narrate;
 mod parse;
 mod validate;
 
-/// The level a macro logs at.
-#[derive(Clone, Copy)]
-enum Level {
-    Trace,
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
-
-impl Level {
-    fn variant(self) -> &'static str {
-        match self {
-            Level::Trace => "Trace",
-            Level::Debug => "Debug",
-            Level::Info => "Info",
-            Level::Warn => "Warn",
-            Level::Error => "Error",
-        }
-    }
-}
+use level::Level;
 
 fn event(level: Level, input: TokenStream) -> TokenStream {
     let args = syn::parse_macro_input!(input as parse::Args);

@@ -1,6 +1,12 @@
 //! W3C trace context over HTTP (feature `http`): one trace across every service a request
 //! reaches.
 //!
+//! The module is in two files:
+//!
+//! 1. `headers` - reading and writing the trace headers of an [`http::HeaderMap`].
+//! 2. `layer` - [`TraceContextLayer`]: a tower middleware that serves every request inside
+//!    its trace context.
+//!
 //! A request that enters one service and calls others leaves logs in each of them. They can
 //! be joined only if every service passes the trace on: the caller writes the
 //! [W3C Trace Context](https://www.w3.org/TR/trace-context/) headers (`traceparent`,

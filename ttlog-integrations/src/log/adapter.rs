@@ -9,7 +9,7 @@ use ttlog_core::callsite::{self, CallsiteKey};
 use ttlog_core::event::Values;
 use ttlog_core::{Callsite, FieldValue, Level, LogEvent, ValueRef};
 
-use super::from_log_level;
+use super::level::from_log_level;
 
 /// The most distinct keys one record's key-values keep as fields (the limit of ttlog's own
 /// macros). Further keys are dropped, and the event gets a `log.dropped_keys` count.

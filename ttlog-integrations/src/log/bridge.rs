@@ -13,7 +13,7 @@ use ttlog_core::record::MAX_SCOPE_DEPTH;
 use ttlog_core::span::{SpanOp, SpanOpKind};
 use ttlog_core::{FieldValue, LogEvent, Logger, ValueRef};
 
-use super::{from_log_filter, to_log_level};
+use super::level::{from_log_filter, to_log_level};
 
 /// A ttlog [`Logger`] that hands every ttlog event to the global `log` logger.
 ///

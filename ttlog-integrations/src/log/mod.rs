@@ -1,5 +1,11 @@
 //! `log` ⇄ ttlog, in both directions (feature `log`).
 //!
+//! The module is in three files:
+//!
+//! 1. `adapter` - [`LogAdapter`]: `log` records in, ttlog events out.
+//! 2. `bridge` - [`LogBridge`]: ttlog events out to `log`.
+//! 3. `level` - the one-to-one mapping between `log`'s levels and ttlog's.
+//!
 //! Most Rust code logs through the [`log`] crate's macros, and an application cannot
 //! rewrite its dependencies. So ttlog takes `log`'s records as they are:
 //!
@@ -52,13 +58,14 @@
 
 mod adapter;
 mod bridge;
+mod level;
 
 pub use adapter::{LogAdapter, MAX_KEY_VALUES};
 pub use bridge::LogBridge;
 
 use std::sync::Once;
 
-use ttlog_core::{Level, LevelFilter};
+use level::to_log_filter;
 
 /// Makes a [`LogAdapter`] the global `log` logger and keeps
 /// [`log::max_level`] equal to ttlog's level gate
@@ -101,57 +108,4 @@ pub fn install() -> Result<(), String> {
 /// [`install`] has registered it.
 fn sync_max_level() {
     ::log::set_max_level(to_log_filter(ttlog_core::max_level()));
-}
-
-// ===== level mapping =====
-//
-// `log` and ttlog have the same five levels in the same order, so every mapping is one to
-// one and loses nothing.
-
-/// ttlog's level for a `log` level.
-#[inline]
-fn from_log_level(level: ::log::Level) -> Level {
-    match level {
-        ::log::Level::Error => Level::Error,
-        ::log::Level::Warn => Level::Warn,
-        ::log::Level::Info => Level::Info,
-        ::log::Level::Debug => Level::Debug,
-        ::log::Level::Trace => Level::Trace,
-    }
-}
-
-/// `log`'s level for a ttlog level.
-#[inline]
-fn to_log_level(level: Level) -> ::log::Level {
-    match level {
-        Level::Error => ::log::Level::Error,
-        Level::Warn => ::log::Level::Warn,
-        Level::Info => ::log::Level::Info,
-        Level::Debug => ::log::Level::Debug,
-        Level::Trace => ::log::Level::Trace,
-    }
-}
-
-/// `log`'s level filter for a ttlog level filter.
-fn to_log_filter(filter: LevelFilter) -> ::log::LevelFilter {
-    match filter {
-        LevelFilter::Off => ::log::LevelFilter::Off,
-        LevelFilter::Error => ::log::LevelFilter::Error,
-        LevelFilter::Warn => ::log::LevelFilter::Warn,
-        LevelFilter::Info => ::log::LevelFilter::Info,
-        LevelFilter::Debug => ::log::LevelFilter::Debug,
-        LevelFilter::Trace => ::log::LevelFilter::Trace,
-    }
-}
-
-/// ttlog's level filter for a `log` level filter.
-fn from_log_filter(filter: ::log::LevelFilter) -> LevelFilter {
-    match filter {
-        ::log::LevelFilter::Off => LevelFilter::Off,
-        ::log::LevelFilter::Error => LevelFilter::Error,
-        ::log::LevelFilter::Warn => LevelFilter::Warn,
-        ::log::LevelFilter::Info => LevelFilter::Info,
-        ::log::LevelFilter::Debug => LevelFilter::Debug,
-        ::log::LevelFilter::Trace => LevelFilter::Trace,
-    }
 }

@@ -1,6 +1,15 @@
 //! The `tracing` adapter: applications and libraries instrumented with `tracing` run on
 //! ttlog, and the other way round.
 //!
+//! The module is in five files:
+//!
+//! 1. `subscriber` - [`TracingSubscriber`]: tracing's events and spans, run on ttlog.
+//! 2. `callsite` - tracing's callsites mapped to ttlog's, interned once each.
+//! 3. `visitor` - tracing's field values read into ttlog's, with their types kept.
+//! 4. `span` - tracing's span handles on ttlog's spans: the table of open spans and each
+//!    thread's stack of entered ones.
+//! 5. `bridge` - [`TracingBridge`]: ttlog's events and spans, sent on to `tracing`.
+//!
 //! # From tracing to ttlog
 //!
 //! [`TracingSubscriber`] is a `tracing_core::Subscriber` written directly on tracing-core.
@@ -75,10 +84,4 @@ pub fn install() -> Result<(), String> {
          ttlog"
             .to_owned()
     })
-}
-
-/// The [`ttlog_core::filter::on_change`] hook: tracing asks every subscriber about every
-/// callsite again, and recomputes its max level.
-fn rebuild_interest() {
-    tracing_core::callsite::rebuild_interest_cache();
 }

@@ -53,6 +53,12 @@ pub struct TracingSubscriber {
     spans: Spans,
 }
 
+/// The [`ttlog_core::filter::on_change`] hook: tracing asks every subscriber about every
+/// callsite again, and recomputes its max level.
+fn rebuild_interest() {
+    tracing_core::callsite::rebuild_interest_cache();
+}
+
 /// The tracing id [`TracingSubscriber::new_span`] returns for a span it does not create (its
 /// callsite is no longer enabled in ttlog). ttlog's span ids count up from 1 and never get
 /// here; no span of the table has it, so every operation on it does nothing.
@@ -66,7 +72,7 @@ impl TracingSubscriber {
     /// changes.
     pub fn new() -> TracingSubscriber {
         static HOOK: Once = Once::new();
-        HOOK.call_once(|| ttlog_core::filter::on_change(super::rebuild_interest));
+        HOOK.call_once(|| ttlog_core::filter::on_change(rebuild_interest));
         TracingSubscriber {
             spans: Spans::new(),
         }

@@ -13,10 +13,10 @@ use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{Expr, Ident, LitStr, Token};
 
+use super::kind::Kind;
 use super::params::{self, Binding};
-use super::Kind;
+use crate::level::Level;
 use crate::parse::{Arg, Args, Key};
-use crate::Level;
 
 /// The options as written.
 #[derive(Default)]

@@ -39,8 +39,8 @@ use syn::visit_mut::VisitMut;
 use syn::{AttrStyle, ItemFn, Type};
 
 use super::args::{EventPlan, Mode, Plan};
-use super::Kind;
-use crate::Level;
+use super::kind::Kind;
+use crate::level::Level;
 
 /// The function, rewritten to run its body inside the span.
 pub(crate) fn instrumented(plan: &Plan, function: &ItemFn) -> TokenStream {

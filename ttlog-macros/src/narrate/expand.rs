@@ -32,7 +32,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{Eval, Narration, TextArg, TEXTS, VALUES};
+use super::args::{Eval, Narration, TextArg, TEXTS, VALUES};
 use crate::expand::{callsite_item, field_value, gate};
 use crate::validate::{Field, FieldKind};
 
