@@ -14,8 +14,9 @@
 //!
 //! Only one ring logger can be initialised per process: the first `init` installs the global
 //! logger, the panic hook and (through the facade) the signal handlers. Dropping the guard
-//! drains every ring, flushes the sinks and joins the collector; logging after that is a
-//! no-op.
+//! drains every ring, flushes the sinks and joins the collector, waiting at most
+//! [`SHUTDOWN_TIMEOUT`] (5 s) for it: a collector that has not finished by then is left
+//! running, unjoined. Logging after that is a no-op.
 
 use std::fmt;
 use std::io;
@@ -131,8 +132,8 @@ impl Builder {
     }
 
     /// Which narration text the text formats (compact, full, logfmt) show as the message
-    /// (default [`Narration::Human`]; see [`crate::narration`]). JSON always carries all
-    /// three.
+    /// (default [`Narration::Human`]; see [`crate::narration`]). JSON carries `human` and
+    /// whichever of `cute` and `story` the narration was given, whatever the mode.
     ///
     /// ```no_run
     /// let _guard = ttlog_core::init().narration(ttlog_core::Narration::Cute).init();
@@ -475,7 +476,8 @@ pub(crate) fn default_service() -> String {
 }
 
 /// Keeps the ring logger running. Dropping it drains every ring, flushes the sinks and joins
-/// the collector (waiting at most a few seconds); logging afterwards is a no-op.
+/// the collector, waiting at most [`SHUTDOWN_TIMEOUT`] for it (a collector still busy then is
+/// not joined); logging afterwards is a no-op.
 #[must_use = "dropping the guard stops the logger"]
 pub struct Guard {
     handle: Handle,
@@ -498,6 +500,11 @@ impl Guard {
     }
 
     /// Replaces the filter at run time (see [`crate::filter`]); callsite caches are rebuilt.
+    ///
+    /// The new filter is `directives` alone ([`Filter::parse`]): the builder's
+    /// [`level`](Builder::level) and [`filter`](Builder::filter) and the `TTLOG` / `RUST_LOG`
+    /// directives no longer apply, and a target no directive names logs at the string's bare
+    /// level, or at ERROR when it has none.
     ///
     /// # Errors
     ///

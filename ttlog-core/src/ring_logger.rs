@@ -38,7 +38,10 @@ pub enum Overflow {
     /// `ttlog dropped N events` warning in the sinks and snapshots.
     #[default]
     Drop,
-    /// Lossless: wait (spinning, then yielding) until the collector has made room.
+    /// Wait (spinning, then yielding) until the collector has made room. Still dropped and
+    /// counted: events logged on the collector thread when its own ring is full (it cannot
+    /// wait for itself), records larger than half the ring, and events logged once the
+    /// collector has stopped.
     Block,
 }
 
@@ -566,9 +569,9 @@ impl Handle {
             .is_ok()
     }
 
-    /// How many events have been dropped (full rings under [`Overflow::Drop`], or logged
-    /// while a thread was being torn down) and reported so far. Call [`flush`](Self::flush)
-    /// first for an up-to-date count.
+    /// How many events have been dropped (full rings under [`Overflow::Drop`], the cases
+    /// [`Overflow::Block`] still drops, or logged while a thread was being torn down) and
+    /// reported so far. Call [`flush`](Self::flush) first for an up-to-date count.
     pub fn dropped(&self) -> u64 {
         self.runtime.reported_dropped.load(Ordering::Acquire)
     }
