@@ -96,9 +96,15 @@ pub use ttlog_macros::narrate;
 ///     }
 /// }
 ///
+/// # let logs = ttlog::testing::capture();
 /// let store = Store { rows: vec![10, 20, 30] };
 /// assert_eq!(store.lookup("2", "hunter2"), Ok(30));
 /// assert!(store.lookup("two", "hunter2").is_err());
+/// # let parsed = logs.assert_logged(ttlog::Level::Debug, "parsed");
+/// # let span = &parsed.spans()[0];
+/// # assert_eq!(span.name(), "lookup");
+/// # assert_eq!(span.fields().iter().map(|f| f.name).collect::<Vec<_>>(), ["raw"]);
+/// # assert!(logs.events().iter().all(|e| !e.render().contains("hunter2")));
 /// ```
 #[doc(inline)]
 pub use ttlog_macros::instrument;
