@@ -3,7 +3,7 @@
 //! A logging macro checks the level, builds an event on the stack and pushes it into the
 //! calling thread's lock-free ring; a background thread formats and writes it, keeps the
 //! newest events in a flight recorder, and dumps them to a snapshot file on demand, on panic
-//! and on SIGTERM / SIGINT / SIGUSR1.
+//! and, while the guard lives, on SIGTERM / SIGINT / SIGUSR1.
 //!
 //! ```no_run
 //! let guard = ttlog::init()
@@ -20,6 +20,16 @@
 //! ```
 //!
 //! The runtime lives in [`ttlog_core`] (re-exported here); the macros in `ttlog-macros`.
+//!
+//! # Compile-time levels
+//!
+//! The features `max_level_off`, `max_level_error` … `max_level_trace` remove the levels above
+//! theirs at compile time ([`STATIC_MAX_LEVEL`]); in builds without `debug_assertions`, any
+//! `release_max_level_*` feature replaces the `max_level_*` ones entirely, as in `log`. So
+//! `max_level_trace` with `release_max_level_warn` keeps every level in debug builds and only
+//! ERROR and WARN in release builds. Within one family the features are additive: when
+//! several are on (two crates of one build asked for different levels), the most verbose wins,
+//! so `--all-features` keeps every level.
 
 #![deny(unsafe_code)]
 
@@ -86,9 +96,15 @@ pub use ttlog_macros::narrate;
 ///     }
 /// }
 ///
+/// # let logs = ttlog::testing::capture();
 /// let store = Store { rows: vec![10, 20, 30] };
 /// assert_eq!(store.lookup("2", "hunter2"), Ok(30));
 /// assert!(store.lookup("two", "hunter2").is_err());
+/// # let parsed = logs.assert_logged(ttlog::Level::Debug, "parsed");
+/// # let span = &parsed.spans()[0];
+/// # assert_eq!(span.name(), "lookup");
+/// # assert_eq!(span.fields().iter().map(|f| f.name).collect::<Vec<_>>(), ["raw"]);
+/// # assert!(logs.events().iter().all(|e| !e.render().contains("hunter2")));
 /// ```
 #[doc(inline)]
 pub use ttlog_macros::instrument;
@@ -175,7 +191,9 @@ pub use timer::Timer;
 /// Starts configuring ttlog; finish with [`Builder::init`] or [`Builder::try_init`].
 ///
 /// With the default `signals` feature (unix), the logger also writes a snapshot on SIGTERM
-/// and SIGINT (then exits as the signal would) and on SIGUSR1 (and keeps running).
+/// and SIGINT (then exits as the signal would) and on SIGUSR1 (and keeps running), while the
+/// guard lives. Once the guard is dropped no snapshot is taken on a signal, and SIGTERM and
+/// SIGINT act as if ttlog had never been installed.
 ///
 /// ```no_run
 /// let _guard = ttlog::init().service("orders").init();

@@ -402,7 +402,10 @@ pub fn derive_fields(input: TokenStream) -> TokenStream {
 ///
 /// A parameter whose name contains, ignoring case, `password`, `passwd`, `secret`, `token`,
 /// `api_key`, `apikey`, `authorization`, `credential` or `private_key` (so also `db_password`,
-/// `auth_token`, `API_KEY`) is never recorded, unless `fields(..)` names it.
+/// `auth_token`, `API_KEY`) is not recorded, unless `fields(..)` names it: then it is recorded
+/// as `fields(..)` says. `fields(auth_token)` records the field `auth_token`, whose value the
+/// runtime's redaction masks by its key (unless redaction is off); `fields(t = auth_token)`
+/// records it under `t`, whose value is then masked only if a redaction pattern finds it.
 ///
 /// # What it expands to
 ///

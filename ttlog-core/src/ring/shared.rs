@@ -24,7 +24,10 @@ pub enum Overflow {
     /// `ttlog dropped N events` warning in the sinks and snapshots.
     #[default]
     Drop,
-    /// Lossless: wait (spinning, then yielding) until the collector has made room.
+    /// Wait (spinning, then yielding) until the collector has made room. Still dropped and
+    /// counted: events logged on the collector thread when its own ring is full (it cannot
+    /// wait for itself), records larger than half the ring, and events logged once the
+    /// collector has stopped.
     Block,
 }
 

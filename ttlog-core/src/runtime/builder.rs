@@ -117,8 +117,8 @@ impl Builder {
     }
 
     /// Which narration text the text formats (compact, full, logfmt) show as the message
-    /// (default [`Narration::Human`]; see [`crate::narration`]). JSON always carries all
-    /// three.
+    /// (default [`Narration::Human`]; see [`crate::narration`]). JSON carries `human` and
+    /// whichever of `cute` and `story` the narration was given, whatever the mode.
     ///
     /// ```no_run
     /// let _guard = ttlog_core::init().narration(ttlog_core::Narration::Cute).init();

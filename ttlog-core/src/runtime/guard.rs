@@ -12,7 +12,8 @@ use crate::logger;
 use crate::sync::global::Ordering;
 
 /// Keeps the ring logger running. Dropping it drains every ring, flushes the sinks and joins
-/// the collector (waiting at most a few seconds); logging afterwards is a no-op.
+/// the collector, waiting at most [`SHUTDOWN_TIMEOUT`] for it (a collector still busy then is
+/// not joined); logging afterwards is a no-op.
 #[must_use = "dropping the guard stops the logger"]
 pub struct Guard {
     pub(super) handle: Handle,
@@ -35,6 +36,11 @@ impl Guard {
     }
 
     /// Replaces the filter at run time (see [`crate::filter`]); callsite caches are rebuilt.
+    ///
+    /// The new filter is `directives` alone ([`Filter::parse`]): the builder's
+    /// [`level`](crate::Builder::level) and [`filter`](crate::Builder::filter) and the
+    /// `TTLOG` / `RUST_LOG` directives no longer apply, and a target no directive names logs at
+    /// the string's bare level, or at ERROR when it has none.
     ///
     /// # Errors
     ///

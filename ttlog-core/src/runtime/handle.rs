@@ -99,8 +99,9 @@ impl Handle {
             .is_ok()
     }
 
-    /// How many events have been dropped (full rings under [`Overflow::Drop`], or logged
-    /// while a thread was being torn down) and reported so far. Call [`flush`](Self::flush)
+    /// How many events have been dropped (full rings under [`Overflow::Drop`](crate::Overflow::Drop), the cases
+    /// [`Overflow::Block`](crate::Overflow::Block) still drops, or logged while a thread was being torn down) and
+    /// reported so far. Call [`flush`](Self::flush)
     /// first for an up-to-date count.
     pub fn dropped(&self) -> u64 {
         self.rings.reported_dropped.load(Ordering::Acquire)

@@ -14,8 +14,9 @@
 //!
 //! Only one ring logger can be initialised per process: the first `init` installs the global
 //! logger, the panic hook and (through the facade) the signal handlers. Dropping the guard
-//! drains every ring, flushes the sinks and joins the collector; logging after that is a
-//! no-op.
+//! drains every ring, flushes the sinks and joins the collector, waiting at most
+//! [`SHUTDOWN_TIMEOUT`] (5 s) for it: a collector that has not finished by then is left
+//! running, unjoined. Logging after that is a no-op.
 //!
 //! 1. `builder.rs` — [`Builder`] and [`init`]: configure, start the collector, install.
 //! 2. `guard.rs` — [`Guard`]: reload the filter, snapshot, flush; drop to stop.

@@ -27,13 +27,16 @@ pub struct Header {
     pub pid: u32,
     /// When the snapshot was taken.
     pub created: SystemTime,
-    /// Why it was taken: `"panic"`, `"sigterm"`, `"on demand"`, ….
+    /// Why it was taken: the caller's string for `Guard::snapshot`, or what ttlog wrote it for:
+    /// `"panic"`, `"collector-panic"` (a sink panicked), `"SIGTERM"`, `"SIGINT"`, `"SIGUSR1"`.
     pub reason: String,
     /// The version of ttlog that wrote it.
     pub ttlog_version: String,
     /// How many events the flight recorder holds at most.
     pub capacity: u64,
-    /// How many events were lost (ring overflows, recorder evictions) before the snapshot.
+    /// How many events were dropped before reaching the collector (full rings, records too
+    /// large for their ring) and reported before the snapshot; recorder evictions are not
+    /// counted.
     pub dropped: u64,
 }
 
