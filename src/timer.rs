@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::__private::{self, Callsite, FieldValue, Level, ManuallyDrop, STATIC_MAX_LEVEL};
-use crate::clock;
+use ttlog_core::clock;
 
 /// Logs, when dropped, how long it has been since it was created: a DEBUG event
 /// `"{name} took {elapsed}"` with fields `name`, `elapsed_us` and `elapsed_ms`.

@@ -2,8 +2,9 @@
 //!
 //! 1. **No import circles.** Every module of every workspace crate (a file, or an inline
 //!    `mod x { .. }`) is a node; a path in it that names another module of the same crate
-//!    (`use crate::a::b`, `super::x`, `self::y`, `$crate::z`, a child module's name, or a `use`
-//!    alias of a module) is an edge to the deepest module the path names. Test code
+//!    (`use crate::a::b`, `super::x`, `self::y`, a child module's name, or a `use` alias of a
+//!    module, in code or inside macro calls; not in `macro_rules!` bodies, which expand at
+//!    their callers) is an edge to the deepest module the path names. Test code
 //!    (`#[cfg(test)]` items) is left out. A path that stops at an item re-exported by an
 //!    ancestor (`crate::Level`, `super::Thing`) is an edge to that ancestor: the check is on
 //!    paths as written, so code names the module that defines what it uses. Any strongly
@@ -297,6 +298,9 @@ impl<'ast> Visit<'ast> for RefCollector {
             syn::Item::Use(u) => self.visit_item_use(u),
             // Nested modules are their own nodes (handled by the loader).
             syn::Item::Mod(_) => {}
+            // A `macro_rules!` body is expanded where the macro is called: its `$crate` paths
+            // are the caller's dependencies, not this module's.
+            syn::Item::Macro(m) if m.ident.is_some() => {}
             other => {
                 // Scan every token: this sees paths inside macro calls and macro_rules bodies,
                 // which syn leaves as tokens, as well as ordinary paths.

@@ -91,6 +91,8 @@ mod tests {
 
     use super::*;
     use crate::{Callsite, EventBuilder, Level};
+    use std::sync::Arc;
+    use tap::Shared;
 
     static NOTE: Callsite = Callsite::new(Level::Info, "t", "t", "t.rs", 1, "note", &["text"]);
 

@@ -166,3 +166,79 @@ pub(super) fn write_text_fields(record: &Record<'_>, out: &mut Vec<u8>) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers() {
+        let mut out = Vec::new();
+        for v in [0, 7, 10, 99, 1234567890, u64::MAX] {
+            out.clear();
+            write_u64(v, &mut out);
+            assert_eq!(out, v.to_string().as_bytes());
+        }
+        for v in [0, -1, 42, i64::MIN, i64::MAX] {
+            out.clear();
+            write_i64(v, &mut out);
+            assert_eq!(out, v.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn floats_print_like_display() {
+        let cases = [
+            1.5,
+            0.1,
+            0.3,
+            -2.25,
+            2.0,
+            1e-7,
+            123456.789,
+            0.000001,
+            1e15,
+            1e300,
+            -0.0,
+            0.0,
+            1.0 / 3.0,
+            0.1 + 0.2,
+            4503599627370497.5,
+            9007199254740993.0,
+            42.000001,
+            -1e-6,
+            2.71,
+        ];
+        for v in cases {
+            let mut out = Vec::new();
+            write_f64(v, &mut out);
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(
+                text.parse::<f64>().unwrap().to_bits(),
+                v.to_bits(),
+                "{v}: {text}"
+            );
+            assert_eq!(text, v.to_string(), "{v}");
+        }
+        // Pseudo-random values with few decimals round-trip and match `Display`.
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = (x % 10_000_000) as f64 / [1.0, 10.0, 100.0, 1e3, 1e4][(x >> 40) as usize % 5];
+            let mut out = Vec::new();
+            write_f64(v, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string(), "{v}");
+        }
+    }
+
+    #[test]
+    fn levels() {
+        let mut out = Vec::new();
+        for level in Level::ALL {
+            write_level_padded(level, &mut out);
+        }
+        assert_eq!(out, b"ERROR WARN INFODEBUGTRACE");
+    }
+}
