@@ -218,23 +218,23 @@ pub fn dispatch_exact(event: LogEvent) {
 /// Builds an event from a macro's parts and hands it to the global logger. On the ring
 /// logger's fast path the event is built directly in this thread's ring slot.
 #[inline(always)]
-pub(crate) fn emit<const N: usize>(
+pub(crate) fn log_parts<const N: usize>(
     callsite: &'static Callsite,
     message: Option<FieldValue>,
     values: ManuallyDrop<[FieldValue; N]>,
 ) {
     let ring = ACTIVE_RING.load(Ordering::Relaxed);
     if ring != 0 {
-        crate::ring::local::emit(ring, callsite, message, values);
+        crate::ring::local::write_event(ring, callsite, message, values);
     } else {
-        emit_slow(callsite, message, ManuallyDrop::into_inner(values));
+        log_parts_slow(callsite, message, ManuallyDrop::into_inner(values));
     }
 }
 
-/// The non-ring path of [`emit`], out of line so that callsites stay small.
+/// The non-ring path of [`log_parts`], out of line so that callsites stay small.
 #[cold]
 #[inline(never)]
-fn emit_slow<const N: usize>(
+fn log_parts_slow<const N: usize>(
     callsite: &'static Callsite,
     message: Option<FieldValue>,
     values: [FieldValue; N],

@@ -1,111 +1,158 @@
-//! Snapshots: header records, bounded expansion, and files with spans (round trips, order,
-//! edge values, truncation, recovery, hostile input).
+//! Snapshots, continued: malformed payloads and header records, bounded expansion, and files
+//! with spans (round trips, order, edge values, truncation, recovery, hostile input).
 
-#![allow(dead_code, unused_imports)] // the helpers are shared with snapshot.rs
+mod snapshot_support;
+use snapshot_support::*;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
+use std::time::{Duration, UNIX_EPOCH};
 use ttlog_core::record::SpanLookup;
-use ttlog_core::snapshot::{self, Header, Snapshot, SnapshotErrorKind, Span, SpanStatus};
-use ttlog_core::{FieldValue, Fields, Level, Record, ValueRef};
+use ttlog_core::snapshot::{self, SnapshotErrorKind, Span, SpanStatus};
+use ttlog_core::{FieldValue, Level};
 
-/// A directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "ttlog-test-{name}-{}-{}",
-            std::process::id(),
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        TempDir(dir)
+#[test]
+fn malformed_payloads_are_errors() {
+    let cases: Vec<Case> = vec![
+        (
+            vec![(0x02, vec![0x01, 0x01, b'x'])],
+            "string id 1 out of order",
+        ),
+        (vec![(0x02, vec![0x00, 0x02, 0xC3, 0x28])], "invalid utf-8"),
+        (
+            vec![(0x03, vec![0x00, 0x03, 0x05, 0, 0, 0, 0, 0, 0, 0x00, 0x00])],
+            "string id 5 out of range",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (0x03, vec![0x00, 0x09, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x00]),
+            ],
+            "invalid level 9",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01, 0x00, 0x09],
+                ),
+            ],
+            "invalid value type tag 9",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![
+                        0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01, 0x00, 0x01, 0x02,
+                    ],
+                ),
+            ],
+            "invalid bool 2",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![
+                        0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01, 0x00, 0x07, 0x80, 0xB0, 0x03,
+                    ],
+                ),
+            ],
+            "invalid char 0xd800",
+        ),
+        (
+            vec![
+                (0x02, vec![0x00, 0x00]),
+                (
+                    0x03,
+                    vec![0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x00, 0xAA],
+                ),
+            ],
+            "1 unexpected bytes",
+        ),
+        (
+            vec![(
+                0x02,
+                vec![
+                    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01,
+                ],
+            )],
+            "varint overflows 64 bits",
+        ),
+        (
+            vec![(0x04, vec![0x05])],
+            "counts 5 events but the file holds 0",
+        ),
+        (vec![(0x05, vec![])], "unknown required record kind 0x05"),
+        (vec![(0x01, vec![])], "second header record"),
+        (
+            vec![(0x04, vec![0x00]), (0x40, vec![])],
+            "after the end record",
+        ),
+    ];
+    for (records, expected) in cases {
+        let mut bytes = preamble_and_header();
+        for (kind, payload) in &records {
+            push_record(&mut bytes, *kind, payload);
+        }
+        if !records.iter().any(|(k, _)| *k == 0x04) {
+            push_record(&mut bytes, 0x04, &[0x00]);
+        }
+        let err = snapshot::decode(&bytes).unwrap_err();
+        assert_eq!(err.kind(), SnapshotErrorKind::Corrupt, "{err}");
+        assert!(
+            err.to_string().contains(expected),
+            "{err} (wanted {expected:?})"
+        );
+        assert!(err.offset().is_some());
     }
+}
 
-    fn path(&self) -> &Path {
-        &self.0
+#[test]
+fn optional_records_and_unknown_header_keys_are_skipped() {
+    let mut bytes = Vec::from(&b"TTLOGSNP\x01\x00"[..]);
+    let mut payload = Vec::new();
+    for (k, v) in [
+        ("service", "svc"),
+        ("future_key", "whatever"),
+        ("pid", "12"),
+    ] {
+        payload.push(k.len() as u8);
+        payload.extend_from_slice(k.as_bytes());
+        payload.push(v.len() as u8);
+        payload.extend_from_slice(v.as_bytes());
     }
+    push_record(&mut bytes, 0x01, &payload);
+    push_record(&mut bytes, 0x41, b"anything at all");
+    push_record(&mut bytes, 0xFF, &[]);
+    push_record(&mut bytes, 0x04, &[0x00]);
+    let snap = snapshot::decode(&bytes).unwrap();
+    assert_eq!(snap.header.service, "svc");
+    assert_eq!(snap.header.pid, 12);
+    assert_eq!(snap.header.hostname, "");
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+#[test]
+fn bad_header_values_are_errors() {
+    for (key, value) in [
+        ("pid", "+1"),
+        ("pid", "4294967296"),
+        ("created", ""),
+        ("dropped", "-1"),
+    ] {
+        let mut bytes = Vec::from(&b"TTLOGSNP\x01\x00"[..]);
+        let mut payload = vec![key.len() as u8];
+        payload.extend_from_slice(key.as_bytes());
+        payload.push(value.len() as u8);
+        payload.extend_from_slice(value.as_bytes());
+        push_record(&mut bytes, 0x01, &payload);
+        push_record(&mut bytes, 0x04, &[0x00]);
+        let err = snapshot::decode(&bytes).unwrap_err();
+        assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
+        assert!(err.to_string().contains(key), "{err}");
     }
-}
-
-fn header() -> Header {
-    let mut h = Header::new("test-svc", "unit test");
-    h.capacity = 1024;
-    h.dropped = 17;
-    h
-}
-
-fn record<'a>(names: &'a [&'a str], values: &'a [FieldValue], i: u64) -> Record<'a> {
-    Record {
-        level: Level::ALL[(i % 5) as usize],
-        timestamp: UNIX_EPOCH + Duration::new(1_700_000_000 + i, (i * 7919) as u32 % 1_000_000_000),
-        target: if i % 2 == 0 { "app::db" } else { "app::http" },
-        module_path: if i % 3 == 0 { "" } else { "app::module" },
-        file: "src/lib.rs",
-        line: i as u32,
-        message: "something happened",
-        thread_name: if i % 4 == 0 { "main" } else { "worker-é" },
-        thread_id: i % 4,
-        span_id: i * 1000,
-        spans: None,
-        fields: Fields::split(names, values),
-    }
-}
-
-fn all_values() -> Vec<FieldValue> {
-    vec![
-        FieldValue::EMPTY,
-        FieldValue::from(true),
-        FieldValue::from(false),
-        FieldValue::from(i64::MIN),
-        FieldValue::from(-1),
-        FieldValue::from(u64::MAX),
-        FieldValue::from(i128::MIN),
-        FieldValue::from(u128::MAX),
-        FieldValue::from(1.5),
-        FieldValue::from(f64::NAN),
-        FieldValue::from(f64::INFINITY),
-        FieldValue::from(f64::NEG_INFINITY),
-        FieldValue::from(-0.0),
-        FieldValue::from('é'),
-        FieldValue::from("short"),
-        FieldValue::from("x".repeat(1000)),
-        FieldValue::from(""),
-    ]
-}
-
-const NAMES: [&str; 17] = [
-    "empty", "t", "f", "imin", "neg", "umax", "i128", "u128", "float", "nan", "inf", "ninf",
-    "negzero", "char", "short", "long", "blank",
-];
-
-/// Same type and same bits (NaN-aware, -0.0-aware).
-fn same(a: &FieldValue, b: &FieldValue) -> bool {
-    match (a.as_ref(), b.as_ref()) {
-        (ValueRef::F64(x), ValueRef::F64(y)) => x.to_bits() == y.to_bits(),
-        (x, y) => std::mem::discriminant(&x) == std::mem::discriminant(&y) && a == b,
-    }
-}
-
-fn small_snapshot() -> Vec<u8> {
-    let values = [FieldValue::from(42), FieldValue::from("v")];
-    let names = ["a", "b"];
-    let mut out = Vec::new();
-    snapshot::encode(
-        &header(),
-        [record(&names, &values, 1), record(&names, &values, 2)],
-        &mut out,
-    );
-    out
 }
 
 #[test]
@@ -137,62 +184,6 @@ fn long_field_names_cannot_expand_without_bound() {
     let err = snapshot::decode(&bytes).unwrap_err();
     assert_eq!(err.kind(), SnapshotErrorKind::Corrupt);
     assert!(err.to_string().contains("expand"), "{err}");
-}
-
-// ===== spans =====
-
-fn t(secs: u64, nanos: u32) -> SystemTime {
-    UNIX_EPOCH + Duration::new(1_700_000_000 + secs, nanos)
-}
-
-/// A root that closed, a child that failed and closed, an open grandchild with follows-from
-/// links, and an open root on another thread whose parent is not in the file.
-fn sample_spans() -> Vec<Span> {
-    vec![
-        Span::new(3, "request", Level::Info, t(0, 1))
-            .with_target("app::http")
-            .with_location("app::http", "src/http.rs", 40)
-            .with_thread("main", 1)
-            .with_end(t(2, 500_000_001))
-            .with_busy(Duration::new(1, 250))
-            .with_field("id", 7u64)
-            .with_field("user", "alice"),
-        Span::new(4, "db", Level::Debug, t(0, 1_000))
-            .with_parent(3)
-            .with_target("app::db")
-            .with_location("app::db", "src/db.rs", 9)
-            .with_thread("main", 1)
-            .with_end(t(1, 0))
-            .with_busy(Duration::from_millis(900))
-            .with_status(SpanStatus::Error)
-            .with_field("table", "users")
-            .with_field("rows", -3i64),
-        Span::new(9, "retry", Level::Trace, t(1, 5))
-            .with_parent(4)
-            .with_target("app::db")
-            .with_thread("worker-é", 2)
-            .with_busy(Duration::from_nanos(17))
-            .with_follows_from([3, 1_000_000])
-            .with_field("attempt", 2u64)
-            .with_field("ratio", f64::NAN),
-        Span::new(u64::MAX, "orphan", Level::Error, t(3, 0))
-            .with_parent(u64::MAX - 1)
-            .with_target("app")
-            .with_location("", "", u32::MAX)
-            .with_thread("<unnamed>", u64::MAX),
-    ]
-}
-
-fn span_snapshot() -> Vec<u8> {
-    let values = [FieldValue::from(42), FieldValue::from("v")];
-    let names = ["a", "user"];
-    let mut first = record(&names, &values, 1);
-    first.span_id = 9;
-    let mut second = record(&names, &values, 2);
-    second.span_id = 3;
-    let mut out = Vec::new();
-    snapshot::encode_with_spans(&header(), &sample_spans(), [first, second], &mut out);
-    out
 }
 
 #[test]
@@ -333,31 +324,6 @@ fn span_edge_values_are_kept_or_clamped() {
     );
 }
 
-/// The file without its span records: what a reader that skips optional records sees.
-fn without_spans(bytes: &[u8]) -> Vec<u8> {
-    let mut out = bytes[..10].to_vec();
-    let mut pos = 10;
-    while pos < bytes.len() {
-        let kind = bytes[pos];
-        let (mut len, mut shift, mut i) = (0usize, 0, pos + 1);
-        loop {
-            let b = bytes[i];
-            len |= ((b & 0x7F) as usize) << shift;
-            shift += 7;
-            i += 1;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        let end = i + len + 4;
-        if kind != 0x40 {
-            out.extend_from_slice(&bytes[pos..end]);
-        }
-        pos = end;
-    }
-    out
-}
-
 #[test]
 fn span_records_can_be_skipped() {
     let bytes = span_snapshot();
@@ -459,17 +425,6 @@ fn flipped_bytes_in_a_file_with_spans_are_errors() {
         }
     }
 }
-
-/// A span payload: id, parent, level 3, strings 0 (name, target, module, file), line 0,
-/// thread 0, thread id 0, start 0, then `rest`.
-fn span_payload(id: u8, rest: &[u8]) -> Vec<u8> {
-    let mut p = vec![id, 0x00, 0x03, 0, 0, 0, 0, 0x00, 0, 0x00, 0x00];
-    p.extend_from_slice(rest);
-    p
-}
-
-/// Open, busy 0, ok, no follows-from, no fields.
-const OPEN_OK: [u8; 5] = [0x00, 0x00, 0x00, 0x00, 0x00];
 
 #[test]
 fn malformed_spans_are_errors() {
@@ -649,32 +604,6 @@ fn malformed_spans_are_errors() {
     let snap = snapshot::decode(&bytes).unwrap();
     assert_eq!(snap.spans[0].start(), UNIX_EPOCH);
     assert!(snap.spans[0].is_open());
-}
-
-/// Nanoseconds since the epoch of the latest `SystemTime` the decoder accepts here (probed).
-fn snapshot_max_nanos() -> u128 {
-    // Find a large representable time by doubling, then the span adds one second past it.
-    let mut secs: u64 = 1;
-    while UNIX_EPOCH
-        .checked_add(Duration::from_secs(secs.saturating_mul(2)))
-        .is_some()
-        && secs < u64::MAX / 2
-    {
-        secs *= 2;
-    }
-    // Back off until one more second overflows.
-    let mut lo = secs;
-    let mut hi = u64::MAX;
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        if UNIX_EPOCH.checked_add(Duration::from_secs(mid)).is_some() {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    // zigzag of a positive i128 n is 2n.
-    lo as u128 * 1_000_000_000 * 2
 }
 
 #[test]

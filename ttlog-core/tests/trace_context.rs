@@ -1,48 +1,11 @@
-//! W3C Trace Context: the spec's examples and edge cases, round trips, error messages, and
-//! generated inputs that must never panic.
+//! W3C Trace Context headers: the spec's `traceparent` and `tracestate` examples and edge
+//! cases, their error messages, and editing a `tracestate`.
 
-use std::collections::HashSet;
+mod trace_context_support;
+use trace_context_support::*;
 
-use ttlog_core::trace_context::{MAX_TRACESTATE_MEMBERS, TRACEPARENT_LEN};
-use ttlog_core::{
-    ParentId, TraceContext, TraceContextErrorKind as Kind, TraceFlags, TraceId, TraceState,
-};
-
-const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
-const PARENT_ID: &str = "00f067aa0ba902b7";
-const VALID: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-
-/// The start of a header, for failure messages.
-fn short(header: &str) -> String {
-    header.chars().take(120).collect()
-}
-
-fn tp_kind(header: &str) -> Kind {
-    match TraceContext::parse(header, None) {
-        Ok(ctx) => panic!("{:?} parsed as {ctx:?}", short(header)),
-        Err(err) => err.kind(),
-    }
-}
-
-fn ts_kind(header: &str) -> Kind {
-    match TraceState::parse(header) {
-        Ok(state) => panic!("{:?} parsed as {state:?}", short(header)),
-        Err(err) => {
-            assert!(err.is_tracestate(), "{err}");
-            err.kind()
-        }
-    }
-}
-
-fn tp_err(header: &str) -> String {
-    TraceContext::parse(header, None).unwrap_err().to_string()
-}
-
-fn ts_err(header: &str) -> String {
-    TraceState::parse(header).unwrap_err().to_string()
-}
-
-// ===== traceparent =====
+use ttlog_core::trace_context::MAX_TRACESTATE_MEMBERS;
+use ttlog_core::{TraceContext, TraceContextErrorKind as Kind, TraceState};
 
 #[test]
 fn valid_traceparents() {
@@ -345,8 +308,6 @@ fn traceparent_messages() {
     );
 }
 
-// ===== tracestate =====
-
 #[test]
 fn valid_tracestates() {
     let value_256 = format!("v={}", "x".repeat(256));
@@ -477,4 +438,116 @@ fn invalid_tracestates() {
     let err = TraceContext::parse(VALID, Some("a=1,a=2")).unwrap_err();
     assert!(err.is_tracestate());
     assert_eq!(err.kind(), Kind::DuplicateKey);
+}
+
+#[test]
+fn tracestate_messages() {
+    assert_eq!(
+        ts_err("a=1,b=2,Foo=3"),
+        "tracestate: member 3 has an invalid key `Foo` \
+         (`F` is not allowed; keys use a-z, 0-9, `_`, `-`, `*`, `/` and one `@`)"
+    );
+    assert_eq!(
+        ts_err("1a=1"),
+        "tracestate: member 1 has an invalid key `1a` (it must start with a lowercase letter)"
+    );
+    assert_eq!(
+        ts_err("a=1,,b"),
+        "tracestate: member 3 `b` is not `key=value` (no `=`)"
+    );
+    assert_eq!(
+        ts_err("a=1, b=2 ,a=3"),
+        "tracestate: member 3 repeats key `a` (first in member 1)"
+    );
+    assert_eq!(
+        ts_err("k=a,b"),
+        "tracestate: member 2 `b` is not `key=value` (no `=`)"
+    );
+    assert_eq!(
+        ts_err("k=a=b"),
+        "tracestate: member 1 has an invalid value `a=b` for key `k` \
+         (`=` at character 2 is not allowed; values are printable ASCII without `,` and `=`)"
+    );
+    assert_eq!(
+        ts_err("k="),
+        "tracestate: member 1 has an invalid value `` for key `k` (it is empty)"
+    );
+    assert_eq!(
+        ts_err(&format!("k={}", "x".repeat(300))),
+        format!(
+            "tracestate: member 1 has an invalid value `{}…` for key `k` \
+             (300 characters, at most 256 are allowed)",
+            "x".repeat(64)
+        )
+    );
+    assert_eq!(
+        ts_err("t@verylongsystemid=1"),
+        "tracestate: member 1 has an invalid key `t@verylongsystemid` \
+         (the system after `@` has 16 characters, at most 14 are allowed)"
+    );
+    let members_40 = (0..40)
+        .map(|i| format!("k{i}=v"))
+        .collect::<Vec<_>>()
+        .join(",,");
+    assert_eq!(
+        ts_err(&members_40),
+        "tracestate: 40 list-members, at most 32 are allowed"
+    );
+    let mut state = TraceState::new();
+    assert_eq!(
+        state.insert("Foo", "1").unwrap_err().to_string(),
+        "tracestate: invalid key `Foo` \
+         (`F` is not allowed; keys use a-z, 0-9, `_`, `-`, `*`, `/` and one `@`)"
+    );
+    assert_eq!(
+        state.insert("foo", "1 ").unwrap_err().to_string(),
+        "tracestate: invalid value `1 ` for key `foo` (it ends with a space)"
+    );
+    assert_eq!(
+        state.insert("foo", "\u{1b}[31m").unwrap_err().to_string(),
+        "tracestate: invalid value `\\u{1b}[31m` for key `foo` \
+         (`\\u{1b}` at character 1 is not allowed; values are printable ASCII without `,` and `=`)"
+    );
+}
+
+#[test]
+fn tracestate_get_insert_remove() {
+    let mut state = TraceState::parse("rojo=1,congo=2,blue=3").unwrap();
+    // Updating moves the key to the front.
+    state.insert("blue", "4").unwrap();
+    assert_eq!(state.to_header(), "blue=4,rojo=1,congo=2");
+    // Adding puts the key at the front.
+    state.insert("ttlog", "5").unwrap();
+    assert_eq!(state.to_header(), "ttlog=5,blue=4,rojo=1,congo=2");
+    assert_eq!(state.get("blue"), Some("4"));
+    assert_eq!(state.remove("rojo").as_deref(), Some("1"));
+    assert_eq!(state.remove("rojo"), None);
+    assert_eq!(state.to_header(), "ttlog=5,blue=4,congo=2");
+    let pairs: Vec<(&str, &str)> = state.iter().collect();
+    assert_eq!(pairs, [("ttlog", "5"), ("blue", "4"), ("congo", "2")]);
+    assert_eq!(state.iter().len(), 3);
+
+    // Refused entries leave the list unchanged.
+    let before = state.clone();
+    for (key, value) in [("Bad", "1"), ("ok", ""), ("ok", "a,b"), ("", "1")] {
+        assert!(state.insert(key, value).is_err(), "{key:?}={value:?}");
+        assert_eq!(state, before);
+    }
+
+    // A 33rd member pushes the last one out.
+    let header = (0..32)
+        .map(|i| format!("k{i}=v"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut full = TraceState::parse(&header).unwrap();
+    full.insert("new", "x").unwrap();
+    assert_eq!(full.len(), MAX_TRACESTATE_MEMBERS);
+    assert_eq!(full.iter().next(), Some(("new", "x")));
+    assert_eq!(full.get("k31"), None);
+    assert_eq!(full.get("k30"), Some("v"));
+    // Updating an existing key of a full list drops nothing.
+    full.insert("k30", "y").unwrap();
+    assert_eq!(full.len(), MAX_TRACESTATE_MEMBERS);
+    assert_eq!(full.get("k0"), Some("v"));
+    assert_eq!(TraceState::parse(&full.to_header()).unwrap(), full);
 }

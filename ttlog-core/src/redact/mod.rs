@@ -47,7 +47,7 @@ use std::ops::Range;
 use crate::callsite::Callsite;
 use crate::event::LogEvent;
 use crate::field::FieldValue;
-use crate::span::SpanOpKind;
+use crate::span::op::SpanOpKind;
 
 pub mod keys;
 pub mod patterns;

@@ -225,7 +225,7 @@ impl Lane {
     /// moved out: the caller must not use or drop them afterwards.
     #[allow(unsafe_code)]
     #[inline(always)]
-    pub(crate) unsafe fn try_emit<const N: usize>(
+    pub(crate) unsafe fn try_write_event<const N: usize>(
         &mut self,
         callsite: &'static Callsite,
         message: &mut ManuallyDrop<Option<FieldValue>>,

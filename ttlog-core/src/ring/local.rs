@@ -59,10 +59,10 @@ thread_local! {
 }
 
 /// Builds an event from a macro's parts directly in this thread's ring of the ring logger
-/// `ring_id` (see `emit_in_place`). Taking the values as a `ManuallyDrop` by value, it owns
+/// `ring_id` (see `write_event_in_place`). Taking the values as a `ManuallyDrop` by value, it owns
 /// them: they end up in the ring or are dropped, never both.
 #[inline(always)]
-pub(crate) fn emit<const N: usize>(
+pub(crate) fn write_event<const N: usize>(
     ring_id: u64,
     callsite: &'static Callsite,
     message: Option<FieldValue>,
@@ -70,7 +70,7 @@ pub(crate) fn emit<const N: usize>(
 ) {
     // SAFETY: `values` is ours and initialised (a `ManuallyDrop` always holds a value), and
     // it is not touched after this call, which takes ownership of its contents.
-    unsafe { emit_in_place(ring_id, callsite, message, &mut values) }
+    unsafe { write_event_in_place(ring_id, callsite, message, &mut values) }
 }
 
 /// Builds an event from a macro's parts directly in this thread's ring of the ring logger
@@ -78,14 +78,14 @@ pub(crate) fn emit<const N: usize>(
 ///
 /// The hot path (registered lane, room in the ring) writes the event in place and returns;
 /// anything else (first event of the thread, full ring, re-entrant call, thread teardown)
-/// goes through `emit_slow`, out of line.
+/// goes through `write_event_slow`, out of line.
 ///
 /// # Safety
 ///
 /// `values` must hold initialised values. This function takes ownership of them (they end up
 /// in the ring, or are dropped): the caller must not use or drop them afterwards.
 #[inline(always)]
-unsafe fn emit_in_place<const N: usize>(
+unsafe fn write_event_in_place<const N: usize>(
     ring_id: u64,
     callsite: &'static Callsite,
     message: Option<FieldValue>,
@@ -103,7 +103,7 @@ unsafe fn emit_in_place<const N: usize>(
             let l = &mut *lane;
             if l.ring_id() != ring_id {
                 (false, false)
-            } else if l.try_emit(callsite, &mut message, values) {
+            } else if l.try_write_event(callsite, &mut message, values) {
                 (true, false)
             } else {
                 // Full. Under `Overflow::Drop` count it here, without the slow path's
@@ -124,15 +124,15 @@ unsafe fn emit_in_place<const N: usize>(
             return;
         }
     }
-    // SAFETY: nothing moved them out (`try_emit` did not push); they are taken here once.
+    // SAFETY: nothing moved them out (`try_write_event` did not push); they are taken here once.
     let (message, values) =
         unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
-    emit_slow(ring_id, callsite, message, values);
+    write_event_slow(ring_id, callsite, message, values);
 }
 
 #[cold]
 #[inline(never)]
-fn emit_slow<const N: usize>(
+fn write_event_slow<const N: usize>(
     ring_id: u64,
     callsite: &'static Callsite,
     message: Option<FieldValue>,
@@ -158,7 +158,7 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
 /// Runs `f(lane, item)` on this thread's lane of the ring logger `ring_id` if it is
 /// registered and not in use; gives `item` back otherwise. This is the whole `FAST`
 /// protocol: take the pointer (so a re-entrant call finds it null), use the lane, put it
-/// back. `f` must not panic. (`emit` spells the same protocol out, for its instruction count.)
+/// back. `f` must not panic. (`write_event_in_place` spells the same protocol out, for its instruction count.)
 #[inline(always)]
 fn with_fast_lane<T, R>(ring_id: u64, item: T, f: impl FnOnce(&mut Lane, T) -> R) -> Result<R, T> {
     // `FAST` has no destructor, so it is always accessible, even during thread teardown.
