@@ -225,4 +225,13 @@ impl Drop for Running {
         }
     }
 }
+
+/// The shortest ttlog can report an interval that `Instant` measures as at least `d` (a
+/// `thread::sleep(d)`, say): durations in ticks are within `clock::MAX_RATE_ERROR` of
+/// `Instant`'s, plus up to 10 % for NTP slewing `Instant` meanwhile (chrony's default
+/// `maxslewrate` is 8.3 %; see `ttlog::clock`). With the `Instant` clock, they are exact.
+pub fn at_least(d: Duration) -> Duration {
+    d.mul_f64(1.0 - ttlog::clock::MAX_RATE_ERROR - 0.1)
+}
+
 pub mod capture;
