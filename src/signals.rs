@@ -3,21 +3,56 @@
 //!
 //! The handlers themselves only do what signal-hook's self-pipe does (async-signal-safe);
 //! a thread named "ttlog-signals" waits on the pipe and asks the collector for the snapshot.
+//!
+//! Once the guard drops, the three signals act as they did before ttlog first handled them.
+//! Removing ttlog's actions is not enough for that: signal-hook keeps its own handler
+//! installed for good, and with no action left that handler swallows the signal (see
+//! `signal_hook_registry::unregister`), so a process that had dropped its guard would survive
+//! `kill -TERM`. So, for each signal whose disposition was the default action before ttlog's
+//! first `init`, dropping the guard registers an action that runs the default action
+//! ([`signal_hook::flag::register_conditional_default`]). A signal that was ignored stays
+//! ignored, and a handler the application had installed before `init` (directly or through
+//! signal-hook) still runs and the process lives on, as without ttlog. An action the
+//! application registers through signal-hook *after* `init` runs too, but the default action
+//! follows it: signal-hook does not tell whether other actions exist.
 
 use std::io;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
 use signal_hook::iterator::Signals;
+use signal_hook::SigId;
 
 use ttlog_core::Handle;
 
 const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Installs the handlers; the returned function removes them.
+const SIGNALS: [libc::c_int; 3] = [SIGTERM, SIGINT, SIGUSR1];
+
+/// For each of [`SIGNALS`]: whether its disposition was the default action before ttlog
+/// first installed its handlers (read once, since afterwards it is signal-hook's handler).
+static DEFAULT_BEFORE: OnceLock<[bool; 3]> = OnceLock::new();
+
+/// The actions that run the default action while no guard is live.
+static FALLBACKS: Mutex<Vec<SigId>> = Mutex::new(Vec::new());
+
+/// Installs the handlers; the returned function removes them and gives each signal back its
+/// disposition from before ttlog.
 pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
-    let mut signals = Signals::new([SIGTERM, SIGINT, SIGUSR1])?;
+    let default_before = *DEFAULT_BEFORE.get_or_init(|| SIGNALS.map(is_default));
+    let mut signals = Signals::new(SIGNALS)?;
+    // A guard is live again: the fallbacks an earlier guard left go (after this guard's
+    // actions are in place, so that no signal falls between the two).
+    for id in FALLBACKS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .drain(..)
+    {
+        signal_hook::low_level::unregister(id);
+    }
     let closer = signals.handle();
     std::thread::Builder::new()
         .name("ttlog-signals".into())
@@ -40,5 +75,38 @@ pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
                 }
             }
         })?;
-    Ok(Box::new(move || closer.close()))
+    Ok(Box::new(move || {
+        closer.close();
+        restore(default_before);
+    }))
+}
+
+/// Registers, for each signal whose disposition was the default action, an action that runs
+/// it. Registered last, it runs after any action registered before it.
+fn restore(default_before: [bool; 3]) {
+    let mut fallbacks = FALLBACKS.lock().unwrap_or_else(PoisonError::into_inner);
+    for (signal, default) in SIGNALS.into_iter().zip(default_before) {
+        if !default {
+            continue;
+        }
+        let always = Arc::new(AtomicBool::new(true));
+        match signal_hook::flag::register_conditional_default(signal, always) {
+            Ok(id) => fallbacks.push(id),
+            Err(e) => eprintln!("ttlog: cannot restore the default action of signal {signal}: {e}"),
+        }
+    }
+}
+
+/// Whether `signal`'s current disposition is the default action (not ignored, no handler).
+#[allow(unsafe_code)]
+fn is_default(signal: libc::c_int) -> bool {
+    // SAFETY: `sigaction` is a plain C struct, for which all-zero bytes are a valid value; with
+    // a null new action, `sigaction` changes nothing and only writes the current disposition
+    // into `old`, a valid, exclusively borrowed `sigaction`.
+    let (rc, old) = unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        let rc = libc::sigaction(signal, std::ptr::null(), &mut old);
+        (rc, old)
+    };
+    rc == 0 && old.sa_sigaction == libc::SIG_DFL
 }

@@ -34,7 +34,7 @@ fn worker_panic_leaves_a_snapshot() {
     }
 
     let dir = common::temp_dir("panic");
-    let out = common::child(TEST, "panic", &dir).output().unwrap();
+    let out = common::output(&mut common::child(TEST, "panic", &dir));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "child failed: {stderr}");
     assert!(

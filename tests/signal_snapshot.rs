@@ -1,13 +1,13 @@
-//! SIGTERM writes a snapshot, flushes, then ends the process as SIGTERM would; SIGUSR1
-//! writes a snapshot and the process keeps running.
-#![cfg(unix)]
+//! SIGTERM and SIGINT write a snapshot, flush, then end the process as the signal would;
+//! SIGUSR1 writes a snapshot and the process keeps running.
+#![cfg(all(unix, feature = "signals"))]
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const TEST: &str = "sigterm_and_sigusr1";
 
@@ -43,7 +43,8 @@ fn kill(pid: u32, signal: &str) {
 }
 
 fn wait_for_snapshots(dir: &std::path::Path, n: usize) -> Vec<std::path::PathBuf> {
-    for _ in 0..200 {
+    let deadline = Instant::now() + common::CHILD_TIMEOUT;
+    while Instant::now() < deadline {
         let snaps = common::snapshots(dir);
         if snaps.len() >= n {
             return snaps;
@@ -60,21 +61,9 @@ fn sigterm_and_sigusr1() {
         return;
     }
     let dir = common::temp_dir("signal");
-    let mut child = common::child(TEST, "signal", &dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("ready") {
-        line.clear();
-        assert!(
-            stdout.read_line(&mut line).unwrap() > 0,
-            "child exited early"
-        );
-    }
+    let mut child =
+        common::Running::spawn(common::child(TEST, "signal", &dir).stdin(Stdio::piped()));
+    child.wait_for_line("ready");
 
     kill(child.id(), "USR1");
     let snaps = wait_for_snapshots(&dir, 1);
@@ -93,25 +82,17 @@ fn sigterm_and_sigusr1() {
     );
 
     // Still running: it answers.
-    child.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
-    line.clear();
-    while !line.contains("still running") {
-        line.clear();
-        assert!(
-            stdout.read_line(&mut line).unwrap() > 0,
-            "child died after SIGUSR1"
-        );
-    }
+    child.send_line("go");
+    child.wait_for_line("still running");
 
     kill(child.id(), "TERM");
-    let status = child.wait().unwrap();
+    let status = child.wait();
     assert_eq!(
         status.signal(),
         Some(15),
         "the process must end as SIGTERM would: {status:?}"
     );
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let stderr = child.stderr();
     assert!(
         stderr.contains("SIGTERM: snapshot written to"),
         "stderr: {stderr}"
@@ -125,4 +106,50 @@ fn sigterm_and_sigusr1() {
         .find(|s| s.header.reason == "SIGTERM")
         .expect("a SIGTERM snapshot");
     assert_eq!(term.events.last().unwrap().message(), "after usr1");
+}
+
+/// SIGINT while the guard lives: a snapshot with everything logged so far, then the process
+/// ends as SIGINT would.
+#[test]
+fn sigint_writes_a_snapshot_then_ends_the_process() {
+    if common::is_child("sigint") {
+        let _guard = ttlog::init()
+            .service("sigsvc")
+            .snapshot_dir(common::child_dir())
+            .no_console()
+            .init();
+        ttlog::info!("working", i = 1);
+        ttlog::warn!("waiting for SIGINT");
+        println!("ready");
+        std::io::stdout().flush().unwrap();
+        loop {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let dir = common::temp_dir("sigint");
+    let mut child = common::Running::spawn(&mut common::child(
+        "sigint_writes_a_snapshot_then_ends_the_process",
+        "sigint",
+        &dir,
+    ));
+    child.wait_for_line("ready");
+
+    kill(child.id(), "INT");
+    let status = child.wait();
+    assert_eq!(
+        status.signal(),
+        Some(2),
+        "the process must end as SIGINT would: {status:?}"
+    );
+    let stderr = child.stderr();
+    assert!(
+        stderr.contains("SIGINT: snapshot written to"),
+        "stderr: {stderr}"
+    );
+    let snaps = common::snapshots(&dir);
+    assert_eq!(snaps.len(), 1, "{snaps:?}");
+    let snap = ttlog::snapshot::read(&snaps[0]).unwrap();
+    assert_eq!(snap.header.reason, "SIGINT");
+    let messages: Vec<&str> = snap.events.iter().map(|e| e.message()).collect();
+    assert_eq!(messages, ["working", "waiting for SIGINT"]);
 }

@@ -7,10 +7,33 @@
 //! [`std::time::Instant`], measured in nanoseconds since the clock's anchor.
 //!
 //! Ticks mean nothing on their own: [`to_system_time`] turns them into wall-clock time. The
-//! anchor pairs one tick reading with one `Instant` and one `SystemTime` reading; the tick rate
-//! is measured against `Instant` over the longest interval seen so far, so the conversion only
-//! gets more precise as the process runs. Converting happens on the collector thread, never on
-//! the caller's.
+//! anchor pairs one tick reading with an `Instant` reading and another with a `SystemTime`
+//! reading; the tick rate is measured against `Instant` over the longest interval seen so far,
+//! so the conversion only gets more precise as the process runs. Converting happens on the collector
+//! thread, never on the caller's.
+//!
+//! # How exact durations are
+//!
+//! A duration in ticks ([`ticks_to_nanos`], [`Converter::nanos_between`]) is converted with
+//! the measured rate. Each `(Instant, ticks)` pair of a measurement is read with the tick
+//! counter read just before and just after `Instant::now()` (both reads fenced, so the CPU
+//! cannot move them across it): the tick count at the `Instant` reading lies between the two,
+//! and the pair keeps the midpoint and half the gap as its uncertainty. Of several tries, the
+//! tightest pair is kept. A rate is used only once the two pairs' uncertainties and
+//! `Instant`'s 1 ns resolution, relative to the interval between them, are at most
+//! [`MAX_RATE_ERROR`] (and the interval is at least 2 ms): the first conversion waits for
+//! that (typically 2 ms after the anchor; if a whole second passes without, on a machine that
+//! cannot read `Instant` within tens of microseconds, it takes the rate it has), later
+//! re-measurements (every 50 ms, over the whole interval since the anchor) that miss it are
+//! skipped. So the rate is within [`MAX_RATE_ERROR`] of `Instant`'s average rate
+//! over the interval it was measured on, and durations are too, as long as `Instant` keeps
+//! that rate. It may not quite: `Instant` is steered by NTP and the TSC is not, so durations
+//! in ticks also differ from `Instant`'s (and from what `thread::sleep` waits) by as much as
+//! `Instant`'s rate changed between the two intervals. ntpd's kernel discipline keeps that
+//! under 0.1 % (its frequency correction is at most 500 ppm either way); chrony slews at up
+//! to 8.3 % (its default `maxslewrate`) while it corrects a large offset. This assumes the
+//! TSCs of all cores agree, which the kernel checks at boot. With the `Instant` fallback,
+//! durations are exactly `Instant`'s.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -24,9 +47,30 @@ const MODE_INSTANT: u8 = 2;
 /// Which source [`now`] reads. Set once by [`anchor`] before any tick is taken from it.
 static MODE: AtomicU8 = AtomicU8::new(MODE_UNKNOWN);
 
+/// The largest relative error of the measured tick rate, against `Instant`'s average rate
+/// over the interval it was measured on: a duration converted from ticks is within
+/// `MAX_RATE_ERROR` of `Instant`'s, unless the system clock is being slewed (see the
+/// [module documentation](self)). `0.0001` is a hundred microseconds a second.
+pub const MAX_RATE_ERROR: f64 = 1e-4;
+
+/// The shortest interval a tick rate is measured over.
+const MIN_CALIBRATION: Duration = Duration::from_millis(2);
+/// How old a rate may get before a conversion measures it again.
+const REMEASURE_AFTER: Duration = Duration::from_millis(50);
+/// How long the first measurement waits, at most, for pairs tight enough for
+/// [`MAX_RATE_ERROR`]; only a machine that cannot read `Instant` within tens of microseconds
+/// of the tick counter gets there, and then has a looser rate.
+const MAX_CALIBRATION: Duration = Duration::from_secs(1);
+/// How many times a pair is read, keeping the tightest.
+const PAIR_TRIES: usize = 8;
+
 struct Anchor {
+    /// The tick count at `instant`, to within `spread` ticks (TSC mode; `0` otherwise).
     ticks: u64,
+    spread: u64,
     instant: Instant,
+    /// The tick count at `system`.
+    system_ticks: u64,
     system: SystemTime,
     /// The latest measured nanoseconds per tick (TSC mode only).
     rate: Mutex<Rate>,
@@ -35,7 +79,39 @@ struct Anchor {
 #[derive(Clone, Copy)]
 struct Rate {
     ns_per_tick: f64,
-    measured_at: Instant,
+    /// When it was measured; `None` until the first measurement.
+    measured_at: Option<Instant>,
+}
+
+/// A value read between two tick readings: the midpoint of the two and half their gap
+/// rounded up, so that the tick count at the moment of the value is `ticks ± spread`.
+struct Bracketed<T> {
+    value: T,
+    ticks: u64,
+    spread: u64,
+}
+
+/// Reads `value` between two readings of `ticks`, [`PAIR_TRIES`] times, and keeps the tightest
+/// (a try that was interrupted or preempted has a wide gap).
+fn bracketed<T>(ticks: impl Fn() -> u64, value: impl Fn() -> T) -> Bracketed<T> {
+    let mut best: Option<Bracketed<T>> = None;
+    for _ in 0..PAIR_TRIES {
+        let before = ticks();
+        let value = value();
+        let after = ticks();
+        // `after < before` only if the thread moved to a core whose counter lags; the gap
+        // then still bounds the error as far as anything can.
+        let (low, gap) = (before.min(after), before.abs_diff(after));
+        let spread = gap.div_ceil(2);
+        if best.as_ref().is_none_or(|b| spread < b.spread) {
+            best = Some(Bracketed {
+                value,
+                ticks: low + gap / 2,
+                spread,
+            });
+        }
+    }
+    best.expect("PAIR_TRIES > 0")
 }
 
 static ANCHOR: OnceLock<Anchor> = OnceLock::new();
@@ -56,16 +132,36 @@ fn anchor_ref() -> &'static Anchor {
         // Release pairs with the Acquire in `mode()`: a thread that sees the mode also sees
         // that the anchor exists (readers go through `ANCHOR.get_or_init` anyway).
         MODE.store(mode, Ordering::Release);
-        let instant = Instant::now();
-        let ticks = if mode == MODE_TSC { tsc::read() } else { 0 };
-        Anchor {
-            ticks,
-            instant,
-            system: SystemTime::now(),
-            rate: Mutex::new(Rate {
-                ns_per_tick: tsc::nominal_ns_per_tick(),
-                measured_at: instant,
-            }),
+        if mode == MODE_TSC {
+            let instant = bracketed(tsc::read_ordered, Instant::now);
+            let system = bracketed(tsc::read_ordered, SystemTime::now);
+            Anchor {
+                ticks: instant.ticks,
+                spread: instant.spread,
+                instant: instant.value,
+                system_ticks: system.ticks,
+                system: system.value,
+                rate: Mutex::new(Rate {
+                    ns_per_tick: tsc::nominal_ns_per_tick(),
+                    measured_at: None,
+                }),
+            }
+        } else {
+            // Ticks are nanoseconds since `instant`.
+            let instant = Instant::now();
+            let since = || instant.elapsed().as_nanos() as u64;
+            let system = bracketed(since, SystemTime::now);
+            Anchor {
+                ticks: 0,
+                spread: 0,
+                instant,
+                system_ticks: system.ticks,
+                system: system.value,
+                rate: Mutex::new(Rate {
+                    ns_per_tick: 1.0,
+                    measured_at: None,
+                }),
+            }
         }
     })
 }
@@ -155,6 +251,7 @@ pub fn to_system_time(ticks: u64) -> SystemTime {
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Converter {
+    /// The tick count at `anchor_system`.
     anchor_ticks: u64,
     anchor_system: SystemTime,
     /// Nanoseconds per tick; `None` when ticks already are nanoseconds.
@@ -170,7 +267,7 @@ pub fn converter() -> Converter {
         None
     };
     Converter {
-        anchor_ticks: anchor.ticks,
+        anchor_ticks: anchor.system_ticks,
         anchor_system: anchor.system,
         ns_per_tick,
     }
@@ -197,7 +294,7 @@ impl Converter {
     pub fn to_system_time(&self, ticks: u64) -> SystemTime {
         let offset_ns: i128 = match self.ns_per_tick {
             Some(rate) => ((ticks as i128 - self.anchor_ticks as i128) as f64 * rate) as i128,
-            None => ticks as i128,
+            None => ticks as i128 - self.anchor_ticks as i128,
         };
         if offset_ns >= 0 {
             self.anchor_system + Duration::from_nanos(offset_ns as u64)
@@ -217,29 +314,44 @@ pub fn to_unix_nanos(ticks: u64) -> u64 {
         .unwrap_or(0)
 }
 
-/// Re-measures the tick rate against `Instant` when the last measurement is more than 50 ms
-/// old. The first measurement waits until 2 ms have passed since the anchor, so that the
-/// rate's error starts below a part in a thousand and shrinks from there.
+/// The tick rate, measured against `Instant` when there is none yet or the last measurement
+/// is more than [`REMEASURE_AFTER`] old (see the module documentation for the error bound).
+/// The first measurement waits until one is within [`MAX_RATE_ERROR`] over at least
+/// [`MIN_CALIBRATION`]; a later one that is not is skipped, keeping the rate there is.
 fn current_rate(anchor: &Anchor) -> f64 {
     let mut rate = match anchor.rate.lock() {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
-    let now = Instant::now();
-    if now.duration_since(rate.measured_at) > Duration::from_millis(50)
-        || rate.measured_at == anchor.instant
+    let first = rate.measured_at.is_none();
+    if rate
+        .measured_at
+        .is_none_or(|at| at.elapsed() > REMEASURE_AFTER)
     {
-        let mut elapsed = now.duration_since(anchor.instant);
-        while elapsed < Duration::from_millis(2) {
+        loop {
+            let now = bracketed(tsc::read_ordered, Instant::now);
+            let ns = now.value.duration_since(anchor.instant).as_nanos() as f64;
+            let ticks = now.ticks.saturating_sub(anchor.ticks) as f64;
+            // The tick count between the two `Instant` readings is `ticks` give or take both
+            // spreads; `Instant` itself is exact to a nanosecond.
+            let error = (now.spread + anchor.spread) as f64 / ticks + 1.0 / ns;
+            let long_enough = ns >= MIN_CALIBRATION.as_nanos() as f64;
+            if ticks > 0.0
+                && long_enough
+                && (error <= MAX_RATE_ERROR || ns >= MAX_CALIBRATION.as_nanos() as f64)
+            {
+                *rate = Rate {
+                    ns_per_tick: ns / ticks,
+                    measured_at: Some(now.value),
+                };
+                break;
+            }
+            if !first {
+                // Too loose this time (preempted between the reads): keep the current rate,
+                // which met the bound, and try again at the next conversion.
+                break;
+            }
             std::hint::spin_loop();
-            elapsed = anchor.instant.elapsed();
-        }
-        let ticks = tsc::read().wrapping_sub(anchor.ticks);
-        if ticks > 0 {
-            *rate = Rate {
-                ns_per_tick: elapsed.as_nanos() as f64 / ticks as f64,
-                measured_at: Instant::now(),
-            };
         }
     }
     rate.ns_per_tick
@@ -248,7 +360,7 @@ fn current_rate(anchor: &Anchor) -> f64 {
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod tsc {
-    use std::arch::x86_64::{__cpuid, _rdtsc};
+    use std::arch::x86_64::{__cpuid, _mm_lfence, _rdtsc};
 
     /// Whether the CPU says its TSC is invariant (CPUID leaf 0x8000_0007, EDX bit 8).
     // `__cpuid` is a safe function in newer toolchains and unsafe in older ones.
@@ -276,6 +388,22 @@ mod tsc {
         unsafe { _rdtsc() }
     }
 
+    /// RDTSC that the CPU cannot move across the instructions around it (LFENCE before it
+    /// waits for everything earlier to finish, LFENCE after it keeps anything later from
+    /// starting), for the calibration's readings around `Instant::now()`. Not on the hot path.
+    // `_mm_lfence` is a safe function in newer toolchains and unsafe in older ones.
+    #[allow(unused_unsafe)]
+    pub(super) fn read_ordered() -> u64 {
+        // SAFETY: LFENCE (SSE2, part of the x86_64 baseline) and RDTSC exist on every x86_64
+        // CPU and have no preconditions.
+        unsafe {
+            _mm_lfence();
+            let ticks = _rdtsc();
+            _mm_lfence();
+            ticks
+        }
+    }
+
     /// A first guess (1 GHz) used only until the first measurement, which `current_rate`
     /// always makes before converting.
     pub(super) fn nominal_ns_per_tick() -> f64 {
@@ -293,7 +421,54 @@ mod tsc {
         0
     }
 
+    pub(super) fn read_ordered() -> u64 {
+        0
+    }
+
     pub(super) fn nominal_ns_per_tick() -> f64 {
         1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// A tick source that returns `readings` in turn.
+    fn source(readings: &'static [u64]) -> impl Fn() -> u64 {
+        let next = Cell::new(0);
+        move || {
+            let i = next.get();
+            next.set(i + 1);
+            readings[i]
+        }
+    }
+
+    #[test]
+    fn bracketed_keeps_the_tightest_try_with_its_midpoint() {
+        // Eight tries (before, after): the fourth is the tightest, gap 3.
+        let ticks = source(&[
+            0, 100, 200, 210, 300, 305, 400, 403, 500, 600, 700, 800, 900, 950, 1000, 1004,
+        ]);
+        let tries = Cell::new(0);
+        let read = bracketed(ticks, || {
+            tries.set(tries.get() + 1);
+            tries.get()
+        });
+        assert_eq!(tries.get(), PAIR_TRIES);
+        assert_eq!((read.value, read.ticks, read.spread), (4, 401, 2));
+        // The value's tick count, anywhere in [400, 403], is within the spread.
+        assert!((400..=403).all(|t: u64| t.abs_diff(read.ticks) <= read.spread));
+    }
+
+    #[test]
+    fn bracketed_counts_a_backwards_gap_as_wide() {
+        let ticks = source(&[
+            50, 40, 0, 100, 0, 100, 0, 100, 0, 100, 0, 100, 0, 100, 0, 100,
+        ]);
+        let read = bracketed(ticks, || ());
+        assert_eq!((read.ticks, read.spread), (45, 5));
     }
 }

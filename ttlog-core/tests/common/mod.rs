@@ -92,3 +92,22 @@ pub fn flood_seqs(seen: &[Seen]) -> std::collections::HashMap<String, Vec<u64>> 
     }
     per_thread
 }
+
+/// How much `Instant`'s rate may change between the measurement of the tick rate and the
+/// interval a test measures, which `clock::MAX_RATE_ERROR` does not cover: NTP slewing, up
+/// to 8.3 % with chrony's default `maxslewrate` (see `ttlog_core::clock`).
+pub const SLEW: f64 = 0.1;
+
+/// The shortest ttlog can report an interval that `Instant` measures as at least `d` (a
+/// `thread::sleep(d)`, say): durations in ticks are within `clock::MAX_RATE_ERROR` of
+/// `Instant`'s, plus [`SLEW`]. With the `Instant` clock, they are exact.
+pub fn at_least(d: std::time::Duration) -> std::time::Duration {
+    d.mul_f64(1.0 - ttlog_core::clock::MAX_RATE_ERROR - SLEW)
+}
+
+/// How far a wall-clock time converted from ticks can be from `SystemTime::now()` read at the
+/// same moment, `age` after the clock's anchor (ttlog's `init`): the rate's error and the slew
+/// over that age, plus a microsecond for the anchor's reading.
+pub fn wall_slack(age: std::time::Duration) -> std::time::Duration {
+    age.mul_f64(ttlog_core::clock::MAX_RATE_ERROR + SLEW) + std::time::Duration::from_micros(1)
+}
