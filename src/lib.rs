@@ -130,6 +130,8 @@ pub mod narrate;
 
 mod builder;
 mod helpers;
+// The one module of this crate with unsafe code: one read-only `sigaction` call, to learn
+// each signal's disposition before ttlog's handlers go in (see its `is_default`).
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
 pub mod testing;

@@ -14,6 +14,8 @@
 //! A file that is not a readable snapshot prints the reader's error and exits with status 1; a
 //! torn file (a crash while writing, a truncated copy) first shows everything before the damage.
 
+#![forbid(unsafe_code)]
+
 mod tree;
 
 use std::io::{self, Write};

@@ -43,12 +43,10 @@
 //! 4. public handles: [`logger`], span handles, narration's emit;
 //! 5. runtime: [`init`] and its [`Guard`] (`runtime/`), and the test capture ([`testing`]).
 //!
-//! Unsafe code is denied everywhere but in the modules that need it for speed: [`ring`]
-//! (the SPSC ring, the record codec, the inline value storage, the thread-locals of the lane
-//! and the span stack) and [`clock`] (the TSC read); and, until they move behind safe ring
-//! APIs, the span handle's lazily shared reference count and [`Instrumented`]'s pin
-//! projection (`span/handle.rs`, `span/instrument.rs`). Each block has a `SAFETY:` comment;
-//! loom models the ring's protocol and Miri runs the in-place event tests.
+//! Unsafe code is denied everywhere but in the two modules that need it for speed: [`ring`]
+//! (the SPSC ring, the record codec, the inline value storage, and the thread-locals of the
+//! lane and of the span stack) and [`clock`] (the TSC read). Each block has a `SAFETY:`
+//! comment; loom models the ring's protocol and Miri runs the in-place event tests.
 //!
 //! Formatting and I/O never run on the caller's thread.
 

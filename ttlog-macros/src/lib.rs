@@ -28,6 +28,8 @@
 //!
 //! [`Callsite`]: https://docs.rs/ttlog/latest/ttlog/struct.Callsite.html
 
+#![forbid(unsafe_code)]
+
 use proc_macro::TokenStream;
 use proc_macro2::Span;
 

@@ -4,8 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
-use std::ptr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::id::SpanId;
 use super::op::{SpanControl, SpanOp, SpanOpKind};
@@ -13,18 +12,13 @@ use crate::callsite::site::Callsite;
 use crate::event::Values;
 use crate::field::value::{FieldValue, ToFieldValue};
 use crate::ring::span_stack as current;
-use crate::sync::global::{AtomicPtr, AtomicUsize, Ordering};
+
 use crate::trace_context::root::Context;
 
 impl From<&Span> for Option<SpanId> {
     fn from(span: &Span) -> Option<SpanId> {
         span.id()
     }
-}
-
-/// The shared reference count of a span that has been cloned.
-struct Shared {
-    refs: AtomicUsize,
 }
 
 /// A handle to a span.
@@ -50,14 +44,16 @@ struct Inner {
     callsite: &'static Callsite,
     /// Whether this handle keeps the span open (false for [`Span::current`]'s handles).
     owning: bool,
-    /// Null while this is the only owning handle; then the count shared by all clones.
-    shared: AtomicPtr<Shared>,
+    /// Empty while this is the only owning handle; once it is cloned, a reference shared by
+    /// all the owning handles, whose count is theirs: the handle that takes the last one
+    /// closes the span.
+    shared: OnceLock<Arc<()>>,
     /// The trace context the span belongs to (see [`context`]).
     context: Option<Arc<Context>>,
 }
 
-// `Span` is `Send + Sync` by its fields: `shared` points at a heap `Shared` of atomics, which
-// every owning clone may touch from any thread, and callsites are immutable statics.
+// `Span` is `Send + Sync` by its fields: `shared` is a `OnceLock` of an `Arc`, which every
+// owning clone may touch from any thread, and callsites are immutable statics.
 
 impl Span {
     /// The disabled span.
@@ -154,7 +150,7 @@ impl Span {
                 id,
                 callsite,
                 owning,
-                shared: AtomicPtr::new(ptr::null_mut()),
+                shared: OnceLock::new(),
                 context,
             }),
         }
@@ -220,7 +216,7 @@ impl Span {
             enter(inner.id, inner.callsite, inner.context.as_ref());
         }
         EnteredSpan {
-            span: std::mem::ManuallyDrop::new(self),
+            span: self,
             _not_send: PhantomData,
         }
     }
@@ -314,35 +310,6 @@ impl Span {
         }
         self
     }
-
-    /// The shared count of this span's owning handles, allocated on first use.
-    fn shared(inner: &Inner) -> &Shared {
-        let mut p = inner.shared.load(Ordering::Acquire);
-        if p.is_null() {
-            // This handle was the only owner: it and the clone about to be made make two.
-            let fresh = Box::into_raw(Box::new(Shared {
-                refs: AtomicUsize::new(1),
-            }));
-            match inner.shared.compare_exchange(
-                ptr::null_mut(),
-                fresh,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => p = fresh,
-                Err(installed) => {
-                    // Another thread cloned this handle at the same time and installed its
-                    // count first: use that one.
-                    // SAFETY: `fresh` came from `Box::into_raw` above and was never shared.
-                    drop(unsafe { Box::from_raw(fresh) });
-                    p = installed;
-                }
-            }
-        }
-        // SAFETY: a non-null `shared` points at a live `Shared`: it is freed only by the
-        // drop that takes the count to zero, and this handle still holds one reference.
-        unsafe { &*p }
-    }
 }
 
 impl Clone for Span {
@@ -353,14 +320,14 @@ impl Clone for Span {
         if !inner.owning {
             return Span::unshared(inner.id, inner.callsite, false, inner.context.clone());
         }
-        let shared = Span::shared(inner);
-        shared.refs.fetch_add(1, Ordering::Relaxed);
+        // The count is allocated on the first clone: this handle and the clone make two.
+        let shared = inner.shared.get_or_init(|| Arc::new(())).clone();
         Span {
             inner: Some(Inner {
                 id: inner.id,
                 callsite: inner.callsite,
                 owning: true,
-                shared: AtomicPtr::new(shared as *const Shared as *mut Shared),
+                shared: OnceLock::from(shared),
                 context: inner.context.clone(),
             }),
         }
@@ -383,17 +350,12 @@ impl Span {
     /// a disabled span stays a single check where it is inlined.
     #[inline(never)]
     fn release(inner: &mut Inner) {
-        let p = *inner.shared.get_mut();
-        if !p.is_null() {
-            // SAFETY: as in `shared`: this handle holds a reference, so `p` is live.
-            let last = unsafe { (*p).refs.fetch_sub(1, Ordering::Release) } == 1;
-            if !last {
+        if let Some(shared) = inner.shared.take() {
+            // `into_inner` gives the value to exactly one of the handles that let go of their
+            // references concurrently: the last one, which closes the span.
+            if Arc::into_inner(shared).is_none() {
                 return;
             }
-            std::sync::atomic::fence(Ordering::Acquire);
-            // SAFETY: the count reached zero: no other handle can reach `p` any more, and it
-            // came from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(p) });
         }
         crate::logger::span_control(SpanControl::Close, inner.id);
     }
@@ -456,7 +418,7 @@ impl fmt::Debug for Entered<'_> {
 /// [`exit`](EnteredSpan::exit)ed.
 #[must_use = "the span is exited as soon as the guard is dropped"]
 pub struct EnteredSpan {
-    span: std::mem::ManuallyDrop<Span>,
+    span: Span,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -464,10 +426,8 @@ impl EnteredSpan {
     /// Exits the span and returns it.
     pub fn exit(mut self) -> Span {
         self.leave();
-        // SAFETY: `self` is forgotten right after, so the span is taken exactly once.
-        let span = unsafe { std::mem::ManuallyDrop::take(&mut self.span) };
-        std::mem::forget(self);
-        span
+        // The guard keeps a disabled span, so its drop does nothing more.
+        std::mem::take(&mut self.span)
     }
 
     /// The entered span.
@@ -484,30 +444,16 @@ impl EnteredSpan {
 
 impl Drop for EnteredSpan {
     fn drop(&mut self) {
-        /// Drops the span also if recording the exit panics (a custom logger may), so that
-        /// its close is never lost.
-        struct DropSpan<'a>(&'a mut ManuallyDrop<Span>);
-
-        impl Drop for DropSpan<'_> {
-            fn drop(&mut self) {
-                // SAFETY: dropped once, here (`exit` forgets the `EnteredSpan` instead).
-                unsafe { ManuallyDrop::drop(self.0) }
-            }
-        }
-
-        let id = self.span.id();
-        let span = DropSpan(&mut self.span);
-        if let Some(id) = id {
-            exit(id);
-        }
-        drop(span);
+        // The span itself is dropped after this, by the drop glue, also if recording the exit
+        // panics (a custom logger may), so its close is never lost.
+        self.leave();
     }
 }
 
 impl fmt::Debug for EnteredSpan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EnteredSpan")
-            .field("span", &*self.span)
+            .field("span", &self.span)
             .finish()
     }
 }

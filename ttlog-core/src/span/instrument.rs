@@ -2,9 +2,10 @@
 
 use std::fmt;
 use std::future::Future;
-use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
 
 use super::handle::Span;
 
@@ -27,7 +28,7 @@ pub trait Instrument: Sized {
     /// Runs `self` inside `span`.
     fn instrument(self, span: Span) -> Instrumented<Self> {
         Instrumented {
-            inner: ManuallyDrop::new(self),
+            inner: Some(self),
             span,
         }
     }
@@ -46,10 +47,30 @@ pub trait Instrument: Sized {
 
 impl<T: Sized> Instrument for T {}
 
-/// A value (usually a future) that runs inside a span; see [`Instrument`].
-pub struct Instrumented<T> {
-    inner: ManuallyDrop<T>,
-    span: Span,
+pin_project! {
+    /// A value (usually a future) that runs inside a span; see [`Instrument`].
+    ///
+    /// The value is dropped in place, inside the span, when the `Instrumented` is dropped, so
+    /// events logged by its destructors (a cancelled future's guards) belong to the span.
+    pub struct Instrumented<T> {
+        // `Some` until `into_inner` takes it or the drop below drops it in place.
+        #[pin]
+        inner: Option<T>,
+        span: Span,
+    }
+
+    impl<T> PinnedDrop for Instrumented<T> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if this.inner.as_ref().get_ref().is_some() {
+                let _entered = this.span.enter();
+                // Drops the (possibly pinned) value in place, inside the span. If entering
+                // panics (a custom logger may), the drop glue still drops it in place.
+                let mut inner = this.inner;
+                inner.set(None);
+            }
+        }
+    }
 }
 
 impl<T> Instrumented<T> {
@@ -60,19 +81,18 @@ impl<T> Instrumented<T> {
 
     /// The wrapped value.
     pub fn inner(&self) -> &T {
-        &self.inner
+        self.inner
+            .as_ref()
+            .expect("an Instrumented holds its value until it is dropped or taken")
     }
 
     /// Gives back the wrapped value, dropping the span.
-    pub fn into_inner(self) -> T {
-        let mut this = ManuallyDrop::new(self);
-        // SAFETY: `this` is never dropped, so `inner` and `span` are each taken exactly once.
-        // The inner value is taken first, so that it is not lost if dropping the span panics.
-        unsafe {
-            let inner = ManuallyDrop::take(&mut this.inner);
-            drop(std::ptr::read(&this.span));
-            inner
-        }
+    pub fn into_inner(mut self) -> T {
+        // `self` is not pinned (it is owned here), so the value may move out; the drop that
+        // follows finds `None` and only drops the span.
+        self.inner
+            .take()
+            .expect("an Instrumented holds its value until it is dropped or taken")
     }
 }
 
@@ -80,44 +100,19 @@ impl<T: Future> Future for Instrumented<T> {
     type Output = T::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T::Output> {
-        // SAFETY: `inner` is structurally pinned: it is never moved out of a pinned
-        // `Instrumented` (only `into_inner`, which takes `self` by value and so requires
-        // `Unpin` use, moves it), and it is dropped in place by `Drop`. `span` is not pinned.
-        let this = unsafe { self.get_unchecked_mut() };
+        let this = self.project();
         let _entered = this.span.enter();
-        // SAFETY: see above.
-        let inner = unsafe { Pin::new_unchecked(&mut *this.inner) };
-        inner.poll(cx)
-    }
-}
-
-impl<T> Drop for Instrumented<T> {
-    fn drop(&mut self) {
-        /// Drops the inner value when it goes out of scope, also while unwinding: a pinned
-        /// value must be dropped before its memory is freed, even if entering the span
-        /// panics (a custom logger may).
-        struct DropInner<'a, T>(&'a mut ManuallyDrop<T>);
-
-        impl<T> Drop for DropInner<'_, T> {
-            fn drop(&mut self) {
-                // SAFETY: dropped once, here, in place (it may be pinned); `Instrumented`
-                // never touches it again.
-                unsafe { ManuallyDrop::drop(self.0) }
-            }
-        }
-
-        let inner = DropInner(&mut self.inner);
-        // Drop the inner value inside the span, so events logged by its destructors (a
-        // cancelled future's guards) belong to it.
-        let _entered = self.span.enter();
-        drop(inner);
+        this.inner
+            .as_pin_mut()
+            .expect("an Instrumented holds its value until it is dropped or taken")
+            .poll(cx)
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Instrumented<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Instrumented")
-            .field("inner", &*self.inner)
+            .field("inner", &self.inner)
             .field("span", &self.span)
             .finish()
     }

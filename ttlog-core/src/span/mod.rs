@@ -38,10 +38,8 @@
 //! The thread's stack of entered spans lives with the ring (`ring/span_stack.rs`, the current
 //! span every event reads); the collector's table of spans in `collector/spans.rs`.
 
-#[allow(unsafe_code)] // the lazily shared reference count (see handle.rs)
 pub(crate) mod handle;
 pub(crate) mod id;
-#[allow(unsafe_code)] // the pin projection of `Instrumented`
 mod instrument;
 pub(crate) mod op;
 pub(crate) mod trace;
