@@ -36,7 +36,7 @@ pub const MAX_FIELDS: usize = 32;
 #[inline(always)]
 pub fn emit<const N: usize>(callsite: &'static Callsite, values: ManuallyDrop<[FieldValue; N]>) {
     const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
-    crate::logger::log_parts(callsite, None, values);
+    crate::logger::log_parts!(callsite, None, values);
 }
 
 /// Emits an event with a formatted message (see [`emit`]).
@@ -47,7 +47,7 @@ pub fn emit_message<const N: usize>(
     values: ManuallyDrop<[FieldValue; N]>,
 ) {
     const { assert!(N <= MAX_FIELDS, "an event has at most 32 fields") };
-    crate::logger::log_parts(callsite, Some(message), values);
+    crate::logger::log_parts!(callsite, Some(message), values);
 }
 
 /// A narration text that is not a literal: a run-time template (see

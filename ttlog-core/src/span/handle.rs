@@ -36,7 +36,10 @@ impl From<&Span> for Option<SpanId> {
 /// assert!(span.id().is_none());
 /// ```
 pub struct Span {
-    inner: Option<Inner>,
+    /// `None` for the disabled span. `ManuallyDrop` so that the only drop code is `Span`'s
+    /// own (which moves the value out and drops it out of line): a disabled span's drop is
+    /// then one inline check, not a call into the fields' drop glue.
+    inner: Option<ManuallyDrop<Inner>>,
 }
 
 struct Inner {
@@ -146,13 +149,13 @@ impl Span {
         context: Option<Arc<Context>>,
     ) -> Span {
         Span {
-            inner: Some(Inner {
+            inner: Some(ManuallyDrop::new(Inner {
                 id,
                 callsite,
                 owning,
                 shared: OnceLock::new(),
                 context,
-            }),
+            })),
         }
     }
 
@@ -323,13 +326,13 @@ impl Clone for Span {
         // The count is allocated on the first clone: this handle and the clone make two.
         let shared = inner.shared.get_or_init(|| Arc::new(())).clone();
         Span {
-            inner: Some(Inner {
+            inner: Some(ManuallyDrop::new(Inner {
                 id: inner.id,
                 callsite: inner.callsite,
                 owning: true,
                 shared: OnceLock::from(shared),
                 context: inner.context.clone(),
-            }),
+            })),
         }
     }
 }
@@ -337,20 +340,22 @@ impl Clone for Span {
 impl Drop for Span {
     #[inline(always)]
     fn drop(&mut self) {
-        if let Some(inner) = &mut self.inner {
-            if inner.owning {
-                Span::release(inner);
-            }
+        if let Some(inner) = self.inner.take() {
+            Span::release(ManuallyDrop::into_inner(inner));
         }
     }
 }
 
 impl Span {
-    /// Drops one owning handle; the last one closes the span. Out of line, so that dropping
-    /// a disabled span stays a single check where it is inlined.
+    /// Drops this handle, out of line, so that dropping a disabled span stays a single check
+    /// where it is inlined: an owning handle lets go of its share of the span, and the last
+    /// one closes it.
     #[inline(never)]
-    fn release(inner: &mut Inner) {
-        if let Some(shared) = inner.shared.take() {
+    fn release(inner: Inner) {
+        if !inner.owning {
+            return;
+        }
+        if let Some(shared) = inner.shared.into_inner() {
             // `into_inner` gives the value to exactly one of the handles that let go of their
             // references concurrently: the last one, which closes the span.
             if Arc::into_inner(shared).is_none() {
