@@ -60,4 +60,5 @@ pub fn assert_child_ok(cmd: &mut Command) {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 }
+pub mod all_levels;
 pub mod capture;
