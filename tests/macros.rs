@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::sync::Mutex;
 
-use ttlog::{FieldValue, Level, LevelFilter, LogEvent, ValueRef};
+use ttlog::{Callsite, FieldValue, Level, LevelFilter, LogEvent, ValueRef};
 
 mod common;
 
@@ -26,6 +26,7 @@ struct Captured {
     module_path: &'static str,
     file: &'static str,
     line: u32,
+    callsite: &'static Callsite,
     template: &'static str,
     message: String,
     formatted: bool,
@@ -48,6 +49,7 @@ impl Observe for Captured {
             module_path: cs.module_path(),
             file: cs.file(),
             line: cs.line(),
+            callsite: cs,
             template: cs.message(),
             message: event.message().to_owned(),
             formatted: event.formatted_message().is_some(),
@@ -365,10 +367,11 @@ fn usable_as_expression_and_in_generic_code() {
     assert_eq!(events.len(), 3);
     assert_eq!(events[1].value("value"), ValueRef::Str("3"));
     assert_eq!(events[2].value("value"), ValueRef::Str("\"x\""));
-    assert_eq!(
-        events[1].line, events[2].line,
+    assert!(
+        std::ptr::eq(events[1].callsite, events[2].callsite),
         "one callsite for every instance"
     );
+    assert!(!std::ptr::eq(events[0].callsite, events[1].callsite));
 }
 
 #[test]

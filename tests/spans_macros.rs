@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::Mutex;
 
 use ttlog::span::{SpanOp, SpanOpKind};
-use ttlog::{FieldValue, Level, LevelFilter, LogEvent, Span, SpanId, ValueRef};
+use ttlog::{Callsite, FieldValue, Level, LevelFilter, LogEvent, Span, SpanId, ValueRef};
 
 mod common;
 
@@ -32,6 +32,7 @@ struct Created {
     module_path: &'static str,
     file: &'static str,
     line: u32,
+    callsite: &'static Callsite,
     names: &'static [&'static str],
     values: Vec<FieldValue>,
 }
@@ -85,6 +86,7 @@ impl Observe for Seen {
                 module_path: callsite.module_path(),
                 file: callsite.file(),
                 line: callsite.line(),
+                callsite,
                 names: callsite.field_names(),
                 values: values.to_vec(),
             }),
@@ -422,10 +424,11 @@ fn usable_in_generic_code_and_temporaries_live() {
     assert_eq!(created.len(), 4);
     assert_eq!(created[0].value("value"), ValueRef::Str("3"));
     assert_eq!(created[1].value("value"), ValueRef::Str("\"x\""));
-    assert_eq!(
-        created[0].line, created[1].line,
+    assert!(
+        std::ptr::eq(created[0].callsite, created[1].callsite),
         "one callsite for every instance"
     );
+    assert!(!std::ptr::eq(created[1].callsite, created[2].callsite));
     assert_eq!(created[3].parent, created[2].id);
     assert_eq!(created[3].value("len"), ValueRef::U64(3));
     assert_eq!(created[3].value("text"), ValueRef::Str("borrowed"));
