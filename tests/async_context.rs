@@ -1,11 +1,12 @@
 //! A request's context crosses `.await`s and worker threads on a multi-threaded tokio
 //! runtime, through the real runtime: a `request_id` recorded once on the request's span
 //! appears in the scope of every event of that request (and of no other), whichever worker
-//! polled it; the snapshot holds the spans with their parents. (Init is once per process, so
-//! this file has one test.)
+//! polled it; the snapshot holds the spans with their parents. Requests 1 and 2 wait for each
+//! other before their first `.await`, so they run on both workers at once. (Init is once per
+//! process, so this file has one test.)
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use ttlog::sink::{format_record, Format};
@@ -14,9 +15,27 @@ use ttlog::{field, info, Instrument, Record};
 /// One formatted line per event: (thread name, compact line without the timestamp, JSON).
 type Lines = Arc<Mutex<Vec<(String, String, String)>>>;
 
+/// Blocks its worker until both requests 1 and 2 have arrived: they are then running at the
+/// same time, so on different workers.
+fn rendezvous() {
+    static ARRIVED: Mutex<u32> = Mutex::new(0);
+    static ALL_HERE: Condvar = Condvar::new();
+    let mut arrived = ARRIVED.lock().unwrap();
+    *arrived += 1;
+    ALL_HERE.notify_all();
+    let (arrived, timeout) = ALL_HERE
+        .wait_timeout_while(arrived, Duration::from_secs(60), |n| *n < 2)
+        .unwrap();
+    assert!(!timeout.timed_out(), "only {} of 2 arrived", *arrived);
+}
+
 #[ttlog::instrument(skip_all, fields(request_id = field::Empty))]
 async fn handle(request_id: u64, steps: u32) {
     ttlog::Span::current().record("request_id", &request_id);
+    info!("started");
+    if request_id <= 2 {
+        rendezvous();
+    }
     for step in 0..steps {
         tokio::time::sleep(Duration::from_millis(1)).await;
         info!(step, "step done");
@@ -56,7 +75,11 @@ fn request_context_crosses_awaits_and_threads() {
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_name("worker")
+        .thread_name_fn(|| {
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            format!("worker-{n}")
+        })
         .enable_time()
         .build()
         .unwrap();
@@ -82,8 +105,8 @@ fn request_context_crosses_awaits_and_threads() {
             .filter(|(_, l, _)| l.starts_with(&prefix))
             .map(|(_, l, _)| l.as_str())
             .collect();
-        let expected: Vec<String> = (0..STEPS)
-            .map(|s| format!("{prefix}async_context: step done step={s}"))
+        let expected: Vec<String> = std::iter::once(format!("{prefix}async_context: started"))
+            .chain((0..STEPS).map(|s| format!("{prefix}async_context: step done step={s}")))
             .collect();
         assert_eq!(steps, expected, "request {id}");
         let nested =
@@ -95,16 +118,20 @@ fn request_context_crosses_awaits_and_threads() {
         );
     }
     // Every event is in exactly one request (none lost its context), and the work was
-    // spread over the workers.
-    assert_eq!(lines.len() as u64, REQUESTS * (u64::from(STEPS) + 1));
+    // spread over both workers: requests 1 and 2 started on different ones.
+    let events = REQUESTS * (u64::from(STEPS) + 2);
+    assert_eq!(lines.len() as u64, events);
     assert!(lines
         .iter()
         .all(|(_, l, _)| l.starts_with("INFO handle{request_id=")));
     let threads: HashSet<&str> = lines.iter().map(|(t, _, _)| t.as_str()).collect();
-    assert!(
-        threads.iter().all(|t| t.starts_with("worker")),
-        "{threads:?}"
-    );
+    assert_eq!(threads, HashSet::from(["worker-0", "worker-1"]));
+    let started_on = |id: u64| {
+        let line = format!("INFO handle{{request_id={id}}}: async_context: started");
+        let (thread, _, _) = lines.iter().find(|(_, l, _)| *l == line).unwrap();
+        thread.as_str()
+    };
+    assert_ne!(started_on(1), started_on(2));
     // JSON: the request id is a number in the root span object.
     assert!(lines
         .iter()
@@ -121,6 +148,8 @@ fn request_context_crosses_awaits_and_threads() {
         assert!(h.duration().unwrap() >= Duration::from_millis(u64::from(STEPS)));
         assert!(h.duration() >= children[0].duration());
     }
+    // Every event, each inside its request's span.
+    assert_eq!(snap.events.len() as u64, events);
     for e in &snap.events {
         let scope: Vec<String> = snap
             .record(e)

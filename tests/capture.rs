@@ -7,11 +7,12 @@
 use std::sync::{Barrier, Condvar, Mutex};
 use std::time::Duration;
 
+#[path = "common/all_levels.rs"]
+mod all_levels;
+
 use ttlog::record::TraceFields;
 use ttlog::testing::{self, WithCapture};
-use ttlog::{
-    current_trace_context, info, info_span, warn, Instrument, Level, LevelFilter, TraceContext,
-};
+use ttlog::{current_trace_context, info, info_span, warn, Instrument, Level, TraceContext};
 
 /// Lets the two `isolation_*` tests log at the same time (libtest starts them together, as
 /// the first two tests of the file): each waits until both have arrived, or at most a few
@@ -44,9 +45,7 @@ const ROUNDS: u32 = 20;
 /// Logs `ROUNDS` events tagged `tag` each way a test can, and checks that the capture holds
 /// exactly those.
 fn isolation(tag: &'static str) {
-    if ttlog::STATIC_MAX_LEVEL != LevelFilter::Trace {
-        return; // test_max_level_features covers builds with levels compiled out
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     rendezvous();
 
@@ -141,15 +140,9 @@ fn isolation_b() {
     isolation("isolation_b");
 }
 
-fn skip() -> bool {
-    ttlog::STATIC_MAX_LEVEL != LevelFilter::Trace
-}
-
 #[test]
 fn unrelated_thread_is_not_captured() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     info!("mine", n = 1);
     // A thread the capture is not bound to, started while it is active.
@@ -166,9 +159,7 @@ fn unrelated_thread_is_not_captured() {
 
 #[test]
 fn dropped_capture_routes_nothing() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     let span = info_span!("outlives the capture");
     let later = logs.bind(|| info!("bound closure, after the drop"));
@@ -187,9 +178,7 @@ fn dropped_capture_routes_nothing() {
 
 #[test]
 fn nested_captures_innermost_wins() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let outer = testing::capture();
     info!("outer 1");
     {
@@ -206,9 +195,7 @@ fn nested_captures_innermost_wins() {
 
 #[test]
 fn secrets_are_masked_with_the_default_rules() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     let token = "Bearer 9f8e7d6c5b4a";
     let span = info_span!("login", password = "in-a-span");
@@ -234,9 +221,7 @@ fn secrets_are_masked_with_the_default_rules() {
 
 #[test]
 fn recorded_span_fields_show_in_later_events() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     let span = info_span!("job", id = 7, state = ttlog::field::Empty);
     span.in_scope(|| info!("queued"));
@@ -250,9 +235,7 @@ fn recorded_span_fields_show_in_later_events() {
 
 #[test]
 fn queries_and_assertion_messages() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     ttlog::debug!("cache miss", key = "user:1");
     warn!("retrying", attempt = 1u8);
@@ -311,9 +294,7 @@ fn queries_and_assertion_messages() {
 
 #[test]
 fn golden_lines() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     let span = info_span!("checkout", cart = 3);
     span.in_scope(|| {
@@ -330,9 +311,7 @@ fn golden_lines() {
 
 #[test]
 fn shared_by_scoped_threads() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     let logs = testing::capture();
     let start = Barrier::new(2);
     std::thread::scope(|s| {
@@ -349,9 +328,7 @@ fn shared_by_scoped_threads() {
 
 #[test]
 fn events_in_a_trace_context_carry_its_ids() {
-    if skip() {
-        return;
-    }
+    all_levels::assert_every_level_kept();
     const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
     let logs = testing::capture();
     let ctx = TraceContext::parse(&format!("00-{TRACE_ID}-00f067aa0ba902b7-01"), None)

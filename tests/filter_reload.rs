@@ -1,5 +1,7 @@
-//! Filters in a running program: precedence between `.level()`, the environment and
-//! `.filter()`, reloading with `Guard::set_filter`, and invalid directives.
+//! Filters in a running program: precedence between `.level()`, the environment (`TTLOG`,
+//! else `RUST_LOG`) and `.filter()`, each case in a child process started with the
+//! environment it needs; reloading with `Guard::set_filter` in this process (init is once per
+//! process); and invalid directives.
 
 mod common;
 
@@ -39,44 +41,107 @@ fn log_everything() {
     ttlog::info!("i");
     ttlog::debug!("d");
     db::query();
+    // A target that no `.filter()` below names: only `.level()` and the environment decide.
+    ttlog::error!(target: "other", "e");
+    ttlog::warn!(target: "other", "w");
+    ttlog::info!(target: "other", "i");
+    ttlog::debug!(target: "other", "d");
+    ttlog::trace!(target: "other", "t");
 }
 
-#[test]
-fn precedence_and_reload() {
-    if common::is_child("precedence") {
-        // TTLOG=trace and RUST_LOG=off are set by the parent: TTLOG wins over RUST_LOG and
-        // over .level(); .filter() wins over TTLOG for the targets it names.
+/// In a child started with the environment `env` (and nothing else of TTLOG and RUST_LOG):
+/// initialises with `configure`, logs everything and checks what the sink got. In the parent:
+/// starts that child.
+fn precedence(
+    test: &str,
+    env: &[(&str, &str)],
+    configure: impl FnOnce(ttlog::Builder) -> ttlog::Builder,
+    expected: &[&str],
+) {
+    if common::is_child(test) {
         let sink = Messages::default();
-        let guard = ttlog::init()
-            .no_console()
-            .snapshot_dir(common::child_dir())
-            .level(Level::Error)
-            .filter("filter_reload=info")
-            .sink(sink.clone())
-            .init();
+        let guard = configure(
+            ttlog::init()
+                .no_console()
+                .snapshot_dir(common::child_dir())
+                .sink(sink.clone()),
+        )
+        .init();
         log_everything();
         guard.flush();
-        let got = sink.take();
-        // filter_reload=info covers filter_reload::db too: most specific prefix wins.
-        assert_eq!(
-            got,
-            [
-                "ERROR filter_reload e",
-                "WARN filter_reload w",
-                "INFO filter_reload i"
-            ]
-        );
+        assert_eq!(sink.take(), expected);
         println!("child ok");
         return;
     }
+    let dir = common::temp_dir(test);
+    let mut child = common::child(test, test, &dir);
+    child.envs(env.iter().copied());
+    common::assert_child_ok(&mut child);
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
-    let dir = common::temp_dir("precedence");
-    common::assert_child_ok(
-        common::child("precedence_and_reload", "precedence", &dir)
-            .env("TTLOG", "trace")
-            .env("RUST_LOG", "off"),
+#[test]
+fn ttlog_wins_over_rust_log_and_level_and_filter_wins_over_ttlog() {
+    // TTLOG's default (trace) beats RUST_LOG=off and .level(Error) on `other`; .filter()
+    // beats TTLOG for the target both name (filter_reload=info covers filter_reload::db too:
+    // the most specific prefix wins).
+    precedence(
+        "ttlog_wins_over_rust_log_and_level_and_filter_wins_over_ttlog",
+        &[("TTLOG", "trace,filter_reload=trace"), ("RUST_LOG", "off")],
+        |b| b.level(Level::Error).filter("filter_reload=info"),
+        &[
+            "ERROR filter_reload e",
+            "WARN filter_reload w",
+            "INFO filter_reload i",
+            "ERROR other e",
+            "WARN other w",
+            "INFO other i",
+            "DEBUG other d",
+            "TRACE other t",
+        ],
     );
+}
 
+#[test]
+fn rust_log_is_read_when_ttlog_is_unset_and_wins_over_level() {
+    precedence(
+        "rust_log_is_read_when_ttlog_is_unset_and_wins_over_level",
+        &[("RUST_LOG", "warn,other=debug")],
+        |b| b.level(Level::Trace),
+        &[
+            "ERROR filter_reload e",
+            "WARN filter_reload w",
+            "ERROR other e",
+            "WARN other w",
+            "INFO other i",
+            "DEBUG other d",
+        ],
+    );
+}
+
+#[test]
+fn blank_ttlog_is_ignored_and_env_directives_layer_over_level() {
+    // A blank TTLOG falls through to RUST_LOG, which names only `other`: the default stays
+    // .level()'s.
+    precedence(
+        "blank_ttlog_is_ignored_and_env_directives_layer_over_level",
+        &[("TTLOG", "  "), ("RUST_LOG", "other=trace")],
+        |b| b.level(Level::Warn),
+        &[
+            "ERROR filter_reload e",
+            "WARN filter_reload w",
+            "ERROR other e",
+            "WARN other w",
+            "INFO other i",
+            "DEBUG other d",
+            "TRACE other t",
+        ],
+    );
+}
+
+#[test]
+fn reload_replaces_the_filter() {
+    let dir = common::temp_dir("reload");
     // In this process: no environment; reload at run time.
     std::env::remove_var("TTLOG");
     std::env::remove_var("RUST_LOG");
@@ -94,7 +159,10 @@ fn precedence_and_reload() {
         [
             "ERROR filter_reload e",
             "WARN filter_reload w",
-            "INFO filter_reload i"
+            "INFO filter_reload i",
+            "ERROR other e",
+            "WARN other w",
+            "INFO other i",
         ]
     );
 
@@ -107,7 +175,25 @@ fn precedence_and_reload() {
             "ERROR filter_reload e",
             "WARN filter_reload w",
             "DEBUG filter_reload::db db query",
-            "TRACE filter_reload::db db rows"
+            "TRACE filter_reload::db db rows",
+            "ERROR other e",
+            "WARN other w",
+        ]
+    );
+
+    // Only a target directive: it replaces the whole filter, default included, so the other
+    // targets fall back to `error` (the default of a filter without one), not to the `warn`
+    // set before nor to init's `info`.
+    guard.set_filter("filter_reload::db=trace").unwrap();
+    log_everything();
+    guard.flush();
+    assert_eq!(
+        sink.take(),
+        [
+            "ERROR filter_reload e",
+            "DEBUG filter_reload::db db query",
+            "TRACE filter_reload::db db rows",
+            "ERROR other e",
         ]
     );
 

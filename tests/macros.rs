@@ -7,14 +7,14 @@ use std::cell::Cell;
 use std::fmt;
 use std::sync::Mutex;
 
-use ttlog::{FieldValue, Level, LevelFilter, LogEvent, ValueRef};
+use ttlog::{Callsite, FieldValue, Level, LevelFilter, LogEvent, ValueRef};
 
 mod common;
 
 use common::capture::{field, Addr, Observe, Req, Session};
 
 /// The shared capturing logger, keeping [`Captured`] events.
-fn capture() -> Option<Session<Captured>> {
+fn capture() -> Session<Captured> {
     common::capture::capture()
 }
 
@@ -26,6 +26,7 @@ struct Captured {
     module_path: &'static str,
     file: &'static str,
     line: u32,
+    callsite: &'static Callsite,
     template: &'static str,
     message: String,
     formatted: bool,
@@ -48,6 +49,7 @@ impl Observe for Captured {
             module_path: cs.module_path(),
             file: cs.file(),
             line: cs.line(),
+            callsite: cs,
             template: cs.message(),
             message: event.message().to_owned(),
             formatted: event.formatted_message().is_some(),
@@ -59,7 +61,7 @@ impl Observe for Captured {
 
 #[test]
 fn message_and_typed_fields() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let addr = Addr;
     let req = Req { id: 9 };
     ttlog::info!("user logged in", user_id = 42, ip = %addr, req = ?req);
@@ -76,7 +78,7 @@ fn message_and_typed_fields() {
 
 #[test]
 fn value_types() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let name = String::from("alice");
     let missing: Option<u8> = None;
     ttlog::info!(
@@ -109,7 +111,7 @@ fn value_types() {
 
 #[test]
 fn every_level() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::trace!("t");
     ttlog::debug!("d");
     ttlog::info!("i");
@@ -134,7 +136,7 @@ fn every_level() {
 
 #[test]
 fn fields_first_then_message() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::warn!(user_id = 7, "login failed");
     let e = s.one();
     assert_eq!(e.level, Level::Warn);
@@ -145,7 +147,7 @@ fn fields_first_then_message() {
 
 #[test]
 fn message_between_fields() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::info!(a = 1, "middle", b = 2);
     let e = s.one();
     assert_eq!(e.message, "middle");
@@ -154,7 +156,7 @@ fn message_between_fields() {
 
 #[test]
 fn inline_captures() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let err = "connection reset";
     ttlog::error!("db error: {err}", attempt = 3);
     let e = s.one();
@@ -168,7 +170,7 @@ fn inline_captures() {
 
 #[test]
 fn positional_format_args() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let (n, max) = (2, 5);
     ttlog::info!("retry {} of {}", n, max, backoff_ms = 20);
     let e = s.one();
@@ -187,7 +189,7 @@ fn positional_format_args() {
 
 #[test]
 fn fields_then_message_with_args() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::info!(target: "a::b", user = "x", "fields then message {}", 3);
     let e = s.one();
     assert_eq!(e.target, "a::b");
@@ -198,7 +200,7 @@ fn fields_then_message_with_args() {
 
 #[test]
 fn shorthand() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let user_id = 11u64;
     let addr = Addr;
     let req = Req { id: 1 };
@@ -219,7 +221,7 @@ fn shorthand() {
 
 #[test]
 fn dotted_and_literal_keys() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let r#type = "admin";
     ttlog::info!(http.status = 200, http.method = "GET", "dotted keys");
     let e = s.one();
@@ -235,7 +237,7 @@ fn dotted_and_literal_keys() {
 
 #[test]
 fn named_placeholder_uses_field() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let calls = Cell::new(0);
     let next = || {
         calls.set(calls.get() + 1);
@@ -258,7 +260,7 @@ fn named_placeholder_uses_field() {
 
 #[test]
 fn escaped_braces_are_not_placeholders() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::info!("set {{a}} = 1");
     let e = s.one();
     assert_eq!(e.message, "set {a} = 1");
@@ -267,7 +269,7 @@ fn escaped_braces_are_not_placeholders() {
 
 #[test]
 fn target_override_and_default() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::debug!(target: "orders::audit", "checked");
     let e = s.one();
     assert_eq!(e.level, Level::Debug);
@@ -286,7 +288,7 @@ fn target_override_and_default() {
 
 #[test]
 fn file_and_line() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let line = line!() + 1;
     ttlog::info!("here");
     let e = s.one();
@@ -296,7 +298,7 @@ fn file_and_line() {
 
 #[test]
 fn evaluated_exactly_once_in_order() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let seen = Mutex::new(Vec::new());
     let f = |tag: &'static str| {
         seen.lock().unwrap().push(tag);
@@ -313,7 +315,7 @@ fn evaluated_exactly_once_in_order() {
 
 #[test]
 fn not_evaluated_when_disabled() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     let calls = Cell::new(0);
     let touch = || {
         calls.set(calls.get() + 1);
@@ -338,7 +340,7 @@ fn not_evaluated_when_disabled() {
 
 #[test]
 fn temporaries_live_long_enough() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::info!(
         "{}",
         String::from("temp").as_str(),
@@ -356,7 +358,7 @@ fn usable_as_expression_and_in_generic_code() {
     fn generic<T: fmt::Debug>(value: T) {
         ttlog::info!(value = ?value, "generic");
     }
-    let Some(s) = capture() else { return };
+    let s = capture();
     #[allow(clippy::let_unit_value)] // the point: the call is an expression of type `()`
     let _unit: () = ttlog::info!("as expression");
     generic(3u8);
@@ -365,15 +367,16 @@ fn usable_as_expression_and_in_generic_code() {
     assert_eq!(events.len(), 3);
     assert_eq!(events[1].value("value"), ValueRef::Str("3"));
     assert_eq!(events[2].value("value"), ValueRef::Str("\"x\""));
-    assert_eq!(
-        events[1].line, events[2].line,
+    assert!(
+        std::ptr::eq(events[1].callsite, events[2].callsite),
         "one callsite for every instance"
     );
+    assert!(!std::ptr::eq(events[0].callsite, events[1].callsite));
 }
 
 #[test]
 fn many_fields_spill_but_work() {
-    let Some(s) = capture() else { return };
+    let s = capture();
     ttlog::info!(
         a = 1,
         b = 2,

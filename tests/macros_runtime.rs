@@ -2,6 +2,9 @@
 //! JSON sinks). Init is once per process, so this file holds one test that runs the
 //! scenarios in order.
 
+#[path = "common/all_levels.rs"]
+mod all_levels;
+
 use std::io;
 use std::sync::{Arc, Mutex};
 
@@ -46,9 +49,7 @@ struct Attempt<'a> {
 
 #[test]
 fn spans_and_struct_fields_reach_the_sinks() {
-    if !ttlog::STATIC_MAX_LEVEL.enables(ttlog::Level::Debug) {
-        return; // DEBUG is compiled out by a `max_level_*` feature.
-    }
+    all_levels::assert_every_level_kept();
     let compact = Shared::default();
     let json = Shared::default();
     let dir = std::env::temp_dir().join(format!("ttlog-macros-runtime-{}", std::process::id()));

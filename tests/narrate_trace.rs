@@ -4,6 +4,9 @@
 //! `fields`) and the text formats print only the narration's. (Init is once per process: one
 //! test.)
 
+#[path = "common/all_levels.rs"]
+mod all_levels;
+
 use std::sync::{Arc, Mutex};
 
 use ttlog::sink::{format_record, Format};
@@ -11,6 +14,7 @@ use ttlog::{current_trace_context, Record, TraceContext};
 
 #[test]
 fn narration_in_a_trace_context_carries_its_ids() {
+    all_levels::assert_every_level_kept();
     let lines: Arc<Mutex<Vec<(String, serde_json::Value)>>> = Arc::default();
     let keep = lines.clone();
     let guard = ttlog::init()
@@ -27,9 +31,6 @@ fn narration_in_a_trace_context_carries_its_ids() {
             keep.lock().unwrap().push((text(Format::Compact), json));
         })
         .init();
-    if ttlog::STATIC_MAX_LEVEL < ttlog::LevelFilter::Info {
-        return;
-    }
 
     let ctx = TraceContext::new_root();
     let trace_id = ctx.trace_id.to_string();

@@ -1,13 +1,108 @@
-//! The facade forwards the redaction settings to the core builder.
+//! The facade's redaction settings reach the collector: `.redact_key` and `.redact_pattern`
+//! mask the sinks' output and the snapshot on top of the default rules, and `.no_redaction()`
+//! turns every rule off. Each case initialises in a child process (init is once per process).
+
+mod common;
+
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use ttlog::redact::Pattern;
+use ttlog::{Builder, Format};
+
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// In the child for `test`: initialises with `configure`, logs one event with a custom
+/// secret key, a custom-prefixed token (in a value and in the message) and a default secret
+/// key, and checks the compact line and the snapshot's event. In the parent: runs the child.
+fn check(test: &str, configure: impl FnOnce(Builder) -> Builder, line: &str, fields: [&str; 3]) {
+    if common::is_child(test) {
+        let out = Shared::default();
+        let guard = configure(
+            ttlog::init()
+                .no_console()
+                .snapshot_dir(common::child_dir())
+                .writer(out.clone(), Format::Compact),
+        )
+        .init();
+        ttlog::info!(
+            target: "billing",
+            "charged with sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            user_ssn = "078-05-1120",
+            card = "sk_live_51HqLyjWDarjtT1zdp7dc",
+            password = "hunter2",
+        );
+        let snap = ttlog::snapshot::read(guard.snapshot("redaction").unwrap()).unwrap();
+        drop(guard);
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let logged = text.trim_end().split_once(' ').unwrap().1.trim_start();
+        assert_eq!(logged, line);
+        let event = snap
+            .events
+            .iter()
+            .find(|e| e.target() == "billing")
+            .unwrap();
+        let got: Vec<String> = ["user_ssn", "card", "password"]
+            .iter()
+            .map(|name| event.field(name).unwrap().to_string())
+            .collect();
+        assert_eq!(got, fields);
+        println!("child ok");
+        return;
+    }
+    let dir = common::temp_dir(test);
+    common::assert_child_ok(&mut common::child(test, test, &dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
 #[test]
-fn builder_forwards_redaction() {
-    let b = ttlog::init()
-        .redact_key("ssn")
-        .redact_pattern(ttlog::redact::Pattern::prefix("sk_live_"));
-    let text = format!("{b:?}");
-    assert!(text.contains("ssn"), "{text}");
-    assert!(text.contains("sk_live_"), "{text}");
-    let off = format!("{:?}", b.no_redaction());
-    assert!(off.contains("redaction: None"), "{off}");
+fn custom_rules_mask_output_and_snapshots() {
+    check(
+        "custom_rules_mask_output_and_snapshots",
+        |b| {
+            b.redact_key("ssn")
+                .redact_pattern(Pattern::prefix("sk_live_"))
+        },
+        "INFO billing: charged with sk_live_[REDACTED] user_ssn=[REDACTED] \
+         card=sk_live_[REDACTED] password=[REDACTED]",
+        ["[REDACTED]", "sk_live_[REDACTED]", "[REDACTED]"],
+    );
+}
+
+#[test]
+fn without_custom_rules_only_the_defaults_apply() {
+    check(
+        "without_custom_rules_only_the_defaults_apply",
+        |b| b,
+        "INFO billing: charged with sk_live_4eC39HqLyjWDarjtT1zdp7dc user_ssn=078-05-1120 \
+         card=sk_live_51HqLyjWDarjtT1zdp7dc password=[REDACTED]",
+        ["078-05-1120", "sk_live_51HqLyjWDarjtT1zdp7dc", "[REDACTED]"],
+    );
+}
+
+#[test]
+fn no_redaction_wins_over_custom_rules() {
+    check(
+        "no_redaction_wins_over_custom_rules",
+        |b| {
+            b.redact_key("ssn")
+                .redact_pattern(Pattern::prefix("sk_live_"))
+                .no_redaction()
+        },
+        "INFO billing: charged with sk_live_4eC39HqLyjWDarjtT1zdp7dc user_ssn=078-05-1120 \
+         card=sk_live_51HqLyjWDarjtT1zdp7dc password=hunter2",
+        ["078-05-1120", "sk_live_51HqLyjWDarjtT1zdp7dc", "hunter2"],
+    );
 }

@@ -56,16 +56,10 @@ impl<T: Debug> Session<T> {
 }
 
 /// Installs the capturing logger (once), takes the lock, clears what was seen, and enables
-/// every level. `None` (the test then passes vacuously) when a `max_level_*` feature has
-/// compiled some levels out; test_max_level_features covers those builds.
-pub fn capture<T: Observe + Debug>() -> Option<Session<T>> {
-    if ttlog::STATIC_MAX_LEVEL != LevelFilter::Trace {
-        eprintln!(
-            "skipped: levels are compiled out (STATIC_MAX_LEVEL = {})",
-            ttlog::STATIC_MAX_LEVEL
-        );
-        return None;
-    }
+/// every level. Fails when a `max_level_*` feature has compiled some levels out (see
+/// [`super::all_levels`]).
+pub fn capture<T: Observe + Debug>() -> Session<T> {
+    super::all_levels::assert_every_level_kept();
     let lock = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let capture = CAPTURE
         .get_or_init(|| {
@@ -82,7 +76,7 @@ pub fn capture<T: Observe + Debug>() -> Option<Session<T>> {
         capture,
     };
     session.take();
-    Some(session)
+    session
 }
 
 /// The value of the field `name` among a callsite's `names` and an event's `values`.

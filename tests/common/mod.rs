@@ -234,4 +234,5 @@ pub fn at_least(d: Duration) -> Duration {
     d.mul_f64(1.0 - ttlog::clock::MAX_RATE_ERROR - 0.1)
 }
 
+pub mod all_levels;
 pub mod capture;

@@ -618,10 +618,48 @@ fn closures_are_sinks() {
         sink.flush().unwrap();
     }
     assert_eq!(*seen.lock().unwrap(), ["user logged in"]);
+}
 
-    // Not written to, so the test output stays clean; flushing an empty buffer writes nothing.
-    let mut stderr: Box<dyn Sink> = Box::new(console(Format::Compact));
-    stderr.flush().unwrap();
+/// The console sink writes its lines to stderr (not stdout), in batches: nothing before a
+/// flush. Checked in a child process (this test binary again) whose output is read here.
+#[test]
+fn console_writes_batches_to_stderr() {
+    const CHILD: &str = "TTLOG_SINK_CONSOLE_CHILD";
+    let v = values();
+    let r = record(NAMES, &v);
+    if std::env::var_os(CHILD).is_some() {
+        use std::io::Write;
+        let mut compact: Box<dyn Sink> = Box::new(console(Format::Compact));
+        let mut json: Box<dyn Sink> = Box::new(console(Format::Json));
+        compact.write(&r).unwrap();
+        json.write(&r).unwrap();
+        json.write(&r).unwrap();
+        io::stderr().write_all(b"before flush\n").unwrap();
+        compact.flush().unwrap();
+        json.flush().unwrap();
+        // Flushing an empty buffer writes nothing.
+        compact.flush().unwrap();
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "console_writes_batches_to_stderr",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    let json = line(Format::Json, &r);
+    assert_eq!(
+        stderr,
+        format!("before flush\n{}{json}{json}", line(Format::Compact, &r))
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("user logged in"), "{stdout}");
 }
 
 // ===== allocation =====

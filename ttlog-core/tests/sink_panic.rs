@@ -43,8 +43,10 @@ fn collector_survives_a_panicking_sink() {
     assert_eq!(snaps.len(), 1, "{snaps:?}");
     let snap = ttlog_core::snapshot::read(&snaps[0]).unwrap();
     assert_eq!(snap.header.reason, "collector-panic");
+    // Everything up to the event the sink failed on, then the panic.
+    assert_eq!(contents(&snap), ["0", "1", "2", "3", "panic"]);
     let last = snap.events.last().unwrap();
-    assert_eq!(last.target(), "panic");
+    assert_eq!(last.level, Level::Error);
     assert!(
         last.message().contains("sink cannot handle event 3"),
         "{}",
@@ -59,9 +61,23 @@ fn collector_survives_a_panicking_sink() {
         .take()
         .into_iter()
         .filter(|s| s.target == "app")
-        .map(|s| s.fields[0].1.clone())
+        .map(|s| s.field("i").unwrap().to_owned())
         .collect();
     assert_eq!(seen, ["0", "1", "2", "3", "4", "99"]);
-    // A manual snapshot still works.
-    assert!(guard.snapshot("after").is_ok());
+    // A manual snapshot still works, and holds what came before and after the panic.
+    let after = ttlog_core::snapshot::read(guard.snapshot("after").unwrap()).unwrap();
+    assert_eq!(after.header.reason, "after");
+    assert_eq!(after.header.dropped, 0);
+    assert_eq!(contents(&after), ["0", "1", "2", "3", "panic", "4", "99"]);
+}
+
+/// A snapshot's events: the `i` of each `app` event, `panic` for the panic's.
+fn contents(snap: &ttlog_core::snapshot::Snapshot) -> Vec<String> {
+    snap.events
+        .iter()
+        .map(|e| match e.target() {
+            "app" => e.field("i").unwrap().to_string(),
+            other => other.to_owned(),
+        })
+        .collect()
 }

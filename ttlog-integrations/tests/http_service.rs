@@ -23,19 +23,23 @@ type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<()>, &'static str>>
 /// Where the probe looked, and the trace id it saw there.
 type Seen = (&'static str, Option<String>);
 
-/// Not ready for its first `pending` polls; records the trace id it sees in `call` and in
-/// its future; fails when asked to.
+/// Not ready for its first `pending` polls; records the trace id (and the `tracestate`) it
+/// sees in `call` and in its future; fails when asked to.
 #[derive(Clone, Default)]
 struct Probe {
     pending: usize,
     fail: bool,
     seen: Arc<Mutex<Vec<Seen>>>,
+    states: Arc<Mutex<Vec<String>>>,
 }
 
 impl Probe {
     fn saw(&self, at: &'static str) {
-        let id = current_trace_context().map(|c| c.trace_id.to_string());
+        let ctx = current_trace_context();
+        let id = ctx.as_ref().map(|c| c.trace_id.to_string());
         self.seen.lock().unwrap().push((at, id));
+        let state = ctx.map(|c| c.state.to_header()).unwrap_or_default();
+        self.states.lock().unwrap().push(state);
     }
 }
 
@@ -120,6 +124,61 @@ fn call_and_future_run_in_the_request_context() {
     let done = logs.assert_logged(Level::Debug, "request completed");
     assert_eq!(done.field("status"), Some(&200u16.into()));
     assert_eq!(done.field("trace_id"), Some(&TRACE_ID.into()));
+}
+
+#[test]
+fn an_invalid_tracestate_is_dropped_and_the_reason_logged() {
+    let logs = ttlog::testing::capture();
+    let call = |tracestate: &str| {
+        let probe = Probe::default();
+        let mut service = TraceContextLayer::new().layer(probe.clone());
+        let mut req = request(TP);
+        req.headers_mut()
+            .insert("tracestate", tracestate.parse().unwrap());
+        let mut future = service.call(req);
+        assert!(matches!(poll_once(&mut future), Poll::Ready(Ok(_))));
+        let seen = probe.seen.lock().unwrap().clone();
+        let states = probe.states.lock().unwrap().clone();
+        (seen, states)
+    };
+    let in_trace = vec![
+        ("call", Some(TRACE_ID.to_owned())),
+        ("future", Some(TRACE_ID.to_owned())),
+    ];
+
+    // Invalid: the caller's trace is kept without its state, and the layer says why.
+    let (seen, states) = call("a=1,a=2");
+    assert_eq!(seen, in_trace);
+    assert_eq!(states, ["", ""]);
+    let ignored = logs.assert_logged(Level::Debug, "invalid trace header ignored");
+    assert_eq!(ignored.target(), "ttlog::http");
+    assert_eq!(
+        ignored.field("header"),
+        Some(&"tracestate".into()),
+        "{ignored}"
+    );
+    assert_eq!(
+        ignored.field("reason"),
+        Some(&"tracestate: member 2 repeats key `a` (first in member 1)".into()),
+        "{ignored}"
+    );
+    assert_eq!(
+        ignored.field("trace_id"),
+        Some(&TRACE_ID.into()),
+        "{ignored}"
+    );
+    assert_eq!(
+        logs.count(|e| e.message() == "invalid trace header ignored"),
+        1
+    );
+
+    // Valid: kept, and nothing is logged about it.
+    logs.clear();
+    let (seen, states) = call("congo=t61rcWkgMzE");
+    assert_eq!(seen, in_trace);
+    assert_eq!(states, ["congo=t61rcWkgMzE", "congo=t61rcWkgMzE"]);
+    logs.assert_not_logged(Level::Debug, "invalid trace header ignored");
+    logs.assert_logged(Level::Debug, "request completed");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Helpers shared by the runtime tests.
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use ttlog_core::{Record, Sink};
 
@@ -36,9 +38,88 @@ impl Sink for Keep {
     }
 }
 
+impl Seen {
+    /// The value of the field `name`, as text.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 impl Keep {
     pub fn take(&self) -> Vec<Seen> {
         std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+/// How long a test waits for the collector at most (a loaded machine is slow, not stuck).
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+static GATE: ttlog_core::Callsite = ttlog_core::Callsite::new(
+    ttlog_core::Level::Info,
+    "gate",
+    "gate",
+    file!(),
+    line!(),
+    "gate",
+    &[],
+);
+
+/// Holds the collector: [`GateSink`] blocks in `write` on the event [`Gate::hold`] logs,
+/// until [`Gate::open`]. While it is held nothing leaves the rings, so a ring that fills up
+/// drops every later event of its thread: drops happen when the test says, not when the
+/// scheduler does.
+pub struct Gate {
+    entered: mpsc::Receiver<()>,
+    open: Arc<(Mutex<bool>, Condvar)>,
+}
+
+/// The sink half of a [`Gate`]; install it before the sinks the test reads.
+pub struct GateSink {
+    entered: mpsc::Sender<()>,
+    open: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl Gate {
+    pub fn new() -> (Gate, GateSink) {
+        let (tx, rx) = mpsc::channel();
+        let open = Arc::new((Mutex::new(false), Condvar::new()));
+        let sink = GateSink {
+            entered: tx,
+            open: open.clone(),
+        };
+        (Gate { entered: rx, open }, sink)
+    }
+
+    /// Logs the gate event (from this thread) and returns once the collector is stuck on it.
+    pub fn hold(&self) {
+        ttlog_core::__private::dispatch(ttlog_core::EventBuilder::new(&GATE).build());
+        self.entered
+            .recv_timeout(PATIENCE)
+            .expect("the collector reached the gate");
+    }
+
+    /// Lets the collector go on.
+    pub fn open(&self) {
+        *self.open.0.lock().unwrap() = true;
+        self.open.1.notify_all();
+    }
+}
+
+impl Sink for GateSink {
+    fn write(&mut self, r: &Record<'_>) -> std::io::Result<()> {
+        if r.target == "gate" {
+            let _ = self.entered.send(());
+            let (lock, cvar) = &*self.open;
+            let open = cvar
+                .wait_timeout_while(lock.lock().unwrap(), PATIENCE, |open| !*open)
+                .unwrap()
+                .0;
+            assert!(*open, "the test never opened the gate");
+        }
+        Ok(())
     }
 }
 
@@ -86,9 +167,9 @@ pub fn flood_seqs(seen: &[Seen]) -> std::collections::HashMap<String, Vec<u64>> 
     let mut per_thread: std::collections::HashMap<String, Vec<u64>> = Default::default();
     for s in seen.iter().filter(|s| s.target == "flood") {
         per_thread
-            .entry(s.fields[0].1.clone())
+            .entry(s.field("thread").unwrap().to_owned())
             .or_default()
-            .push(s.fields[1].1.parse().unwrap());
+            .push(s.field("seq").unwrap().parse().unwrap());
     }
     per_thread
 }
