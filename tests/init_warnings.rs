@@ -32,10 +32,7 @@ fn log_some() {
 
 /// Runs `test` as a child with `env`, checks it passed, and returns its stderr's lines.
 fn child_stderr(test: &str, env: &[(&str, &str)], dir: &Path) -> Vec<String> {
-    let out = common::child(test, test, dir)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
+    let out = common::output(common::child(test, test, dir).envs(env.iter().copied()));
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));

@@ -9,6 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ttlog_core::sink::{console, format_record, FileSink, Format, Sink, WriterSink, BATCH_BYTES};
 use ttlog_core::{FieldValue, Fields, Level, Record};
 
+mod common;
+
 /// 2026-11-18T11:06:40.123456789Z
 fn ts() -> SystemTime {
     UNIX_EPOCH + Duration::new(1_795_000_000, 123_456_789)
@@ -641,16 +643,16 @@ fn console_writes_batches_to_stderr() {
         compact.flush().unwrap();
         return;
     }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "console_writes_batches_to_stderr",
-            "--test-threads=1",
-        ])
-        .env(CHILD, "1")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = common::output_within(
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "console_writes_batches_to_stderr",
+                "--test-threads=1",
+            ])
+            .env(CHILD, "1"),
+        std::time::Duration::from_secs(60),
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success(), "{stderr}");
     let json = line(Format::Json, &r);
