@@ -193,9 +193,10 @@ pub use timer::Timer;
 /// Starts configuring ttlog; finish with [`Builder::init`] or [`Builder::try_init`].
 ///
 /// With the default `signals` feature (unix), the logger also writes a snapshot on SIGTERM
-/// and SIGINT (then exits as the signal would) and on SIGUSR1 (and keeps running), while the
-/// guard lives. Once the guard is dropped no snapshot is taken on a signal, and SIGTERM and
-/// SIGINT act as if ttlog had never been installed.
+/// and SIGINT (then does what the signal did before ttlog: ends the process by its default
+/// action, or, if the process ignored it or handles it, keeps running) and on SIGUSR1 (and
+/// keeps running), while the guard lives. Once the guard is dropped no snapshot is taken on a
+/// signal, and the three act as if ttlog had never been installed.
 ///
 /// ```no_run
 /// let _guard = ttlog::init().service("orders").init();

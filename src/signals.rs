@@ -1,5 +1,6 @@
-//! Snapshots on signals: SIGTERM and SIGINT (snapshot, flush, then the default action) and
-//! SIGUSR1 (snapshot, keep running).
+//! Snapshots on signals: SIGTERM and SIGINT (snapshot, flush, then what the signal did before
+//! ttlog: the default action ends the process; a signal the application ignored or handles
+//! leaves it running) and SIGUSR1 (snapshot, keep running).
 //!
 //! The handlers themselves only do what signal-hook's self-pipe does (async-signal-safe);
 //! a thread named "ttlog-signals" waits on the pipe and asks the collector for the snapshot.
@@ -14,7 +15,9 @@
 //! ignored, and a handler the application had installed before `init` (directly or through
 //! signal-hook) still runs and the process lives on, as without ttlog. An action the
 //! application registers through signal-hook *after* `init` runs too, but the default action
-//! follows it: signal-hook does not tell whether other actions exist.
+//! follows it (signal-hook does not tell whether other actions exist), and one registered
+//! after the guard dropped runs after that default action, that is, not at all: signal-hook
+//! runs actions in the order they were registered.
 
 use std::io;
 use std::sync::atomic::AtomicBool;
@@ -44,15 +47,6 @@ static FALLBACKS: Mutex<Vec<SigId>> = Mutex::new(Vec::new());
 pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
     let default_before = *DEFAULT_BEFORE.get_or_init(|| SIGNALS.map(is_default));
     let mut signals = Signals::new(SIGNALS)?;
-    // A guard is live again: the fallbacks an earlier guard left go (after this guard's
-    // actions are in place, so that no signal falls between the two).
-    for id in FALLBACKS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .drain(..)
-    {
-        signal_hook::low_level::unregister(id);
-    }
     let closer = signals.handle();
     std::thread::Builder::new()
         .name("ttlog-signals".into())
@@ -69,12 +63,31 @@ pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
                 }
                 if signal != SIGUSR1 {
                     handle.flush_timeout(FLUSH_TIMEOUT);
-                    // Resets the default disposition and raises the signal again: the process
-                    // ends exactly as it would have without ttlog.
-                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    // The signal was the default action's before ttlog: reset the default
+                    // disposition and raise the signal again, so the process ends exactly as
+                    // it would have without ttlog. One that was ignored, or handled by the
+                    // application (its handler ran, chained), leaves the process running, as
+                    // without ttlog.
+                    let was_default = SIGNALS
+                        .iter()
+                        .zip(default_before)
+                        .any(|(s, default)| *s == signal && default);
+                    if was_default {
+                        let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    }
                 }
             }
         })?;
+    // A guard is live again: the fallbacks an earlier guard left go, now that this guard's
+    // actions are in place and its thread runs (so that no signal falls between the two, and
+    // a failed start leaves them as they were).
+    for id in FALLBACKS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .drain(..)
+    {
+        signal_hook::low_level::unregister(id);
+    }
     Ok(Box::new(move || {
         closer.close();
         restore(default_before);

@@ -336,14 +336,22 @@ fn current_rate(anchor: &Anchor) -> f64 {
             // spreads; `Instant` itself is exact to a nanosecond.
             let error = (now.spread + anchor.spread) as f64 / ticks + 1.0 / ns;
             let long_enough = ns >= MIN_CALIBRATION.as_nanos() as f64;
-            if ticks > 0.0
-                && long_enough
-                && (error <= MAX_RATE_ERROR || ns >= MAX_CALIBRATION.as_nanos() as f64)
-            {
+            if ticks > 0.0 && long_enough && error <= MAX_RATE_ERROR {
                 *rate = Rate {
                     ns_per_tick: ns / ticks,
                     measured_at: Some(now.value),
                 };
+                break;
+            }
+            if ns >= MAX_CALIBRATION.as_nanos() as f64 {
+                // No pair tight enough within the wait (a slow `Instant`), or the counter has
+                // not moved on this core (a frozen or lagging TSC): take the loose rate if
+                // there is one, else keep the nominal one, and stop waiting either way, so a
+                // conversion never blocks the collector for longer than this.
+                if ticks > 0.0 {
+                    rate.ns_per_tick = ns / ticks;
+                }
+                rate.measured_at = Some(now.value);
                 break;
             }
             if !first {

@@ -40,7 +40,7 @@
 //! 2. codecs and outputs: [`filter`], [`redact`], [`sink`], [`snapshot`], [`narration`]'s
 //!    templates;
 //! 3. engine: [`ring`] (the per-thread rings) and the collector;
-//! 4. public handles: [`logger`], span handles, narration's emit;
+//! 4. public handles: [`logger`](mod@logger), span handles, narration's emit;
 //! 5. runtime: [`init`] and its [`Guard`] (`runtime/`), and the test capture ([`testing`]).
 //!
 //! Unsafe code is denied everywhere but in the two modules that need it for speed: [`ring`]
@@ -86,6 +86,7 @@ pub mod testing;
 pub mod __private;
 
 pub use callsite::Callsite;
+pub use collector::DEFAULT_CAPACITY;
 pub use event::{EventBuilder, LogEvent};
 pub use field::{Field, FieldValue, StructFields, ToFieldValue, ValueRef};
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
@@ -93,10 +94,10 @@ pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
 pub use narration::{narrate, Narration, NarrationFields};
 pub use record::{Fields, Record};
 pub use ring::{Overflow, RING_BYTES_PER_EVENT};
+pub use ring::{DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY};
 pub use runtime::{
     init, AdapterInstaller, Builder, Guard, Handle, InitError, RingLogger, SignalInstaller,
-    SnapshotRequestError, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY,
-    SHUTDOWN_TIMEOUT,
+    SnapshotRequestError, SHUTDOWN_TIMEOUT,
 };
 pub use sink::{FileSink, Format, Sink, WriterSink};
 pub use span::{

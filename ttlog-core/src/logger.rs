@@ -14,7 +14,7 @@
 //! # The capture tap
 //!
 //! [`crate::testing::capture`] puts a tap in front of the installed logger (it registers an
-//! [`Observer`] here, so this module never imports the test capture): from then on every
+//! `Observer` here, so this module never imports the test capture): from then on every
 //! event and span operation goes the slow way (`ACTIVE_RING` stays `0`, whatever is installed
 //! later), the observer sees it first and routes a copy to the test capturing it, and the
 //! installed logger still gets it. The tap is process-wide and stays once installed: a
@@ -257,13 +257,13 @@ pub(crate) fn log_parts_slow<const N: usize>(
 
 #[inline(never)]
 fn dispatch_slow(mut event: LogEvent) {
-    if TAP.load(Ordering::Relaxed) {
+    // The observer, once set, is the tap (`OBSERVER.get` is an Acquire load; `TAP` only
+    // keeps the ring logger off its fast path).
+    if let Some(observer) = OBSERVER.get() {
         if event.thread_index() == 0 {
             event.set_thread_index(crate::thread::current_index());
         }
-        if let Some(observer) = OBSERVER.get() {
-            (observer.event)(&event);
-        }
+        (observer.event)(&event);
     }
     let guard = LOGGER.load();
     if let Some(slot) = guard.as_ref() {
@@ -288,10 +288,8 @@ pub(crate) fn send_span(op: SpanOp) {
 
 #[inline(never)]
 fn dispatch_span_slow(mut op: SpanOp) {
-    if TAP.load(Ordering::Relaxed) {
-        if let Some(observer) = OBSERVER.get() {
-            (observer.span)(&op);
-        }
+    if let Some(observer) = OBSERVER.get() {
+        (observer.span)(&op);
     }
     let guard = LOGGER.load();
     if let Some(slot) = guard.as_ref() {

@@ -1,19 +1,52 @@
-//! The collector's configuration.
+//! The collector's configuration: one value the builder fills in, so a new collector option
+//! touches only the builder's setter and the part of the collector that uses it.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use crate::redact::Redactor;
 use crate::sink::Sink;
 use crate::span::id::SpanEvents;
 
-/// Everything the collector is configured with: the builder fills one in, and a new option
-/// touches only the builder and the part of the collector that uses it.
+/// The default flight-recorder size, in events.
+pub const DEFAULT_CAPACITY: usize = 16_384;
+
+/// Everything the collector is made with.
+#[derive(Debug)]
 pub(crate) struct Config {
-    pub(crate) sinks: Vec<Box<dyn Sink>>,
+    /// The sinks, in the order they get each event.
+    pub(crate) sinks: SinkList,
+    /// How many events the flight recorder keeps (at least one).
     pub(crate) capacity: usize,
+    /// Where snapshots are written.
     pub(crate) snapshot_dir: PathBuf,
+    /// The service name in snapshot headers and file names.
     pub(crate) service: String,
+    /// Which span moments get lines of their own.
     pub(crate) span_events: SpanEvents,
     /// The redaction rules; `None` turns redaction off.
     pub(crate) redaction: Option<Redactor>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            sinks: SinkList::default(),
+            capacity: DEFAULT_CAPACITY,
+            snapshot_dir: PathBuf::from("ttlog-snapshots"),
+            service: String::new(),
+            span_events: SpanEvents::NONE,
+            redaction: Some(Redactor::new()),
+        }
+    }
+}
+
+/// Sinks, shown in `Debug` by their count (a `dyn Sink` has no `Debug`).
+#[derive(Default)]
+pub(crate) struct SinkList(pub(crate) Vec<Box<dyn Sink>>);
+
+impl fmt::Debug for SinkList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} sinks", self.0.len())
+    }
 }

@@ -151,8 +151,8 @@ impl Collector {
             }
         }
         let line = match op.kind {
-            SpanOpKind::New { .. } => self.span_events.contains(SpanEvents::NEW),
-            SpanOpKind::Close => self.span_events.contains(SpanEvents::CLOSE),
+            SpanOpKind::New { .. } => self.config.span_events.contains(SpanEvents::NEW),
+            SpanOpKind::Close => self.config.span_events.contains(SpanEvents::CLOSE),
             _ => false,
         };
         let (id, at) = (op.id.into_u64(), op.timestamp);

@@ -27,4 +27,5 @@ mod snapshot;
 pub(crate) mod spans;
 
 pub(crate) use config::Config;
+pub use config::DEFAULT_CAPACITY;
 pub(crate) use run::{spawn, Command};

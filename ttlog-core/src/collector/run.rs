@@ -16,7 +16,6 @@ use super::spans::SpanTable;
 use crate::redact::Redaction;
 use crate::ring::shared::{RingEntry, RingSet};
 use crate::snapshot::writer::WriteError;
-use crate::span::id::SpanEvents;
 use crate::sync::global::Ordering;
 
 /// A request to the collector.
@@ -36,16 +35,17 @@ pub(crate) enum Command {
 pub(crate) fn spawn(
     rings: Arc<RingSet>,
     commands: Receiver<Command>,
-    config: Config,
+    mut config: Config,
 ) -> std::io::Result<JoinHandle<()>> {
+    let sinks = std::mem::take(&mut config.sinks.0);
+    let redaction = config.redaction.take().map(Redaction::new);
     let collector = Collector {
         recorder: Recorder::new(config.capacity),
         rings_shared: rings.clone(),
         commands,
         rings: Vec::new(),
         sinks: Sinks {
-            slots: config
-                .sinks
+            slots: sinks
                 .into_iter()
                 .map(|sink| SinkSlot { sink, errors: 0 })
                 .collect(),
@@ -53,11 +53,9 @@ pub(crate) fn spawn(
         },
         quota: Vec::new(),
         spans: SpanTable::new(config.capacity),
-        span_events: config.span_events,
-        redaction: config.redaction.map(Redaction::new),
+        redaction,
         retired_drops: 0,
-        snapshot_dir: config.snapshot_dir,
-        service: config.service,
+        config,
         state: State::Running,
     };
     let handle = std::thread::Builder::new()
@@ -84,15 +82,14 @@ pub(super) struct Collector {
     pub(super) quota: Vec<usize>,
     /// The spans, rebuilt from the span records in the rings.
     pub(super) spans: SpanTable,
-    /// Which span moments get lines of their own.
-    pub(super) span_events: SpanEvents,
     /// Masks secrets in events and span fields as they leave the rings (before the recorder,
     /// the sinks and snapshots see them); `None` when redaction is off.
     pub(super) redaction: Option<Redaction>,
     /// Drop counts of rings already forgotten.
     pub(super) retired_drops: u64,
-    pub(super) snapshot_dir: PathBuf,
-    pub(super) service: String,
+    /// The configuration's plain values (its sinks and redaction rules moved into `sinks`
+    /// and `redaction` above).
+    pub(super) config: Config,
     pub(super) state: State,
 }
 

@@ -26,7 +26,7 @@ impl Collector {
         for s in &table {
             names.get(s.thread);
         }
-        let mut header = Header::new(self.service.clone(), reason);
+        let mut header = Header::new(self.config.service.clone(), reason);
         header.capacity = self.recorder.capacity() as u64;
         header.dropped = self.rings_shared.reported_dropped.load(Ordering::Relaxed);
         header.created = SystemTime::now();
@@ -38,7 +38,7 @@ impl Collector {
         let records = events
             .iter()
             .map(|e| record_of(e, names.cached(e.thread_index()), &self.spans, &conv));
-        snapshot::write_with_spans(&self.snapshot_dir, &header, &spans, records)
+        snapshot::write_with_spans(&self.config.snapshot_dir, &header, &spans, records)
     }
 }
 

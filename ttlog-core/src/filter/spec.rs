@@ -9,7 +9,7 @@ use crate::level::{Level, LevelFilter};
 /// A parsed set of filter directives: a default level and per-target levels.
 ///
 /// Build one with [`Filter::parse`] (or [`str::parse`]) or [`Filter::new`]; see the
-/// [module docs](self) for the language and the matching rules. Two filters are equal when
+/// [module docs](crate::filter) for the language and the matching rules. Two filters are equal when
 /// they have the same default and the same level for each target, whatever the order their
 /// directives were written in.
 ///
@@ -149,7 +149,7 @@ impl Filter {
     }
 
     /// The most verbose level that any directive, or the default, lets through: no event
-    /// above it can pass, whatever its target. [`install`] makes it the run-time gate
+    /// above it can pass, whatever its target. [`install`](crate::filter::install) makes it the run-time gate
     /// ([`crate::max_level`]).
     ///
     /// ```
@@ -185,7 +185,7 @@ impl Filter {
     /// Layers `other` over `self`: `other`'s directives replace `self`'s for the same target,
     /// its other directives are added, and its default, if it has one, replaces `self`'s.
     ///
-    /// This is how [`resolve`] stacks the builder level, the environment and the explicit
+    /// This is how [`resolve`](crate::filter::resolve) stacks the builder level, the environment and the explicit
     /// filter string.
     ///
     /// ```

@@ -197,7 +197,7 @@ impl Lane {
             }
             // Full: the initialiser did not run, `item` is still ours.
             self.rings.wake();
-            if self.rings.overflow == Overflow::Drop
+            if self.rings.config.overflow == Overflow::Drop
                 || crate::thread::is_collector()
                 || !self.rings.running.load(Ordering::Acquire)
             {
@@ -271,7 +271,7 @@ impl Lane {
     #[inline(never)]
     pub(crate) fn drop_when_full(&self) -> bool {
         self.rings.wake();
-        if self.rings.overflow == Overflow::Drop || crate::thread::is_collector() {
+        if self.rings.config.overflow == Overflow::Drop || crate::thread::is_collector() {
             self.producer.count_drop();
             true
         } else {

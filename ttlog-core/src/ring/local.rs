@@ -70,6 +70,12 @@ pub(crate) fn write_event<const N: usize>(
     mut values: ManuallyDrop<[FieldValue; N]>,
     other: impl FnOnce(&'static Callsite, Option<FieldValue>, [FieldValue; N]),
 ) {
+    const {
+        assert!(
+            N <= codec::MAX_VALUES,
+            "more values than a record can count"
+        )
+    };
     if ring_id != 0 {
         // SAFETY: `values` is ours and initialised (a `ManuallyDrop` always holds a value),
         // and it is not touched after this call, which takes ownership of its contents.
@@ -224,6 +230,12 @@ pub(crate) fn new_span<const N: usize>(
     id: u64,
     mut values: ManuallyDrop<[FieldValue; N]>,
 ) -> Option<ManuallyDrop<[FieldValue; N]>> {
+    const {
+        assert!(
+            N <= codec::MAX_VALUES,
+            "more values than a record can count"
+        )
+    };
     let pushed = with_fast_lane(ring_id, (), |lane, ()| {
         // SAFETY: `values` is ours and initialised; when the lane takes them (`true`) it has
         // moved them into the ring and they are not touched again (a `ManuallyDrop` is not

@@ -27,7 +27,7 @@ mod spsc;
 pub(crate) mod values;
 
 pub use codec::RING_BYTES_PER_EVENT;
-pub use shared::Overflow;
+pub use shared::{Overflow, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY};
 pub use spsc::{
     channel, CachePadded, Consumer, DropRecord, Producer, RecordRef, MAX_RECORD_WORDS, META_BITS,
     MIN_CAPACITY,

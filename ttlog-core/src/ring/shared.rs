@@ -31,11 +31,35 @@ pub enum Overflow {
     Block,
 }
 
+/// The default size of each thread's ring, in events.
+pub const DEFAULT_RING_CAPACITY: usize = 1024;
+
+/// The largest ring [`Builder::ring_capacity`](crate::Builder::ring_capacity) accepts, in
+/// events (128 MiB per thread); larger values are clamped to it.
+pub const MAX_RING_CAPACITY: usize = 1 << 20;
+
+/// What every ring of a ring logger is made with: the builder fills one in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RingConfig {
+    /// Each ring's size, in typical (four-field) events.
+    pub(crate) capacity: usize,
+    /// What a thread does when its ring is full.
+    pub(crate) overflow: Overflow,
+}
+
+impl Default for RingConfig {
+    fn default() -> RingConfig {
+        RingConfig {
+            capacity: DEFAULT_RING_CAPACITY,
+            overflow: Overflow::Drop,
+        }
+    }
+}
+
 /// State shared by one ring logger's lanes, collector and handles.
 pub(crate) struct RingSet {
     pub(crate) id: u64,
-    ring_capacity: usize,
-    pub(crate) overflow: Overflow,
+    pub(crate) config: RingConfig,
     /// Rings registered since the collector last looked.
     pending: Mutex<Vec<RingEntry>>,
     pub(crate) pending_flag: AtomicBool,
@@ -62,11 +86,10 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static CURRENT: Mutex<Option<Arc<RingSet>>> = Mutex::new(None);
 
 impl RingSet {
-    pub(crate) fn new(ring_capacity: usize, overflow: Overflow) -> Arc<RingSet> {
+    pub(crate) fn new(config: RingConfig) -> Arc<RingSet> {
         Arc::new(RingSet {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            ring_capacity,
-            overflow,
+            config,
             pending: Mutex::new(Vec::new()),
             pending_flag: AtomicBool::new(false),
             collector: OnceLock::new(),
@@ -112,7 +135,8 @@ impl RingSet {
     /// Registers a new ring for the calling thread and returns its producing end.
     pub(crate) fn register_ring(&self) -> Producer {
         let words = self
-            .ring_capacity
+            .config
+            .capacity
             .saturating_mul(codec::TYPICAL_EVENT_WORDS);
         let (producer, consumer) = spsc::channel(words, codec::drop_record);
         lock(&self.pending).push(RingEntry {

@@ -1,6 +1,5 @@
 //! [`Builder`]: what `init()` configures, and starting the collector and installing the logger.
 
-use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,14 +8,14 @@ use super::error::{InitError, Kind};
 use super::guard::Guard;
 use super::handle::Handle;
 use super::ring_logger::RingLogger;
-use crate::collector::{self, Config};
+use crate::collector;
 use crate::filter::{self};
 use crate::level::{Level, LevelFilter};
 use crate::logger;
 use crate::narration::Narration;
 use crate::process::default_service;
-use crate::redact::{Pattern, Redactor};
-use crate::ring::shared::{Overflow, RingSet};
+use crate::redact::Pattern;
+use crate::ring::shared::{Overflow, RingConfig, RingSet, MAX_RING_CAPACITY};
 use crate::sink::{self, FileSink, Format, Sink, WriterSink};
 use crate::span::id::SpanEvents;
 use crate::sync::global::{AtomicBool, Ordering};
@@ -24,16 +23,6 @@ use crate::sync::global::{AtomicBool, Ordering};
 /// Installs signal handlers for a running logger and returns a function that removes them.
 /// The facade provides one (feature `signals`); the core has no signal dependency.
 pub type SignalInstaller = fn(Handle) -> io::Result<Box<dyn FnOnce() + Send>>;
-
-/// The default flight-recorder size, in events.
-pub const DEFAULT_CAPACITY: usize = 16_384;
-
-/// The largest ring [`Builder::ring_capacity`] accepts, in events (128 MiB per thread);
-/// larger values are clamped to it.
-pub const MAX_RING_CAPACITY: usize = 1 << 20;
-
-/// The default size of each thread's ring, in events.
-pub const DEFAULT_RING_CAPACITY: usize = 1024;
 
 pub(super) static INITIALIZED: AtomicBool = AtomicBool::new(false);
 
@@ -43,26 +32,28 @@ pub fn init() -> Builder {
 }
 
 /// Configuration for [`init`]. Every setting has a default; see each method.
+///
+/// Options for the rings and for the collector go straight into their components'
+/// configurations (`rings`, `collector`): a new option is a field there, its default, a
+/// setter here, and the code that uses it.
+#[derive(Debug)]
 pub struct Builder {
     service: Option<String>,
     version: Option<String>,
     narration: Narration,
     level: LevelFilter,
     filter: Option<String>,
-    capacity: usize,
-    ring_capacity: usize,
-    snapshot_dir: PathBuf,
     console: Option<Format>,
     files: Vec<(PathBuf, Format)>,
-    sinks: Vec<Box<dyn Sink>>,
-    overflow: Overflow,
     panic_hook: bool,
     signals: bool,
     signal_installer: Option<SignalInstaller>,
-    span_events: SpanEvents,
     adapters: Vec<(&'static str, AdapterInstaller)>,
-    redactor: Redactor,
-    redaction: bool,
+    /// What every thread's ring is made with (size, overflow policy).
+    rings: RingConfig,
+    /// What the collector is made with (sinks, recorder size, snapshots, span lines,
+    /// redaction).
+    collector: collector::Config,
 }
 
 /// Installs an adapter (see [`Builder::adapter`]); the error says why it could not.
@@ -76,20 +67,14 @@ impl Default for Builder {
             narration: Narration::Human,
             level: LevelFilter::Info,
             filter: None,
-            capacity: DEFAULT_CAPACITY,
-            ring_capacity: DEFAULT_RING_CAPACITY,
-            snapshot_dir: PathBuf::from("ttlog-snapshots"),
             console: Some(Format::Compact),
-            span_events: SpanEvents::NONE,
             adapters: Vec::new(),
             files: Vec::new(),
-            sinks: Vec::new(),
-            overflow: Overflow::Drop,
             panic_hook: true,
             signals: true,
             signal_installer: None,
-            redactor: Redactor::new(),
-            redaction: true,
+            rings: RingConfig::default(),
+            collector: collector::Config::default(),
         }
     }
 }
@@ -148,24 +133,24 @@ impl Builder {
         self
     }
 
-    /// How many events the flight recorder keeps (default [`DEFAULT_CAPACITY`]).
+    /// How many events the flight recorder keeps (default [`DEFAULT_CAPACITY`](crate::DEFAULT_CAPACITY)).
     pub fn capacity(mut self, events: usize) -> Self {
-        self.capacity = events.max(1);
+        self.collector.capacity = events.max(1);
         self
     }
 
-    /// How many events each thread's ring holds (default [`DEFAULT_RING_CAPACITY`]): the ring
+    /// How many events each thread's ring holds (default [`DEFAULT_RING_CAPACITY`](crate::DEFAULT_RING_CAPACITY)): the ring
     /// takes `events × RING_BYTES_PER_EVENT` bytes (see [`crate::RING_BYTES_PER_EVENT`]),
     /// rounded up to a power of two, and holds that many events of four fields. At most
     /// [`MAX_RING_CAPACITY`].
     pub fn ring_capacity(mut self, events: usize) -> Self {
-        self.ring_capacity = events.clamp(2, MAX_RING_CAPACITY);
+        self.rings.capacity = events.clamp(2, MAX_RING_CAPACITY);
         self
     }
 
     /// Where snapshots are written (default `./ttlog-snapshots`, created when needed).
     pub fn snapshot_dir(mut self, dir: impl AsRef<Path>) -> Self {
-        self.snapshot_dir = dir.as_ref().to_path_buf();
+        self.collector.snapshot_dir = dir.as_ref().to_path_buf();
         self
     }
 
@@ -189,13 +174,16 @@ impl Builder {
 
     /// Also writes events to `writer`, formatted as `format`, from the collector thread.
     pub fn writer<W: io::Write + Send + 'static>(mut self, writer: W, format: Format) -> Self {
-        self.sinks.push(Box::new(WriterSink::new(writer, format)));
+        self.collector
+            .sinks
+            .0
+            .push(Box::new(WriterSink::new(writer, format)));
         self
     }
 
     /// Also hands every event, decoded, to `sink` on the collector thread.
     pub fn sink<S: Sink>(mut self, sink: S) -> Self {
-        self.sinks.push(Box::new(sink));
+        self.collector.sinks.0.push(Box::new(sink));
         self
     }
 
@@ -233,13 +221,13 @@ impl Builder {
     /// let _guard = ttlog_core::init().span_events(ttlog_core::SpanEvents::CLOSE).init();
     /// ```
     pub fn span_events(mut self, events: SpanEvents) -> Self {
-        self.span_events = events;
+        self.collector.span_events = events;
         self
     }
 
     /// What a thread does when its ring is full (default [`Overflow::Drop`]).
     pub fn overflow(mut self, overflow: Overflow) -> Self {
-        self.overflow = overflow;
+        self.rings.overflow = overflow;
         self
     }
 
@@ -266,7 +254,7 @@ impl Builder {
     /// // `user_ssn = "078-05-1120"` is logged as `user_ssn=[REDACTED]`.
     /// ```
     pub fn redact_key(mut self, name: impl AsRef<str>) -> Self {
-        self.redactor = self.redactor.key(name);
+        self.collector.redaction = self.collector.redaction.map(|r| r.key(name));
         self
     }
 
@@ -278,7 +266,7 @@ impl Builder {
     /// let _guard = ttlog_core::init().redact_pattern(Pattern::prefix("sk_live_")).init();
     /// ```
     pub fn redact_pattern(mut self, pattern: Pattern) -> Self {
-        self.redactor = self.redactor.pattern(pattern);
+        self.collector.redaction = self.collector.redaction.map(|r| r.pattern(pattern));
         self
     }
 
@@ -291,7 +279,7 @@ impl Builder {
     /// let _guard = ttlog_core::init().no_redaction().init();
     /// ```
     pub fn no_redaction(mut self) -> Self {
-        self.redaction = false;
+        self.collector.redaction = None;
         self
     }
 
@@ -327,7 +315,7 @@ impl Builder {
         self.start(true)
     }
 
-    fn start(self, strict: bool) -> Result<Guard, InitError> {
+    fn start(mut self, strict: bool) -> Result<Guard, InitError> {
         let filter = if strict {
             filter::resolve(self.level, self.filter.as_deref()).map_err(InitError::filter)?
         } else {
@@ -355,7 +343,9 @@ impl Builder {
                 ),
             }
         }
-        sinks.extend(self.sinks);
+        // Console and files first, then the sinks given as values, in the order given.
+        sinks.append(&mut self.collector.sinks.0);
+        self.collector.sinks.0 = sinks;
 
         if INITIALIZED.swap(true, Ordering::AcqRel) {
             return Err(InitError {
@@ -365,20 +355,12 @@ impl Builder {
         crate::clock::anchor();
         let service = self.service.unwrap_or_else(default_service);
         crate::narration::layout::configure(self.narration, &service, self.version.as_deref());
-        let redaction = self.redaction.then_some(self.redactor);
+        self.collector.service = service;
         // Test captures redact what they copy as the collector does.
-        crate::testing::tap::set_rules(redaction.clone());
+        crate::testing::tap::set_rules(self.collector.redaction.clone());
         let (tx, rx) = crossbeam_channel::unbounded();
-        let rings = RingSet::new(self.ring_capacity, self.overflow);
-        let config = Config {
-            sinks,
-            capacity: self.capacity,
-            snapshot_dir: self.snapshot_dir,
-            service,
-            span_events: self.span_events,
-            redaction,
-        };
-        let join = collector::spawn(rings.clone(), rx, config).map_err(|e| {
+        let rings = RingSet::new(self.rings);
+        let join = collector::spawn(rings.clone(), rx, self.collector).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);
             InitError {
                 kind: Kind::Thread(e),
@@ -431,25 +413,5 @@ impl Builder {
             join: Some(join),
             signal_closer,
         })
-    }
-}
-
-impl fmt::Debug for Builder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Builder")
-            .field("service", &self.service)
-            .field("version", &self.version)
-            .field("narration", &self.narration)
-            .field("level", &self.level)
-            .field("filter", &self.filter)
-            .field("capacity", &self.capacity)
-            .field("snapshot_dir", &self.snapshot_dir)
-            .field("console", &self.console)
-            .field("files", &self.files)
-            .field("sinks", &self.sinks.len())
-            .field("overflow", &self.overflow)
-            .field("span_events", &self.span_events)
-            .field("redaction", &self.redaction.then_some(&self.redactor))
-            .finish()
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::filter::ParseError;
 
-/// Why [`Builder::try_init`] failed.
+/// Why [`Builder::try_init`](crate::Builder::try_init) failed.
 #[derive(Debug)]
 pub struct InitError {
     pub(super) kind: Kind,

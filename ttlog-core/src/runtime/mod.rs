@@ -32,10 +32,7 @@ pub(crate) mod handle;
 pub(crate) mod panic;
 mod ring_logger;
 
-pub use builder::{
-    init, AdapterInstaller, Builder, SignalInstaller, DEFAULT_CAPACITY, DEFAULT_RING_CAPACITY,
-    MAX_RING_CAPACITY,
-};
+pub use builder::{init, AdapterInstaller, Builder, SignalInstaller};
 pub use error::InitError;
 pub use guard::{Guard, SHUTDOWN_TIMEOUT};
 pub use handle::{Handle, SnapshotRequestError};

@@ -120,7 +120,7 @@ impl SnapshotError {
         self.offset
     }
 
-    /// The file being read, for errors from [`read()`].
+    /// The file being read, for errors from [`read()`](crate::snapshot::read).
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }

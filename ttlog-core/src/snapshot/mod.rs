@@ -58,7 +58,7 @@
 //! 1. `model.rs` — [`Snapshot`], its [`Header`] and [`Event`]s.
 //! 2. `span.rs` — [`Span`]: a span as a snapshot stores it.
 //! 3. `format.rs` — the binary format's constants and framing.
-//! 4. `writer.rs` — [`encode`] and [`write`]: temp file, rename, mode 0600.
+//! 4. `writer.rs` — [`encode`] and [`write()`]: temp file, rename, mode 0600.
 //! 5. `reader.rs` — [`decode`], [`read`], [`recover`]: every malformed input is an error.
 //! 6. `error.rs` — [`SnapshotError`].
 

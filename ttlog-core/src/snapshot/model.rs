@@ -160,7 +160,7 @@ impl Snapshot {
 
 impl SpanLookup for Snapshot {
     /// The span `id` as formatters see it. Its fields are the ones the span recorded: the
-    /// `elapsed_us`/`elapsed_ms` pair and the trace ids ([`TRACE_FIELDS`]) appended when it
+    /// `elapsed_us`/`elapsed_ms` pair and the trace ids ([`TRACE_FIELDS`](crate::snapshot::TRACE_FIELDS)) appended when it
     /// was written are left out, as live scopes do not have them.
     fn span(&self, id: u64) -> Option<SpanView<'_>> {
         let s = Snapshot::span(self, id)?;

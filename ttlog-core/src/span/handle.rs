@@ -430,9 +430,13 @@ pub struct EnteredSpan {
 impl EnteredSpan {
     /// Exits the span and returns it.
     pub fn exit(mut self) -> Span {
-        self.leave();
-        // The guard keeps a disabled span, so its drop does nothing more.
-        std::mem::take(&mut self.span)
+        // Taken first: the guard keeps a disabled span, so its drop does nothing more, also if
+        // recording the exit panics (a custom logger may), which must not exit twice.
+        let span = std::mem::take(&mut self.span);
+        if let Some(inner) = &span.inner {
+            exit(inner.id);
+        }
+        span
     }
 
     /// The entered span.

@@ -111,9 +111,10 @@ impl<T: Future> Future for Instrumented<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Instrumented<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Instrumented")
-            .field("inner", &self.inner)
-            .field("span", &self.span)
-            .finish()
+        let mut d = f.debug_struct("Instrumented");
+        if let Some(inner) = &self.inner {
+            d.field("inner", inner);
+        }
+        d.field("span", &self.span).finish()
     }
 }

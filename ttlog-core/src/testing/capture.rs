@@ -9,7 +9,7 @@ use crate::level::LevelFilter;
 
 /// Starts capturing the events logged by the current test: on this thread, in the threads and
 /// tasks run inside the capture, and in the spans created inside it (see the [module
-/// docs](self)). Capturing stops when the returned [`Capture`] is dropped.
+/// docs](crate::testing)). Capturing stops when the returned [`Capture`] is dropped.
 ///
 /// Captures nest: while a second capture is alive on the thread, events go to it only.
 ///

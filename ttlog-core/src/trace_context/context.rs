@@ -63,7 +63,7 @@ pub struct TraceContext {
 impl TraceContext {
     /// Parses a `traceparent` header and, if present, a `tracestate` header.
     ///
-    /// Both headers must follow the W3C grammar exactly (see the [module docs](self)). If
+    /// Both headers must follow the W3C grammar exactly (see the [module docs](crate::trace_context)). If
     /// several `tracestate` headers arrived, join them with `,` first. The error names the
     /// header, field and position at fault. When only the `tracestate` is invalid
     /// ([`TraceContextError::is_tracestate`]), the recommendation says to keep the

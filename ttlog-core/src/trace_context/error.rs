@@ -57,7 +57,7 @@ pub enum TraceContextErrorKind {
 }
 
 /// A `traceparent` or `tracestate` header that could not be parsed, or a `tracestate` entry
-/// that [`TraceState::insert`] refused.
+/// that [`TraceState::insert`](crate::TraceState::insert) refused.
 ///
 /// The message starts with the header's name and says what is wrong and where: the field and
 /// character position in a `traceparent`, the member number (from 1) in a `tracestate`.

@@ -7,7 +7,7 @@ use super::ids::{ParentId, TraceId};
 /// the correlation id.
 pub const TRACE_FIELDS: [&str; 3] = ["trace_id", "span_id", "correlation_id"];
 
-/// The W3C ids of an event inside a trace context, as [`Record::trace`] gives them.
+/// The W3C ids of an event inside a trace context, as [`Record::trace`](crate::Record::trace) gives them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceFields<'a> {
     /// The trace.

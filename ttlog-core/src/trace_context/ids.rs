@@ -56,7 +56,7 @@ impl TraceId {
     }
 
     /// A random, non-zero id; not cryptographically secure (see
-    /// [`TraceContext::new_root`]).
+    /// [`TraceContext::new_root`](crate::TraceContext::new_root)).
     ///
     /// ```
     /// use ttlog_core::TraceId;
@@ -129,7 +129,7 @@ impl ParentId {
     }
 
     /// A random, non-zero id; not cryptographically secure (see
-    /// [`TraceContext::new_root`]).
+    /// [`TraceContext::new_root`](crate::TraceContext::new_root)).
     ///
     /// ```
     /// use ttlog_core::ParentId;

@@ -1,0 +1,107 @@
+//! While the guard lives, SIGTERM and SIGINT write a snapshot and then do what they did before
+//! ttlog: a signal the process ignored (as `nohup` or a shell's `trap ''` leaves it) or that
+//! the application handles (a handler registered before `init`) leaves the process running.
+//! (A signal whose disposition was the default ends the process: `signal_snapshot.rs`.)
+#![cfg(all(unix, feature = "signals"))]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
+
+/// Waits (at most a minute) until `dir` holds `n` snapshots.
+fn wait_for_snapshots(dir: &Path, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while common::snapshots(dir).len() < n {
+        assert!(Instant::now() < deadline, "no snapshot {n} in {dir:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The child: init (guard live), then raise SIGTERM and SIGINT, each followed by SIGUSR1.
+/// The signal thread handles signals one at a time, so once the SIGUSR1 snapshot after a
+/// signal exists, that signal's handling has finished, and the process is still here.
+fn raise_with_guard_live() {
+    let dir = common::child_dir();
+    let guard = ttlog::init()
+        .service("sigsvc")
+        .snapshot_dir(&dir)
+        .no_console()
+        .init();
+    ttlog::info!("before the signals");
+    let mut expected = 0;
+    for signal in [SIGTERM, SIGINT] {
+        signal_hook::low_level::raise(signal).unwrap();
+        signal_hook::low_level::raise(SIGUSR1).unwrap();
+        expected += 2;
+        wait_for_snapshots(&dir, expected);
+    }
+    println!("child ok");
+    drop(guard);
+}
+
+/// The reasons of the snapshots in `dir`, sorted.
+fn reasons(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = common::snapshots(dir)
+        .iter()
+        .map(|p| ttlog::snapshot::read(p).unwrap().header.reason.clone())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn ignored_signals_snapshot_and_leave_the_process_running() {
+    const TEST: &str = "ignored_signals_snapshot_and_leave_the_process_running";
+    if common::is_child("ignored-live") {
+        raise_with_guard_live();
+        return;
+    }
+    let dir = common::temp_dir("ignored-live");
+    let exe = std::env::current_exe().unwrap();
+    let cmd = common::child(TEST, "ignored-live", &dir);
+    // `trap ''` sets SIG_IGN, which `exec` keeps.
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg(r#"trap '' TERM INT; exec "$0" "$@""#)
+        .arg(exe)
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    let out = common::output(&mut sh);
+    assert!(
+        out.status.success(),
+        "an ignored signal ended the process: {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
+    assert_eq!(reasons(&dir), ["SIGINT", "SIGTERM", "SIGUSR1", "SIGUSR1"]);
+}
+
+#[test]
+fn handled_signals_snapshot_run_the_handler_and_leave_the_process_running() {
+    const TEST: &str = "handled_signals_snapshot_run_the_handler_and_leave_the_process_running";
+    if common::is_child("handled-live") {
+        let flags = [SIGTERM, SIGINT].map(|signal| {
+            let flag = Arc::new(AtomicBool::new(false));
+            signal_hook::flag::register(signal, flag.clone()).unwrap();
+            flag
+        });
+        raise_with_guard_live();
+        for flag in &flags {
+            assert!(
+                flag.load(Ordering::SeqCst),
+                "the application's handler did not run"
+            );
+        }
+        return;
+    }
+    let dir = common::temp_dir("handled-live");
+    common::assert_child_ok(&mut common::child(TEST, "handled-live", &dir));
+    assert_eq!(reasons(&dir), ["SIGINT", "SIGTERM", "SIGUSR1", "SIGUSR1"]);
+}
