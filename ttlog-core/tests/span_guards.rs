@@ -19,6 +19,8 @@ static SPAN: Callsite = Callsite::new(Level::Info, "t", "t", "t.rs", 1, "work", 
 
 static PANIC_ON_ENTER: AtomicBool = AtomicBool::new(false);
 static PANIC_ON_EXIT: AtomicBool = AtomicBool::new(false);
+/// How many more exits panic (counted down), for a panic that happens once.
+static PANIC_ON_NEXT_EXITS: AtomicUsize = AtomicUsize::new(0);
 static SERIAL: Mutex<()> = Mutex::new(());
 
 #[derive(Default)]
@@ -33,6 +35,13 @@ impl Logger for Capture {
         match op.kind {
             SpanOpKind::Enter if PANIC_ON_ENTER.load(Ordering::SeqCst) => panic!("enter"),
             SpanOpKind::Exit if PANIC_ON_EXIT.load(Ordering::SeqCst) => panic!("exit"),
+            SpanOpKind::Exit
+                if PANIC_ON_NEXT_EXITS
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok() =>
+            {
+                panic!("exit")
+            }
             _ => {}
         }
         let id = op.id.into_u64();
@@ -182,4 +191,34 @@ fn a_logger_panicking_on_exit_does_not_lose_the_close() {
     );
     let ops = c.ops.lock().unwrap().clone();
     assert_eq!(ops, [format!("enter {sid}"), format!("close {sid}")]);
+}
+
+#[test]
+fn exiting_an_entered_span_whose_logger_panics_exits_it_once() {
+    let (_l, c) = capture();
+    let s = span(7);
+    let sid = id(&s).unwrap();
+    let outer = s.enter();
+    let inner = s.clone().entered();
+    PANIC_ON_NEXT_EXITS.store(1, Ordering::SeqCst);
+    let result = catch_unwind(AssertUnwindSafe(|| inner.exit()));
+    assert!(result.is_err());
+    assert_eq!(
+        current(),
+        Some(sid),
+        "only the inner entry left the stack: the outer entry of the same span is current"
+    );
+    drop(outer);
+    assert_eq!(current(), None);
+    let exits = c
+        .ops
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|op| **op == format!("exit {sid}"))
+        .count();
+    assert_eq!(
+        exits, 1,
+        "the panicking exit is not recorded; the outer one is"
+    );
 }
