@@ -114,17 +114,9 @@ fn ignored_signals_stay_ignored_after_drop() {
         return;
     }
     let dir = common::temp_dir("ignored");
-    let exe = std::env::current_exe().unwrap();
     let cmd = common::child(TEST, "ignored", &dir);
-    // The same command through a shell: `trap ''` sets SIG_IGN, which `exec` keeps.
-    let mut sh = Command::new("sh");
-    sh.arg("-c")
-        .arg(r#"trap '' TERM INT USR1; exec "$0" "$@""#)
-        .arg(exe)
-        .args(cmd.get_args())
-        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .env_remove("RUST_LOG")
-        .env_remove("TTLOG");
+    let mut sh = common::with_signals_ignored(&cmd, "TERM INT USR1");
+    sh.env_remove("RUST_LOG").env_remove("TTLOG");
     let out = common::output(&mut sh);
     assert!(
         out.status.success(),

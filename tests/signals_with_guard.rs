@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -63,16 +62,8 @@ fn ignored_signals_snapshot_and_leave_the_process_running() {
         return;
     }
     let dir = common::temp_dir("ignored-live");
-    let exe = std::env::current_exe().unwrap();
     let cmd = common::child(TEST, "ignored-live", &dir);
-    // `trap ''` sets SIG_IGN, which `exec` keeps.
-    let mut sh = Command::new("sh");
-    sh.arg("-c")
-        .arg(r#"trap '' TERM INT; exec "$0" "$@""#)
-        .arg(exe)
-        .args(cmd.get_args())
-        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
-    let out = common::output(&mut sh);
+    let out = common::output(&mut common::with_signals_ignored(&cmd, "TERM INT"));
     assert!(
         out.status.success(),
         "an ignored signal ended the process: {:?}: {}",

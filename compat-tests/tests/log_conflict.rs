@@ -29,7 +29,7 @@ fn another_log_logger_is_refused() {
     // `log` still goes to env_logger, untouched.
     assert_eq!(log::max_level(), log::LevelFilter::Warn);
 
-    let child = output_within_a_minute(
+    let child = ttlog_test_support::output_within(
         Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
@@ -38,6 +38,7 @@ fn another_log_logger_is_refused() {
                 "--test-threads=1",
             ])
             .env(CHILD, "1"),
+        ttlog_test_support::CHILD_TIMEOUT,
     );
     let stderr = String::from_utf8_lossy(&child.stderr).into_owned()
         + &String::from_utf8_lossy(&child.stdout);
@@ -47,33 +48,4 @@ fn another_log_logger_is_refused() {
     );
     assert!(stderr.contains("ttlog::init() failed"), "{stderr}");
     assert!(stderr.contains(WHY), "{stderr}");
-}
-
-/// `cmd.output()`, but a child still running after a minute is killed and the test fails:
-/// a hung child must not hang the suite. (The child's output is small: its pipes are read
-/// once it has exited.)
-fn output_within_a_minute(cmd: &mut Command) -> std::process::Output {
-    use std::process::Stdio;
-    use std::time::{Duration, Instant};
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn the child");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().expect("wait for the child").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("collect the killed child");
-            panic!(
-                "the child did not finish within a minute; its stderr:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    child
-        .wait_with_output()
-        .expect("collect the child's output")
 }

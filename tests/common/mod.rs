@@ -67,9 +67,7 @@ pub fn assert_child_ok(cmd: &mut Command) {
     assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 }
 
-/// How long a test waits for a child before killing it and failing: a guard against a hung
-/// child hanging the suite, far above what any child needs even on a loaded machine.
-pub const CHILD_TIMEOUT: Duration = Duration::from_secs(60);
+pub use ttlog_test_support::CHILD_TIMEOUT;
 
 /// `cmd.output()`, but a child still running after [`CHILD_TIMEOUT`] is killed and the test
 /// fails with what it wrote to stderr.
@@ -236,3 +234,15 @@ pub fn at_least(d: Duration) -> Duration {
 
 pub mod all_levels;
 pub mod capture;
+
+/// `cmd` run through `sh` with `signals` (`"TERM INT"`) ignored first: `trap ''` sets SIG_IGN,
+/// which `exec` keeps, as `nohup` or a shell's `trap` leave a process.
+pub fn with_signals_ignored(cmd: &Command, signals: &str) -> Command {
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg(format!(r#"trap '' {signals}; exec "$0" "$@""#))
+        .arg(std::env::current_exe().unwrap())
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    sh
+}

@@ -651,7 +651,7 @@ fn console_writes_batches_to_stderr() {
                 "--test-threads=1",
             ])
             .env(CHILD, "1"),
-        std::time::Duration::from_secs(60),
+        ttlog_test_support::CHILD_TIMEOUT,
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success(), "{stderr}");

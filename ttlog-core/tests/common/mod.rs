@@ -193,33 +193,4 @@ pub fn wall_slack(age: std::time::Duration) -> std::time::Duration {
     age.mul_f64(ttlog_core::clock::MAX_RATE_ERROR + SLEW) + std::time::Duration::from_micros(1)
 }
 
-/// `cmd.output()`, but a child still running after `timeout` is killed and the test fails:
-/// a hung child must not hang the suite. For children that write little (the pipes are read
-/// once the child has exited).
-pub fn output_within(
-    cmd: &mut std::process::Command,
-    timeout: std::time::Duration,
-) -> std::process::Output {
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn the child");
-    let deadline = std::time::Instant::now() + timeout;
-    while child.try_wait().expect("wait for the child").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let out = child.wait_with_output().expect("collect the killed child");
-            panic!(
-                "the child did not finish within {timeout:?}; its stderr:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    child
-        .wait_with_output()
-        .expect("collect the child's output")
-}
+pub use ttlog_test_support::output_within;
