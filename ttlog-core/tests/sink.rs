@@ -9,8 +9,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ttlog_core::sink::{console, format_record, FileSink, Format, Sink, WriterSink, BATCH_BYTES};
 use ttlog_core::{FieldValue, Fields, Level, Record};
 
-mod common;
-
 /// 2026-11-18T11:06:40.123456789Z
 fn ts() -> SystemTime {
     UNIX_EPOCH + Duration::new(1_795_000_000, 123_456_789)
@@ -643,7 +641,7 @@ fn console_writes_batches_to_stderr() {
         compact.flush().unwrap();
         return;
     }
-    let out = common::output_within(
+    let out = ttlog_test_support::output_within(
         std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",

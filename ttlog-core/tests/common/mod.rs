@@ -192,5 +192,3 @@ pub fn at_least(d: std::time::Duration) -> std::time::Duration {
 pub fn wall_slack(age: std::time::Duration) -> std::time::Duration {
     age.mul_f64(ttlog_core::clock::MAX_RATE_ERROR + SLEW) + std::time::Duration::from_micros(1)
 }
-
-pub use ttlog_test_support::output_within;
