@@ -359,7 +359,10 @@ fn current_rate(anchor: &Anchor) -> f64 {
                 // which met the bound, and try again at the next conversion.
                 break;
             }
-            std::hint::spin_loop();
+            // The first measurement waits for an interval long enough (at least
+            // `MIN_CALIBRATION`): sleeping, not spinning, so a program that logs once does not
+            // burn those milliseconds of CPU.
+            std::thread::sleep(Duration::from_micros(200));
         }
     }
     rate.ns_per_tick

@@ -37,6 +37,11 @@
 //!     "GET /cb?code=42&access_token=[REDACTED]&x=1"
 //! );
 //! ```
+//!
+//! 1. `mod.rs` — [`Redactor`] (the rules) and how the collector applies them to events and
+//!    span fields.
+//! 2. `keys.rs` — masking by field name ([`SECRET_KEYS`], [`MASK`]).
+//! 3. `patterns.rs` — masking what a [`Pattern`] finds inside text.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

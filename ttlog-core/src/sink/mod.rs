@@ -32,6 +32,11 @@
 //! sink.write(&record).unwrap();
 //! assert_eq!(*seen.lock().unwrap(), ["hello"]);
 //! ```
+//!
+//! 1. `mod.rs` — the [`Sink`] trait, [`WriterSink`] (batched lines into any writer),
+//!    [`console`] and [`FileSink`].
+//! 2. `format/` — [`format_record`]: one event as one line, in each [`Format`].
+//! 3. `escape.rs` — escaping values for text and JSON (no log injection).
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};

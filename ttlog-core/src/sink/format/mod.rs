@@ -28,6 +28,11 @@
 //! (`INFO request{id=7}:db{table=users}: orders::db: query done`), in logfmt as a `spans`
 //! pair, and in JSON as tracing-subscriber's `span` (the event's own span) and `spans` (root
 //! first) objects, each with the span's fields and its `name`.
+//!
+//! 1. `mod.rs` — [`Format`] and [`format_record`], which picks the format.
+//! 2. `compact.rs`, `full.rs`, `logfmt.rs`, `json.rs` — one file per format.
+//! 3. `text.rs` — what the text formats share: levels, numbers, values, scopes, fields.
+//! 4. `time.rs` — RFC 3339 timestamps, written digit by digit.
 
 use crate::record::Record;
 
