@@ -298,14 +298,10 @@ pub fn new_span<const N: usize>(
             let (id, context) = crate::ring::span_stack::current_parent();
             (SpanId::from_u64(id), context)
         }
-        Parent::Root => (None, std::ptr::null()),
-        Parent::Explicit(p) => (p, crate::ring::span_stack::context_of(p)),
+        Parent::Root => (None, None),
+        Parent::Explicit(p) => (p, crate::ring::span_stack::inherited_context(p)),
         // The handle (borrowed until the span is made) holds its context.
-        Parent::Handle(span) => (
-            span.id(),
-            span.context()
-                .map_or(std::ptr::null(), std::sync::Arc::as_ptr),
-        ),
+        Parent::Handle(span) => (span.id(), span.context().cloned()),
     };
     Span::new_in_place(callsite, id, context, values)
 }

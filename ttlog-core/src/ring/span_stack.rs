@@ -98,17 +98,18 @@ fn clone_context(context: *const Context) -> Arc<Context> {
     }
 }
 
-/// The current span (`0` for none) and its trace context (null for none), as the parent of a
-/// new span: one read of the thread-local.
+/// The current span (`0` for none) and a counted reference to its trace context (`None` for
+/// none), as the parent of a new span: one read of the thread-local.
 #[inline(always)]
-pub(crate) fn current_parent() -> (u64, *const Context) {
+pub(crate) fn current_parent() -> (u64, Option<Arc<Context>>) {
     let c = STACK.with(|s| s.current.get());
-    (c.id, c.context)
+    // SAFETY: read from the top entry just now, on this thread: the entry holds a reference.
+    (c.id, unsafe { inherit(c.context) })
 }
 
 /// The trace context of span `parent` if it is entered on this thread (its innermost
 /// entry's), else null.
-pub(crate) fn context_of(parent: Option<SpanId>) -> *const Context {
+fn context_of(parent: Option<SpanId>) -> *const Context {
     let Some(parent) = parent else {
         return ptr::null();
     };
@@ -120,11 +121,14 @@ pub(crate) fn context_of(parent: Option<SpanId>) -> *const Context {
     }
 }
 
-/// A counted reference to `context` for a new span to hold; `None` for null. `context` must be
-/// live: from [`current_parent`] or [`context_of`] on this thread with nothing exited since,
-/// or from a handle the caller holds.
+/// A counted reference to `context` for a new span to hold; `None` for null.
+///
+/// # Safety
+///
+/// `context` must be null or live: read from an entry on this thread's stack (by
+/// [`current_parent`] or [`context_of`]) with nothing exited since.
 #[inline(always)]
-pub(crate) fn inherit(context: *const Context) -> Option<Arc<Context>> {
+unsafe fn inherit(context: *const Context) -> Option<Arc<Context>> {
     if context.is_null() {
         None
     } else {
@@ -135,7 +139,8 @@ pub(crate) fn inherit(context: *const Context) -> Option<Arc<Context>> {
 /// The trace context a new span with parent `parent` inherits: the context of the parent's
 /// innermost entry on this thread's stack, if the parent is entered here and has one.
 pub(crate) fn inherited_context(parent: Option<SpanId>) -> Option<Arc<Context>> {
-    inherit(context_of(parent))
+    // SAFETY: read from this thread's stack just now.
+    unsafe { inherit(context_of(parent)) }
 }
 
 /// The context of `id`'s innermost entry below the top of the stack (null if none).

@@ -102,17 +102,15 @@ impl Span {
 
     /// Creates an enabled span from a macro's parts, writing its creation straight into the
     /// thread's ring when it can.
-    /// `context` is the parent's trace context on this thread (see `current::current_parent`
-    /// and `current::context_of`).
+    /// `context` is the parent's trace context, a reference the new span keeps.
     #[inline(always)]
     pub(crate) fn new_in_place<const N: usize>(
         callsite: &'static Callsite,
         parent: Option<SpanId>,
-        context: *const Context,
+        context: Option<Arc<Context>>,
         values: ManuallyDrop<[FieldValue; N]>,
     ) -> Span {
         let id = SpanId::next();
-        let context = current::inherit(context);
         let parent_id = parent.map_or(0, SpanId::into_u64);
         if let Some(values) =
             crate::logger::new_span_in_ring(callsite, parent_id, id.into_u64(), values)
