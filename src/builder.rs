@@ -123,7 +123,7 @@ impl Builder {
     ///
     /// If ttlog was already initialised, or an adapter cannot be installed.
     pub fn init(self) -> Guard {
-        self.inner.init()
+        with_exit_hook(self.inner.init())
     }
 
     /// Starts ttlog, or says why it cannot; see [`ttlog_core::Builder::try_init`].
@@ -133,7 +133,7 @@ impl Builder {
     /// As [`ttlog_core::Builder::try_init`], and when an adapter cannot be installed
     /// ([`InitError::adapter_name`]).
     pub fn try_init(self) -> Result<Guard, InitError> {
-        self.inner.try_init()
+        self.inner.try_init().map(with_exit_hook)
     }
 
     /// The core builder, for code written against ttlog-core.
@@ -146,3 +146,11 @@ impl Builder {
 pub trait WriteSend: io::Write + Send + 'static {}
 
 impl<W: io::Write + Send + 'static> WriteSend for W {}
+
+/// Points the exit hook (feature `exit-hook`, unix) at the logger `guard` runs, so that an exit
+/// without dropping the guard still drains it.
+fn with_exit_hook(guard: Guard) -> Guard {
+    #[cfg(all(unix, feature = "exit-hook"))]
+    crate::exit::install(guard.handle());
+    guard
+}

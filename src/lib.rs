@@ -130,8 +130,11 @@ pub mod narrate;
 
 mod builder;
 mod helpers;
-// The one module of this crate with unsafe code: one read-only `sigaction` call, to learn
-// each signal's disposition before ttlog's handlers go in (see its `is_default`).
+// The two modules of this crate with unsafe code, one C call each: `signals` reads each
+// signal's disposition (`sigaction`, read-only) before ttlog's handlers go in, `exit`
+// registers its `atexit` handler.
+#[cfg(all(unix, feature = "exit-hook"))]
+mod exit;
 #[cfg(all(unix, feature = "signals"))]
 mod signals;
 pub mod testing;
