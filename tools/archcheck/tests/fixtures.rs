@@ -67,7 +67,10 @@ fn a_child_naming_its_parents_reexport_is_a_circle() {
         &[
             ("Cargo.toml", MANIFEST),
             ("a/src/lib.rs", "mod m;\n"),
-            ("a/src/m/mod.rs", "mod inner;\nmod other;\npub use other::T;\npub use inner::f;\n"),
+            (
+                "a/src/m/mod.rs",
+                "mod inner;\nmod other;\npub use other::T;\npub use inner::f;\n",
+            ),
             ("a/src/m/other.rs", "pub struct T;\n"),
             // Names `T` through the parent's re-export instead of `super::other::T`.
             ("a/src/m/inner.rs", "use super::T;\npub fn f() -> T { T }\n"),
