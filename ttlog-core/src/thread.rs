@@ -77,7 +77,12 @@ pub(crate) fn mark_collector() {
     let _ = IS_COLLECTOR.try_with(|c| c.set(true));
 }
 
-/// Whether the calling thread is a collector (which must never wait for its own rings).
-pub(crate) fn is_collector() -> bool {
+/// Whether the calling thread is a ttlog collector thread, which must never wait for its own
+/// rings (code that may run there, such as an exit hook, checks this before waiting).
+///
+/// ```
+/// assert!(!ttlog_core::thread::is_collector());
+/// ```
+pub fn is_collector() -> bool {
     IS_COLLECTOR.try_with(Cell::get).unwrap_or(false)
 }

@@ -112,6 +112,11 @@ impl RingSet {
         }
     }
 
+    /// Whether this is the ring set new threads register with (until its guard retires it).
+    pub(crate) fn is_current(&self) -> bool {
+        lock(&CURRENT).as_ref().is_some_and(|rt| rt.id == self.id)
+    }
+
     pub(crate) fn set_collector(&self, thread: Thread) {
         let _ = self.collector.set(thread);
     }

@@ -88,10 +88,15 @@ pub(crate) fn with_current_context<T>(f: impl FnOnce(SpanId, &Context) -> T) -> 
 }
 
 /// A counted reference to a context that an entry on the stack holds.
+///
+/// # Safety
+///
+/// `context` must be the non-null context of an entry on this thread's stack (which holds a
+/// reference to it, so it is live).
 #[cold]
-fn clone_context(context: *const Context) -> Arc<Context> {
-    // SAFETY: as in `with_current_context`, the entry holds a reference, so the context is
-    // live; the count taken here is owned by the returned `Arc`.
+unsafe fn clone_context(context: *const Context) -> Arc<Context> {
+    // SAFETY: the caller's promise: an entry holds a reference, so the context is live; the
+    // count taken here is owned by the returned `Arc`.
     unsafe {
         Arc::increment_strong_count(context);
         Arc::from_raw(context)
@@ -132,7 +137,8 @@ unsafe fn inherit(context: *const Context) -> Option<Arc<Context>> {
     if context.is_null() {
         None
     } else {
-        Some(clone_context(context))
+        // SAFETY: non-null, and live by the caller's promise.
+        Some(unsafe { clone_context(context) })
     }
 }
 

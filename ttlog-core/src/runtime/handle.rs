@@ -111,6 +111,13 @@ impl Handle {
     pub fn is_running(&self) -> bool {
         self.rings.running.load(Ordering::Acquire)
     }
+
+    /// Whether this logger is still the one new threads log to: `false` from the moment its
+    /// guard starts dropping (even while the collector, given up on after
+    /// [`SHUTDOWN_TIMEOUT`](crate::SHUTDOWN_TIMEOUT), still runs).
+    pub fn is_current(&self) -> bool {
+        self.rings.is_current()
+    }
 }
 
 impl fmt::Debug for Handle {
