@@ -50,8 +50,18 @@ fn logged(dir: &Path) -> Vec<u64> {
     out
 }
 
-fn assert_all_logged(dir: &Path) {
-    assert_eq!(logged(dir), (0..EVENTS).collect::<Vec<_>>());
+/// The parent's side: runs `test` as the child for `role`, expects it to exit with `code`,
+/// and checks that the file holds every event the child logged.
+fn child_exits_with_every_event_written(test: &str, role: &str, code: i32) {
+    let dir = common::temp_dir(&format!("exit-hook-{role}"));
+    let out = common::output(&mut common::child(test, role, &dir));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(logged(&dir), (0..EVENTS).collect::<Vec<_>>());
 }
 
 #[test]
@@ -61,15 +71,7 @@ fn process_exit_without_dropping_the_guard_drains_the_rings() {
         let _guard = start_and_log(&common::child_dir());
         std::process::exit(3);
     }
-    let dir = common::temp_dir("exit-hook-exit");
-    let out = common::output(&mut common::child(TEST, "exit", &dir));
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_all_logged(&dir);
+    child_exits_with_every_event_written(TEST, "exit", 3);
 }
 
 #[test]
@@ -82,14 +84,7 @@ fn a_guard_kept_in_a_static_is_drained_at_exit() {
         // dropped.
         return;
     }
-    let dir = common::temp_dir("exit-hook-static");
-    let out = common::output(&mut common::child(TEST, "static", &dir));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_all_logged(&dir);
+    child_exits_with_every_event_written(TEST, "static", 0);
 }
 
 #[test]
@@ -99,14 +94,7 @@ fn a_forgotten_guard_is_drained_at_exit() {
         std::mem::forget(start_and_log(&common::child_dir()));
         return;
     }
-    let dir = common::temp_dir("exit-hook-forgotten");
-    let out = common::output(&mut common::child(TEST, "forgotten", &dir));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_all_logged(&dir);
+    child_exits_with_every_event_written(TEST, "forgotten", 0);
 }
 
 #[test]
@@ -118,12 +106,5 @@ fn a_dropped_guard_leaves_the_hook_nothing_to_do() {
         ttlog::info!("numbered", i = EVENTS);
         std::process::exit(0);
     }
-    let dir = common::temp_dir("exit-hook-dropped");
-    let out = common::output(&mut common::child(TEST, "dropped", &dir));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_all_logged(&dir);
+    child_exits_with_every_event_written(TEST, "dropped", 0);
 }
