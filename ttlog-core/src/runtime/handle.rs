@@ -115,6 +115,14 @@ impl Handle {
     /// Whether this logger is still the one new threads log to: `false` from the moment its
     /// guard starts dropping (even while the collector, given up on after
     /// [`SHUTDOWN_TIMEOUT`](crate::SHUTDOWN_TIMEOUT), still runs).
+    ///
+    /// ```no_run
+    /// let guard = ttlog_core::init().no_console().init();
+    /// let handle = guard.handle();
+    /// assert!(handle.is_current() && handle.is_running());
+    /// drop(guard);
+    /// assert!(!handle.is_current() && !handle.is_running());
+    /// ```
     pub fn is_current(&self) -> bool {
         self.rings.is_current()
     }
