@@ -116,7 +116,7 @@ impl Handle {
     /// guard starts dropping (even while the collector, given up on after
     /// [`SHUTDOWN_TIMEOUT`](crate::SHUTDOWN_TIMEOUT), still runs).
     ///
-    /// ```no_run
+    /// ```
     /// let guard = ttlog_core::init().no_console().init();
     /// let handle = guard.handle();
     /// assert!(handle.is_current() && handle.is_running());
