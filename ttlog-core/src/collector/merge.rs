@@ -39,7 +39,7 @@ impl Collector {
     /// collector from answering commands. Each event is moved once, from its ring slot into
     /// the recorder, and the sinks read it there.
     pub(super) fn turn(&mut self) -> usize {
-        self.rings.extend(self.rings_shared.take_pending());
+        self.rings.extend(self.ring_set.take_pending());
         let mut dropped = self.retired_drops;
         let mut abandoned_any = false;
         self.quota.clear();
@@ -52,7 +52,7 @@ impl Collector {
                 .push(ring.reader.position().wrapping_add(ring.reader.len()));
             dropped += ring.reader.dropped();
         }
-        dropped += self.rings_shared.lost.load(Ordering::Relaxed);
+        dropped += self.ring_set.lost.load(Ordering::Relaxed);
 
         let conv = clock::converter();
         let mut n = 0;
@@ -91,13 +91,13 @@ impl Collector {
             }
         }
 
-        let reported = self.rings_shared.reported_dropped.load(Ordering::Relaxed);
+        let reported = self.ring_set.reported_dropped.load(Ordering::Relaxed);
         if dropped > reported {
             let event = self.recorder.push(dropped_event(dropped - reported));
             if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {
                 self.sink_panicked(failed);
             }
-            self.rings_shared
+            self.ring_set
                 .reported_dropped
                 .store(dropped, Ordering::Release);
             n += 1;

@@ -41,7 +41,7 @@ pub(crate) fn spawn(
     let redaction = config.redaction.take().map(Redaction::new);
     let collector = Collector {
         recorder: Recorder::new(config.capacity),
-        rings_shared: rings.clone(),
+        ring_set: rings.clone(),
         commands,
         rings: Vec::new(),
         sinks: Sinks {
@@ -72,7 +72,7 @@ pub(super) enum State {
 }
 
 pub(super) struct Collector {
-    pub(super) rings_shared: Arc<RingSet>,
+    pub(super) ring_set: Arc<RingSet>,
     pub(super) commands: Receiver<Command>,
     pub(super) rings: Vec<RingEntry>,
     pub(super) recorder: Recorder,
@@ -107,7 +107,7 @@ const MAX_PARK: Duration = Duration::from_millis(10);
 impl Collector {
     fn run(mut self) {
         crate::thread::mark_collector();
-        let _stop = StopOnExit(self.rings_shared.clone());
+        let _stop = StopOnExit(self.ring_set.clone());
         let mut park = Duration::from_micros(50);
         while self.state == State::Running {
             let handled = self.turn();
@@ -165,7 +165,7 @@ impl Collector {
                 Command::Shutdown { reply } => {
                     self.state = State::Stopping;
                     self.drain_all();
-                    self.rings_shared.running.store(false, Ordering::Release);
+                    self.ring_set.running.store(false, Ordering::Release);
                     let _ = reply.send(());
                     return n;
                 }

@@ -28,7 +28,7 @@ impl Collector {
         }
         let mut header = Header::new(self.config.service.clone(), reason);
         header.capacity = self.recorder.capacity() as u64;
-        header.dropped = self.rings_shared.reported_dropped.load(Ordering::Relaxed);
+        header.dropped = self.ring_set.reported_dropped.load(Ordering::Relaxed);
         header.created = SystemTime::now();
         let names = &self.sinks.names;
         let spans: Vec<snapshot::Span> = table

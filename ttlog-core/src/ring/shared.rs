@@ -81,7 +81,7 @@ pub(crate) struct RingEntry {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// The runtime new threads register with. Lanes of a runtime that is no longer current keep
+/// The ring set new threads register with. Lanes of a ring set that is no longer current keep
 /// working until their thread re-registers.
 static CURRENT: Mutex<Option<Arc<RingSet>>> = Mutex::new(None);
 
@@ -99,12 +99,12 @@ impl RingSet {
         })
     }
 
-    /// Makes this the runtime that threads register with.
+    /// Makes this the ring set that threads register with.
     pub(crate) fn make_current(self: &Arc<Self>) {
         *lock(&CURRENT) = Some(self.clone());
     }
 
-    /// Stops new registrations with this runtime.
+    /// Stops new registrations with this ring set.
     pub(crate) fn retire(self: &Arc<Self>) {
         let mut current = lock(&CURRENT);
         if current.as_ref().is_some_and(|rt| rt.id == self.id) {
