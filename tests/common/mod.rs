@@ -35,7 +35,28 @@ pub fn child(test: &str, role: &str, dir: &Path) -> Command {
         .env_remove("RUST_LOG")
         .env_remove("TTLOG")
         .stdin(Stdio::null());
+    #[cfg(all(unix, feature = "signals"))]
+    default_signal_dispositions(&mut cmd);
     cmd
+}
+
+/// Starts the child with SIGTERM, SIGINT and SIGUSR1 at their default dispositions, whatever
+/// the test runner has: a job started in the background of a non-interactive shell ignores
+/// SIGINT, and ttlog, like the process it runs in, keeps a signal that was ignored before it
+/// ignored. The tests that want a signal ignored set that up themselves.
+#[cfg(all(unix, feature = "signals"))]
+fn default_signal_dispositions(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the child between fork and exec, where only
+    // async-signal-safe functions may be called; `signal` is one, and it is all it calls.
+    unsafe {
+        cmd.pre_exec(|| {
+            for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGUSR1] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
 }
 
 /// The snapshot directory the child was told to use.
