@@ -5,38 +5,13 @@
 //! with its `dropped` field in the sinks and the snapshot, `guard.dropped()`, and the snapshot
 //! header's `dropped`. (Init is once per process: one test.)
 
-use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
-use ttlog::{FieldValue, Level, Overflow, Record, Sink};
+use ttlog::{FieldValue, Level, Overflow, Record};
+use ttlog_test_support::Gate;
 
 const RING: usize = 64;
 const LOGGED: u64 = 3 * RING as u64;
-/// How long the test waits for the collector at most (a loaded machine is slow, not stuck).
-const PATIENCE: Duration = Duration::from_secs(60);
-
-/// Holds the collector inside `write` on the event `gate` until released.
-struct Gate {
-    entered: mpsc::Sender<()>,
-    open: Arc<(Mutex<bool>, Condvar)>,
-}
-
-impl Sink for Gate {
-    fn write(&mut self, r: &Record<'_>) -> std::io::Result<()> {
-        if r.message == "gate" {
-            let _ = self.entered.send(());
-            let (lock, cvar) = &*self.open;
-            let open = cvar
-                .wait_timeout_while(lock.lock().unwrap(), PATIENCE, |open| !*open)
-                .unwrap()
-                .0;
-            assert!(*open, "the test never opened the gate");
-        }
-        Ok(())
-    }
-}
-
 /// What the sinks got: level, message and fields.
 type Seen = Arc<Mutex<Vec<(Level, String, Vec<(String, FieldValue)>)>>>;
 
@@ -44,8 +19,7 @@ type Seen = Arc<Mutex<Vec<(Level, String, Vec<(String, FieldValue)>)>>>;
 fn a_full_ring_holds_its_capacity_and_the_drops_are_reported() {
     let dir = std::env::temp_dir().join(format!("ttlog-ring-overflow-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let (entered, gate_entered) = mpsc::channel();
-    let open = Arc::new((Mutex::new(false), Condvar::new()));
+    let (gate, gate_sink) = Gate::new();
     let seen: Seen = Arc::default();
     let keep = seen.clone();
     let guard = ttlog::init()
@@ -53,10 +27,7 @@ fn a_full_ring_holds_its_capacity_and_the_drops_are_reported() {
         .snapshot_dir(&dir)
         .ring_capacity(RING)
         .overflow(Overflow::Drop)
-        .sink(Gate {
-            entered,
-            open: open.clone(),
-        })
+        .sink(gate_sink)
         .sink(move |r: &Record<'_>| {
             let fields = r
                 .fields
@@ -69,10 +40,7 @@ fn a_full_ring_holds_its_capacity_and_the_drops_are_reported() {
         })
         .init();
 
-    ttlog::info!("gate");
-    gate_entered
-        .recv_timeout(PATIENCE)
-        .expect("the collector reached the gate");
+    gate.hold();
     // The collector is held: a new thread's ring fills up and the rest is dropped.
     std::thread::spawn(|| {
         for i in 0..LOGGED {
@@ -82,8 +50,7 @@ fn a_full_ring_holds_its_capacity_and_the_drops_are_reported() {
     })
     .join()
     .unwrap();
-    *open.0.lock().unwrap() = true;
-    open.1.notify_all();
+    gate.open();
     assert!(guard.flush());
 
     let seen = seen.lock().unwrap();

@@ -2,11 +2,18 @@
 //! only.
 
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+use ttlog_core::{Record, Sink};
 
 /// How long a test waits for a child before killing it and failing: a guard against a hung
 /// child hanging the suite, far above what any child needs even on a loaded machine.
 pub const CHILD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a test waits for the collector at most (a loaded machine is slow, not stuck).
+pub const PATIENCE: Duration = Duration::from_secs(60);
 
 /// `cmd.output()`, but a child still running after `timeout` is killed and the calling test
 /// fails with what the child wrote to stderr. For children that write little: their pipes are
@@ -45,4 +52,76 @@ pub fn output_within(cmd: &mut Command, timeout: Duration) -> Output {
     child
         .wait_with_output()
         .expect("collect the child's output")
+}
+
+// ===== Gate =====
+
+static GATE: ttlog_core::Callsite = ttlog_core::Callsite::new(
+    ttlog_core::Level::Info,
+    "gate",
+    "gate",
+    file!(),
+    line!(),
+    "gate",
+    &[],
+);
+
+/// Holds the collector: [`GateSink`] blocks in `write` on the event [`Gate::hold`] logs,
+/// until [`Gate::open`]. While it is held nothing leaves the rings, so a ring that fills up
+/// drops every later event of its thread: drops happen when the test says, not when the
+/// scheduler does.
+#[derive(Debug)]
+pub struct Gate {
+    entered: mpsc::Receiver<()>,
+    open: Arc<(Mutex<bool>, Condvar)>,
+}
+
+/// The sink half of a [`Gate`]; install it before the sinks the test reads.
+#[derive(Debug)]
+pub struct GateSink {
+    entered: mpsc::Sender<()>,
+    open: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl Gate {
+    /// A closed gate and its sink.
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> (Gate, GateSink) {
+        let (tx, rx) = mpsc::channel();
+        let open = Arc::new((Mutex::new(false), Condvar::new()));
+        let sink = GateSink {
+            entered: tx,
+            open: open.clone(),
+        };
+        (Gate { entered: rx, open }, sink)
+    }
+
+    /// Logs the gate event (from this thread) and returns once the collector is stuck on it.
+    pub fn hold(&self) {
+        ttlog_core::logger::dispatch(ttlog_core::EventBuilder::new(&GATE).build());
+        self.entered
+            .recv_timeout(PATIENCE)
+            .expect("the collector reached the gate");
+    }
+
+    /// Lets the collector go on.
+    pub fn open(&self) {
+        *self.open.0.lock().unwrap() = true;
+        self.open.1.notify_all();
+    }
+}
+
+impl Sink for GateSink {
+    fn write(&mut self, r: &Record<'_>) -> std::io::Result<()> {
+        if r.target == "gate" {
+            let _ = self.entered.send(());
+            let (lock, cvar) = &*self.open;
+            let open = cvar
+                .wait_timeout_while(lock.lock().unwrap(), PATIENCE, |open| !*open)
+                .unwrap()
+                .0;
+            assert!(*open, "the test never opened the gate");
+        }
+        Ok(())
+    }
 }

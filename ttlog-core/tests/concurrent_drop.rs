@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::{Gate, Keep, Seen};
+use common::{Keep, Seen};
 use ttlog_core::{Level, Overflow};
+use ttlog_test_support::Gate;
 
 const THREADS: u64 = 3;
 const PER_THREAD: u64 = 20_000;

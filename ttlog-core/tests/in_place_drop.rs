@@ -6,9 +6,10 @@ mod common;
 
 use std::mem::ManuallyDrop;
 
-use common::{Gate, Keep};
+use common::Keep;
 use ttlog_core::__private::emit;
 use ttlog_core::{Callsite, FieldValue, Level, Overflow};
+use ttlog_test_support::Gate;
 
 static CS: Callsite = Callsite::new(Level::Info, "t", "t", file!(), line!(), "e", &["i", "text"]);
 
