@@ -5,28 +5,8 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use ttlog::{Level, Record, Sink};
-
-#[derive(Clone, Default)]
-struct Messages(Arc<Mutex<Vec<String>>>);
-
-impl Sink for Messages {
-    fn write(&mut self, r: &Record<'_>) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("{} {} {}", r.level, r.target, r.message));
-        Ok(())
-    }
-}
-
-impl Messages {
-    fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
-}
+use common::sinks::Messages;
+use ttlog::Level;
 
 mod db {
     pub fn query() {

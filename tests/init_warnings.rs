@@ -6,22 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use ttlog::{Format, Record, Sink};
-
-#[derive(Clone, Default)]
-struct Messages(Arc<Mutex<Vec<String>>>);
-
-impl Sink for Messages {
-    fn write(&mut self, r: &Record<'_>) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("{} {} {}", r.level, r.target, r.message));
-        Ok(())
-    }
-}
+use common::sinks::Messages;
+use ttlog::Format;
 
 fn log_some() {
     ttlog::info!(target: "app", "i");

@@ -4,37 +4,12 @@
 
 #[path = "common/all_levels.rs"]
 mod all_levels;
+#[path = "common/sinks.rs"]
+mod sinks;
 
-use std::io;
-use std::sync::{Arc, Mutex};
+use sinks::Shared;
 
 use ttlog::Format;
-
-/// A writer whose bytes the test reads back.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Shared {
-    fn take_lines(&self) -> Vec<String> {
-        let bytes = std::mem::take(&mut *self.0.lock().unwrap());
-        String::from_utf8(bytes)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
-}
 
 #[derive(ttlog::Fields)]
 struct Attempt<'a> {

@@ -4,25 +4,9 @@
 
 mod common;
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
+use common::sinks::Shared;
 use ttlog::redact::Pattern;
 use ttlog::{Builder, Format};
-
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// In the child for `test`: initialises with `configure`, logs one event with a custom
 /// secret key, a custom-prefixed token (in a value and in the message) and a default secret

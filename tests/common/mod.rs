@@ -255,6 +255,7 @@ pub fn at_least(d: Duration) -> Duration {
 
 pub mod all_levels;
 pub mod capture;
+pub mod sinks;
 
 /// `cmd` run through `sh` with `signals` (`"TERM INT"`) ignored first: `trap ''` sets SIG_IGN,
 /// which `exec` keeps, as `nohup` or a shell's `trap` leave a process.
