@@ -33,7 +33,7 @@ use crate::event::{LogEvent, Values};
 use crate::field::value::FieldValue;
 use crate::span::id::SpanId;
 use crate::span::op::{SpanControl, SpanOp};
-use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
+use crate::sync::global::{AtomicU64, Ordering};
 
 /// Receives events. Implement it to send ttlog's events somewhere other than the rings, then
 /// install it with [`set_logger`].
@@ -106,12 +106,9 @@ static LOGGER: ArcSwapOption<Slot> = ArcSwapOption::const_empty();
 /// an event that races with an install may go to either logger, which is the contract.
 pub(crate) static ACTIVE_RING: AtomicU64 = AtomicU64::new(0);
 
-/// Whether the capture tap is installed (see the module docs). Set once, never cleared;
-/// read Relaxed on the slow paths only.
-static TAP: AtomicBool = AtomicBool::new(false);
-
 /// What sees every event and span operation before the installed logger, once installed with
-/// [`install_tap`]: the test capture's routing. Set before `TAP`, never replaced.
+/// [`install_tap`]: the test capture's routing. Set once, never replaced; while it is set the
+/// tap is installed (see the module docs), and it is read on the slow paths only.
 static OBSERVER: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
 
 /// The functions the capture tap registers: called on the logging thread, before the
@@ -124,7 +121,7 @@ pub(crate) struct Observer {
     pub(crate) span: fn(&SpanOp),
 }
 
-/// Serializes the writers of `LOGGER`, `ACTIVE_RING` and `TAP` (installs are rare), so that
+/// Serializes the writers of `LOGGER`, `ACTIVE_RING` and `OBSERVER` (installs are rare), so that
 /// an install racing with the tap's cannot leave `ACTIVE_RING` set under the tap.
 static INSTALL: Mutex<()> = Mutex::new(());
 
@@ -135,7 +132,7 @@ fn lock_install() -> MutexGuard<'static, ()> {
 /// The `ACTIVE_RING` value for a logger with `ring` id: `0` under the tap, which needs
 /// every event on the slow path.
 fn ring_unless_tapped(ring: u64) -> u64 {
-    if TAP.load(Ordering::Relaxed) {
+    if OBSERVER.get().is_some() {
         0
     } else {
         ring
@@ -145,12 +142,11 @@ fn ring_unless_tapped(ring: u64) -> u64 {
 /// Installs the capture tap (idempotent): from now on every event and span operation goes
 /// through [`crate::testing`]'s routing before reaching the installed logger.
 pub(crate) fn install_tap(observer: Observer) {
-    if TAP.load(Ordering::Acquire) {
+    if OBSERVER.get().is_some() {
         return;
     }
     let _lock = lock_install();
     let _ = OBSERVER.set(observer);
-    TAP.store(true, Ordering::Release);
     ACTIVE_RING.store(0, Ordering::Release);
 }
 
@@ -257,8 +253,7 @@ pub(crate) fn log_parts_slow<const N: usize>(
 
 #[inline(never)]
 fn dispatch_slow(mut event: LogEvent) {
-    // The observer, once set, is the tap (`OBSERVER.get` is an Acquire load; `TAP` only
-    // keeps the ring logger off its fast path).
+    // The observer, once set, is the tap (`OBSERVER.get` is an Acquire load).
     if let Some(observer) = OBSERVER.get() {
         if event.thread_index() == 0 {
             event.set_thread_index(crate::thread::current_index());
