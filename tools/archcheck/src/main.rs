@@ -143,7 +143,6 @@ fn load_crate(dir: &str, root_file: &Path) -> Result<Crate, String> {
         modules: BTreeMap::new(),
     };
     load_file(&mut krate, Vec::new(), root_file, true)?;
-    // Resolve the first segment of relative paths now that every module is known.
     Ok(krate)
 }
 
@@ -302,8 +301,9 @@ impl<'ast> Visit<'ast> for RefCollector {
             // are the caller's dependencies, not this module's.
             syn::Item::Macro(m) if m.ident.is_some() => {}
             other => {
-                // Scan every token: this sees paths inside macro calls and macro_rules bodies,
-                // which syn leaves as tokens, as well as ordinary paths.
+                // Scan every token: this sees paths inside macro calls, which syn leaves as
+                // tokens, as well as ordinary paths. The walk below adds the `use`
+                // declarations inside function bodies, whose groups need the tree.
                 scan_tokens(quote_item(other), &mut self.refs);
                 syn::visit::visit_item(self, other);
             }
@@ -382,7 +382,7 @@ fn scan_tokens(ts: TokenStream, out: &mut Vec<RawPath>) {
                         id.to_string()
                     }];
                     let mut j = i + 1;
-                    while j + 2 < tokens.len() + 1 && is_colon2(&tokens, j) {
+                    while is_colon2(&tokens, j) {
                         match tokens.get(j + 2) {
                             Some(TokenTree::Ident(next)) => {
                                 path.push(next.to_string());
