@@ -117,14 +117,7 @@ fn ignored_signals_stay_ignored_after_drop() {
     let cmd = common::child(TEST, "ignored", &dir);
     let mut sh = common::with_signals_ignored(&cmd, "TERM INT USR1");
     sh.env_remove("RUST_LOG").env_remove("TTLOG");
-    let out = common::output(&mut sh);
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
+    common::assert_child_ok(&mut sh);
     assert_eq!(common::snapshots(&dir), Vec::<std::path::PathBuf>::new());
 }
 
