@@ -58,6 +58,42 @@ thread_local! {
     static FAST: Cell<*mut Lane> = const { Cell::new(ptr::null_mut()) };
 }
 
+/// Runs `$body` with `$lane` bound to this thread's lane of the ring logger `$ring_id` and
+/// `$item` to `$arg`, if the lane is registered and not in use, and evaluates to
+/// `Ok(body)`; to `Err(item)` otherwise. This is the whole `FAST` protocol: take the pointer
+/// (so a re-entrant call finds it null), use the lane, put it back. `$body` must not panic.
+///
+/// A macro, so that it is expanded where it is used: as a function taking a closure, the
+/// compiler kept the closure out of line, which measured 46 more instructions per event and
+/// 18 more per span (iai_caller).
+macro_rules! on_fast_lane {
+    ($ring_id:expr, $arg:expr, |$lane:ident, $item:pat_param| $body:expr) => {{
+        let item = $arg;
+        // `FAST` has no destructor, so it is always accessible, even during thread teardown.
+        let taken = FAST.with(|fast| fast.replace(ptr::null_mut()));
+        if taken.is_null() {
+            Err(item)
+        } else {
+            // SAFETY: a non-null `FAST` points at the lane inside this thread's `LANE`, which
+            // stays there until dropping it (`Held::drop`) clears `FAST`; taking the pointer out
+            // of `FAST` gave us exclusive use of it until we put it back, right after. Nothing
+            // in between can panic (every body here does ring arithmetic, bit copies, an
+            // unpark and a counter; macro field counts are const-checked), so the pointer is
+            // always put back. A drop guard would make that unconditional but costs the event
+            // hot path 8 instructions (iai_caller), so it is not used.
+            let $lane: &mut Lane = unsafe { &mut *taken };
+            let out = if $lane.ring_id() == $ring_id {
+                let $item = item;
+                Ok($body)
+            } else {
+                Err(item)
+            };
+            FAST.with(|fast| fast.set(taken));
+            out
+        }
+    }};
+}
+
 /// Builds an event from a macro's parts directly in this thread's ring of the ring logger
 /// `ring_id` (see `write_event_in_place`), or, when `ring_id` is `0` (another logger is
 /// installed, or none), hands the parts to `other`. Taking the values as a `ManuallyDrop` by
@@ -104,30 +140,21 @@ unsafe fn write_event_in_place<const N: usize>(
     values: &mut ManuallyDrop<[FieldValue; N]>,
 ) {
     let mut message = ManuallyDrop::new(message);
-    // The `FAST` protocol of `with_fast_lane`, spelled out: through the closure this hot path
-    // measured 46 more instructions per event (iai_caller).
-    let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
-    if !lane.is_null() {
-        // SAFETY: as in `with_fast_lane`: a non-null `FAST` points at this thread's lane,
-        // taking it gave us exclusive use until it is put back right after, and nothing in
-        // between can panic. `message` and `values` are initialised (the caller's promise).
-        let (pushed, dropped) = unsafe {
-            let l = &mut *lane;
-            if l.ring_id() != ring_id {
-                (false, false)
-            } else if l.try_write_event(callsite, &mut message, values) {
-                (true, false)
-            } else {
-                // Full. Under `Overflow::Drop` count it here, without the slow path's
-                // detour through a whole `LogEvent`.
-                (false, l.drop_when_full())
-            }
-        };
-        FAST.with(|fast| fast.set(lane));
-        if pushed {
-            return;
+    let outcome = on_fast_lane!(ring_id, (), |lane, ()| {
+        // SAFETY: `message` and `values` are initialised (the caller's promise).
+        if unsafe { lane.try_write_event(callsite, &mut message, values) } {
+            Written::Pushed
+        } else if lane.drop_when_full() {
+            // Full, under `Overflow::Drop`: counted here, without the slow path's detour
+            // through a whole `LogEvent`.
+            Written::Dropped
+        } else {
+            Written::Full
         }
-        if dropped {
+    });
+    match outcome {
+        Ok(Written::Pushed) => return,
+        Ok(Written::Dropped) => {
             // SAFETY: not moved out (the push failed); dropped here exactly once.
             unsafe {
                 ManuallyDrop::drop(&mut message);
@@ -135,11 +162,22 @@ unsafe fn write_event_in_place<const N: usize>(
             }
             return;
         }
+        Ok(Written::Full) | Err(()) => {}
     }
     // SAFETY: nothing moved them out (`try_write_event` did not push); they are taken here once.
     let (message, values) =
         unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
     write_event_slow(ring_id, callsite, message, values);
+}
+
+/// What became of an event on the fast path.
+enum Written {
+    /// In the ring.
+    Pushed,
+    /// The ring was full and the event was counted as dropped.
+    Dropped,
+    /// The ring was full and the overflow policy waits: the slow path does.
+    Full,
 }
 
 #[cold]
@@ -167,57 +205,12 @@ pub(crate) fn push(ring_id: u64, event: LogEvent) {
     push_with(ring_id, |lane| lane.push(event));
 }
 
-/// Runs `f(lane, item)` on this thread's lane of the ring logger `ring_id` if it is
-/// registered and not in use; gives `item` back otherwise. This is the whole `FAST`
-/// protocol: take the pointer (so a re-entrant call finds it null), use the lane, put it
-/// back. `f` must not panic. (`write_event_in_place` spells the same protocol out, for its instruction count.)
-#[inline(always)]
-fn with_fast_lane<T, R>(ring_id: u64, item: T, f: impl FnOnce(&mut Lane, T) -> R) -> Result<R, T> {
-    // `FAST` has no destructor, so it is always accessible, even during thread teardown.
-    let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
-    if lane.is_null() {
-        return Err(item);
-    }
-    // SAFETY: a non-null `FAST` points at the lane inside this thread's `LANE`, which stays
-    // there until dropping it (`Held::drop`) clears `FAST`; taking the pointer out of `FAST` gave us
-    // exclusive use of it until we put it back, right after. Nothing in between can panic
-    // (every `f` here does ring arithmetic, bit copies, an unpark and a counter; macro field
-    // counts are const-checked), so the pointer is always put back. A drop guard would make
-    // that unconditional but costs the event hot path 8 instructions (iai_caller), so it is
-    // not used.
-    let out = unsafe {
-        let l = &mut *lane;
-        if l.ring_id() == ring_id {
-            Ok(f(l, item))
-        } else {
-            Err(item)
-        }
-    };
-    FAST.with(|fast| fast.set(lane));
-    out
-}
-
 /// Pushes a control record (enter, exit, close) for span `id` on the fast path; `false`
 /// when that is not possible (the caller then sends a [`SpanOp`] the slow way).
 #[inline(always)]
 pub(crate) fn control(ring_id: u64, control: SpanControl, id: u64) -> bool {
     let code = codec::control_code(control);
-    // The `FAST` protocol of `with_fast_lane`, spelled out (as in `write_event_in_place`):
-    // through the closure, which the compiler then keeps out of line, a span's enter, exit
-    // and close measured 18 more instructions (iai_caller).
-    let lane = FAST.with(|fast| fast.replace(ptr::null_mut()));
-    if lane.is_null() {
-        return false;
-    }
-    // SAFETY: as in `with_fast_lane`: a non-null `FAST` points at this thread's lane, taking
-    // it gave us exclusive use until it is put back right after, and nothing in between can
-    // panic.
-    let pushed = unsafe {
-        let l = &mut *lane;
-        l.ring_id() == ring_id && l.try_control(code, id)
-    };
-    FAST.with(|fast| fast.set(lane));
-    pushed
+    on_fast_lane!(ring_id, (), |lane, ()| lane.try_control(code, id)).unwrap_or(false)
 }
 
 /// Writes a span creation from a macro's parts on the fast path; gives the values back,
@@ -236,7 +229,7 @@ pub(crate) fn new_span<const N: usize>(
             "more values than a record can count"
         )
     };
-    let pushed = with_fast_lane(ring_id, (), |lane, ()| {
+    let pushed = on_fast_lane!(ring_id, (), |lane, ()| {
         // SAFETY: `values` is ours and initialised; when the lane takes them (`true`) it has
         // moved them into the ring and they are not touched again (a `ManuallyDrop` is not
         // dropped).
@@ -254,7 +247,7 @@ pub(crate) fn new_span<const N: usize>(
 // `Lane::try_push_span`); boxing it would cost an allocation on every push.
 #[allow(clippy::result_large_err)]
 pub(crate) fn push_span(ring_id: u64, op: SpanOp) {
-    match with_fast_lane(ring_id, op, |lane, op| lane.try_push_span(op)) {
+    match on_fast_lane!(ring_id, op, |lane, op| lane.try_push_span(op)) {
         Ok(Ok(())) => {}
         Ok(Err(op)) | Err(op) => push_span_slow(ring_id, op),
     }
