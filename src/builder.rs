@@ -63,9 +63,11 @@ impl Builder {
         fn level_filter(level: LevelFilter);
         /// Filter directives (`"warn,orders::db=debug"`), over `TTLOG` / `RUST_LOG`.
         fn filter(directives: impl Into<String>);
-        /// The flight recorder's size, in events.
+        /// The flight recorder's size, in events per thread.
         fn capacity(events: usize);
-        /// Each thread's ring size, in four-field events.
+        /// The memory budget for every thread's log, in bytes.
+        fn budget(bytes: usize);
+        /// The size of each segment of a thread's log, in four-field events.
         fn ring_capacity(events: usize);
         /// Where snapshots are written.
         fn snapshot_dir(dir: impl AsRef<Path>);

@@ -1,6 +1,6 @@
-//! The flight recorder keeps the newest `.capacity(n)` events: after more than `n`, a
-//! snapshot holds exactly the last `n`, oldest first, and the header gives the capacity.
-//! (Init is once per process: one test.)
+//! The flight recorder keeps the newest `.capacity(n)` events of every thread: after more
+//! than `n`, a snapshot holds exactly each thread's last `n`, merged oldest first, and the
+//! header gives the capacity. (Init is once per process: one test.)
 
 use ttlog::Overflow;
 
@@ -51,7 +51,8 @@ fn the_recorder_keeps_the_newest_events_in_order() {
     assert_eq!(snap.header.capacity, CAPACITY as u64);
     assert_eq!(guard.dropped(), 0);
 
-    // Events logged from another thread are kept by age too.
+    // Another thread (ended by now) has a window of its own: its events are added, merged
+    // by age, and cost the main thread's window nothing.
     std::thread::spawn(|| {
         for i in 101..105u64 {
             ttlog::info!("event", i);
@@ -60,7 +61,18 @@ fn the_recorder_keeps_the_newest_events_in_order() {
     .join()
     .unwrap();
     let (_, got) = seqs(&guard.snapshot("other thread").unwrap());
-    assert_eq!(got, (89..105).collect::<Vec<_>>());
+    assert_eq!(got, (85..105).collect::<Vec<_>>());
+    // And its window is trimmed to the capacity as the main thread's is.
+    std::thread::spawn(|| {
+        for i in 105..140u64 {
+            ttlog::info!("event", i);
+        }
+    })
+    .join()
+    .unwrap();
+    let (_, got) = seqs(&guard.snapshot("two threads").unwrap());
+    let expected: Vec<u64> = (85..105).chain(124..140).collect();
+    assert_eq!(got, expected);
     drop(guard);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -93,11 +93,11 @@ pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
 pub use logger::{logger, set_logger, take_logger, Logger, NopLogger};
 pub use narration::{narrate, Narration, NarrationFields};
 pub use record::{Fields, Record};
-pub use ring::{Overflow, RING_BYTES_PER_EVENT};
+pub use ring::{Overflow, DEFAULT_BUDGET, RING_BYTES_PER_EVENT};
 pub use ring::{DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY};
 pub use runtime::{
     init, AdapterInstaller, Builder, Guard, Handle, InitError, RingLogger, SignalInstaller,
-    SnapshotRequestError, SHUTDOWN_TIMEOUT,
+    SnapshotRequestError, COLLECTOR_PATIENCE, SHUTDOWN_TIMEOUT,
 };
 pub use sink::{FileSink, Format, Sink, WriterSink};
 pub use span::{

@@ -1,99 +1,123 @@
-//! Loom models of the SPSC record ring: every interleaving of a producer and a consumer.
-//!
-//! Under loom each buffer word is its own tracked cell; the ring stages payloads and copies
-//! them through those cells, so loom checks that every payload word (not only the header) is
-//! written before it is published and read only after. Run with
+//! Loom models of the segmented logs: every interleaving (up to a preemption bound) of a
+//! writer with the collector's cursor and with a snapshot's window reader, including a writer
+//! recycling the segment a reader is in (the seqlock must make the reader throw the record
+//! away, never return a torn one). Every word is a loom atomic, so loom also checks that each
+//! payload word is visible once its record is published. Run with
 //! `RUSTFLAGS="--cfg ttlog_loom" cargo test -p ttlog-core --test loom_ring --release`.
 
 #[cfg(ttlog_loom)]
 mod tests {
     use loom::thread;
-    use ttlog_core::ring::{self, Consumer, Producer};
+    use ttlog_core::ring::{Cursor, LogSet, Pool, Record, Writer};
 
-    unsafe fn no_drop(_meta: u64, _payload: *mut u64, _words: usize) {}
+    /// Payload words per record: two records fill a segment of the smallest size (32 words,
+    /// 8 of header), so a third moves the writer to another segment.
+    const WORDS: usize = 10;
 
-    /// Pushes record `v` with `words` payload words, word `i` holding `v * 100 + i`.
-    fn push(tx: &mut Producer, v: u64, words: usize) -> bool {
-        // SAFETY: the initialiser writes all `words` words.
-        unsafe {
-            tx.push_record(words, v, |p| {
-                for i in 0..words {
-                    p.add(i).write(v * 100 + i as u64);
-                }
-            })
+    fn model(f: impl Fn() + Sync + Send + 'static) {
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(2);
+        builder.check(f);
+    }
+
+    /// Writes record `v`, word `i` holding `v * 100 + i`.
+    fn push(tx: &mut Writer, v: u64) -> bool {
+        let Some(mut slot) = tx.reserve(WORDS) else {
+            return false;
+        };
+        for i in 0..WORDS {
+            slot.put(i, v * 100 + i as u64);
+        }
+        slot.commit(v, true);
+        true
+    }
+
+    fn check(r: &Record) {
+        for (i, &w) in r.payload.iter().enumerate() {
+            assert_eq!(w, r.meta * 100 + i as u64, "record {} torn", r.meta);
         }
     }
 
-    /// Pops a record, checking that every payload word is the one its producer wrote.
-    fn pop(rx: &mut Consumer) -> Option<u64> {
+    fn pop(rx: &mut Cursor) -> Option<u64> {
         let r = rx.peek()?;
-        let meta = r.meta();
-        for i in 0..r.words() {
-            // SAFETY: every payload word was written as a `u64`.
-            let word = unsafe { r.payload().add(i).read() };
-            assert_eq!(
-                word,
-                meta * 100 + i as u64,
-                "payload must be visible with its header"
-            );
-        }
+        check(r);
+        let v = r.meta;
         rx.advance();
-        Some(meta)
+        Some(v)
     }
 
     #[test]
-    fn records_arrive_complete_and_in_order() {
-        loom::model(|| {
-            let (mut tx, mut rx) = ring::channel(256, no_drop);
-            let producer = thread::spawn(move || {
+    fn records_arrive_whole_and_in_order_across_segments() {
+        model(|| {
+            let set = LogSet::new(Pool::new(4, 32));
+            let (mut tx, mut rx) = set.log(1, false);
+            let writer = thread::spawn(move || {
                 for v in 1..=3 {
-                    assert!(push(&mut tx, v, v as usize * 2));
+                    assert!(push(&mut tx, v));
                 }
             });
             let mut got = Vec::new();
-            for _ in 0..3 {
+            for _ in 0..2 {
                 if let Some(v) = pop(&mut rx) {
                     got.push(v);
                 }
             }
-            producer.join().unwrap();
+            writer.join().unwrap();
             while let Some(v) = pop(&mut rx) {
                 got.push(v);
             }
             assert_eq!(got, [1, 2, 3]);
-            assert!(rx.is_abandoned());
+            assert_eq!(rx.lost(), 0);
         });
     }
 
     #[test]
-    fn padding_and_reuse_after_the_consumer_is_done() {
-        loom::model(|| {
-            let (mut tx, mut rx) = ring::channel(256, no_drop);
-            // 2 records of 120 words (121 with the header) leave 14 words before the end.
-            assert!(push(&mut tx, 1, 120));
-            assert!(push(&mut tx, 2, 120));
-            let producer = thread::spawn(move || {
-                // Needs padding at the end and the words of record 1: succeeds only once the
-                // consumer has finished with record 1.
-                let pushed = push(&mut tx, 3, 20);
-                if !pushed {
-                    tx.count_drop();
+    fn a_recycled_segment_is_never_read_torn_and_every_loss_is_counted() {
+        model(|| {
+            // Two segments of two records: the fifth and sixth records overwrite the first
+            // segment again, perhaps while the cursor reads it.
+            let set = LogSet::new(Pool::new(2, 32));
+            let (mut tx, mut rx) = set.log(1, true);
+            let writer = thread::spawn(move || {
+                for v in 1..=6 {
+                    assert!(push(&mut tx, v));
                 }
-                pushed
             });
-            let first = pop(&mut rx);
-            let pushed = producer.join().unwrap();
-            let mut rest = Vec::new();
+            let mut got = Vec::new();
+            if let Some(v) = pop(&mut rx) {
+                got.push(v);
+            }
+            writer.join().unwrap();
             while let Some(v) = pop(&mut rx) {
-                rest.push(v);
+                got.push(v);
             }
-            assert_eq!(first, Some(1));
-            if pushed {
-                assert_eq!(rest, [2, 3]);
-            } else {
-                assert_eq!(rest, [2]);
-                assert_eq!(rx.dropped(), 1);
+            assert!(got.windows(2).all(|w| w[0] < w[1]), "{got:?}");
+            assert_eq!(got.last(), Some(&6));
+            assert_eq!(got.len() as u64 + rx.lost(), 6, "{got:?}");
+        });
+    }
+
+    #[test]
+    fn a_window_read_during_writes_is_whole() {
+        model(|| {
+            let set = LogSet::new(Pool::new(2, 32));
+            let (mut tx, _rx) = set.log(2, true);
+            let log = tx.log().clone();
+            let writer = thread::spawn(move || {
+                for v in 1..=5 {
+                    assert!(push(&mut tx, v));
+                }
+                tx
+            });
+            let window = log.window(2);
+            for r in &window {
+                check(r);
             }
+            assert!(window.windows(2).all(|w| w[1].meta == w[0].meta + 1));
+            let tx = writer.join().unwrap();
+            let last: Vec<u64> = log.window(2).iter().map(|r| r.meta).collect();
+            assert_eq!(last, [4, 5]);
+            drop(tx);
         });
     }
 }

@@ -8,8 +8,8 @@ use crate::redact::Redactor;
 use crate::sink::Sink;
 use crate::span::id::SpanEvents;
 
-/// The default flight-recorder size, in events.
-pub const DEFAULT_CAPACITY: usize = 16_384;
+/// The default flight-recorder size, in events per thread.
+pub const DEFAULT_CAPACITY: usize = crate::ring::shared::DEFAULT_WINDOW;
 
 /// Everything the collector is made with.
 #[derive(Debug)]
@@ -37,6 +37,19 @@ impl Default for Config {
             service: String::new(),
             span_events: SpanEvents::NONE,
             redaction: Some(Redactor::new()),
+        }
+    }
+}
+
+impl Config {
+    /// What snapshots are written with (the collector's, and those its handles write when it
+    /// does not answer).
+    pub(crate) fn snapshot_settings(&self) -> super::snapshot::Settings {
+        super::snapshot::Settings {
+            dir: self.snapshot_dir.clone(),
+            service: self.service.clone(),
+            capacity: self.capacity,
+            redaction: self.redaction.clone(),
         }
     }
 }

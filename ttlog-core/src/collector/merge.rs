@@ -2,8 +2,10 @@
 //! span operation), redact it, update the span table, keep events in the recorder, hand them
 //! to the sinks, and report newly dropped events.
 
+use std::time::{Duration, Instant};
+
 use super::fanout::Sinks;
-use super::run::Collector;
+use super::run::{Collector, State};
 use crate::callsite::site::Callsite;
 use crate::clock::{self, Converter};
 use crate::event::{LogEvent, Values};
@@ -26,6 +28,9 @@ static DROPPED_CALLSITE: Callsite = Callsite::new(
     &["dropped"],
 );
 
+/// How long one turn of the running collector reads before it answers commands again.
+const TURN_TIME: Duration = Duration::from_millis(10);
+
 /// How many times one turn may extend its quotas to find the creation of a span that a
 /// record names (see `turn`).
 const MAX_REFRESHES: u32 = 16;
@@ -39,6 +44,14 @@ impl Collector {
     /// collector from answering commands. Each event is moved once, from its ring slot into
     /// the recorder, and the sinks read it there.
     pub(super) fn turn(&mut self) -> usize {
+        self.turn_within(Some(TURN_TIME))
+    }
+
+    /// [`turn`](Self::turn), stopping after about `limit` (checked every 256 records) so
+    /// that commands are answered while a slow sink works through a burst; `None`: until
+    /// every log is read to where it was when the turn began.
+    pub(super) fn turn_within(&mut self, limit: Option<Duration>) -> usize {
+        let started = Instant::now();
         self.rings.extend(self.ring_set.take_pending());
         let mut dropped = self.retired_drops;
         let mut abandoned_any = false;
@@ -48,8 +61,7 @@ impl Collector {
             // so a ring seen abandoned here is drained completely by this turn.
             ring.abandoned = ring.reader.is_abandoned();
             abandoned_any |= ring.abandoned;
-            self.quota
-                .push(ring.reader.position().wrapping_add(ring.reader.len()));
+            self.quota.push(ring.reader.end());
             dropped += ring.reader.dropped();
         }
         dropped += self.ring_set.lost.load(Ordering::Relaxed);
@@ -78,10 +90,14 @@ impl Collector {
                     missing.push(span);
                     refreshes += 1;
                     for (q, ring) in self.quota.iter_mut().zip(&self.rings) {
-                        *q = ring.reader.position().wrapping_add(ring.reader.len());
+                        *q = ring.reader.end();
                     }
                     continue;
                 }
+            }
+            if n % 256 == 255 && limit.is_some_and(|limit| started.elapsed() > limit) {
+                // Read on next turn; the records stay in the logs meanwhile.
+                break;
             }
             n += 1;
             if kind == Kind::Event {
@@ -93,8 +109,12 @@ impl Collector {
 
         let reported = self.ring_set.reported_dropped.load(Ordering::Relaxed);
         if dropped > reported {
-            let event = self.recorder.push(dropped_event(dropped - reported));
-            if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {
+            let event = dropped_event(dropped - reported);
+            if self.ring_set.is_current() && self.state == State::Running {
+                // Into the collector's own log, like any event: the sinks get it on the next
+                // turn, and the flight recorder keeps it.
+                crate::ring::local::push(self.ring_set.id, event);
+            } else if let Some(failed) = self.sinks.write(&event, &self.spans, &conv) {
                 self.sink_panicked(failed);
             }
             self.ring_set
@@ -105,23 +125,28 @@ impl Collector {
         if abandoned_any {
             let mut i = 0;
             while i < self.rings.len() {
-                let ring = &self.rings[i];
+                let ring = &mut self.rings[i];
                 if ring.abandoned && ring.reader.is_empty() {
+                    // Read to its end: its segments may go to other threads when the pool
+                    // is spent; until then its window stays in snapshots.
+                    ring.reader.finish();
                     self.retired_drops += ring.reader.dropped();
-                    self.rings.swap_remove(i);
+                    let ring = self.rings.swap_remove(i);
+                    self.retired.push(ring.reader);
                 } else {
                     i += 1;
                 }
             }
         }
+        // Forget dead threads whose last segment went to other threads.
+        self.retired.retain(|r| r.log().segments() > 0);
         if n > 0 {
             self.sinks.flush();
         }
         n
     }
 
-    /// Moves the oldest event of ring `i` into the recorder (redacted first, so the recorder
-    /// never holds a secret) and hands it to the sinks.
+    /// Takes the next event of log `i`, redacts it and hands it to the sinks.
     fn take_event(&mut self, i: usize, conv: &Converter) {
         let Some(mut event) = self.rings[i].reader.take_event() else {
             return;
@@ -129,8 +154,7 @@ impl Collector {
         if let Some(redaction) = &mut self.redaction {
             redaction.event(&mut event);
         }
-        let event = self.recorder.push(event);
-        if let Some(failed) = self.sinks.write(event, &self.spans, conv) {
+        if let Some(failed) = self.sinks.write(&event, &self.spans, conv) {
             self.sink_panicked(failed);
         }
     }
@@ -170,7 +194,7 @@ impl Collector {
             // Records are published whole (a padding record together with the record after
             // it), so a position snapshot taken at the turn's start is always a record
             // boundary, and reading stops exactly there.
-            if ring.reader.position() == self.quota[i] {
+            if ring.reader.position() >= self.quota[i] {
                 continue;
             }
             let Some(t) = ring.reader.peek_timestamp() else {

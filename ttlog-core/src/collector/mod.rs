@@ -14,9 +14,11 @@
 //! 3. `merge.rs` — one turn: merge the rings by time, decode, redact, keep the span table,
 //!    record, fan out, report drops.
 //! 4. `spans.rs` — the span table rebuilt from span records (parents, timings, trace ids).
-//! 5. `recorder.rs` — the flight recorder: the newest events, in fixed memory.
+//! 5. `recorder.rs` — the flight recorder's contents: every thread's newest events, read from
+//!    the threads' own logs.
 //! 6. `fanout.rs` — the sinks: one decoded [`Record`](crate::Record) per event, to each sink.
-//! 7. `snapshot.rs` — writing the recorder and the span table to a snapshot file.
+//! 7. `snapshot.rs` — writing the recorder and the spans to a snapshot file, by the collector
+//!    or, when it does not answer, by the thread that asked.
 
 mod config;
 mod fanout;
@@ -29,3 +31,4 @@ pub(crate) mod spans;
 pub(crate) use config::Config;
 pub use config::DEFAULT_CAPACITY;
 pub(crate) use run::{spawn, Command};
+pub(crate) use snapshot::{write_direct, Claim, Settings};

@@ -1,59 +1,46 @@
-//! The flight recorder: the newest N events, in fixed memory.
+//! The flight recorder's contents: every thread's newest events, read from the threads' own
+//! logs (see [`crate::ring`]), not from anything the collector keeps.
 //!
-//! The collector pushes every event it handles; once the recorder is full, each push
-//! evicts the oldest event. A snapshot copies out its contents in timestamp order.
-//!
-//! The storage sits behind this small interface (push, capacity, the events in order) and
-//! holds decoded events, never raw ring words, so that a memory-mapped file can later back it: the kernel keeps a shared file mapping's pages
-//! when the process dies, which would let the recorder survive SIGKILL and OOM kills too.
+//! Each thread's log keeps its newest `capacity` events in the memory the thread writes to,
+//! whatever the collector has read, so a snapshot holds them even when the collector is
+//! behind, stuck in a slow sink, or was never scheduled. Here they are decoded, redacted
+//! (the logs hold values as they were logged; nothing leaves the process unredacted) and
+//! merged by timestamp.
 
+use std::path::PathBuf;
+
+use super::run::Collector;
+use super::snapshot::write;
 use crate::event::LogEvent;
+use crate::snapshot::WriteError;
+use crate::sync::global::Ordering;
 
-/// Holds the newest `capacity` events.
-#[derive(Debug)]
-pub(crate) struct Recorder {
-    /// Grows to `capacity`, then is overwritten in place, oldest first.
-    events: Vec<LogEvent>,
-    capacity: usize,
-    /// Where the next event goes once `events` is full (and so, the oldest event).
-    next: usize,
-}
-
-impl Recorder {
-    /// A recorder for `capacity` events (at least one), allocated up front.
-    pub(crate) fn new(capacity: usize) -> Recorder {
-        let capacity = capacity.max(1);
-        Recorder {
-            events: Vec::with_capacity(capacity),
-            capacity,
-            next: 0,
+impl Collector {
+    /// Every thread's newest events (up to the recorder's capacity per thread), redacted,
+    /// oldest first by timestamp.
+    pub(super) fn recorded_events(&mut self) -> Vec<LogEvent> {
+        let mut events = self.ring_set.windows(self.config.capacity).events;
+        if let Some(redaction) = &mut self.redaction {
+            for event in &mut events {
+                redaction.event(event);
+            }
         }
+        // Each thread's events are in order already: a stable sort of runs.
+        events.sort_by_key(|e| e.raw_timestamp());
+        events
     }
 
-    /// Records `event` (evicting the oldest when full) and returns it.
-    pub(crate) fn push(&mut self, event: LogEvent) -> &LogEvent {
-        if self.events.len() < self.capacity {
-            self.events.push(event);
-            return &self.events[self.events.len() - 1];
-        }
-        let i = self.next;
-        self.events[i] = event;
-        self.next = if i + 1 == self.capacity { 0 } else { i + 1 };
-        &self.events[i]
-    }
-
-    /// How many events fit.
-    pub(crate) fn capacity(&self) -> usize {
-        self.capacity
-    }
-
-    /// The held events, oldest first by timestamp. They are stored in the order the collector
-    /// merged them, which is already timestamp order but for stragglers, so this sorts a
-    /// nearly sorted sequence of references.
-    pub(crate) fn sorted(&self) -> Vec<&LogEvent> {
-        let (newer, older) = self.events.split_at(self.next.min(self.events.len()));
-        let mut out: Vec<&LogEvent> = older.iter().chain(newer).collect();
-        out.sort_by_key(|e| e.raw_timestamp());
-        out
+    /// Writes every thread's newest events and every span in the table to a snapshot file.
+    pub(super) fn write_snapshot(&mut self, reason: &str) -> Result<PathBuf, WriteError> {
+        let events = self.recorded_events();
+        let dropped = self.ring_set.reported_dropped.load(Ordering::Relaxed);
+        write(
+            &self.settings,
+            reason,
+            dropped,
+            &events,
+            &self.spans,
+            &mut self.sinks.names,
+        )
     }
 }

@@ -11,9 +11,10 @@ use crossbeam_channel::{Receiver, Sender};
 
 use super::config::Config;
 use super::fanout::{SinkSlot, Sinks, ThreadNames};
-use super::recorder::Recorder;
+use super::snapshot::{Claim, Settings};
 use super::spans::SpanTable;
 use crate::redact::Redaction;
+use crate::ring::reader::RecordReader;
 use crate::ring::shared::{RingEntry, RingSet};
 use crate::snapshot::writer::WriteError;
 use crate::sync::global::Ordering;
@@ -24,6 +25,9 @@ pub(crate) enum Command {
     Snapshot {
         reason: String,
         reply: Sender<Result<PathBuf, WriteError>>,
+        /// Taken by the collector before it writes; withdrawn by the asker who gave up
+        /// waiting and wrote the snapshot itself.
+        claim: Arc<Claim>,
     },
     /// Drain, then flush every sink.
     Flush { reply: Sender<()> },
@@ -38,9 +42,9 @@ pub(crate) fn spawn(
     mut config: Config,
 ) -> std::io::Result<JoinHandle<()>> {
     let sinks = std::mem::take(&mut config.sinks.0);
+    let settings = config.snapshot_settings();
     let redaction = config.redaction.take().map(Redaction::new);
     let collector = Collector {
-        recorder: Recorder::new(config.capacity),
         ring_set: rings.clone(),
         commands,
         rings: Vec::new(),
@@ -55,6 +59,8 @@ pub(crate) fn spawn(
         spans: SpanTable::new(config.capacity),
         redaction,
         retired_drops: 0,
+        retired: Vec::new(),
+        settings,
         config,
         state: State::Running,
     };
@@ -75,18 +81,22 @@ pub(super) struct Collector {
     pub(super) ring_set: Arc<RingSet>,
     pub(super) commands: Receiver<Command>,
     pub(super) rings: Vec<RingEntry>,
-    pub(super) recorder: Recorder,
     pub(super) sinks: Sinks,
     /// Per ring, the ring position (in words) where this turn stops: the end of what was
     /// there when the turn began.
-    pub(super) quota: Vec<usize>,
+    pub(super) quota: Vec<u64>,
     /// The spans, rebuilt from the span records in the rings.
     pub(super) spans: SpanTable,
     /// Masks secrets in events and span fields as they leave the rings (before the recorder,
     /// the sinks and snapshots see them); `None` when redaction is off.
     pub(super) redaction: Option<Redaction>,
-    /// Drop counts of rings already forgotten.
+    /// Drop counts of logs already read to their end.
     pub(super) retired_drops: u64,
+    /// The logs of threads that ended, read to their end, kept while their windows last
+    /// (until their segments go to other threads).
+    pub(super) retired: Vec<RecordReader>,
+    /// What snapshots are written with.
+    pub(super) settings: Settings,
     /// The configuration's plain values (its sinks and redaction rules moved into `sinks`
     /// and `redaction` above).
     pub(super) config: Config,
@@ -128,11 +138,21 @@ impl Collector {
     /// then flushes the sinks.
     fn drain_all(&mut self) {
         for _ in 0..64 {
-            if self.turn() == 0 {
+            if self.turn_within(None) == 0 {
                 break;
             }
         }
         self.sinks.flush();
+    }
+
+    /// Turns until a turn finds nothing (at most four): what was logged before a command
+    /// came, and the collector's own reports of it (dropped counts), reach the sinks first.
+    fn settle(&mut self) {
+        for _ in 0..4 {
+            if self.turn() == 0 {
+                break;
+            }
+        }
     }
 
     #[cold]
@@ -152,13 +172,26 @@ impl Collector {
         while let Ok(command) = self.commands.try_recv() {
             n += 1;
             match command {
-                Command::Snapshot { reason, reply } => {
-                    self.turn();
+                Command::Snapshot {
+                    reason,
+                    reply,
+                    claim,
+                } => {
+                    if !claim.take() {
+                        continue;
+                    }
+                    self.settle();
                     let result = self.write_snapshot(&reason);
                     let _ = reply.send(result);
                 }
                 Command::Flush { reply } => {
-                    self.turn();
+                    // Everything logged before the flush reaches the sinks, however long it
+                    // takes them.
+                    for _ in 0..4 {
+                        if self.turn_within(None) == 0 {
+                            break;
+                        }
+                    }
                     self.sinks.flush();
                     let _ = reply.send(());
                 }

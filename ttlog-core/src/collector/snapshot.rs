@@ -1,45 +1,137 @@
-//! Writing a snapshot: the recorder's events and every span of the table, with thread names,
-//! in the snapshot format.
+//! Writing a snapshot: every thread's newest events (read from the threads' own logs, see
+//! `recorder.rs`) and the spans, with thread names, in the snapshot format.
+//!
+//! The collector writes it when asked, with its whole span table. When the collector does not
+//! answer in time (stuck in a slow sink, or gone), the thread that asked writes it itself
+//! ([`write_direct`]): the events are the same, the spans are those the recorder's span
+//! records rebuild. A [`Claim`] makes sure only one of the two writes it.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU8;
 use std::time::{Duration, SystemTime};
 
-use super::fanout::record_of;
-use super::run::Collector;
-use super::spans::SpanData;
+use super::fanout::{record_of, ThreadNames};
+use super::spans::{SpanData, SpanTable};
 use crate::clock::{self, Converter};
+use crate::event::LogEvent;
+use crate::redact::{Redaction, Redactor};
+use crate::ring::shared::{RingSet, Windows};
 use crate::snapshot::{self, Header, SpanStatus, WriteError};
 use crate::sync::global::Ordering;
 use crate::trace_context::root::is_trace_callsite;
 
-impl Collector {
-    /// Writes the recorder's events and every span in the table to a snapshot file.
-    pub(super) fn write_snapshot(&mut self, reason: &str) -> Result<PathBuf, WriteError> {
-        let conv = clock::converter();
-        let now = clock::now();
-        let events = self.recorder.sorted();
-        let table = self.spans.sorted();
-        let names = &mut self.sinks.names;
-        for e in &events {
-            names.get(e.thread_index());
-        }
-        for s in &table {
-            names.get(s.thread);
-        }
-        let mut header = Header::new(self.config.service.clone(), reason);
-        header.capacity = self.recorder.capacity() as u64;
-        header.dropped = self.ring_set.reported_dropped.load(Ordering::Relaxed);
-        header.created = SystemTime::now();
-        let names = &self.sinks.names;
-        let spans: Vec<snapshot::Span> = table
-            .iter()
-            .map(|s| span_of(s, names.cached(s.thread), now, &conv))
-            .collect();
-        let records = events
-            .iter()
-            .map(|e| record_of(e, names.cached(e.thread_index()), &self.spans, &conv));
-        snapshot::write_with_spans(&self.config.snapshot_dir, &header, &spans, records)
+/// What a snapshot is written with, wherever it is written.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) dir: PathBuf,
+    pub(crate) service: String,
+    /// Events kept per thread.
+    pub(crate) capacity: usize,
+    pub(crate) redaction: Option<Redactor>,
+}
+
+/// Who writes a requested snapshot: the collector, if it takes the claim before the thread
+/// that asked gives up waiting and takes it back.
+#[derive(Debug, Default)]
+pub(crate) struct Claim(AtomicU8);
+
+const PENDING: u8 = 0;
+const TAKEN: u8 = 1;
+const WITHDRAWN: u8 = 2;
+
+impl Claim {
+    /// The collector's side: `true` if it is to write the snapshot.
+    pub(crate) fn take(&self) -> bool {
+        self.0
+            .compare_exchange(PENDING, TAKEN, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
     }
+
+    /// The asking thread's side: `true` if it is to write the snapshot itself.
+    pub(crate) fn withdraw(&self) -> bool {
+        self.0
+            .compare_exchange(PENDING, WITHDRAWN, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+}
+
+/// Writes a snapshot from the calling thread, without the collector: every thread's newest
+/// events, and the spans their span records rebuild.
+pub(crate) fn write_direct(
+    rings: &RingSet,
+    settings: &Settings,
+    reason: &str,
+) -> Result<PathBuf, WriteError> {
+    let Windows {
+        mut events,
+        mut span_ops,
+    } = rings.windows(settings.capacity);
+    let mut redaction = settings.redaction.clone().map(Redaction::new);
+    if let Some(redaction) = &mut redaction {
+        for event in &mut events {
+            redaction.event(event);
+        }
+    }
+    events.sort_by_key(|e| e.raw_timestamp());
+    span_ops.sort_by_key(|op| op.timestamp);
+    let mut table = SpanTable::new(settings.capacity);
+    for mut op in span_ops {
+        if let Some(redaction) = &mut redaction {
+            let callsite = match &op.kind {
+                crate::span::op::SpanOpKind::New { callsite, .. } => Some(*callsite),
+                crate::span::op::SpanOpKind::Record { .. } => {
+                    table.get(op.id.into_u64()).map(|s| s.callsite)
+                }
+                _ => None,
+            };
+            if let Some(callsite) = callsite.filter(|cs| !is_trace_callsite(cs)) {
+                redaction.span_op(callsite, &mut op.kind);
+            }
+        }
+        table.apply(op);
+    }
+    let dropped = rings.reported_dropped.load(Ordering::Relaxed);
+    write(
+        settings,
+        reason,
+        dropped,
+        &events,
+        &table,
+        &mut ThreadNames::default(),
+    )
+}
+
+/// Writes `events` and the spans of `table` to a snapshot file.
+pub(super) fn write(
+    settings: &Settings,
+    reason: &str,
+    dropped: u64,
+    events: &[LogEvent],
+    table: &SpanTable,
+    names: &mut ThreadNames,
+) -> Result<PathBuf, WriteError> {
+    let conv = clock::converter();
+    let now = clock::now();
+    let spans_sorted = table.sorted();
+    for e in events {
+        names.get(e.thread_index());
+    }
+    for s in &spans_sorted {
+        names.get(s.thread);
+    }
+    let mut header = Header::new(settings.service.clone(), reason);
+    header.capacity = settings.capacity as u64;
+    header.dropped = dropped;
+    header.created = SystemTime::now();
+    let names = &*names;
+    let spans: Vec<snapshot::Span> = spans_sorted
+        .iter()
+        .map(|s| span_of(s, names.cached(s.thread), now, &conv))
+        .collect();
+    let records = events
+        .iter()
+        .map(|e| record_of(e, names.cached(e.thread_index()), table, &conv));
+    snapshot::write_with_spans(&settings.dir, &header, &spans, records)
 }
 
 /// A span of the table as a snapshot stores it: the start converted with `conv` (as the

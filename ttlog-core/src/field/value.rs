@@ -69,6 +69,20 @@ pub enum ValueRef<'a> {
     Str(&'a str),
 }
 
+/// A value as the record codec stores it (see [`FieldValue::plain`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Plain<'a> {
+    Empty,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Char(char),
+    I128(i128),
+    U128(u128),
+    Text(&'a [u8]),
+}
+
 #[derive(Clone, Copy)]
 struct InlineStr {
     len: u8,
@@ -156,7 +170,33 @@ impl FieldValue {
         w.finish()
     }
 
+    /// This value as the record codec stores it: text as its bytes, read without checking
+    /// them again (they were UTF-8 when the value was made).
+    #[inline(always)]
+    pub(crate) fn plain(&self) -> Plain<'_> {
+        match &self.0 {
+            Repr::Empty => Plain::Empty,
+            Repr::Bool(v) => Plain::Bool(*v),
+            Repr::I64(v) => Plain::I64(*v),
+            Repr::U64(v) => Plain::U64(*v),
+            Repr::F64(v) => Plain::F64(*v),
+            Repr::Char(v) => Plain::Char(*v),
+            Repr::I128(v) => Plain::I128(**v),
+            Repr::U128(v) => Plain::U128(**v),
+            Repr::Static(s) => Plain::Text(s.as_bytes()),
+            Repr::Inline(s) => Plain::Text(&s.buf[..s.len as usize]),
+            Repr::Heap(s) => Plain::Text(s.as_bytes()),
+        }
+    }
+
+    /// Whether dropping this value frees memory (boxed text or 128-bit integers).
+    #[inline(always)]
+    pub(crate) fn owns_heap(&self) -> bool {
+        matches!(self.0, Repr::Heap(_) | Repr::I128(_) | Repr::U128(_))
+    }
+
     /// This value's type and contents.
+    #[inline]
     pub fn as_ref(&self) -> ValueRef<'_> {
         match &self.0 {
             Repr::Empty => ValueRef::Empty,

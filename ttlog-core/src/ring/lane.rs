@@ -1,57 +1,47 @@
-//! One thread's producing end of its ring, a [`Lane`]: it writes events and span operations
-//! as records (see [`codec`](super::codec)), applies the overflow policy when the ring is
-//! full, and wakes the collector when the ring passes half full.
+//! One thread's writing end of its log, a [`Lane`]: it writes events and span operations as
+//! records (see [`codec`](super::codec)) and applies the overflow policy when the memory
+//! budget is spent.
 
-use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
 use super::codec;
+use super::log::Writer;
 use super::shared::{self, Overflow, RingSet};
-use super::spsc::Producer;
 use crate::callsite::site::Callsite;
 use crate::clock;
 use crate::event::LogEvent;
-use crate::field::value::FieldValue;
+use crate::field::value::{FieldValue, TRUNCATION_MARKER};
 use crate::span::op::SpanOp;
 use crate::sync::global::Ordering;
 
 /// The outcome of handing an event to a lane.
 pub(crate) enum PushOutcome {
-    /// In the ring, or dropped and counted by the ring.
+    /// In the log, or dropped and counted by the log.
     Pushed,
-    /// Not in any ring and not counted yet.
+    /// Not in any log and not counted yet.
     Lost,
 }
 
-/// One thread's producing end of its ring.
+/// One thread's writing end of its log.
 pub(crate) struct Lane {
     /// `rings.id`, kept here so the hot path does not chase the `Arc`.
     ring_id: u64,
     rings: Arc<RingSet>,
-    producer: Producer,
+    writer: Writer,
     thread: u32,
-    /// When the ring reaches this length the collector is woken (once per refill).
-    half: usize,
 }
 
 impl Lane {
     /// Registers the calling thread with the current ring set, if it is `ring_id`.
     pub(crate) fn register_current_thread(ring_id: u64) -> Option<Lane> {
         let rings = shared::current(ring_id)?;
-        let producer = rings.register_ring();
-        Some(Lane::new(rings, producer))
-    }
-
-    /// The lane of a ring just registered with `rings`, for the calling thread.
-    fn new(rings: Arc<RingSet>, producer: Producer) -> Lane {
-        let half = producer.capacity() / 2;
-        Lane {
+        let writer = rings.register_ring();
+        Some(Lane {
             ring_id: rings.id,
             rings,
-            producer,
+            writer,
             thread: crate::thread::current_index(),
-            half,
-        }
+        })
     }
 
     #[inline]
@@ -60,23 +50,29 @@ impl Lane {
     }
 
     /// Pushes a whole event (built outside the macros), applying the overflow policy when
-    /// the ring is full.
-    #[inline]
+    /// the budget is spent. Text too long for a segment is cut to fit (and marked cut).
     pub(crate) fn push(&mut self, mut event: LogEvent) -> PushOutcome {
         event.set_thread_index(self.thread);
         let n = event.values().len();
-        let has_message = event.formatted_message().is_some();
-        let words = codec::payload_words(n, has_message);
         if n > codec::MAX_VALUES {
-            self.producer.count_drop();
+            self.writer.refuse(true);
             return PushOutcome::Pushed;
         }
-        let meta = codec::meta(n, has_message, self.thread);
-        // SAFETY: `write_event` writes exactly `payload_words(n, has_message)` words.
-        #[allow(unsafe_code)]
-        unsafe {
-            self.push_record(words, meta, event, codec::write_event)
+        let mut words = codec::event_words(event.formatted_message(), event.values());
+        while !self.writer.fits(words) {
+            if !cut_longest_text(&mut event) {
+                self.writer.refuse(true);
+                return PushOutcome::Pushed;
+            }
+            words = codec::event_words(event.formatted_message(), event.values());
         }
+        let meta = codec::meta(n, event.formatted_message().is_some(), self.thread);
+        // SAFETY: the record is `event_words` long for this event (`push_record` reserves
+        // exactly `words`).
+        #[allow(unsafe_code)]
+        self.push_record(words, meta, true, |slot| unsafe {
+            codec::write_log_event(slot, &event)
+        })
     }
 
     /// Writes a control record (enter, exit, close) for span `id` if there is room right now.
@@ -84,44 +80,47 @@ impl Lane {
     pub(crate) fn try_control(&mut self, code: u64, id: u64) -> bool {
         let timestamp = clock::now();
         let meta = codec::control_meta(code, self.thread);
-        // SAFETY: `write_control` initialises exactly `CONTROL_WORDS` words.
-        #[allow(unsafe_code)]
-        unsafe {
-            self.try_write(codec::CONTROL_WORDS, meta, |dst| {
-                codec::write_control(dst, id, timestamp)
-            })
+        match self.writer.reserve(codec::CONTROL_WORDS) {
+            Some(mut slot) => {
+                // SAFETY: reserved `CONTROL_WORDS` words.
+                #[allow(unsafe_code)]
+                unsafe {
+                    codec::write_control(&mut slot, id, timestamp, 0)
+                };
+                slot.commit(meta, false);
+                true
+            }
+            None => false,
         }
     }
 
-    /// Writes a span creation from a macro's parts if there is room right now, and returns
-    /// `true`; otherwise leaves `values` untouched and returns `false`.
-    ///
-    /// # Safety
-    ///
-    /// `values` must be initialised. When this returns `true` they have been moved out.
-    #[allow(unsafe_code)]
+    /// Writes a span creation from a macro's parts (its values seen as `plains`) if there
+    /// is room right now and returns `true`; `false` otherwise.
     #[inline(always)]
-    pub(crate) unsafe fn try_new_span<const N: usize>(
+    pub(crate) fn try_new_span<const N: usize>(
         &mut self,
         callsite: &'static Callsite,
         parent: u64,
         id: u64,
-        values: &mut ManuallyDrop<[FieldValue; N]>,
+        plains: &codec::Plains<'_, N>,
     ) -> bool {
         let timestamp = clock::now();
         let meta = codec::span_new_meta(N, self.thread);
-        // SAFETY: `write_span_new` initialises exactly `span_new_words(N)` words, moving the
-        // (initialised, by the caller's promise) values in.
+        let Some(mut slot) = self.writer.reserve(plains.span_new_words()) else {
+            return false;
+        };
+        // SAFETY: reserved `span_new_words` for these values.
+        #[allow(unsafe_code)]
         unsafe {
-            self.try_write(codec::span_new_words(N), meta, |dst| {
-                codec::write_span_new(dst, callsite, timestamp, parent, id, values)
-            })
-        }
+            codec::write_span_new(&mut slot, callsite, timestamp, parent, id, plains)
+        };
+        slot.commit(meta, false);
+        true
     }
 
-    /// Writes a span operation into the ring if there is room right now; gives it back
+    /// Writes a span operation into the log if there is room right now; gives it back
     /// otherwise (the caller then takes the slow path, which applies the overflow policy).
-    // The operation comes back by value only when the ring is full (then the slow path
+    // The operation comes back by value only when the log is full (then the slow path
     // takes it); boxing it would cost an allocation on every push.
     #[allow(clippy::result_large_err)]
     #[inline]
@@ -130,72 +129,55 @@ impl Lane {
             return Err(op);
         };
         op.thread = self.thread;
-        let before = self.producer.used_upper_bound();
-        let Some(dst) = self.producer.reserve(words) else {
+        let Some(mut slot) = self.writer.reserve(words) else {
             return Err(op);
         };
-        // SAFETY: `dst` has room for `words` words, exactly what `write_span` writes for
-        // this `op`; then the record is committed.
+        // SAFETY: reserved the words `span_layout` gave for this `op`.
         #[allow(unsafe_code)]
         unsafe {
-            codec::write_span(dst, op);
-            self.producer.commit(words, meta);
-        }
-        self.wake_if_half_full(before);
+            codec::write_span(&mut slot, &op)
+        };
+        slot.commit(meta, false);
         Ok(())
     }
 
-    /// Pushes a span operation, applying the overflow policy when the ring is full.
+    /// Pushes a span operation, applying the overflow policy when the budget is spent.
     pub(crate) fn push_span(&mut self, mut op: SpanOp) -> PushOutcome {
         op.thread = self.thread;
         let Some((words, meta)) = codec::span_layout(&op, self.thread) else {
             // More values than a record can carry.
-            self.producer.count_drop();
+            self.writer.refuse(false);
             return PushOutcome::Pushed;
         };
-        // SAFETY: `write_span` writes exactly the words `span_layout` computed.
+        // SAFETY: `push_record` reserves exactly the words `span_layout` gave for this `op`.
         #[allow(unsafe_code)]
-        unsafe {
-            self.push_record(words, meta, op, codec::write_span)
-        }
+        self.push_record(words, meta, false, |slot| unsafe {
+            codec::write_span(slot, &op)
+        })
     }
 
-    /// Pushes a record of `words` payload words written by `write` from `item`, waiting for
-    /// room under `Overflow::Block` and counting a drop otherwise.
-    ///
-    /// # Safety
-    ///
-    /// `write(dst, item)` must initialise exactly `words` words at `dst`.
-    #[allow(unsafe_code)]
-    unsafe fn push_record<T>(
+    /// Pushes a record of `words` payload words written by `write`, waiting for room under
+    /// `Overflow::Block` and counting a drop otherwise.
+    fn push_record(
         &mut self,
         words: usize,
         meta: u64,
-        item: T,
-        write: unsafe fn(*mut u64, T),
+        counted: bool,
+        write: impl Fn(&mut super::log::Slot<'_>),
     ) -> PushOutcome {
-        if !self.producer.fits(words) {
+        if !self.writer.fits(words) {
             // Could never fit, however long we wait.
-            self.producer.count_drop();
+            self.writer.refuse(counted);
             return PushOutcome::Pushed;
         }
-        let mut item = Some(item);
         let mut spins = 0u32;
         loop {
-            let before = self.producer.used_upper_bound();
-            // SAFETY: `write` initialises the whole payload of `words` words (the caller's
-            // promise); the initialiser runs at most once, so `item` is there when it does.
-            let pushed = unsafe {
-                self.producer.push_record(words, meta, |dst| {
-                    let item = item.take().expect("the initialiser runs at most once");
-                    write(dst, item);
-                })
-            };
-            if pushed {
-                self.wake_if_half_full(before);
+            if let Some(mut slot) = self.writer.reserve(words) {
+                write(&mut slot);
+                slot.commit(meta, counted);
                 return PushOutcome::Pushed;
             }
-            // Full: the initialiser did not run, `item` is still ours.
+            // No segment to be had: the budget is spent.
             self.rings.wake();
             if self.rings.config.overflow == Overflow::Drop
                 || crate::thread::is_collector()
@@ -203,7 +185,7 @@ impl Lane {
             {
                 // Never block the caller (Drop), never let the collector wait for itself,
                 // never wait for a collector that has stopped.
-                self.producer.count_drop();
+                self.writer.refuse(counted);
                 return PushOutcome::Pushed;
             }
             if spins < 64 {
@@ -215,75 +197,53 @@ impl Lane {
         }
     }
 
-    /// Writes the event from a macro's parts directly into the ring and returns `true`; when
-    /// the ring is full, returns `false` and leaves `message` and `values` untouched (the
-    /// caller then takes the slow path, which applies the overflow policy).
-    ///
-    /// # Safety
-    ///
-    /// `message` and `values` must be initialised. When this returns `true` they have been
-    /// moved out: the caller must not use or drop them afterwards.
-    #[allow(unsafe_code)]
+    /// Writes the event from a macro's parts (its message and values seen as `plains`)
+    /// directly into the log and returns `true`; `false` when there is no room (the caller
+    /// then takes the slow path, which applies the overflow policy).
     #[inline(always)]
-    pub(crate) unsafe fn try_write_event<const N: usize>(
+    pub(crate) fn try_write_event<const N: usize>(
         &mut self,
         callsite: &'static Callsite,
-        message: &mut ManuallyDrop<Option<FieldValue>>,
-        values: &mut ManuallyDrop<[FieldValue; N]>,
+        plains: &codec::Plains<'_, N>,
     ) -> bool {
         let timestamp = clock::now();
         let span = super::span_stack::current_id();
-        let has_message = message.is_some();
-        let words = codec::payload_words(N, has_message);
-        let meta = codec::meta(N, has_message, self.thread);
-        // SAFETY: `codec::write` initialises exactly `payload_words(N, has_message)`
-        // words, moving the (initialised, by the caller's promise) message and values in.
+        let meta = codec::meta(N, plains.message.is_some(), self.thread);
+        let Some(mut slot) = self.writer.reserve(plains.event_words()) else {
+            return false;
+        };
+        // SAFETY: reserved `event_words` for this message and these values.
+        #[allow(unsafe_code)]
         unsafe {
-            self.try_write(words, meta, |dst| {
-                codec::write(dst, callsite, timestamp, span, message, values)
-            })
-        }
+            codec::write_event(&mut slot, callsite, timestamp, span, plains)
+        };
+        slot.commit(meta, true);
+        true
     }
+}
 
-    /// Writes a record of `words` payload words, initialised by `init`, if there is room
-    /// right now (then wakes the collector if the ring passed half full) and returns `true`;
-    /// returns `false`, without calling `init`, otherwise.
-    ///
-    /// # Safety
-    ///
-    /// `init` must initialise all `words` words it is given.
-    #[allow(unsafe_code)]
-    #[inline(always)]
-    unsafe fn try_write(&mut self, words: usize, meta: u64, init: impl FnOnce(*mut u64)) -> bool {
-        let before = self.producer.used_upper_bound();
-        // SAFETY: forwarded from the caller.
-        let pushed = unsafe { self.producer.push_record(words, meta, init) };
-        if pushed {
-            self.wake_if_half_full(before);
-        }
-        pushed
+/// Cuts the longest text of `event` (message or value) to half its length, marked as cut;
+/// `false` when there is no text left to cut.
+#[cold]
+fn cut_longest_text(event: &mut LogEvent) -> bool {
+    let (message, values) = event.redaction_parts();
+    let longest = message
+        .iter_mut()
+        .chain(values.iter_mut())
+        .filter(|v| {
+            v.as_str()
+                .is_some_and(|s| s.len() > TRUNCATION_MARKER.len())
+        })
+        .max_by_key(|v| v.as_str().map_or(0, str::len));
+    let Some(value) = longest else {
+        return false;
+    };
+    let text = value.as_str().unwrap_or_default();
+    let mut keep = text.len() / 2;
+    while !text.is_char_boundary(keep) {
+        keep -= 1;
     }
-
-    /// After a failed push: under `Overflow::Drop` (or on the collector's own thread, which
-    /// must never wait for itself) counts the event as dropped, wakes the collector and
-    /// returns `true`; otherwise returns `false` (the caller then waits for room).
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn drop_when_full(&self) -> bool {
-        self.rings.wake();
-        if self.rings.config.overflow == Overflow::Drop || crate::thread::is_collector() {
-            self.producer.count_drop();
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Wakes the collector when this push took the ring past half full (once per refill).
-    #[inline(always)]
-    fn wake_if_half_full(&self, before: usize) {
-        if before < self.half && self.producer.used_upper_bound() >= self.half {
-            self.rings.wake();
-        }
-    }
+    let cut = format!("{}{TRUNCATION_MARKER}", &text[..keep]);
+    *value = FieldValue::from_cut_string(cut);
+    true
 }

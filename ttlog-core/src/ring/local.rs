@@ -140,44 +140,24 @@ unsafe fn write_event_in_place<const N: usize>(
     values: &mut ManuallyDrop<[FieldValue; N]>,
 ) {
     let mut message = ManuallyDrop::new(message);
-    let outcome = on_fast_lane!(ring_id, (), |lane, ()| {
-        // SAFETY: `message` and `values` are initialised (the caller's promise).
-        if unsafe { lane.try_write_event(callsite, &mut message, values) } {
-            Written::Pushed
-        } else if lane.drop_when_full() {
-            // Full, under `Overflow::Drop`: counted here, without the slow path's detour
-            // through a whole `LogEvent`.
-            Written::Dropped
-        } else {
-            Written::Full
+    // Taken first, before the clock and the thread-locals: each value's type is then still
+    // known to the compiler where it is written (see `codec::Plains`).
+    let plains = codec::Plains::new(message.as_ref(), values);
+    let owned = plains.owned;
+    let written = on_fast_lane!(ring_id, (), |lane, ()| lane
+        .try_write_event(callsite, &plains));
+    if written == Ok(true) {
+        // SAFETY: copied into the record; each dropped once, here.
+        unsafe {
+            ManuallyDrop::drop(&mut message);
+            codec::drop_values(values, owned);
         }
-    });
-    match outcome {
-        Ok(Written::Pushed) => return,
-        Ok(Written::Dropped) => {
-            // SAFETY: not moved out (the push failed); dropped here exactly once.
-            unsafe {
-                ManuallyDrop::drop(&mut message);
-                ManuallyDrop::drop(values);
-            }
-            return;
-        }
-        Ok(Written::Full) | Err(()) => {}
+        return;
     }
-    // SAFETY: nothing moved them out (`try_write_event` did not push); they are taken here once.
+    // SAFETY: nothing dropped them (the event was not written); they are taken here once.
     let (message, values) =
         unsafe { (ManuallyDrop::take(&mut message), ManuallyDrop::take(values)) };
     write_event_slow(ring_id, callsite, message, values);
-}
-
-/// What became of an event on the fast path.
-enum Written {
-    /// In the ring.
-    Pushed,
-    /// The ring was full and the event was counted as dropped.
-    Dropped,
-    /// The ring was full and the overflow policy waits: the slow path does.
-    Full,
 }
 
 #[cold]
@@ -229,14 +209,19 @@ pub(crate) fn new_span<const N: usize>(
             "more values than a record can count"
         )
     };
+    let plains = codec::Plains::new(None, &values);
+    let owned = plains.owned;
     let pushed = on_fast_lane!(ring_id, (), |lane, ()| {
-        // SAFETY: `values` is ours and initialised; when the lane takes them (`true`) it has
-        // moved them into the ring and they are not touched again (a `ManuallyDrop` is not
-        // dropped).
-        unsafe { lane.try_new_span(callsite, parent, id, &mut values) }
+        lane.try_new_span(callsite, parent, id, &plains)
     })
     .unwrap_or(false);
-    (!pushed).then_some(values)
+    if pushed {
+        // SAFETY: `values` is ours and initialised, copied into the record, and dropped once,
+        // here (a `ManuallyDrop` is not dropped again).
+        unsafe { codec::drop_values(&mut values, owned) };
+        return None;
+    }
+    Some(values)
 }
 
 /// Pushes a span operation into this thread's ring of the ring logger `ring_id`, as

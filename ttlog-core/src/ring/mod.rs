@@ -1,34 +1,39 @@
-//! The per-thread rings: the caller's half of ttlog, and all of its unsafe code.
+//! The per-thread logs: the caller's half of ttlog, the flight recorder's memory, and all of
+//! its unsafe code.
 //!
-//! Each thread that logs gets its own lock-free ring; events and span operations are written
-//! into it in place as variable-size records, and the collector reads them out.
+//! Each thread that logs gets its own log, a chain of segments from a process-wide pool;
+//! events and span operations are written into it in place as plain-data records, the
+//! collector reads them behind the writer, and snapshots read each thread's newest records
+//! straight from it, whatever the collector is doing.
 //!
-//! 1. `spsc.rs` — the single-producer single-consumer ring of variable-size records: the
-//!    algorithm and its invariants (public: [`channel`], [`Producer`], [`Consumer`]).
-//! 2. `codec.rs` — how an event or a span operation is laid out in a record, and read back.
-//! 3. `values.rs` — an event's field values ([`Values`](crate::event::Values)): inline
-//!    storage the codec moves in and out of records.
-//! 4. `lane.rs` — one thread's producing end: writes records, applies the overflow policy,
-//!    wakes the collector.
-//! 5. `local.rs` — the thread-locals holding a thread's lane, and the fast path into it.
-//! 6. `span_stack.rs` — the thread's stack of entered spans (the current span every event
+//! 1. `pool.rs` — the segments ([`Pool`]): atomic words, their headers, the seqlock that
+//!    tells a reader a segment was recycled under it.
+//! 2. `log.rs` — one thread's chain of segments ([`LogSet`], [`Writer`], [`Cursor`],
+//!    [`Log::window`]): the algorithm and its invariants.
+//! 3. `codec.rs` — how an event or a span operation is laid out in a record, and read back.
+//! 4. `values.rs` — an event's field values ([`Values`](crate::event::Values)).
+//! 5. `lane.rs` — one thread's writing end: writes records, applies the overflow policy.
+//! 6. `local.rs` — the thread-locals holding a thread's lane, and the fast path into it.
+//! 7. `span_stack.rs` — the thread's stack of entered spans (the current span every event
 //!    reads).
-//! 7. `shared.rs` — [`Overflow`], and what a ring logger's lanes and collector share
+//! 8. `shared.rs` — [`Overflow`], and what a ring logger's lanes and collector share
 //!    (`RingSet`): registration, waking, the loss counters.
-//! 8. `reader.rs` — the collector's end of a ring, as decoded events and span operations.
+//! 9. `reader.rs` — the collector's end of a log, as decoded events and span operations.
 
 pub(crate) mod codec;
 pub(crate) mod lane;
 pub(crate) mod local;
+mod log;
+mod pool;
 pub(crate) mod reader;
 pub(crate) mod shared;
 pub(crate) mod span_stack;
-mod spsc;
 pub(crate) mod values;
 
-pub use codec::RING_BYTES_PER_EVENT;
-pub use shared::{Overflow, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY};
-pub use spsc::{
-    channel, CachePadded, Consumer, DropRecord, Producer, RecordRef, MAX_RECORD_WORDS, META_BITS,
-    MIN_CAPACITY,
+pub use log::{Cursor, Log, LogSet, Record, Slot, Writer, META_BITS};
+pub use pool::{
+    Pool, DEFAULT_BUDGET_BYTES, DEFAULT_SEGMENT_WORDS, HEADER_WORDS, MIN_SEGMENT_WORDS,
+};
+pub use shared::{
+    Overflow, DEFAULT_BUDGET, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY, RING_BYTES_PER_EVENT,
 };

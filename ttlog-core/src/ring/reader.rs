@@ -1,102 +1,113 @@
-//! The collector's end of one ring, as records: a [`RecordReader`] wraps the ring's
-//! [`Consumer`] and reads what the [`codec`](super::codec) wrote, so the collector decodes
+//! The collector's end of one thread's log, as records: a [`RecordReader`] wraps the log's
+//! [`Cursor`] and decodes what the [`codec`](super::codec) wrote, so the collector reads
 //! events and span operations without touching raw words.
 
+use std::sync::Arc;
+
 use super::codec::{self, Kind};
-use super::spsc::Consumer;
+use super::log::{Cursor, Log};
 use crate::event::LogEvent;
 use crate::span::op::SpanOp;
 
-/// The consuming end of a ring whose records were all written by the codec.
+/// The reading end of a log whose records were all written by the codec, in this process.
 ///
-/// Only [`RingSet`](super::shared::RingSet) builds one, from a ring its lanes write with the
-/// codec: that is what makes reading the records as events and span operations sound.
+/// Only [`RingSet`](super::shared::RingSet) builds one, from a log its lanes write with the
+/// codec: that is what makes decoding the records' callsite addresses sound.
 pub(crate) struct RecordReader {
-    consumer: Consumer,
+    cursor: Cursor,
 }
 
 impl RecordReader {
-    /// Wraps `consumer`, whose producer writes only codec records.
-    pub(super) fn new(consumer: Consumer) -> RecordReader {
-        RecordReader { consumer }
+    /// Wraps `cursor`, whose writer writes only codec records.
+    pub(super) fn new(cursor: Cursor) -> RecordReader {
+        RecordReader { cursor }
     }
 
-    /// The kind of the oldest record, if there is one.
+    /// The kind of the next record, if there is one.
     #[inline]
     pub(crate) fn peek_kind(&mut self) -> Option<Kind> {
-        self.consumer.peek().map(|r| codec::kind(r.meta()))
+        self.cursor.peek().map(|r| codec::kind(r.meta))
     }
 
-    /// The clock reading of the oldest record, if there is one.
+    /// The clock reading of the next record, if there is one.
     #[inline]
     pub(crate) fn peek_timestamp(&mut self) -> Option<u64> {
-        let record = self.consumer.peek()?;
-        // SAFETY: every codec record keeps its timestamp in word 1 (see `codec::timestamp`).
-        Some(unsafe { codec::timestamp(record.payload()) })
+        self.cursor.peek().map(codec::timestamp)
     }
 
-    /// The span the oldest record names (the span of an event, or the span an operation is
-    /// on), `0` for none or when the ring is empty.
+    /// The span the next record names (the span of an event, or the span an operation is
+    /// on), `0` for none or when there is no record.
     #[inline]
     pub(crate) fn peek_span(&mut self) -> u64 {
-        self.consumer.peek().map_or(0, |r| {
-            // SAFETY: a codec record of the kind its meta word gives.
-            unsafe { codec::span_named(r.meta(), r.payload()) }
-        })
+        self.cursor.peek().map_or(0, codec::span_named)
     }
 
-    /// Takes the oldest record as an event; `None` when the ring is empty or the record is a
-    /// span operation (which is then left in place).
+    /// Takes the next record as an event; `None` when there is none or it is a span
+    /// operation (which is then left in place). A record that does not decode is skipped.
     #[inline]
     pub(crate) fn take_event(&mut self) -> Option<LogEvent> {
-        let record = self.consumer.peek()?;
-        if codec::kind(record.meta()) != Kind::Event {
+        let record = self.cursor.peek()?;
+        if codec::kind(record.meta) != Kind::Event {
             return None;
         }
-        // SAFETY: an event record written by the codec, read exactly once: `advance` follows.
-        let event = unsafe { codec::read(record.meta(), record.payload()) };
-        self.consumer.advance();
-        Some(event)
+        // SAFETY: a record of a log only the codec writes, in this process.
+        #[allow(unsafe_code)]
+        let event = unsafe { codec::read_event(record) };
+        self.cursor.advance();
+        event
     }
 
-    /// Takes the oldest record as a span operation; `None` when the ring is empty or the
-    /// record is an event (which is then left in place).
+    /// Takes the next record as a span operation; `None` when there is none or it is an
+    /// event (which is then left in place). A record that does not decode is skipped.
     #[inline]
     pub(crate) fn take_span_op(&mut self) -> Option<SpanOp> {
-        let record = self.consumer.peek()?;
-        if codec::kind(record.meta()) == Kind::Event {
+        let record = self.cursor.peek()?;
+        if codec::kind(record.meta) == Kind::Event {
             return None;
         }
-        // SAFETY: a span record written by the codec, read exactly once: `advance` follows.
-        let op = unsafe { codec::read_span(record.meta(), record.payload()) };
-        self.consumer.advance();
-        Some(op)
+        // SAFETY: as in `take_event`.
+        #[allow(unsafe_code)]
+        let op = unsafe { codec::read_span(record) };
+        self.cursor.advance();
+        op
     }
 
-    /// The ring position (in words) of the oldest record.
+    /// Where the reader is (grows as it reads).
     #[inline]
-    pub(crate) fn position(&self) -> usize {
-        self.consumer.position()
+    pub(crate) fn position(&self) -> u64 {
+        self.cursor.position()
     }
 
-    /// Words in the ring now.
+    /// Where the writer is now, in the units of [`position`](Self::position).
     #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.consumer.len()
+    pub(crate) fn end(&self) -> u64 {
+        self.cursor.end()
     }
 
-    /// Whether the ring is empty now.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.consumer.is_empty()
+    /// Whether there is nothing to read now.
+    pub(crate) fn is_empty(&mut self) -> bool {
+        self.cursor.peek().is_none()
     }
 
-    /// Records the producer dropped (full ring, too large).
+    /// Events the writer overwrote before they were read, or could not write, plus span
+    /// operations it could not write.
     pub(crate) fn dropped(&self) -> u64 {
-        self.consumer.dropped()
+        self.cursor.lost() + self.cursor.refused_uncounted()
     }
 
-    /// Whether the producer is gone (its thread ended).
+    /// Whether the writer is gone (its thread ended).
     pub(crate) fn is_abandoned(&self) -> bool {
-        self.consumer.is_abandoned()
+        self.cursor.is_abandoned()
+    }
+
+    /// The log read.
+    pub(crate) fn log(&self) -> &Arc<Log> {
+        self.cursor.log()
+    }
+
+    /// Marks the log read to its end, so its segments may go to other logs when the pool is
+    /// spent (call once the writer is gone and nothing is left to read).
+    pub(crate) fn finish(&self) {
+        self.cursor.finish();
     }
 }

@@ -5,52 +5,83 @@
 //! runs, and the counters that make sure no event is lost silently. The process-wide
 //! "current" set is the one new threads register with.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::thread::Thread;
 
 use super::codec;
+use super::log::{LogSet, Writer};
+use super::pool::Pool;
 use super::reader::RecordReader;
-use super::spsc::{self, Producer};
+use crate::event::LogEvent;
+use crate::span::op::SpanOp;
 use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
 
-/// What a thread does when its ring is full because the collector has fallen behind.
+/// What a thread does when the memory budget is spent because the collector has fallen
+/// behind.
 ///
 /// ```
 /// assert_eq!(ttlog_core::Overflow::default(), ttlog_core::Overflow::Drop);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Overflow {
-    /// Never block the caller: drop the event, count it, and report the count as a
-    /// `ttlog dropped N events` warning in the sinks and snapshots.
+    /// Never block the caller: the thread overwrites its own oldest events that the
+    /// collector has not read yet (the flight recorder keeps the newest); the sinks lose
+    /// those, counted and reported as a `ttlog dropped N events` warning in the sinks and
+    /// snapshots.
     #[default]
     Drop,
     /// Wait (spinning, then yielding) until the collector has made room. Still dropped and
-    /// counted: events logged on the collector thread when its own ring is full (it cannot
-    /// wait for itself), records larger than half the ring, and events logged once the
-    /// collector has stopped.
+    /// counted: events logged on the collector thread when the budget is spent (it cannot
+    /// wait for itself), records larger than a segment, and events logged once the collector
+    /// has stopped.
     Block,
 }
 
-/// The default size of each thread's ring, in events.
-pub const DEFAULT_RING_CAPACITY: usize = 1024;
+/// The default process-wide budget for the threads' logs, in bytes: 64 MiB.
+///
+/// It holds every thread's flight-recorder window (its newest events) and, under a burst,
+/// what the collector has not read yet. 64 MiB takes a burst of about 500,000 typical events
+/// beyond the windows (half a second of one thread logging flat out, several seconds of a
+/// busy service), costs nothing while unused (pages are touched as segments are first
+/// written), and is small next to a service's heap. Go's flight recorder keeps 10 MiB;
+/// ttlog's is larger because it also absorbs bursts.
+pub const DEFAULT_BUDGET: usize = super::pool::DEFAULT_BUDGET_BYTES;
 
-/// The largest ring [`Builder::ring_capacity`](crate::Builder::ring_capacity) accepts, in
-/// events (128 MiB per thread); larger values are clamped to it.
-pub const MAX_RING_CAPACITY: usize = 1 << 20;
+/// Bytes of a typical event (four fields, one of them short text) in a thread's log: segment
+/// sizes given in events ([`Builder::ring_capacity`](crate::Builder::ring_capacity)) are
+/// converted with it.
+pub const RING_BYTES_PER_EVENT: usize = 128;
 
-/// What every ring of a ring logger is made with: the builder fills one in.
+/// The default size of each segment of a thread's log, in typical events (64 KiB).
+pub const DEFAULT_RING_CAPACITY: usize =
+    super::pool::DEFAULT_SEGMENT_WORDS * 8 / RING_BYTES_PER_EVENT;
+
+/// The largest segment [`Builder::ring_capacity`](crate::Builder::ring_capacity) accepts, in
+/// typical events (8 MiB); larger values are clamped to it.
+pub const MAX_RING_CAPACITY: usize = (8 << 20) / RING_BYTES_PER_EVENT;
+
+/// The default flight-recorder window of each thread, in events.
+pub(crate) const DEFAULT_WINDOW: usize = 16_384;
+
+/// What every log of a ring logger is made with: the builder fills one in.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RingConfig {
-    /// Each ring's size, in typical (four-field) events.
-    pub(crate) capacity: usize,
-    /// What a thread does when its ring is full.
+    /// Each thread's flight-recorder window, in events.
+    pub(crate) window: usize,
+    /// The pool's size, in bytes.
+    pub(crate) budget: usize,
+    /// Words per segment.
+    pub(crate) segment_words: usize,
+    /// What a thread does when the pool is spent.
     pub(crate) overflow: Overflow,
 }
 
 impl Default for RingConfig {
     fn default() -> RingConfig {
         RingConfig {
-            capacity: DEFAULT_RING_CAPACITY,
+            window: DEFAULT_WINDOW,
+            budget: DEFAULT_BUDGET,
+            segment_words: super::pool::DEFAULT_SEGMENT_WORDS,
             overflow: Overflow::Drop,
         }
     }
@@ -60,10 +91,11 @@ impl Default for RingConfig {
 pub(crate) struct RingSet {
     pub(crate) id: u64,
     pub(crate) config: RingConfig,
-    /// Rings registered since the collector last looked.
+    /// Every thread's log, and the pool they share.
+    pub(crate) logs: Arc<LogSet>,
+    /// Logs registered since the collector last looked.
     pending: Mutex<Vec<RingEntry>>,
     pub(crate) pending_flag: AtomicBool,
-    collector: OnceLock<Thread>,
     /// Cleared when the collector stops; lanes then stop waiting and discard.
     pub(crate) running: AtomicBool,
     /// Events that could not even be pushed (thread-local gone, re-entrant call).
@@ -72,7 +104,7 @@ pub(crate) struct RingSet {
     pub(crate) reported_dropped: AtomicU64,
 }
 
-/// A ring as the collector sees it.
+/// A thread's log as the collector sees it.
 pub(crate) struct RingEntry {
     pub(crate) reader: RecordReader,
     /// Whether the producer was gone when the current turn began.
@@ -90,9 +122,9 @@ impl RingSet {
         Arc::new(RingSet {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             config,
+            logs: LogSet::new(Pool::with_budget(config.budget, config.segment_words)),
             pending: Mutex::new(Vec::new()),
             pending_flag: AtomicBool::new(false),
-            collector: OnceLock::new(),
             running: AtomicBool::new(true),
             lost: AtomicU64::new(0),
             reported_dropped: AtomicU64::new(0),
@@ -118,15 +150,13 @@ impl RingSet {
     }
 
     pub(crate) fn set_collector(&self, thread: Thread) {
-        let _ = self.collector.set(thread);
+        self.logs.set_reader(thread);
     }
 
     /// Wakes the collector if it is parked. Cheap when it is not.
     #[inline]
     pub(crate) fn wake(&self) {
-        if let Some(t) = self.collector.get() {
-            t.unpark();
-        }
+        self.logs.wake();
     }
 
     /// Rings registered since the last call.
@@ -137,13 +167,11 @@ impl RingSet {
         std::mem::take(&mut *lock(&self.pending))
     }
 
-    /// Registers a new ring for the calling thread and returns its producing end.
-    pub(crate) fn register_ring(&self) -> Producer {
-        let words = self
-            .config
-            .capacity
-            .saturating_mul(codec::TYPICAL_EVENT_WORDS);
-        let (producer, consumer) = spsc::channel(words, codec::drop_record);
+    /// Registers a new log for the calling thread and returns its writing end.
+    pub(crate) fn register_ring(&self) -> Writer {
+        let overwrite = self.config.overflow == Overflow::Drop;
+        let (writer, cursor) = self.logs.log(self.config.window, overwrite);
+        let consumer = cursor;
         lock(&self.pending).push(RingEntry {
             reader: RecordReader::new(consumer),
             abandoned: false,
@@ -151,7 +179,38 @@ impl RingSet {
         // Release pairs with the Acquire swap in `take_pending`.
         self.pending_flag.store(true, Ordering::Release);
         self.wake();
-        producer
+        writer
+    }
+}
+
+/// What the flight recorder holds: every thread's newest events and the span operations
+/// among them, decoded, each thread's in order.
+#[derive(Default)]
+pub(crate) struct Windows {
+    pub(crate) events: Vec<LogEvent>,
+    pub(crate) span_ops: Vec<SpanOp>,
+}
+
+impl RingSet {
+    /// Every thread's newest events, up to `capacity` per thread, read from the threads'
+    /// own logs (whatever the collector has read), with the span operations among them.
+    pub(crate) fn windows(&self, capacity: usize) -> Windows {
+        let mut out = Windows::default();
+        for log in self.logs.logs() {
+            for record in log.window(capacity) {
+                // SAFETY: this set's logs are written only by its lanes, with the codec, in
+                // this process.
+                #[allow(unsafe_code)]
+                unsafe {
+                    if codec::kind(record.meta) == codec::Kind::Event {
+                        out.events.extend(codec::read_event(&record));
+                    } else {
+                        out.span_ops.extend(codec::read_span(&record));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

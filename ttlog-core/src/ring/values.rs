@@ -1,6 +1,6 @@
 //! An event's field values, [`Values`]: up to [`INLINE_FIELDS`] stored inline, more on the
-//! heap. The codec moves them into and out of ring records without copying them twice, which
-//! is why this storage (and its unsafe code) lives with the ring.
+//! heap, the unused slots left uninitialised (which is why this storage has unsafe code, and
+//! lives with the ring's).
 
 use std::fmt;
 use std::mem::MaybeUninit;
@@ -59,33 +59,6 @@ impl Values {
             out.len = N as u8;
         } else {
             out.spilled = Some(Box::new(Vec::from(values)));
-        }
-        out
-    }
-
-    /// Moves `n` values out of `src` (a record in a ring).
-    ///
-    /// # Safety
-    ///
-    /// `src` must point at `n` initialised values that the caller gives up.
-    #[allow(unsafe_code)]
-    #[inline]
-    pub(crate) unsafe fn from_raw(src: *const FieldValue, n: usize) -> Values {
-        let mut out = Values::new();
-        if n <= INLINE_FIELDS {
-            // SAFETY: `n` values are read once from `src` into the first `n` inline slots.
-            unsafe {
-                std::ptr::copy_nonoverlapping(src, out.inline.as_mut_ptr().cast::<FieldValue>(), n)
-            };
-            out.len = n as u8;
-        } else {
-            let mut spilled = Vec::with_capacity(n);
-            // SAFETY: as above, into the vector's spare capacity, which then holds `n`.
-            unsafe {
-                std::ptr::copy_nonoverlapping(src, spilled.as_mut_ptr(), n);
-                spilled.set_len(n);
-            }
-            out.spilled = Some(Box::new(spilled));
         }
         out
     }

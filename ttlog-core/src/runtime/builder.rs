@@ -133,18 +133,37 @@ impl Builder {
         self
     }
 
-    /// How many events the flight recorder keeps (default [`DEFAULT_CAPACITY`](crate::DEFAULT_CAPACITY)).
+    /// How many events the flight recorder keeps for each thread (default
+    /// [`DEFAULT_CAPACITY`](crate::DEFAULT_CAPACITY)): a snapshot holds, for every thread
+    /// that logged, its newest `events` events, merged by timestamp. They are kept in the
+    /// memory the thread writes to, so the collector being behind, blocked or dead costs the
+    /// recorder nothing. The windows share the [`budget`](Self::budget) with the events the
+    /// collector has not read yet; when it is spent, the oldest events of the threads that
+    /// hold the most go first.
     pub fn capacity(mut self, events: usize) -> Self {
         self.collector.capacity = events.max(1);
+        self.rings.window = events.max(1);
         self
     }
 
-    /// How many events each thread's ring holds (default [`DEFAULT_RING_CAPACITY`](crate::DEFAULT_RING_CAPACITY)): the ring
-    /// takes `events × RING_BYTES_PER_EVENT` bytes (see [`crate::RING_BYTES_PER_EVENT`]),
-    /// rounded up to a power of two, and holds that many events of four fields. At most
-    /// [`MAX_RING_CAPACITY`].
+    /// The process-wide memory for every thread's log, in bytes (default
+    /// [`DEFAULT_BUDGET`](crate::DEFAULT_BUDGET), 64 MiB; at least one segment): the flight
+    /// recorder's windows and what the collector has not read yet. A burst grows a thread's
+    /// log up to it; then the [`overflow`](Self::overflow) policy applies. Memory is only
+    /// touched as it is first used.
+    pub fn budget(mut self, bytes: usize) -> Self {
+        self.rings.budget = bytes;
+        self
+    }
+
+    /// The size of the segments threads' logs are made of, in typical four-field events of
+    /// [`RING_BYTES_PER_EVENT`](crate::RING_BYTES_PER_EVENT) bytes (default
+    /// [`DEFAULT_RING_CAPACITY`](crate::DEFAULT_RING_CAPACITY), 64 KiB; at most
+    /// [`MAX_RING_CAPACITY`]): a log takes and gives back memory a segment at a time, and no
+    /// event is larger than a segment (longer text is cut to fit).
     pub fn ring_capacity(mut self, events: usize) -> Self {
-        self.rings.capacity = events.clamp(2, MAX_RING_CAPACITY);
+        let bytes = events.clamp(1, MAX_RING_CAPACITY) * crate::ring::RING_BYTES_PER_EVENT;
+        self.rings.segment_words = (bytes / 8).max(crate::ring::MIN_SEGMENT_WORDS);
         self
     }
 
@@ -359,6 +378,7 @@ impl Builder {
         // Test captures redact what they copy as the collector does.
         crate::testing::tap::set_rules(self.collector.redaction.clone());
         let (tx, rx) = crossbeam_channel::unbounded();
+        let snapshots = Arc::new(self.collector.snapshot_settings());
         let rings = RingSet::new(self.rings);
         let join = collector::spawn(rings.clone(), rx, self.collector).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);
@@ -370,6 +390,7 @@ impl Builder {
         let handle = Handle {
             rings: rings.clone(),
             commands: tx,
+            snapshots,
         };
         logger::set_logger(Arc::new(RingLogger::new(handle.clone())));
         filter::install(filter);

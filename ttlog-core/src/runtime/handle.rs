@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use crate::collector::Command;
+use crate::collector::{write_direct, Claim, Command, Settings};
 use crate::ring::shared::RingSet;
 use crate::snapshot::writer::WriteError;
 use crate::sync::global::Ordering;
@@ -20,7 +20,26 @@ use crate::sync::global::Ordering;
 pub struct Handle {
     pub(crate) rings: Arc<RingSet>,
     pub(crate) commands: Sender<Command>,
+    /// What snapshots are written with, for those this handle writes itself.
+    pub(crate) snapshots: Arc<Settings>,
 }
+
+/// Waits up to `timeout` for a reply.
+fn receive<T>(rx: &crossbeam_channel::Receiver<T>, timeout: Duration) -> Result<T, RequestError> {
+    rx.recv_timeout(timeout).map_err(|e| match e {
+        crossbeam_channel::RecvTimeoutError::Timeout => RequestError::TimedOut,
+        crossbeam_channel::RecvTimeoutError::Disconnected => RequestError::Stopped,
+    })
+}
+
+/// How long [`Handle::snapshot`] waits for the collector before writing the snapshot itself,
+/// from the calling thread (the recorder is in the threads' own logs, so nothing is lost that
+/// way but the spans the collector had not seen in them).
+pub const COLLECTOR_PATIENCE: Duration = if cfg!(miri) {
+    Duration::from_secs(600)
+} else {
+    Duration::from_millis(500)
+};
 
 /// How long [`Handle::snapshot`] and [`Handle::flush`] wait for the collector. Under Miri,
 /// which runs code about a hundred times slower (and the CI machine may be busy), a wall-clock
@@ -38,6 +57,15 @@ impl Handle {
         make: impl FnOnce(Sender<T>) -> Command,
         timeout: Duration,
     ) -> Result<T, RequestError> {
+        let rx = self.send(make)?;
+        receive(&rx, timeout)
+    }
+
+    /// Sends a command; returns where its reply will come.
+    fn send<T>(
+        &self,
+        make: impl FnOnce(Sender<T>) -> Command,
+    ) -> Result<crossbeam_channel::Receiver<T>, RequestError> {
         if !self.rings.running.load(Ordering::Acquire) {
             return Err(RequestError::Stopped);
         }
@@ -46,18 +74,17 @@ impl Handle {
             return Err(RequestError::Stopped);
         }
         self.rings.wake();
-        rx.recv_timeout(timeout).map_err(|e| match e {
-            crossbeam_channel::RecvTimeoutError::Timeout => RequestError::TimedOut,
-            crossbeam_channel::RecvTimeoutError::Disconnected => RequestError::Stopped,
-        })
+        Ok(rx)
     }
 
-    /// Writes a snapshot of the flight recorder, after draining every ring, and returns its
-    /// path. Waits up to ten seconds.
+    /// Writes a snapshot of the flight recorder (every thread's newest events, and the spans)
+    /// and returns its path. The collector writes it, with its whole span table; when it does
+    /// not answer within [`COLLECTOR_PATIENCE`] (stuck in a slow sink, say), this thread
+    /// writes it. Waits up to ten seconds in all.
     ///
     /// # Errors
     ///
-    /// When the collector has stopped, does not answer in time, or cannot write the file.
+    /// When the collector has stopped, or the file cannot be written.
     pub fn snapshot(&self, reason: &str) -> Result<PathBuf, SnapshotRequestError> {
         self.snapshot_timeout(reason, DEFAULT_TIMEOUT)
     }
@@ -72,8 +99,24 @@ impl Handle {
         reason: &str,
         timeout: Duration,
     ) -> Result<PathBuf, SnapshotRequestError> {
-        let reason = reason.to_owned();
-        match self.request(|reply| Command::Snapshot { reason, reply }, timeout) {
+        let claim = Arc::new(Claim::default());
+        let command = |reply| Command::Snapshot {
+            reason: reason.to_owned(),
+            reply,
+            claim: claim.clone(),
+        };
+        let patience = timeout.min(COLLECTOR_PATIENCE);
+        let outcome = self
+            .send(command)
+            .and_then(|rx| match receive(&rx, patience) {
+                Err(RequestError::TimedOut) if claim.withdraw() => {
+                    Ok(write_direct(&self.rings, &self.snapshots, reason))
+                }
+                // The collector took it just as we gave up: it is writing it.
+                Err(RequestError::TimedOut) => receive(&rx, timeout.saturating_sub(patience)),
+                other => other,
+            });
+        match outcome {
             Ok(Ok(path)) => Ok(path),
             Ok(Err(e)) => Err(SnapshotRequestError {
                 kind: RequestErrorKind::Write(e),

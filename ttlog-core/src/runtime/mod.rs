@@ -35,5 +35,5 @@ mod ring_logger;
 pub use builder::{init, AdapterInstaller, Builder, SignalInstaller};
 pub use error::InitError;
 pub use guard::{Guard, SHUTDOWN_TIMEOUT};
-pub use handle::{Handle, SnapshotRequestError};
+pub use handle::{Handle, SnapshotRequestError, COLLECTOR_PATIENCE};
 pub use ring_logger::RingLogger;

@@ -69,9 +69,6 @@ impl SpanId {
         NonZeroU64::new(id).map(SpanId)
     }
 
-    /// The smallest id (a placeholder where an id must be present but was not recorded).
-    pub(crate) const MIN: SpanId = SpanId(NonZeroU64::MIN);
-
     /// A fresh id.
     pub(crate) fn next() -> SpanId {
         static NEXT: AtomicU64 = AtomicU64::new(1);

@@ -1,0 +1,767 @@
+//! One thread's log: a chain of pool segments holding variable-size records, written by its
+//! thread ([`Writer`]), read behind it by the collector ([`Cursor`]), and read newest-first by
+//! snapshots ([`Log::window`]), all without locks on the writer's path.
+//!
+//! # The chain
+//!
+//! The writer appends records to its newest segment. When it is full, the writer takes
+//! another: its own oldest segment if the collector has read it and the newer segments still
+//! hold the recorder's window (`window` counted records), else a free one from the pool, else,
+//! with the pool spent, its own oldest anyway (under [`Overflow::Drop`](super::Overflow): the
+//! collector loses what it had not read and counts it; the flight recorder still holds the
+//! newest records) or nothing (under `Block`: the writer waits for the collector).
+//!
+//! So the newest `window` counted records of every thread stay in its chain whatever the
+//! collector does, and a burst grows the chain instead of losing records, up to the pool.
+//!
+//! # Records
+//!
+//! A record is a header word and its payload words, inside one segment (never across two):
+//!
+//! ```text
+//! header: length in words, header included (16 bits) | counted (1 bit) | meta (47 bits)
+//! ```
+//!
+//! `counted` marks the records the window is measured in (the logger's events, not its span
+//! operations). `meta` belongs to the record's user.
+//!
+//! # Reading
+//!
+//! Readers copy a record out, then check (seqlock, see [`pool`](super::pool)) that its segment
+//! was not recycled meanwhile; a record that fails the check is thrown away, never decoded.
+//! Segments are published by their `tail` word (Release after the records' words), so a
+//! reader never sees a record before it is whole.
+
+#![allow(unsafe_code)]
+
+use std::collections::VecDeque;
+
+use super::pool::{lock, Pool, FIRST_EVENT, HEADER_WORDS, LOG, SEQ, TAIL};
+use crate::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use crate::sync::Mutex;
+use std::sync::Arc;
+
+/// How many bits of metadata a record header carries for its user.
+pub const META_BITS: u32 = 47;
+const LEN_MASK: u64 = 0xffff;
+const COUNTED: u64 = 1 << 16;
+const META_SHIFT: u32 = 17;
+
+static NEXT_LOG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A segment of a chain, as the chain's lock keeps it.
+#[derive(Clone, Copy, Debug)]
+struct Link {
+    slot: u32,
+    seq: u64,
+    /// Counted records in the segment (final once a newer segment follows it).
+    counted: u64,
+}
+
+/// What a log's writer, its collector cursor and snapshot readers share.
+pub struct Log {
+    id: u64,
+    set: Arc<LogSet>,
+    pool: Arc<Pool>,
+    /// The segments, oldest first.
+    chain: Mutex<VecDeque<Link>>,
+    /// The `seq` of the oldest segment the collector has not finished reading: older ones
+    /// may be recycled as far as it is concerned.
+    consumed: AtomicU64,
+    /// Records the writer could not write at all (no segment to be had, or too long).
+    refused: AtomicU64,
+    /// Counted records among `refused`.
+    refused_counted: AtomicU64,
+    abandoned: AtomicBool,
+    /// Counted records the recorder keeps.
+    window: u64,
+    /// Whether the writer may overwrite records the collector has not read (`Overflow::Drop`).
+    overwrite: bool,
+}
+
+impl std::fmt::Debug for Log {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Log").field("id", &self.id).finish()
+    }
+}
+
+/// The logs sharing one pool: where a writer that finds the pool spent looks for a segment
+/// another log can spare (see [`Log::yield_oldest`]).
+pub struct LogSet {
+    pool: Arc<Pool>,
+    logs: Mutex<Vec<std::sync::Weak<Log>>>,
+    /// The thread reading the logs, woken whenever a writer moves to a new segment.
+    reader: std::sync::OnceLock<std::thread::Thread>,
+}
+
+impl std::fmt::Debug for LogSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogSet").field("pool", &self.pool).finish()
+    }
+}
+
+impl LogSet {
+    /// An empty set of logs over `pool`.
+    pub fn new(pool: Pool) -> Arc<LogSet> {
+        Arc::new(LogSet {
+            pool: Arc::new(pool),
+            logs: Mutex::new(Vec::new()),
+            reader: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// Sets the thread to wake when a writer fills a segment (the collector).
+    pub fn set_reader(&self, thread: std::thread::Thread) {
+        let _ = self.reader.set(thread);
+    }
+
+    /// Wakes the reader, if there is one.
+    #[inline]
+    pub fn wake(&self) {
+        if let Some(t) = self.reader.get() {
+            t.unpark();
+        }
+    }
+
+    /// The pool.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Creates a log whose window is `window` counted records; `overwrite` says whether its
+    /// writer recycles segments the collector has not read when the pool is spent (else it
+    /// waits: [`Writer::reserve`] returns `None`).
+    ///
+    /// ```
+    /// use ttlog_core::ring::{LogSet, Pool};
+    /// let set = LogSet::new(Pool::new(4, 64));
+    /// let (mut writer, mut cursor) = set.log(100, true);
+    /// let mut slot = writer.reserve(2).unwrap();
+    /// slot.put(0, 40);
+    /// slot.put(1, 2);
+    /// slot.commit(7, true);
+    /// let record = cursor.peek().unwrap();
+    /// assert_eq!((record.meta, record.counted, &record.payload[..]), (7, true, &[40, 2][..]));
+    /// cursor.advance();
+    /// assert!(cursor.peek().is_none());
+    /// ```
+    pub fn log(self: &Arc<Self>, window: usize, overwrite: bool) -> (Writer, Cursor) {
+        let log = Arc::new(Log {
+            id: NEXT_LOG.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            set: self.clone(),
+            pool: self.pool.clone(),
+            chain: Mutex::new(VecDeque::new()),
+            consumed: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            refused_counted: AtomicU64::new(0),
+            abandoned: AtomicBool::new(false),
+            window: window as u64,
+            overwrite,
+        });
+        {
+            let mut logs = lock(&self.logs);
+            logs.retain(|l| l.strong_count() > 0);
+            logs.push(Arc::downgrade(&log));
+        }
+        let writer = Writer {
+            log: log.clone(),
+            base: std::ptr::null(),
+            slot: 0,
+            tail: 0,
+            end: 0,
+            seq: 0,
+            segment_first: 0,
+            total_counted: 0,
+        };
+        let cursor = Cursor {
+            log,
+            at: None,
+            pos: 0,
+            next_counted: 0,
+            lost: 0,
+            record: Record::default(),
+            ready: false,
+        };
+        (writer, cursor)
+    }
+
+    /// A segment another log than `except` can spare: the oldest read segment of a log whose
+    /// writer is gone, else of the live log with the longest chain.
+    fn steal(&self, except: u64) -> Option<u32> {
+        let logs: Vec<Arc<Log>> = lock(&self.logs)
+            .iter()
+            .filter_map(std::sync::Weak::upgrade)
+            .filter(|l| l.id != except)
+            .collect();
+        if let Some(slot) = logs
+            .iter()
+            .filter(|l| l.is_abandoned())
+            .find_map(|l| l.yield_oldest())
+        {
+            return Some(slot);
+        }
+        let mut live: Vec<&Arc<Log>> = logs.iter().collect();
+        live.sort_by_key(|l| std::cmp::Reverse(l.segments()));
+        live.iter().find_map(|l| l.yield_oldest())
+    }
+
+    /// Every log still alive (its writer or a reader holds it).
+    pub fn logs(&self) -> Vec<Arc<Log>> {
+        lock(&self.logs)
+            .iter()
+            .filter_map(std::sync::Weak::upgrade)
+            .collect()
+    }
+}
+
+/// The writing end of a log. Owned by one thread.
+pub struct Writer {
+    log: Arc<Log>,
+    /// The first word of the current segment (kept alive by `log.pool`); null before the
+    /// first segment.
+    base: *const AtomicU64,
+    slot: u32,
+    /// Words in use in the current segment (what the segment's `tail` says, or will).
+    tail: usize,
+    /// Words in a segment (0 before the first segment: every reserve takes the slow path).
+    end: usize,
+    /// The `seq` the next segment gets when the chain is empty (all recycled).
+    seq: u64,
+    /// Counted records written before the current segment.
+    segment_first: u64,
+    /// Counted records ever written.
+    total_counted: u64,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("log", &self.log.id)
+            .field("seq", &self.seq)
+            .field("tail", &self.tail)
+            .finish()
+    }
+}
+
+// SAFETY: `base` points into the pool that `log` keeps alive; the writer is used by one
+// thread at a time (moved, never shared), so sending it is like sending the `Arc`.
+unsafe impl Send for Writer {}
+
+/// Room for one record, reserved by [`Writer::reserve`]: write its payload words with
+/// [`put`](Slot::put), then publish it with [`commit`](Slot::commit). Dropped without
+/// committing, nothing is published.
+pub struct Slot<'a> {
+    writer: &'a mut Writer,
+    /// The record's first payload word (inside the writer's current segment); kept here so
+    /// that writing the payload does not reload the writer's fields after every store.
+    at: *const AtomicU64,
+    words: usize,
+}
+
+impl std::fmt::Debug for Slot<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot").field("words", &self.words).finish()
+    }
+}
+
+impl Slot<'_> {
+    /// Writes payload word `i`.
+    ///
+    /// # Panics
+    ///
+    /// If `i` is not below the reserved payload length.
+    #[inline(always)]
+    pub fn put(&mut self, i: usize, value: u64) {
+        assert!(i < self.words, "record word out of range");
+        // SAFETY: `i` is below the reserved length.
+        unsafe { self.put_unchecked(i, value) }
+    }
+
+    /// Writes payload word `i` without checking it is in range.
+    ///
+    /// # Safety
+    ///
+    /// `i` must be below the reserved payload length ([`len`](Self::len)).
+    #[inline(always)]
+    pub unsafe fn put_unchecked(&mut self, i: usize, value: u64) {
+        debug_assert!(i < self.words);
+        // SAFETY: `reserve` checked that the header and `words` payload words fit below the
+        // segment's end, so word `i` of the payload is inside the current segment, which the
+        // writer's log keeps alive; the caller promises `i < words`.
+        unsafe { &*self.at.add(i) }.store(value, Ordering::Relaxed);
+    }
+
+    /// Payload words reserved.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.words
+    }
+
+    /// Whether the record has no payload.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.words == 0
+    }
+
+    /// Publishes the record with metadata `meta` (its low [`META_BITS`] bits), `counted`
+    /// saying whether it counts towards the window. Payload words not `put` read as whatever
+    /// the segment held: put them all.
+    #[inline(always)]
+    pub fn commit(self, meta: u64, counted: bool) {
+        let w = self.writer;
+        let len = self.words + 1;
+        let header = len as u64 | if counted { COUNTED } else { 0 } | meta << META_SHIFT;
+        // SAFETY: as in `put`: word `tail` is inside the current segment.
+        unsafe { &*w.base.add(w.tail) }.store(header, Ordering::Relaxed);
+        w.tail += len;
+        w.total_counted += counted as u64;
+        // SAFETY: word `TAIL` of the segment is inside it. Release: the record's words are
+        // visible to whoever reads this tail with Acquire.
+        unsafe { &*w.base.add(TAIL) }.store(w.tail as u64, Ordering::Release);
+    }
+}
+
+impl Writer {
+    /// Reserves room for a record of `payload_words` words; `None` when the record can never
+    /// fit in a segment, or when no segment is to be had now (the pool is spent and the log
+    /// does not overwrite, or the log has no segment at all yet and the pool is spent).
+    #[inline(always)]
+    pub fn reserve(&mut self, payload_words: usize) -> Option<Slot<'_>> {
+        if self.tail + payload_words < self.end {
+            return Some(self.slot(payload_words));
+        }
+        self.reserve_slow(payload_words)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reserve_slow(&mut self, payload_words: usize) -> Option<Slot<'_>> {
+        if !self.fits(payload_words) {
+            return None;
+        }
+        if !self.next_segment() {
+            return None;
+        }
+        Some(self.slot(payload_words))
+    }
+
+    /// The slot for a record of `payload_words` words at the tail, which the caller checked
+    /// has room for it.
+    #[inline(always)]
+    fn slot(&mut self, payload_words: usize) -> Slot<'_> {
+        debug_assert!(self.tail + payload_words < self.end);
+        Slot {
+            // Inside the segment: the caller checked `tail + 1 + payload_words <= end`.
+            at: self.base.wrapping_add(self.tail + 1),
+            writer: self,
+            words: payload_words,
+        }
+    }
+
+    /// Whether a record of `payload_words` words can ever fit in a segment.
+    #[inline]
+    pub fn fits(&self, payload_words: usize) -> bool {
+        payload_words + 1 + HEADER_WORDS <= self.log.pool.segment_words()
+            && payload_words < LEN_MASK as usize
+    }
+
+    /// Counts a record that could not be written.
+    pub fn refuse(&self, counted: bool) {
+        self.log.refused.fetch_add(1, Ordering::Relaxed);
+        if counted {
+            self.log.refused_counted.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The log this writer writes.
+    pub fn log(&self) -> &Arc<Log> {
+        &self.log
+    }
+
+    /// Moves to a new segment; `false` when none is to be had.
+    ///
+    /// Our own chain's lock is never held while another log's is taken (stealing), so two
+    /// writers stealing from each other cannot deadlock.
+    fn next_segment(&mut self) -> bool {
+        let log = &*self.log;
+        let pool = &*log.pool;
+        let own = {
+            let mut chain = lock(&log.chain);
+            if let Some(current) = chain.back_mut() {
+                current.counted = self.total_counted - self.segment_first;
+            }
+            let consumed = log.consumed.load(Ordering::Acquire);
+            match chain.front().copied() {
+                // Our oldest, read by the collector and outside the window (never the newest:
+                // it is the current segment).
+                Some(oldest)
+                    if chain.len() > 1
+                        && oldest.seq < consumed
+                        && chain.iter().skip(1).map(|l| l.counted).sum::<u64>() >= log.window =>
+                {
+                    chain.pop_front();
+                    Some(oldest.slot)
+                }
+                _ => None,
+            }
+        };
+        let slot = own
+            .or_else(|| pool.take_free())
+            .or_else(|| log.set.steal(log.id));
+        let mut chain = lock(&log.chain);
+        let slot = match slot {
+            Some(slot) => slot,
+            None => {
+                let consumed = log.consumed.load(Ordering::Acquire);
+                match chain.front().copied() {
+                    // The pool is spent: overwrite our oldest (what the collector had not
+                    // read is counted lost by its cursor), even our only segment, so the
+                    // window keeps the newest records.
+                    Some(oldest) if log.overwrite || oldest.seq < consumed => {
+                        chain.pop_front();
+                        oldest.slot
+                    }
+                    _ => return false,
+                }
+            }
+        };
+        let seq = chain.back().map_or(self.seq, |l| l.seq + 1);
+        pool.begin_init(slot);
+        pool.word(slot, LOG).store(log.id, Ordering::Relaxed);
+        pool.word(slot, SEQ).store(seq, Ordering::Relaxed);
+        pool.word(slot, FIRST_EVENT)
+            .store(self.total_counted, Ordering::Relaxed);
+        pool.word(slot, TAIL)
+            .store(HEADER_WORDS as u64, Ordering::Relaxed);
+        pool.end_init(slot);
+        chain.push_back(Link {
+            slot,
+            seq,
+            counted: 0,
+        });
+        drop(chain);
+        self.base = pool.segment_ptr(slot);
+        self.slot = slot;
+        self.tail = HEADER_WORDS;
+        self.end = pool.segment_words();
+        self.seq = seq + 1;
+        self.segment_first = self.total_counted;
+        log.set.wake();
+        true
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if let Some(current) = lock(&self.log.chain).back_mut() {
+            current.counted = self.total_counted - self.segment_first;
+        }
+        self.log.abandoned.store(true, Ordering::Release);
+    }
+}
+
+/// A record copied out of a log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// The metadata it was committed with.
+    pub meta: u64,
+    /// Whether it counts towards the window.
+    pub counted: bool,
+    /// Its payload words.
+    pub payload: Vec<u64>,
+}
+
+/// Where a cursor reads: a segment as it was when the cursor got there.
+#[derive(Clone, Copy, Debug)]
+struct At {
+    slot: u32,
+    gen: u64,
+    seq: u64,
+}
+
+/// The collector's reading end of a log: every record once, in order; records the writer
+/// overwrote before they were read are counted ([`lost`](Cursor::lost)).
+pub struct Cursor {
+    log: Arc<Log>,
+    at: Option<At>,
+    /// Next word to read in the current segment.
+    pos: usize,
+    /// Counted records read or lost so far: the index of the next one.
+    next_counted: u64,
+    lost: u64,
+    record: Record,
+    /// Whether `record` holds the next record (peeked, not yet advanced past).
+    ready: bool,
+}
+
+impl std::fmt::Debug for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cursor")
+            .field("log", &self.log.id)
+            .field("at", &self.at)
+            .field("pos", &self.pos)
+            .finish()
+    }
+}
+
+impl Cursor {
+    /// The next record, copied out, if there is one now.
+    pub fn peek(&mut self) -> Option<&Record> {
+        if !self.ready && !self.load() {
+            return None;
+        }
+        Some(&self.record)
+    }
+
+    /// Moves past the record [`peek`](Self::peek) returned.
+    pub fn advance(&mut self) {
+        if self.ready {
+            self.ready = false;
+            self.pos += self.record.payload.len() + 1;
+            self.next_counted += self.record.counted as u64;
+        }
+    }
+
+    /// Counted records the writer overwrote before this cursor read them, or could not write.
+    pub fn lost(&self) -> u64 {
+        self.lost + self.log.refused_counted.load(Ordering::Relaxed)
+    }
+
+    /// Uncounted records (not events) the writer could not write.
+    pub fn refused_uncounted(&self) -> u64 {
+        let counted = self.log.refused_counted.load(Ordering::Relaxed);
+        self.log
+            .refused
+            .load(Ordering::Relaxed)
+            .saturating_sub(counted)
+    }
+
+    /// Marks the whole log read, so that all its segments may go to other logs (call once
+    /// the writer is gone and nothing is left to read).
+    pub fn finish(&self) {
+        self.log.consumed.store(u64::MAX, Ordering::Release);
+    }
+
+    /// Whether the writer is gone (its thread ended).
+    pub fn is_abandoned(&self) -> bool {
+        self.log.abandoned.load(Ordering::Acquire)
+    }
+
+    /// The log this cursor reads.
+    pub fn log(&self) -> &Arc<Log> {
+        &self.log
+    }
+
+    /// Where the cursor is, as a number that grows as it reads (segment sequence and word).
+    pub fn position(&self) -> u64 {
+        match self.at {
+            Some(at) => at.seq << 32 | self.pos as u64,
+            None => 0,
+        }
+    }
+
+    /// Where the writer is now, in the units of [`position`](Self::position).
+    pub fn end(&self) -> u64 {
+        let chain = lock(&self.log.chain);
+        match chain.back() {
+            Some(link) => link.seq << 32 | self.log.pool.tail(link.slot) as u64,
+            None => 0,
+        }
+    }
+
+    /// Loads the next record into `self.record`; `false` when there is none now.
+    fn load(&mut self) -> bool {
+        loop {
+            let Some(at) = self.at else {
+                if !self.resync() {
+                    return false;
+                }
+                continue;
+            };
+            let tail = self.log.pool.tail(at.slot);
+            if self.pos < tail.min(self.log.pool.segment_words()) {
+                let header = self
+                    .log
+                    .pool
+                    .word(at.slot, self.pos)
+                    .load(Ordering::Relaxed);
+                let len = (header & LEN_MASK) as usize;
+                let valid = len >= 1 && self.pos + len <= tail.min(self.log.pool.segment_words());
+                if valid {
+                    self.record.payload.clear();
+                    self.record.payload.extend(
+                        (self.pos + 1..self.pos + len)
+                            .map(|i| self.log.pool.word(at.slot, i).load(Ordering::Relaxed)),
+                    );
+                    self.record.meta = header >> META_SHIFT;
+                    self.record.counted = header & COUNTED != 0;
+                }
+                if !self.log.pool.still(at.slot, at.gen) {
+                    // Recycled under us: start again from the oldest segment left.
+                    self.at = None;
+                    continue;
+                }
+                if !valid {
+                    // Not a record, and not because of recycling: cannot happen while the
+                    // writer keeps the protocol; never loop on it.
+                    return false;
+                }
+                self.ready = true;
+                return true;
+            }
+            // At the end of what is published here: move on if a newer segment follows.
+            let next = {
+                let chain = lock(&self.log.chain);
+                chain.iter().find(|l| l.seq > at.seq).copied()
+            };
+            let Some(next) = next else {
+                if !self.log.pool.still(at.slot, at.gen) {
+                    self.at = None;
+                    continue;
+                }
+                return false;
+            };
+            // The writer published this segment's last record before taking the next one,
+            // so the tail read now is final; read on if it grew since.
+            if self.log.pool.tail(at.slot) > self.pos && self.log.pool.still(at.slot, at.gen) {
+                continue;
+            }
+            self.enter(next.slot, Some(at.seq));
+        }
+    }
+
+    /// Starts reading at the log's oldest segment, counting what was skipped as lost.
+    fn resync(&mut self) -> bool {
+        let first = lock(&self.log.chain).front().copied();
+        match first {
+            Some(link) => {
+                self.enter(link.slot, None);
+                self.at.is_some()
+            }
+            None => false,
+        }
+    }
+
+    /// Moves to segment `slot` (the one after `from`, or a resync when `None`).
+    fn enter(&mut self, slot: u32, from: Option<u64>) {
+        let pool = &*self.log.pool;
+        let Some(id) = pool.identity(slot).filter(|id| id.log == self.log.id) else {
+            // Being recycled right now: try again from the chain next time.
+            self.at = None;
+            return;
+        };
+        if from.is_some_and(|seq| id.seq != seq + 1) || from.is_none() {
+            // Counted records between where we were and this segment's first are gone.
+            self.lost += id.first_event.saturating_sub(self.next_counted);
+        }
+        self.next_counted = self.next_counted.max(id.first_event);
+        self.at = Some(At {
+            slot,
+            gen: id.gen,
+            seq: id.seq,
+        });
+        self.pos = HEADER_WORDS;
+        // Every segment before this one is read (or lost).
+        self.log.consumed.fetch_max(id.seq, Ordering::Release);
+    }
+}
+
+impl Log {
+    /// The log's id, as its segments' headers give it.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The newest records, up to `counted` counted records and the records among and after
+    /// them, oldest first, each checked against recycling.
+    pub fn window(&self, counted: usize) -> Vec<Record> {
+        let pool = &*self.pool;
+        let links: Vec<Link> = lock(&self.chain).iter().copied().collect();
+        let mut newest_first: Vec<Vec<Record>> = Vec::new();
+        let mut have = 0usize;
+        for link in links.iter().rev() {
+            if have >= counted {
+                break;
+            }
+            let Some(id) = pool.identity(link.slot) else {
+                break;
+            };
+            if id.log != self.id || id.seq != link.seq {
+                break;
+            }
+            let tail = pool.tail(link.slot).min(pool.segment_words());
+            let mut records = Vec::new();
+            let mut pos = HEADER_WORDS;
+            while pos < tail {
+                let header = pool.word(link.slot, pos).load(Ordering::Relaxed);
+                let len = (header & LEN_MASK) as usize;
+                if len == 0 || pos + len > tail {
+                    break;
+                }
+                records.push(Record {
+                    meta: header >> META_SHIFT,
+                    counted: header & COUNTED != 0,
+                    payload: (pos + 1..pos + len)
+                        .map(|i| pool.word(link.slot, i).load(Ordering::Relaxed))
+                        .collect(),
+                });
+                pos += len;
+            }
+            if !pool.still(link.slot, id.gen) {
+                // Recycled while we read: it and everything older are gone.
+                break;
+            }
+            have += records.iter().filter(|r| r.counted).count();
+            newest_first.push(records);
+        }
+        let mut out: Vec<Record> = newest_first.into_iter().rev().flatten().collect();
+        // Keep exactly the newest `counted` counted records, and what follows the first.
+        let mut excess = have.saturating_sub(counted);
+        let mut start = 0;
+        while start < out.len() && (excess > 0 || !out[start].counted) {
+            if out[start].counted {
+                excess -= 1;
+            }
+            start += 1;
+        }
+        out.drain(..start);
+        out
+    }
+
+    /// Gives every segment of the log back to the pool (the log must have no writer).
+    pub fn release(&self) {
+        let mut chain = lock(&self.chain);
+        for link in chain.drain(..) {
+            self.pool.give_back(link.slot);
+        }
+    }
+
+    /// Segments in the chain now.
+    pub fn segments(&self) -> usize {
+        lock(&self.chain).len()
+    }
+
+    /// Whether the writer is gone.
+    pub fn is_abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::Acquire)
+    }
+
+    /// Takes the log's oldest segment for another log, if the collector has read it and it
+    /// is not the log's only one; its records leave the window.
+    pub fn yield_oldest(&self) -> Option<u32> {
+        let mut chain = lock(&self.chain);
+        let oldest = *chain.front()?;
+        let read = oldest.seq < self.consumed.load(Ordering::Acquire);
+        if read && (chain.len() > 1 || self.is_abandoned()) {
+            chain.pop_front();
+            return Some(oldest.slot);
+        }
+        None
+    }
+}
+
+impl Drop for Log {
+    fn drop(&mut self) {
+        self.release();
+    }
+}

@@ -1,0 +1,215 @@
+//! The memory every thread's log is made of: a [`Pool`] of equal segments, each a header and
+//! room for records, all 64-bit atomic words.
+//!
+//! # Why a pool of segments
+//!
+//! A thread's log is a chain of segments (see [`log`](super::log)). The chain grows when the
+//! collector falls behind (a burst) and shrinks again once the collector has read the old
+//! segments and the flight recorder no longer needs them, so memory follows the backlog, up to
+//! the pool's size: the process-wide budget. Segments are taken and given back a whole segment
+//! at a time (about once per five hundred events), so the caller's path never allocates.
+//!
+//! # Why atomic words
+//!
+//! The segments are read while they are written: the collector reads behind the writer, and a
+//! snapshot (on a panic, a signal, a request) reads every thread's newest records from any
+//! thread, even while their writers go on. A segment can also be recycled under a reader (see
+//! the seqlock below). Every word is an `AtomicU64` accessed with `Relaxed` loads and stores
+//! (plain moves on x86_64 and aarch64) and ordered by the header's `Release`/`Acquire`
+//! publications, so a racing read returns stale or torn *values*, never undefined behaviour,
+//! and the seqlock tells the reader to throw them away.
+//!
+//! # Segment header
+//!
+//! ```text
+//! word 0  gen          seqlock: odd while the segment is being (re)initialised
+//! word 1  log          the id of the log that owns the segment (0: free)
+//! word 2  seq          the segment's place in its log's chain: 0, 1, 2, ...
+//! word 3  first_event  how many counted records the log held before this segment
+//! word 4  tail         words in use, header included (published with Release)
+//! word 5..8            reserved
+//! ```
+//!
+//! A reader loads `gen` (Acquire), reads what it needs, then loads `gen` again after an
+//! Acquire fence: the same even value means nothing was recycled in between (Boehm, "Can
+//! seqlocks get along with programming language memory models?", 2012).
+
+#![allow(unsafe_code)]
+
+use crate::sync::atomic::{fence, AtomicU64, Ordering};
+use crate::sync::Mutex;
+
+/// Words in a segment header.
+pub const HEADER_WORDS: usize = 8;
+
+/// The default segment size, in words (64 KiB).
+pub const DEFAULT_SEGMENT_WORDS: usize = 8192;
+
+/// The smallest segment, in words.
+pub const MIN_SEGMENT_WORDS: usize = 32;
+
+/// The default pool size (the process-wide memory budget), in bytes: 64 MiB.
+pub const DEFAULT_BUDGET_BYTES: usize = 64 << 20;
+
+pub(crate) const GEN: usize = 0;
+pub(crate) const LOG: usize = 1;
+pub(crate) const SEQ: usize = 2;
+pub(crate) const FIRST_EVENT: usize = 3;
+pub(crate) const TAIL: usize = 4;
+
+/// A segment's identity as its header told it, read under the seqlock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SegmentId {
+    pub(crate) slot: u32,
+    pub(crate) gen: u64,
+    pub(crate) log: u64,
+    pub(crate) seq: u64,
+    pub(crate) first_event: u64,
+}
+
+/// Equal segments of atomic words, and the list of those not in any log.
+pub struct Pool {
+    words: Box<[AtomicU64]>,
+    segment_words: usize,
+    segments: usize,
+    /// Slots not in any log, the most recently freed last (taken first: its pages are warm).
+    free: Mutex<Vec<u32>>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("segments", &self.segments)
+            .field("segment_words", &self.segment_words)
+            .finish()
+    }
+}
+
+impl Pool {
+    /// A pool of `segments` segments (at least one) of `segment_words` words each (rounded up
+    /// to a power of two, at least [`MIN_SEGMENT_WORDS`]). The memory is zeroed on demand by
+    /// the allocator, so segments never used cost no resident memory.
+    ///
+    /// ```
+    /// let pool = ttlog_core::ring::Pool::new(4, 64);
+    /// assert_eq!((pool.segments(), pool.segment_words()), (4, 64));
+    /// ```
+    pub fn new(segments: usize, segment_words: usize) -> Pool {
+        let segment_words = segment_words
+            .max(MIN_SEGMENT_WORDS)
+            .checked_next_power_of_two()
+            .expect("segment size too large");
+        let segments = segments.clamp(1, u32::MAX as usize);
+        let total = segments
+            .checked_mul(segment_words)
+            .expect("pool size too large");
+        let words = (0..total).map(|_| AtomicU64::new(0)).collect();
+        Pool {
+            words,
+            segment_words,
+            segments,
+            free: Mutex::new((0..segments as u32).rev().collect()),
+        }
+    }
+
+    /// A pool of about `budget_bytes` bytes (at least one segment) of `segment_words`-word
+    /// segments.
+    pub fn with_budget(budget_bytes: usize, segment_words: usize) -> Pool {
+        let segment_bytes = segment_words.max(MIN_SEGMENT_WORDS).next_power_of_two() * 8;
+        Pool::new(budget_bytes / segment_bytes, segment_words)
+    }
+
+    /// How many segments the pool has.
+    pub fn segments(&self) -> usize {
+        self.segments
+    }
+
+    /// Words per segment, header included.
+    pub fn segment_words(&self) -> usize {
+        self.segment_words
+    }
+
+    /// Segments not in any log now.
+    pub fn free_segments(&self) -> usize {
+        lock(&self.free).len()
+    }
+
+    /// Takes a free slot.
+    pub(crate) fn take_free(&self) -> Option<u32> {
+        lock(&self.free).pop()
+    }
+
+    /// Gives `slot` back (its log no longer lists it).
+    pub(crate) fn give_back(&self, slot: u32) {
+        // Mark it unowned first, so a reader holding an old identity sees it change.
+        self.begin_init(slot);
+        self.word(slot, LOG).store(0, Ordering::Relaxed);
+        self.word(slot, TAIL).store(0, Ordering::Relaxed);
+        self.end_init(slot);
+        lock(&self.free).push(slot);
+    }
+
+    /// The word `i` of segment `slot`.
+    #[inline(always)]
+    pub(crate) fn word(&self, slot: u32, i: usize) -> &AtomicU64 {
+        &self.words[slot as usize * self.segment_words + i]
+    }
+
+    /// A pointer to the first word of segment `slot`, for the writer's unchecked stores.
+    #[inline]
+    pub(crate) fn segment_ptr(&self, slot: u32) -> *const AtomicU64 {
+        let start = slot as usize * self.segment_words;
+        assert!(start + self.segment_words <= self.words.len());
+        self.words[start..].as_ptr()
+    }
+
+    /// Starts (re)initialising `slot`: readers that began before see `gen` change.
+    pub(crate) fn begin_init(&self, slot: u32) {
+        let gen = self.word(slot, GEN);
+        let g = gen.load(Ordering::Relaxed);
+        gen.store(g | 1, Ordering::Relaxed);
+        // Orders the odd `gen` before the header and record stores that follow (a reader
+        // that sees any of them, then fences, sees `gen` changed).
+        fence(Ordering::Release);
+    }
+
+    /// Ends the initialisation of `slot`, publishing its header.
+    pub(crate) fn end_init(&self, slot: u32) {
+        let gen = self.word(slot, GEN);
+        let g = gen.load(Ordering::Relaxed);
+        gen.store((g | 1).wrapping_add(1), Ordering::Release);
+    }
+
+    /// Reads segment `slot`'s identity; `None` while it is being initialised or when it
+    /// changed during the read.
+    pub(crate) fn identity(&self, slot: u32) -> Option<SegmentId> {
+        let gen = self.word(slot, GEN).load(Ordering::Acquire);
+        if gen & 1 == 1 {
+            return None;
+        }
+        let id = SegmentId {
+            slot,
+            gen,
+            log: self.word(slot, LOG).load(Ordering::Relaxed),
+            seq: self.word(slot, SEQ).load(Ordering::Relaxed),
+            first_event: self.word(slot, FIRST_EVENT).load(Ordering::Relaxed),
+        };
+        self.still(slot, gen).then_some(id)
+    }
+
+    /// Whether segment `slot` is still at generation `gen` (after the reads before this call,
+    /// which the fence orders before the check).
+    #[inline]
+    pub(crate) fn still(&self, slot: u32, gen: u64) -> bool {
+        fence(Ordering::Acquire);
+        self.word(slot, GEN).load(Ordering::Relaxed) == gen
+    }
+
+    /// The published tail of segment `slot` (Acquire: the records below it are visible).
+    #[inline]
+    pub(crate) fn tail(&self, slot: u32) -> usize {
+        self.word(slot, TAIL).load(Ordering::Acquire) as usize
+    }
+}
+
+pub(crate) use crate::sync::lock;
