@@ -69,6 +69,8 @@ impl Builder {
         fn budget(bytes: usize);
         /// The size of each segment of a thread's log, in four-field events.
         fn ring_capacity(events: usize);
+        /// Keeps the flight recorder in memory instead of in a recorder file.
+        fn recorder_in_memory();
         /// Where snapshots are written.
         fn snapshot_dir(dir: impl AsRef<Path>);
         /// The console sink's format (stderr).

@@ -63,8 +63,14 @@ extern "C" fn drain_at_exit() {
         let Some((handle, pid)) = slot else {
             return;
         };
-        if pid == std::process::id() && handle.is_current() && handle.is_running() {
-            handle.flush_timeout(EXIT_FLUSH_TIMEOUT);
+        if pid == std::process::id()
+            && handle.is_current()
+            && handle.is_running()
+            && handle.flush_timeout(EXIT_FLUSH_TIMEOUT)
+        {
+            // Everything reached the sinks: the process ends cleanly, so no recorder file
+            // is left for a recovery to mistake for a crash.
+            handle.close_recorder();
         }
     });
 }

@@ -73,6 +73,8 @@ pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
                         .zip(default_before)
                         .any(|(s, default)| *s == signal && default);
                     if was_default {
+                        // The snapshot holds the recorder: no file is left to recover too.
+                        handle.close_recorder();
                         let _ = signal_hook::low_level::emulate_default_handler(signal);
                     }
                 }

@@ -3,6 +3,7 @@
 //! ```text
 //! ttlog show FILE [--level LEVEL] [--target PREFIX] [--grep TEXT] [--format compact|json]
 //! ttlog spans FILE
+//! ttlog recover PATH [--out DIR]
 //! ```
 //!
 //! `show` prints a snapshot's header and its events, oldest first, optionally filtered, each
@@ -10,6 +11,11 @@
 //! snapshot's span tree: each span under its parent, children in start order, with its
 //! duration (or `open` if it had not closed when the snapshot was taken), busy time, status,
 //! thread and fields; a span whose parent is not in the file is shown as a root.
+//!
+//! `recover` turns the recorder files (`.rec`) that processes which died left behind (PATH is
+//! a file, or a directory to search) into ordinary snapshots, written next to each file (or
+//! into `--out`), prints each snapshot's path, and removes the recorder file. A file that
+//! belongs to a running process is left alone.
 //!
 //! A file that is not a readable snapshot prints the reader's error and exits with status 1; a
 //! torn file (a crash while writing, a truncated copy) first shows everything before the damage.
@@ -45,6 +51,17 @@ enum Command {
     Show(ShowArgs),
     /// Print a snapshot's spans as a tree, with their timings.
     Spans(SpansArgs),
+    /// Turn the recorder files of processes that died into snapshots.
+    Recover(RecoverArgs),
+}
+
+#[derive(Parser, Debug)]
+struct RecoverArgs {
+    /// A recorder file (`.rec`), or a directory whose recorder files to recover.
+    path: PathBuf,
+    /// Where to write the snapshots (default: next to each recorder file).
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Parser, Debug)]
@@ -88,6 +105,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Show(args) => open(&args.file, |snap| print_snapshot(&args, snap)),
         Command::Spans(args) => open(&args.file, |snap| print_spans(&args.file, snap)),
+        Command::Recover(args) => recover(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,6 +115,49 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `ttlog recover`: every recorder file at `args.path`, as a snapshot. Fails if any file
+/// could not be recovered (the others still are), or if there was none.
+fn recover(args: &RecoverArgs) -> io::Result<()> {
+    let files = if args.path.is_dir() {
+        ttlog_core::recorder::recorder_files(&args.path)
+    } else {
+        vec![args.path.clone()]
+    };
+    if files.is_empty() {
+        return Err(io::Error::other(format!(
+            "no recorder files (.rec) in {}",
+            args.path.display()
+        )));
+    }
+    let mut failed = 0;
+    let mut out = io::stdout().lock();
+    for file in &files {
+        let dir = match &args.out {
+            Some(dir) => dir.clone(),
+            None => file
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        };
+        match ttlog_core::recorder::recover(file, &dir, None) {
+            Ok(done) => {
+                writeln!(out, "{}", done.snapshot.display())?;
+                eprintln!("ttlog: {}", done.ending);
+            }
+            Err(e) => {
+                eprintln!("ttlog: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(io::Error::other(format!(
+            "{failed} of {} recorder files could not be recovered",
+            files.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Reads the snapshot at `path` and hands it to `print`. A torn or damaged file is still

@@ -274,6 +274,31 @@ pub fn converter() -> Converter {
 }
 
 impl Converter {
+    /// The conversion as plain numbers, for files read by another process: the tick count
+    /// at the anchor, the anchor as nanoseconds since the Unix epoch, and nanoseconds per
+    /// tick (`None`: ticks are nanoseconds).
+    pub(crate) fn parts(&self) -> (u64, u64, Option<f64>) {
+        let nanos = self
+            .anchor_system
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        (self.anchor_ticks, nanos, self.ns_per_tick)
+    }
+
+    /// A conversion from [`parts`](Self::parts) (a rate that is not a positive finite number
+    /// is taken as "ticks are nanoseconds").
+    pub(crate) fn from_parts(
+        anchor_ticks: u64,
+        anchor_nanos: u64,
+        ns_per_tick: Option<f64>,
+    ) -> Converter {
+        Converter {
+            anchor_ticks,
+            anchor_system: UNIX_EPOCH + Duration::from_nanos(anchor_nanos),
+            ns_per_tick: ns_per_tick.filter(|r| r.is_finite() && *r > 0.0 && *r < 1e9),
+        }
+    }
+
     /// Nanoseconds from one tick reading to a later one (`0` if `later` is earlier).
     ///
     /// ```

@@ -21,7 +21,8 @@
 //!   ▼
 //! collector thread "ttlog": merge rings by timestamp, decode each record into    collector/
 //!   │   an event or a span op, redact it (redact/), keep the span table
-//!   ├── flight recorder: the newest N events                     collector/recorder.rs
+//!   ├── flight recorder: each thread's newest N events, in its own log (ring/),
+//!   │   in a file mapping that outlives the process                 recorder/
 //!   ├── sinks: console / file / writer, formatted here           sink/, collector/fanout.rs
 //!   └── snapshots: on demand, on panic, on signals               snapshot/, runtime/panic.rs
 //! ```
@@ -74,6 +75,7 @@ pub mod sink;
 pub mod snapshot;
 // L3: engine
 mod collector;
+pub mod recorder;
 #[allow(unsafe_code)]
 pub mod ring;
 // L4: public handles

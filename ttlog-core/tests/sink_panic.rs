@@ -39,6 +39,7 @@ fn collector_survives_a_panicking_sink() {
     let snaps: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "snap"))
         .collect();
     assert_eq!(snaps.len(), 1, "{snaps:?}");
     let snap = ttlog_core::snapshot::read(&snaps[0]).unwrap();

@@ -138,6 +138,9 @@ impl Callsite {
         let mut list = lock_registry();
         if self.interest.load(Ordering::Relaxed) == UNREGISTERED {
             list.push(self);
+            if let Some(hook) = ON_REGISTER.get() {
+                hook(self);
+            }
         }
         self.recompute()
     }
@@ -180,6 +183,24 @@ fn interest(level: Level, target: &str) -> bool {
 }
 
 static REGISTRY: Mutex<Vec<&'static Callsite>> = Mutex::new(Vec::new());
+
+/// Called with each callsite as it is registered (the recorder file writes down its metadata,
+/// so that a recovery can name the events of a process that died).
+static ON_REGISTER: OnceLock<fn(&'static Callsite)> = OnceLock::new();
+
+/// Sets the function called with each callsite as it is registered (once per process: later
+/// calls keep the first).
+pub(crate) fn on_register(hook: fn(&'static Callsite)) {
+    let _ = ON_REGISTER.set(hook);
+}
+
+/// Calls `f` with every callsite registered so far.
+pub(crate) fn for_each_registered(mut f: impl FnMut(&'static Callsite)) {
+    let list: Vec<&'static Callsite> = lock_registry().clone();
+    for cs in list {
+        f(cs);
+    }
+}
 
 fn lock_registry() -> std::sync::MutexGuard<'static, Vec<&'static Callsite>> {
     // The registry only ever holds valid callsite references, so a panic while it was locked

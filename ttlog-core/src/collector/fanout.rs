@@ -78,18 +78,36 @@ impl Sinks {
 /// Thread names by index, looked up once per thread (the last one is kept at hand: events
 /// come in runs from one thread).
 #[derive(Default)]
-pub(super) struct ThreadNames {
+pub(crate) struct ThreadNames {
     pub(super) names: HashMap<u32, Arc<str>>,
     pub(super) last: Option<(u32, Arc<str>)>,
+    /// Names of another process (a recovered file): only these, never this process's.
+    fixed: bool,
 }
 
 impl ThreadNames {
+    /// The names of another process's threads, by index.
+    pub(crate) fn fixed(names: HashMap<u32, Arc<str>>) -> ThreadNames {
+        ThreadNames {
+            names,
+            last: None,
+            fixed: true,
+        }
+    }
+
     pub(super) fn get(&mut self, index: u32) -> &str {
         if self.last.as_ref().is_none_or(|(i, _)| *i != index) {
+            let fixed = self.fixed;
             let name = self
                 .names
                 .entry(index)
-                .or_insert_with(|| crate::thread::name(index))
+                .or_insert_with(|| {
+                    if fixed {
+                        Arc::from(crate::thread::UNNAMED)
+                    } else {
+                        crate::thread::name(index)
+                    }
+                })
                 .clone();
             self.last = Some((index, name));
         }

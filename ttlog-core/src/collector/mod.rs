@@ -21,7 +21,7 @@
 //!    or, when it does not answer, by the thread that asked.
 
 mod config;
-mod fanout;
+pub(crate) mod fanout;
 mod merge;
 mod recorder;
 mod run;
@@ -31,4 +31,4 @@ pub(crate) mod spans;
 pub(crate) use config::Config;
 pub use config::DEFAULT_CAPACITY;
 pub(crate) use run::{spawn, Command};
-pub(crate) use snapshot::{write_direct, Claim, Settings};
+pub(crate) use snapshot::{write_direct, write_with_clock, Claim, Settings};

@@ -119,7 +119,14 @@ impl Collector {
         crate::thread::mark_collector();
         let _stop = StopOnExit(self.ring_set.clone());
         let mut park = Duration::from_micros(50);
+        let mut clock_updated = std::time::Instant::now();
         while self.state == State::Running {
+            if clock_updated.elapsed() > Duration::from_secs(1) {
+                // The tick rate is measured better as time goes on: a recovery converts the
+                // recorder file's times with the latest.
+                self.ring_set.update_recorder_clock();
+                clock_updated = std::time::Instant::now();
+            }
             let handled = self.turn();
             let commands = self.answer_commands();
             if handled == 0 && commands == 0 {

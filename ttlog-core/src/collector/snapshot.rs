@@ -110,8 +110,31 @@ pub(super) fn write(
     table: &SpanTable,
     names: &mut ThreadNames,
 ) -> Result<PathBuf, WriteError> {
-    let conv = clock::converter();
-    let now = clock::now();
+    write_with_clock(
+        settings,
+        reason,
+        dropped,
+        events,
+        table,
+        names,
+        &clock::converter(),
+        clock::now(),
+    )
+}
+
+/// [`write`], with times converted by `conv` and spans still open measured up to `now` (a
+/// recovered file's clock, not this process's).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_with_clock(
+    settings: &Settings,
+    reason: &str,
+    dropped: u64,
+    events: &[LogEvent],
+    table: &SpanTable,
+    names: &mut ThreadNames,
+    conv: &Converter,
+    now: u64,
+) -> Result<PathBuf, WriteError> {
     let spans_sorted = table.sorted();
     for e in events {
         names.get(e.thread_index());
@@ -126,11 +149,11 @@ pub(super) fn write(
     let names = &*names;
     let spans: Vec<snapshot::Span> = spans_sorted
         .iter()
-        .map(|s| span_of(s, names.cached(s.thread), now, &conv))
+        .map(|s| span_of(s, names.cached(s.thread), now, conv))
         .collect();
     let records = events
         .iter()
-        .map(|e| record_of(e, names.cached(e.thread_index()), table, &conv));
+        .map(|e| record_of(e, names.cached(e.thread_index()), table, conv));
     snapshot::write_with_spans(&settings.dir, &header, &spans, records)
 }
 

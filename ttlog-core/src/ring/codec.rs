@@ -489,6 +489,17 @@ pub(crate) fn span_named(record: &Record) -> u64 {
 /// dereferenced).
 #[allow(unsafe_code)]
 pub(crate) unsafe fn read_event(record: &Record) -> Option<LogEvent> {
+    // SAFETY: forwarded from the caller.
+    read_event_with(record, |word| Some(unsafe { callsite_of(word) }))
+}
+
+/// Decodes an event record, turning its callsite word into a callsite with `resolve`;
+/// `None` when it is not an event record, does not decode, or `resolve` does not know the
+/// callsite. Safe on any words (a recorder file read back).
+pub(crate) fn read_event_with(
+    record: &Record,
+    resolve: impl FnOnce(u64) -> Option<&'static Callsite>,
+) -> Option<LogEvent> {
     let meta = record.meta;
     if kind(meta) != Kind::Event {
         return None;
@@ -511,11 +522,15 @@ pub(crate) unsafe fn read_event(record: &Record) -> Option<LogEvent> {
     for _ in 0..n {
         values.push(read_value(words, &mut at)?);
     }
-    // SAFETY: forwarded from the caller.
-    let callsite = unsafe { callsite_of(cs) };
+    let callsite = resolve(cs)?;
     let mut event = LogEvent::from_parts(callsite, timestamp, thread, message, values);
     event.set_span_id(span);
     Some(event)
+}
+
+/// The number of values an event or span-creation record says it carries.
+pub(crate) fn value_count(record: &Record) -> usize {
+    (record.meta & MAX_VALUES as u64) as usize
 }
 
 /// Payload words of a control record (enter, exit, close, ...).
@@ -670,6 +685,15 @@ pub(crate) unsafe fn write_span(slot: &mut Slot<'_>, op: &SpanOp) {
 /// As for [`read_event`].
 #[allow(unsafe_code)]
 pub(crate) unsafe fn read_span(record: &Record) -> Option<SpanOp> {
+    // SAFETY: forwarded from the caller.
+    read_span_with(record, |word| Some(unsafe { callsite_of(word) }))
+}
+
+/// Decodes a span record as [`read_event_with`] does events.
+pub(crate) fn read_span_with(
+    record: &Record,
+    resolve: impl FnOnce(u64) -> Option<&'static Callsite>,
+) -> Option<SpanOp> {
     let meta = record.meta;
     let words = &record.payload[..];
     let thread = (meta >> THREAD_SHIFT) as u32;
@@ -688,8 +712,7 @@ pub(crate) unsafe fn read_span(record: &Record) -> Option<SpanOp> {
             for _ in 0..count {
                 values.push(read_value(words, &mut at)?);
             }
-            // SAFETY: forwarded from the caller.
-            let callsite = unsafe { callsite_of(w0) };
+            let callsite = resolve(w0)?;
             (
                 id,
                 SpanOpKind::New {

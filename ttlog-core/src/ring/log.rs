@@ -68,6 +68,9 @@ pub struct Log {
     /// The `seq` of the oldest segment the collector has not finished reading: older ones
     /// may be recycled as far as it is concerned.
     consumed: AtomicU64,
+    /// How far the collector has read: segment `seq << 32 | word`, published as it reads, so
+    /// a writer with one segment can tell it has all been read.
+    read_to: AtomicU64,
     /// Records the writer could not write at all (no segment to be had, or too long).
     refused: AtomicU64,
     /// Counted records among `refused`.
@@ -150,8 +153,11 @@ impl LogSet {
             id: NEXT_LOG.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             set: self.clone(),
             pool: self.pool.clone(),
-            chain: Mutex::new(VecDeque::new()),
+            // Room for a 4 MiB backlog at the default segment size: moving to a new segment
+            // does not allocate until then.
+            chain: Mutex::new(VecDeque::with_capacity(64)),
             consumed: AtomicU64::new(0),
+            read_to: AtomicU64::new(0),
             refused: AtomicU64::new(0),
             refused_counted: AtomicU64::new(0),
             abandoned: AtomicBool::new(false),
@@ -200,9 +206,10 @@ impl LogSet {
         {
             return Some(slot);
         }
-        let mut live: Vec<&Arc<Log>> = logs.iter().collect();
-        live.sort_by_key(|l| std::cmp::Reverse(l.segments()));
-        live.iter().find_map(|l| l.yield_oldest())
+        // Each chain's length read once: they change while we look.
+        let mut live: Vec<(usize, &Arc<Log>)> = logs.iter().map(|l| (l.segments(), l)).collect();
+        live.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        live.iter().find_map(|(_, l)| l.yield_oldest())
     }
 
     /// Every log still alive (its writer or a reader holds it).
@@ -327,7 +334,10 @@ impl Writer {
     /// does not overwrite, or the log has no segment at all yet and the pool is spent).
     #[inline(always)]
     pub fn reserve(&mut self, payload_words: usize) -> Option<Slot<'_>> {
-        if self.tail + payload_words < self.end {
+        // `tail <= end` always; written as a difference so no size can wrap it. Segments are
+        // at most `MAX_SEGMENT_WORDS`, so a record that fits is within the header's length
+        // field.
+        if payload_words < self.end - self.tail {
             return Some(self.slot(payload_words));
         }
         self.reserve_slow(payload_words)
@@ -407,17 +417,24 @@ impl Writer {
         };
         let slot = own
             .or_else(|| pool.take_free())
-            .or_else(|| log.set.steal(log.id));
+            .or_else(|| log.set.steal(log.id))
+            // Dropping the logs `steal` looked at may have given segments back.
+            .or_else(|| pool.take_free());
         let mut chain = lock(&log.chain);
         let slot = match slot {
             Some(slot) => slot,
             None => {
                 let consumed = log.consumed.load(Ordering::Acquire);
+                // Our only segment, read to its end by the collector (its `tail` is ours).
+                let all_read = chain.len() == 1
+                    && chain.front().is_some_and(|l| {
+                        log.read_to.load(Ordering::Acquire) >= (l.seq << 32 | self.tail as u64)
+                    });
                 match chain.front().copied() {
                     // The pool is spent: overwrite our oldest (what the collector had not
                     // read is counted lost by its cursor), even our only segment, so the
                     // window keeps the newest records.
-                    Some(oldest) if log.overwrite || oldest.seq < consumed => {
+                    Some(oldest) if log.overwrite || oldest.seq < consumed || all_read => {
                         chain.pop_front();
                         oldest.slot
                     }
@@ -519,6 +536,7 @@ impl Cursor {
             self.ready = false;
             self.pos += self.record.payload.len() + 1;
             self.next_counted += self.record.counted as u64;
+            self.log.read_to.store(self.position(), Ordering::Release);
         }
     }
 
@@ -626,7 +644,7 @@ impl Cursor {
             if self.log.pool.tail(at.slot) > self.pos && self.log.pool.still(at.slot, at.gen) {
                 continue;
             }
-            self.enter(next.slot, Some(at.seq));
+            self.enter(next.slot);
         }
     }
 
@@ -635,25 +653,25 @@ impl Cursor {
         let first = lock(&self.log.chain).front().copied();
         match first {
             Some(link) => {
-                self.enter(link.slot, None);
+                self.enter(link.slot);
                 self.at.is_some()
             }
             None => false,
         }
     }
 
-    /// Moves to segment `slot` (the one after `from`, or a resync when `None`).
-    fn enter(&mut self, slot: u32, from: Option<u64>) {
+    /// Moves to segment `slot` (the next one, or the oldest left on a resync).
+    fn enter(&mut self, slot: u32) {
         let pool = &*self.log.pool;
         let Some(id) = pool.identity(slot).filter(|id| id.log == self.log.id) else {
             // Being recycled right now: try again from the chain next time.
             self.at = None;
             return;
         };
-        if from.is_some_and(|seq| id.seq != seq + 1) || from.is_none() {
-            // Counted records between where we were and this segment's first are gone.
-            self.lost += id.first_event.saturating_sub(self.next_counted);
-        }
+        // Counted records between where we were and this segment's first are gone: none on a
+        // plain hand-over, the rest of a segment recycled under us otherwise (even when it
+        // was the one just before this).
+        self.lost += id.first_event.saturating_sub(self.next_counted);
         self.next_counted = self.next_counted.max(id.first_event);
         self.at = Some(At {
             slot,
@@ -672,8 +690,8 @@ impl Log {
         self.id
     }
 
-    /// The newest records, up to `counted` counted records and the records among and after
-    /// them, oldest first, each checked against recycling.
+    /// The newest records, up to `counted` counted records and the uncounted records of the
+    /// segments they are in, oldest first, each checked against recycling.
     pub fn window(&self, counted: usize) -> Vec<Record> {
         let pool = &*self.pool;
         let links: Vec<Link> = lock(&self.chain).iter().copied().collect();
@@ -715,21 +733,22 @@ impl Log {
             newest_first.push(records);
         }
         let mut out: Vec<Record> = newest_first.into_iter().rev().flatten().collect();
-        // Keep exactly the newest `counted` counted records, and what follows the first.
+        // Keep exactly the newest `counted` counted records, and every uncounted record (span
+        // operations: the spans the kept events are in were made before them).
         let mut excess = have.saturating_sub(counted);
-        let mut start = 0;
-        while start < out.len() && (excess > 0 || !out[start].counted) {
-            if out[start].counted {
+        out.retain(|r| {
+            if r.counted && excess > 0 {
                 excess -= 1;
+                return false;
             }
-            start += 1;
-        }
-        out.drain(..start);
+            true
+        });
         out
     }
 
-    /// Gives every segment of the log back to the pool (the log must have no writer).
-    pub fn release(&self) {
+    /// Gives every segment of the log back to the pool (when it is dropped: no writer, no
+    /// reader).
+    fn release(&self) {
         let mut chain = lock(&self.chain);
         for link in chain.drain(..) {
             self.pool.give_back(link.slot);

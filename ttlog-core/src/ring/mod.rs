@@ -6,34 +6,39 @@
 //! collector reads them behind the writer, and snapshots read each thread's newest records
 //! straight from it, whatever the collector is doing.
 //!
-//! 1. `pool.rs` — the segments ([`Pool`]): atomic words, their headers, the seqlock that
-//!    tells a reader a segment was recycled under it.
-//! 2. `log.rs` — one thread's chain of segments ([`LogSet`], [`Writer`], [`Cursor`],
+//! 1. `words.rs` — the memory ([`Words`]): atomic words on the heap or in a shared file
+//!    mapping (the recorder file, which outlives the process).
+//! 2. `pool.rs` — the segments ([`Pool`]): their headers, the seqlock that tells a reader a
+//!    segment was recycled under it.
+//! 3. `log.rs` — one thread's chain of segments ([`LogSet`], [`Writer`], [`Cursor`],
 //!    [`Log::window`]): the algorithm and its invariants.
-//! 3. `codec.rs` — how an event or a span operation is laid out in a record, and read back.
-//! 4. `values.rs` — an event's field values ([`Values`](crate::event::Values)).
-//! 5. `lane.rs` — one thread's writing end: writes records, applies the overflow policy.
-//! 6. `local.rs` — the thread-locals holding a thread's lane, and the fast path into it.
-//! 7. `span_stack.rs` — the thread's stack of entered spans (the current span every event
+//! 4. `codec.rs` — how an event or a span operation is laid out in a record, and read back.
+//! 5. `values.rs` — an event's field values ([`Values`](crate::event::Values)).
+//! 6. `lane.rs` — one thread's writing end: writes records, applies the overflow policy.
+//! 7. `local.rs` — the thread-locals holding a thread's lane, and the fast path into it.
+//! 8. `span_stack.rs` — the thread's stack of entered spans (the current span every event
 //!    reads).
-//! 8. `shared.rs` — [`Overflow`], and what a ring logger's lanes and collector share
+//! 9. `shared.rs` — [`Overflow`], and what a ring logger's lanes and collector share
 //!    (`RingSet`): registration, waking, the loss counters.
-//! 9. `reader.rs` — the collector's end of a log, as decoded events and span operations.
+//! 10. `reader.rs` — the collector's end of a log, as decoded events and span operations.
 
 pub(crate) mod codec;
 pub(crate) mod lane;
 pub(crate) mod local;
-mod log;
-mod pool;
+pub(crate) mod log;
+pub(crate) mod pool;
 pub(crate) mod reader;
 pub(crate) mod shared;
 pub(crate) mod span_stack;
 pub(crate) mod values;
+pub(crate) mod words;
 
 pub use log::{Cursor, Log, LogSet, Record, Slot, Writer, META_BITS};
 pub use pool::{
-    Pool, DEFAULT_BUDGET_BYTES, DEFAULT_SEGMENT_WORDS, HEADER_WORDS, MIN_SEGMENT_WORDS,
+    Pool, DEFAULT_BUDGET_BYTES, DEFAULT_SEGMENT_WORDS, HEADER_WORDS, MAX_SEGMENT_WORDS,
+    MIN_SEGMENT_WORDS,
 };
 pub use shared::{
     Overflow, DEFAULT_BUDGET, DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY, RING_BYTES_PER_EVENT,
 };
+pub use words::Words;

@@ -36,6 +36,9 @@
 
 #![allow(unsafe_code)]
 
+use std::sync::Arc;
+
+use super::words::Words;
 use crate::sync::atomic::{fence, AtomicU64, Ordering};
 use crate::sync::Mutex;
 
@@ -48,8 +51,13 @@ pub const DEFAULT_SEGMENT_WORDS: usize = 8192;
 /// The smallest segment, in words.
 pub const MIN_SEGMENT_WORDS: usize = 32;
 
-/// The default pool size (the process-wide memory budget), in bytes: 64 MiB.
-pub const DEFAULT_BUDGET_BYTES: usize = 64 << 20;
+/// The largest segment, in words (512 KiB): every record that fits one is within a record
+/// header's 16-bit length.
+pub const MAX_SEGMENT_WORDS: usize = 1 << 16;
+
+/// The default pool size (the process-wide memory budget), in bytes: 64 MiB (1 MiB under
+/// Miri, which tracks every byte).
+pub const DEFAULT_BUDGET_BYTES: usize = if cfg!(miri) { 1 << 20 } else { 64 << 20 };
 
 pub(crate) const GEN: usize = 0;
 pub(crate) const LOG: usize = 1;
@@ -69,7 +77,9 @@ pub(crate) struct SegmentId {
 
 /// Equal segments of atomic words, and the list of those not in any log.
 pub struct Pool {
-    words: Box<[AtomicU64]>,
+    words: Arc<Words>,
+    /// Where the first segment starts in `words`.
+    offset: usize,
     segment_words: usize,
     segments: usize,
     /// Slots not in any log, the most recently freed last (taken first: its pages are warm).
@@ -96,16 +106,42 @@ impl Pool {
     /// ```
     pub fn new(segments: usize, segment_words: usize) -> Pool {
         let segment_words = segment_words
-            .max(MIN_SEGMENT_WORDS)
-            .checked_next_power_of_two()
-            .expect("segment size too large");
+            .clamp(MIN_SEGMENT_WORDS, MAX_SEGMENT_WORDS)
+            .next_power_of_two();
         let segments = segments.clamp(1, u32::MAX as usize);
         let total = segments
             .checked_mul(segment_words)
             .expect("pool size too large");
-        let words = (0..total).map(|_| AtomicU64::new(0)).collect();
+        Pool::in_words(Arc::new(Words::heap(total)), 0, segments, segment_words)
+    }
+
+    /// A pool of `segments` segments of `segment_words` words (a power of two, at least
+    /// [`MIN_SEGMENT_WORDS`]) in `words`, from word `offset` on (the recorder file's
+    /// segments, after its header). Segments whose header says they belong to no log are
+    /// free; `words` must be zero or hold no log's segments.
+    ///
+    /// # Panics
+    ///
+    /// When the segments do not fit in `words`, or the size is not a power of two.
+    pub fn in_words(
+        words: Arc<Words>,
+        offset: usize,
+        segments: usize,
+        segment_words: usize,
+    ) -> Pool {
+        assert!(
+            segment_words.is_power_of_two()
+                && (MIN_SEGMENT_WORDS..=MAX_SEGMENT_WORDS).contains(&segment_words)
+        );
+        assert!(segments >= 1 && segments <= u32::MAX as usize);
+        let end = segments
+            .checked_mul(segment_words)
+            .and_then(|n| n.checked_add(offset))
+            .expect("pool size too large");
+        assert!(end <= words.len(), "segments beyond the memory given");
         Pool {
             words,
+            offset,
             segment_words,
             segments,
             free: Mutex::new((0..segments as u32).rev().collect()),
@@ -115,7 +151,10 @@ impl Pool {
     /// A pool of about `budget_bytes` bytes (at least one segment) of `segment_words`-word
     /// segments.
     pub fn with_budget(budget_bytes: usize, segment_words: usize) -> Pool {
-        let segment_bytes = segment_words.max(MIN_SEGMENT_WORDS).next_power_of_two() * 8;
+        let segment_bytes = segment_words
+            .clamp(MIN_SEGMENT_WORDS, MAX_SEGMENT_WORDS)
+            .next_power_of_two()
+            * 8;
         Pool::new(budget_bytes / segment_bytes, segment_words)
     }
 
@@ -152,13 +191,13 @@ impl Pool {
     /// The word `i` of segment `slot`.
     #[inline(always)]
     pub(crate) fn word(&self, slot: u32, i: usize) -> &AtomicU64 {
-        &self.words[slot as usize * self.segment_words + i]
+        &self.words[self.offset + slot as usize * self.segment_words + i]
     }
 
     /// A pointer to the first word of segment `slot`, for the writer's unchecked stores.
     #[inline]
     pub(crate) fn segment_ptr(&self, slot: u32) -> *const AtomicU64 {
-        let start = slot as usize * self.segment_words;
+        let start = self.offset + slot as usize * self.segment_words;
         assert!(start + self.segment_words <= self.words.len());
         self.words[start..].as_ptr()
     }

@@ -13,6 +13,8 @@ use super::log::{LogSet, Writer};
 use super::pool::Pool;
 use super::reader::RecordReader;
 use crate::event::LogEvent;
+use crate::recorder::file::RecorderFile;
+use crate::recorder::meta::MetaLog;
 use crate::span::op::SpanOp;
 use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
 
@@ -57,8 +59,8 @@ pub const DEFAULT_RING_CAPACITY: usize =
     super::pool::DEFAULT_SEGMENT_WORDS * 8 / RING_BYTES_PER_EVENT;
 
 /// The largest segment [`Builder::ring_capacity`](crate::Builder::ring_capacity) accepts, in
-/// typical events (8 MiB); larger values are clamped to it.
-pub const MAX_RING_CAPACITY: usize = (8 << 20) / RING_BYTES_PER_EVENT;
+/// typical events (512 KiB); larger values are clamped to it.
+pub const MAX_RING_CAPACITY: usize = super::pool::MAX_SEGMENT_WORDS * 8 / RING_BYTES_PER_EVENT;
 
 /// The default flight-recorder window of each thread, in events.
 pub(crate) const DEFAULT_WINDOW: usize = 16_384;
@@ -93,6 +95,10 @@ pub(crate) struct RingSet {
     pub(crate) config: RingConfig,
     /// Every thread's log, and the pool they share.
     pub(crate) logs: Arc<LogSet>,
+    /// The recorder file's metadata log (thread names go there), when the logs are in one.
+    meta: Option<Arc<MetaLog>>,
+    /// The recorder file the logs are in, until the process shuts down cleanly.
+    file: Mutex<Option<RecorderFile>>,
     /// Logs registered since the collector last looked.
     pending: Mutex<Vec<RingEntry>>,
     pub(crate) pending_flag: AtomicBool,
@@ -118,11 +124,28 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static CURRENT: Mutex<Option<Arc<RingSet>>> = Mutex::new(None);
 
 impl RingSet {
+    /// A ring set whose logs live on the heap.
     pub(crate) fn new(config: RingConfig) -> Arc<RingSet> {
+        RingSet::with_pool(
+            config,
+            Pool::with_budget(config.budget, config.segment_words),
+            None,
+        )
+    }
+
+    /// A ring set whose logs live in `pool`, in `file` when it is a recorder file's.
+    pub(crate) fn with_pool(
+        config: RingConfig,
+        pool: Pool,
+        file: Option<RecorderFile>,
+    ) -> Arc<RingSet> {
+        let meta = file.as_ref().map(|f| f.meta().clone());
         Arc::new(RingSet {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             config,
-            logs: LogSet::new(Pool::with_budget(config.budget, config.segment_words)),
+            logs: LogSet::new(pool),
+            meta,
+            file: Mutex::new(file),
             pending: Mutex::new(Vec::new()),
             pending_flag: AtomicBool::new(false),
             running: AtomicBool::new(true),
@@ -167,8 +190,32 @@ impl RingSet {
         std::mem::take(&mut *lock(&self.pending))
     }
 
+    /// Where the logs are: the recorder file's path, `None` when they are in memory.
+    pub(crate) fn recorder_path(&self) -> Option<std::path::PathBuf> {
+        lock(&self.file).as_ref().map(|f| f.path().to_owned())
+    }
+
+    /// The process is ending cleanly: the recorder file is not needed after it (its memory
+    /// stays mapped while anything still logs).
+    pub(crate) fn close_recorder(&self) {
+        if let Some(file) = lock(&self.file).take() {
+            file.close();
+        }
+    }
+
+    /// Updates the recorder file's clock conversion.
+    pub(crate) fn update_recorder_clock(&self) {
+        if let Some(file) = lock(&self.file).as_ref() {
+            file.update_clock();
+        }
+    }
+
     /// Registers a new log for the calling thread and returns its writing end.
     pub(crate) fn register_ring(&self) -> Writer {
+        if let Some(meta) = &self.meta {
+            let index = crate::thread::current_index();
+            meta.thread(index, &crate::thread::name(index));
+        }
         let overwrite = self.config.overflow == Overflow::Drop;
         let (writer, cursor) = self.logs.log(self.config.window, overwrite);
         let consumer = cursor;

@@ -9,11 +9,14 @@ use super::guard::Guard;
 use super::handle::Handle;
 use super::ring_logger::RingLogger;
 use crate::collector;
+use crate::collector::Settings;
 use crate::filter::{self};
 use crate::level::{Level, LevelFilter};
 use crate::logger;
 use crate::narration::Narration;
 use crate::process::default_service;
+use crate::recorder::file::RecorderFile;
+use crate::recorder::{recorder_files, recover};
 use crate::redact::Pattern;
 use crate::ring::shared::{Overflow, RingConfig, RingSet, MAX_RING_CAPACITY};
 use crate::sink::{self, FileSink, Format, Sink, WriterSink};
@@ -51,6 +54,8 @@ pub struct Builder {
     adapters: Vec<(&'static str, AdapterInstaller)>,
     /// What every thread's ring is made with (size, overflow policy).
     rings: RingConfig,
+    /// Keep the threads' logs on the heap instead of in a recorder file.
+    recorder_in_memory: bool,
     /// What the collector is made with (sinks, recorder size, snapshots, span lines,
     /// redaction).
     collector: collector::Config,
@@ -74,6 +79,7 @@ impl Default for Builder {
             signals: true,
             signal_installer: None,
             rings: RingConfig::default(),
+            recorder_in_memory: false,
             collector: collector::Config::default(),
         }
     }
@@ -153,6 +159,20 @@ impl Builder {
     /// touched as it is first used.
     pub fn budget(mut self, bytes: usize) -> Self {
         self.rings.budget = bytes;
+        self
+    }
+
+    /// Keeps the flight recorder (every thread's log) in memory instead of in a recorder file
+    /// in the snapshot directory. Snapshots on panics and signals work the same; what a
+    /// process killed by SIGKILL, `abort()` or the OOM killer logged last is then lost.
+    ///
+    /// By default the logs are a shared mapping of `<snapshot dir>/<service>-<pid>-<start>.rec`
+    /// (mode 0600, deleted on clean shutdown), which outlives the process; `init()` and
+    /// `ttlog recover` turn the files of processes that died into snapshots. When the file
+    /// cannot be made (a read-only or missing directory), ttlog says so once on stderr and
+    /// keeps the logs in memory.
+    pub fn recorder_in_memory(mut self) -> Self {
+        self.recorder_in_memory = true;
         self
     }
 
@@ -379,7 +399,27 @@ impl Builder {
         crate::testing::tap::set_rules(self.collector.redaction.clone());
         let (tx, rx) = crossbeam_channel::unbounded();
         let snapshots = Arc::new(self.collector.snapshot_settings());
-        let rings = RingSet::new(self.rings);
+        // Miri cannot map files: its runs keep the recorder in memory.
+        let rings = if self.recorder_in_memory || cfg!(miri) {
+            RingSet::new(self.rings)
+        } else {
+            recover_leftovers(&snapshots);
+            match recorder_file(&self.rings, &snapshots) {
+                Ok(file) => {
+                    file.meta().make_current();
+                    let pool = file.pool();
+                    RingSet::with_pool(self.rings, pool, Some(file))
+                }
+                Err(e) => {
+                    eprintln!(
+                        "ttlog: cannot create the recorder file in {} ({e}); keeping the flight \
+                         recorder in memory (it will not survive SIGKILL)",
+                        snapshots.dir.display()
+                    );
+                    RingSet::new(self.rings)
+                }
+            }
+        };
         let join = collector::spawn(rings.clone(), rx, self.collector).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);
             InitError {
@@ -434,5 +474,38 @@ impl Builder {
             join: Some(join),
             signal_closer,
         })
+    }
+}
+
+/// Creates the recorder file for `rings` in the snapshot directory.
+fn recorder_file(rings: &RingConfig, snapshots: &Settings) -> std::io::Result<RecorderFile> {
+    let segment_words = rings
+        .segment_words
+        .max(crate::ring::MIN_SEGMENT_WORDS)
+        .next_power_of_two();
+    let segments = (rings.budget / (segment_words * 8)).max(1);
+    RecorderFile::create(
+        &snapshots.dir,
+        &snapshots.service,
+        segments,
+        segment_words,
+        snapshots.capacity,
+    )
+}
+
+/// Turns the recorder files that processes which died left in the snapshot directory into
+/// snapshots, saying so on stderr (files of running processes are left alone).
+fn recover_leftovers(snapshots: &Settings) {
+    for path in recorder_files(&snapshots.dir) {
+        match recover(&path, &snapshots.dir, snapshots.redaction.clone()) {
+            Ok(done) => eprintln!(
+                "ttlog: recovered {} events of process {}, which died without shutting down: {}",
+                done.events,
+                done.pid,
+                done.snapshot.display()
+            ),
+            Err(e) if e.is_live() => {}
+            Err(e) => eprintln!("ttlog: {e}"),
+        }
     }
 }

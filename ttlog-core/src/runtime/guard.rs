@@ -94,6 +94,8 @@ impl Drop for Guard {
                 let _ = join.join();
             }
         }
+        // A clean shutdown: no recorder file is left to recover.
+        runtime.close_recorder();
     }
 }
 

@@ -150,6 +150,21 @@ impl Handle {
         self.rings.reported_dropped.load(Ordering::Acquire)
     }
 
+    /// The recorder file the flight recorder is in (`None` when it is in memory, see
+    /// [`Builder::recorder_in_memory`](crate::Builder::recorder_in_memory), or after a clean
+    /// shutdown removed it).
+    pub fn recorder_path(&self) -> Option<PathBuf> {
+        self.rings.recorder_path()
+    }
+
+    /// Removes the recorder file now: the process is about to exit cleanly and everything it
+    /// logged has been flushed (the exit hook calls this). Logging afterwards still works;
+    /// it is just not recoverable after a crash.
+    #[doc(hidden)]
+    pub fn close_recorder(&self) {
+        self.rings.close_recorder();
+    }
+
     /// Whether the collector is still running.
     pub fn is_running(&self) -> bool {
         self.rings.running.load(Ordering::Acquire)

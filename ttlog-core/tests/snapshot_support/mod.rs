@@ -44,12 +44,24 @@ pub fn record<'a>(names: &'a [&'a str], values: &'a [FieldValue], i: u64) -> Rec
     Record {
         level: Level::ALL[(i % 5) as usize],
         timestamp: UNIX_EPOCH + Duration::new(1_700_000_000 + i, (i * 7919) as u32 % 1_000_000_000),
-        target: if i % 2 == 0 { "app::db" } else { "app::http" },
-        module_path: if i % 3 == 0 { "" } else { "app::module" },
+        target: if i.is_multiple_of(2) {
+            "app::db"
+        } else {
+            "app::http"
+        },
+        module_path: if i.is_multiple_of(3) {
+            ""
+        } else {
+            "app::module"
+        },
         file: "src/lib.rs",
         line: i as u32,
         message: "something happened",
-        thread_name: if i % 4 == 0 { "main" } else { "worker-é" },
+        thread_name: if i.is_multiple_of(4) {
+            "main"
+        } else {
+            "worker-é"
+        },
         thread_id: i % 4,
         span_id: i * 1000,
         spans: None,

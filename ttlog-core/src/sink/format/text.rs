@@ -62,7 +62,7 @@ pub(super) fn write_f64(v: f64, out: &mut Vec<u8>) {
                 // `v * 10^k` can land on an integer only at a `k` one past the shortest one
                 // (8857.45 * 100 is not an integer in binary, * 1000 is): drop zeros, which
                 // leaves the same decimal value.
-                while k > 0 && n % 10 == 0 {
+                while k > 0 && n.is_multiple_of(10) {
                     n /= 10;
                     k -= 1;
                 }

@@ -1,0 +1,563 @@
+//! Recovery: a recorder file left by a process that died turned into an ordinary snapshot
+//! (reason `recovered`), readable by `ttlog show` and [`snapshot::read`](crate::snapshot::read).
+//!
+//! The file is read as plain words (never mapped, never trusted): every length, offset and
+//! count is checked against the file before it is used, a segment is read only up to its
+//! published tail, a record that does not decode ends its segment, and the file's size is
+//! checked against the sizes its header gives before anything is allocated for it. A file
+//! that is not a recorder file, or is locked by a live process, is an error.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, Read};
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::layout::*;
+use crate::callsite::intern::{intern, CallsiteKey};
+use crate::callsite::site::Callsite;
+use crate::clock::Converter;
+use crate::collector::fanout::ThreadNames;
+use crate::collector::spans::SpanTable;
+use crate::collector::{write_with_clock, Settings};
+use crate::event::{LogEvent, Values};
+use crate::field::value::FieldValue;
+use crate::level::Level;
+use crate::redact::{Redaction, Redactor};
+use crate::ring::codec;
+use crate::ring::log::Record;
+use crate::ring::pool::{HEADER_WORDS as SEGMENT_HEADER, MAX_SEGMENT_WORDS, MIN_SEGMENT_WORDS};
+
+/// The largest recorder file recovered, in bytes (16 GiB): a header claiming more is not
+/// believed.
+pub const MAX_RECORDER_FILE: u64 = 16 << 30;
+
+/// What a recovery made.
+#[derive(Debug, Clone)]
+pub struct Recovered {
+    /// The snapshot written.
+    pub snapshot: PathBuf,
+    /// The events in it.
+    pub events: usize,
+    /// The process the file belonged to.
+    pub pid: u32,
+    /// How the file ended, in words (also the snapshot's last event).
+    pub ending: String,
+}
+
+/// Why a file could not be recovered.
+#[derive(Debug)]
+pub struct RecoverError {
+    path: PathBuf,
+    kind: RecoverErrorKind,
+}
+
+#[derive(Debug)]
+enum RecoverErrorKind {
+    Io(io::Error),
+    Live,
+    Invalid(String),
+    Write(crate::snapshot::WriteError),
+}
+
+impl RecoverError {
+    fn invalid(path: &Path, why: impl Into<String>) -> RecoverError {
+        RecoverError {
+            path: path.to_owned(),
+            kind: RecoverErrorKind::Invalid(why.into()),
+        }
+    }
+
+    /// Whether the file belongs to a process that is still running (it is left alone).
+    pub fn is_live(&self) -> bool {
+        matches!(self.kind, RecoverErrorKind::Live)
+    }
+}
+
+impl fmt::Display for RecoverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        match &self.kind {
+            RecoverErrorKind::Io(e) => write!(f, "cannot read recorder file {path}: {e}"),
+            RecoverErrorKind::Live => {
+                write!(f, "{path} belongs to a running process; left alone")
+            }
+            RecoverErrorKind::Invalid(why) => write!(f, "{path} is not a recorder file: {why}"),
+            RecoverErrorKind::Write(e) => write!(f, "cannot write the snapshot of {path}: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RecoverError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            RecoverErrorKind::Io(e) => Some(e),
+            RecoverErrorKind::Write(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The recorder files (`*.rec`) in `dir`, oldest name first.
+pub fn recorder_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rec"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Recovers the recorder file at `path` into a snapshot in `out_dir` (redacted with
+/// `redaction`, the default rules when `None`), then deletes the file.
+///
+/// # Errors
+///
+/// When the file cannot be read, belongs to a live process, is not a recorder file, or the
+/// snapshot cannot be written. The file is kept in every case but success.
+///
+/// ```no_run
+/// let done = ttlog_core::recorder::recover("ttlog-snapshots/api-4242-1.rec".as_ref(), "ttlog-snapshots".as_ref(), None)?;
+/// println!("{} events in {}", done.events, done.snapshot.display());
+/// # Ok::<(), ttlog_core::recorder::RecoverError>(())
+/// ```
+pub fn recover(
+    path: &Path,
+    out_dir: &Path,
+    redaction: Option<Redactor>,
+) -> Result<Recovered, RecoverError> {
+    let io_err = |e| RecoverError {
+        path: path.to_owned(),
+        kind: RecoverErrorKind::Io(e),
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    match file.try_lock_shared() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(RecoverError {
+                path: path.to_owned(),
+                kind: RecoverErrorKind::Live,
+            })
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
+    }
+    let len = file.metadata().map_err(io_err)?.len();
+    if len > MAX_RECORDER_FILE {
+        return Err(RecoverError::invalid(
+            path,
+            format!("{len} bytes is too large"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.read_to_end(&mut bytes).map_err(io_err)?;
+    let Recording(parsed) = read(&bytes).map_err(|why| RecoverError::invalid(path, why.0))?;
+    drop(bytes);
+    if parsed.pid == std::process::id() && parsed.state == STATE_LIVE {
+        // Our own file (the lock is per open file on some systems): never recover it.
+        return Err(RecoverError {
+            path: path.to_owned(),
+            kind: RecoverErrorKind::Live,
+        });
+    }
+    let done = write_snapshot(&parsed, path, out_dir, redaction).map_err(|e| RecoverError {
+        path: path.to_owned(),
+        kind: RecoverErrorKind::Write(e),
+    })?;
+    drop(file);
+    let _ = fs::remove_file(path);
+    Ok(done)
+}
+
+/// A recorder file's contents, read and checked by [`read`].
+pub struct Recording(Parsed);
+
+impl fmt::Debug for Recording {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recording")
+            .field("pid", &self.0.pid)
+            .field("service", &self.0.service)
+            .field("threads", &self.0.logs.len())
+            .field("records", &self.records())
+            .finish()
+    }
+}
+
+impl Recording {
+    /// The process that wrote it.
+    pub fn pid(&self) -> u32 {
+        self.0.pid
+    }
+
+    /// Its service name.
+    pub fn service(&self) -> &str {
+        &self.0.service
+    }
+
+    /// How many threads logged into it.
+    pub fn threads(&self) -> usize {
+        self.0.logs.len()
+    }
+
+    /// How many whole records it holds (events and span operations).
+    pub fn records(&self) -> usize {
+        self.0.logs.iter().map(Vec::len).sum()
+    }
+}
+
+/// Why bytes are not a recorder file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotARecorder(String);
+
+impl fmt::Display for NotARecorder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotARecorder {}
+
+/// Reads a recorder file's bytes: everything checked against the bytes before use, nothing
+/// allocated beyond their size.
+///
+/// # Errors
+///
+/// When the bytes are not a recorder file (no magic number, another version, sizes that do
+/// not match the bytes).
+///
+/// ```
+/// let err = ttlog_core::recorder::read(b"not a recorder file").unwrap_err();
+/// assert!(err.to_string().contains("size"));
+/// ```
+pub fn read(bytes: &[u8]) -> Result<Recording, NotARecorder> {
+    if !bytes.len().is_multiple_of(8) || bytes.len() < HEADER_WORDS * 8 {
+        return Err(NotARecorder(format!(
+            "{} bytes is not a recorder's size",
+            bytes.len()
+        )));
+    }
+    let words: Vec<u64> = bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+        .collect();
+    parse(&words).map(Recording).map_err(NotARecorder)
+}
+
+/// A recorder file, read and checked.
+struct Parsed {
+    pid: u32,
+    state: u64,
+    service: String,
+    capacity: usize,
+    conv: Converter,
+    callsites: HashMap<u64, &'static Callsite>,
+    threads: HashMap<u32, Arc<str>>,
+    /// Each log's records, oldest first.
+    logs: Vec<Vec<Record>>,
+    torn: usize,
+}
+
+fn header(words: &[u64], at: usize) -> u64 {
+    words.get(at).copied().unwrap_or(0)
+}
+
+fn parse(words: &[u64]) -> Result<Parsed, String> {
+    if header(words, H_MAGIC) != MAGIC {
+        return Err("no recorder magic number".into());
+    }
+    let version = header(words, H_VERSION);
+    if version != VERSION {
+        return Err(format!("version {version}, expected {VERSION}"));
+    }
+    let size = |at: usize| usize::try_from(header(words, at)).map_err(|_| "size overflows");
+    let segment_words = size(H_SEGMENT_WORDS)?;
+    let segments = size(H_SEGMENTS)?;
+    let meta_offset = size(H_META_OFFSET)?;
+    let meta_words = size(H_META_WORDS)?;
+    let segments_offset = size(H_SEGMENTS_OFFSET)?;
+    if !segment_words.is_power_of_two()
+        || !(MIN_SEGMENT_WORDS..=MAX_SEGMENT_WORDS).contains(&segment_words)
+    {
+        return Err(format!("segment size {segment_words} words"));
+    }
+    let meta_end = meta_offset
+        .checked_add(meta_words)
+        .filter(|&end| meta_offset >= HEADER_WORDS && end <= segments_offset)
+        .ok_or("metadata area out of bounds")?;
+    let end = segments
+        .checked_mul(segment_words)
+        .and_then(|n| n.checked_add(segments_offset))
+        .filter(|&end| end <= words.len())
+        .ok_or("segments beyond the end of the file")?;
+    let service_len = size(H_SERVICE_LEN)?.min(MAX_SERVICE);
+    let mut service = Vec::with_capacity(service_len);
+    for w in &words[H_SERVICE..H_SERVICE + MAX_SERVICE.div_ceil(8)] {
+        service.extend_from_slice(&w.to_le_bytes());
+    }
+    service.truncate(service_len);
+    let rate = f64::from_bits(header(words, H_NS_PER_TICK));
+    let conv = Converter::from_parts(
+        header(words, H_ANCHOR_TICKS),
+        header(words, H_ANCHOR_NANOS),
+        (rate != 0.0).then_some(rate),
+    );
+    let meta_tail = size(H_META_TAIL)?.min(meta_words);
+    let (callsites, threads) = parse_meta(&words[meta_offset..meta_offset + meta_tail]);
+    let (logs, torn) = parse_segments(&words[segments_offset..end], segment_words, segments);
+    debug_assert!(meta_end <= segments_offset);
+    Ok(Parsed {
+        pid: u32::try_from(header(words, H_PID)).unwrap_or(0),
+        state: header(words, H_STATE),
+        service: String::from_utf8_lossy(&service).into_owned(),
+        capacity: size(H_CAPACITY)?.clamp(1, 1 << 24),
+        conv,
+        callsites,
+        threads,
+        logs,
+        torn,
+    })
+}
+
+/// The callsites (by the address their records give) and thread names of a metadata log;
+/// an entry that does not parse ends it.
+fn parse_meta(words: &[u64]) -> (HashMap<u64, &'static Callsite>, HashMap<u32, Arc<str>>) {
+    let mut callsites = HashMap::new();
+    let mut threads = HashMap::new();
+    let mut at = 0;
+    while let Some(&head) = words.get(at) {
+        let len = (head >> 8) as usize;
+        let Some(entry) = words.get(at + 1..(at + 1).saturating_add(len)) else {
+            break;
+        };
+        at += 1 + len;
+        match head & 0xff {
+            ENTRY_CALLSITE => {
+                if let Some((addr, cs)) = parse_callsite(entry) {
+                    callsites.insert(addr, cs);
+                }
+            }
+            ENTRY_THREAD => {
+                let mut i = 1;
+                if let (Some(&index), Some(name)) = (entry.first(), read_text(entry, &mut i)) {
+                    threads.insert(index as u32, Arc::from(name));
+                }
+            }
+            _ => break,
+        }
+    }
+    (callsites, threads)
+}
+
+fn parse_callsite(entry: &[u64]) -> Option<(u64, &'static Callsite)> {
+    let (&addr, &level, &line) = match entry {
+        [a, l, n, ..] => (a, l, n),
+        _ => return None,
+    };
+    let level = *Level::ALL.iter().find(|l| **l as u64 == level)?;
+    let mut at = 3;
+    let mut texts = Vec::with_capacity(4);
+    for _ in 0..4 {
+        texts.push(read_text(entry, &mut at)?);
+    }
+    let count = usize::try_from(*entry.get(at)?).ok()?;
+    at += 1;
+    if count > crate::callsite::intern::MAX_INTERNED_FIELDS {
+        return None;
+    }
+    let mut names = Vec::with_capacity(count);
+    for _ in 0..count {
+        names.push(read_text(entry, &mut at)?);
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let key = CallsiteKey {
+        level,
+        target: &texts[0],
+        module_path: &texts[1],
+        file: &texts[2],
+        line: u32::try_from(line).ok()?,
+        message: &texts[3],
+        field_names: &names,
+    };
+    Some((addr, intern(&key)?))
+}
+
+/// Every log's records from the segments, oldest first, and how many segments ended in a
+/// record that did not decode.
+fn parse_segments(
+    words: &[u64],
+    segment_words: usize,
+    segments: usize,
+) -> (Vec<Vec<Record>>, usize) {
+    // (log, seq, slot) of every segment in use and not being initialised.
+    let mut used: Vec<(u64, u64, usize)> = Vec::new();
+    for slot in 0..segments {
+        let seg = &words[slot * segment_words..(slot + 1) * segment_words];
+        let (gen, log, seq) = (seg[0], seg[1], seg[2]);
+        if gen == 0 || gen & 1 == 1 || log == 0 {
+            continue;
+        }
+        used.push((log, seq, slot));
+    }
+    used.sort_unstable();
+    let mut logs: Vec<Vec<Record>> = Vec::new();
+    let mut torn = 0;
+    let mut current = None;
+    for (log, _seq, slot) in used {
+        if current != Some(log) {
+            logs.push(Vec::new());
+            current = Some(log);
+        }
+        let seg = &words[slot * segment_words..(slot + 1) * segment_words];
+        let tail = usize::try_from(seg[4]).unwrap_or(0).min(segment_words);
+        let records = logs.last_mut().expect("pushed above");
+        let mut pos = SEGMENT_HEADER;
+        while pos < tail {
+            let header = seg[pos];
+            let len = (header & 0xffff) as usize;
+            if len == 0 || pos + len > tail {
+                torn += 1;
+                break;
+            }
+            records.push(Record {
+                meta: header >> 17,
+                counted: header & (1 << 16) != 0,
+                payload: seg[pos + 1..pos + len].to_vec(),
+            });
+            pos += len;
+        }
+    }
+    (logs, torn)
+}
+
+fn write_snapshot(
+    parsed: &Parsed,
+    path: &Path,
+    out_dir: &Path,
+    redaction: Option<Redactor>,
+) -> Result<Recovered, crate::snapshot::WriteError> {
+    let resolve = |word: u64, count: usize| {
+        parsed
+            .callsites
+            .get(&word)
+            .copied()
+            .filter(|cs| cs.field_names().len() == count)
+            .or_else(|| unknown_callsite(count))
+    };
+    let mut events = Vec::new();
+    let mut span_ops = Vec::new();
+    let mut undecoded = 0usize;
+    for records in &parsed.logs {
+        // The newest `capacity` events of each log, and every span operation (as a live
+        // process's window keeps them).
+        let counted = records.iter().filter(|r| r.counted).count();
+        let mut skip = counted.saturating_sub(parsed.capacity);
+        for record in records {
+            if record.counted && skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let count = codec::value_count(record);
+            if codec::kind(record.meta) == codec::Kind::Event {
+                match codec::read_event_with(record, |w| resolve(w, count)) {
+                    Some(e) => events.push(e),
+                    None => undecoded += 1,
+                }
+            } else if let Some(op) = codec::read_span_with(record, |w| resolve(w, count)) {
+                span_ops.push(op);
+            }
+        }
+    }
+    let mut redaction = Redaction::new(redaction.unwrap_or_default());
+    for event in &mut events {
+        redaction.event(event);
+    }
+    events.sort_by_key(|e| e.raw_timestamp());
+    span_ops.sort_by_key(|op| op.timestamp);
+    let mut table = SpanTable::new(parsed.capacity);
+    for op in span_ops {
+        table.apply(op);
+    }
+    let last = events.last().map_or(0, |e| e.raw_timestamp());
+    let ending =
+        format!(
+        "recovered {} events of {} threads from {} (pid {}), which ended without shutting down{}{}",
+        events.len(),
+        parsed.logs.len(),
+        path.display(),
+        parsed.pid,
+        if parsed.torn > 0 {
+            format!("; {} records half-written when it died were skipped", parsed.torn)
+        } else {
+            String::new()
+        },
+        if undecoded > 0 {
+            format!("; {undecoded} records did not decode and were skipped")
+        } else {
+            String::new()
+        },
+    );
+    let n = events.len();
+    if let Some(cs) = ending_callsite() {
+        let mut note = LogEvent::with_message(cs, FieldValue::from(ending.clone()), Values::new());
+        note.set_raw_timestamp(last);
+        events.push(note);
+    }
+    let settings = Settings {
+        dir: out_dir.to_owned(),
+        service: parsed.service.clone(),
+        capacity: parsed.capacity,
+        redaction: None,
+    };
+    let mut names = ThreadNames::fixed(parsed.threads.clone());
+    let snapshot = write_with_clock(
+        &settings,
+        "recovered",
+        0,
+        &events,
+        &table,
+        &mut names,
+        &parsed.conv,
+        last,
+    )?;
+    Ok(Recovered {
+        snapshot,
+        events: n,
+        pid: parsed.pid,
+        ending,
+    })
+}
+
+/// A callsite for events whose own was not written down (an unknown callsite): its fields are
+/// named by position.
+fn unknown_callsite(count: usize) -> Option<&'static Callsite> {
+    if count > crate::callsite::intern::MAX_INTERNED_FIELDS {
+        return None;
+    }
+    let names: Vec<String> = (0..count).map(|i| format!("field{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    intern(&CallsiteKey {
+        level: Level::Info,
+        target: "ttlog::recover",
+        module_path: "",
+        file: "",
+        line: 0,
+        message: "(an event whose callsite the recorder file does not name)",
+        field_names: &names,
+    })
+}
+
+fn ending_callsite() -> Option<&'static Callsite> {
+    intern(&CallsiteKey {
+        level: Level::Warn,
+        target: "ttlog::recover",
+        module_path: "ttlog_core::recorder",
+        file: file!(),
+        line: line!(),
+        message: "recovered",
+        field_names: &[],
+    })
+}
