@@ -57,10 +57,16 @@ pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
                     SIGINT => "SIGINT",
                     _ => "SIGUSR1",
                 };
-                match handle.snapshot_timeout(name, SNAPSHOT_TIMEOUT) {
-                    Ok(path) => eprintln!("ttlog: {name}: snapshot written to {}", path.display()),
-                    Err(e) => eprintln!("ttlog: {name}: {e}"),
-                }
+                let written = match handle.snapshot_timeout(name, SNAPSHOT_TIMEOUT) {
+                    Ok(path) => {
+                        eprintln!("ttlog: {name}: snapshot written to {}", path.display());
+                        true
+                    }
+                    Err(e) => {
+                        eprintln!("ttlog: {name}: {e}");
+                        false
+                    }
+                };
                 if signal != SIGUSR1 {
                     handle.flush_timeout(FLUSH_TIMEOUT);
                     // The signal was the default action's before ttlog: reset the default
@@ -73,8 +79,11 @@ pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
                         .zip(default_before)
                         .any(|(s, default)| *s == signal && default);
                     if was_default {
-                        // The snapshot holds the recorder: no file is left to recover too.
-                        handle.close_recorder();
+                        // The snapshot holds the recorder: no file is left to recover too
+                        // (unless there is no snapshot: then the file is all there is).
+                        if written {
+                            handle.close_recorder();
+                        }
                         let _ = signal_hook::low_level::emulate_default_handler(signal);
                     }
                 }

@@ -15,16 +15,21 @@
 //!   ▼
 //! the global logger (default: the ring logger, recognised by one relaxed load)   logger.rs
 //!   ▼
-//! this thread's lane: the event is written in place into its lock-free ring      ring/
-//!   [header | &'static Callsite | ticks | span | values…]  (ring/codec.rs)
-//!   full ring: Overflow::Drop counts it, Overflow::Block waits  (ring/lane.rs)
+//! this thread's lane: the event is written in place, as plain words, into its    ring/
+//!   log, a chain of pool segments (in the recorder file's mapping, recorder/)
+//!   [header | callsite address | ticks | span | tagged values, text bytes…]  (ring/codec.rs)
+//!   a burst grows the chain up to the budget; then Overflow::Drop overwrites the
+//!   thread's oldest unread events (counted), Overflow::Block waits  (ring/log.rs)
+//!   │
+//!   ├── flight recorder: each thread's newest N events stay in its log, whatever
+//!   │   the collector does; a dead process's file is recovered   recorder/
 //!   ▼
-//! collector thread "ttlog": merge rings by timestamp, decode each record into    collector/
-//!   │   an event or a span op, redact it (redact/), keep the span table
-//!   ├── flight recorder: each thread's newest N events, in its own log (ring/),
-//!   │   in a file mapping that outlives the process                 recorder/
+//! collector thread "ttlog": reads every log behind its writer, merges by time,    collector/
+//!   │   decodes each record into an event or a span op, redacts it (redact/),
+//!   │   keeps the span table
 //!   ├── sinks: console / file / writer, formatted here           sink/, collector/fanout.rs
-//!   └── snapshots: on demand, on panic, on signals               snapshot/, runtime/panic.rs
+//!   └── snapshots: on demand, on panic, on signals: the logs'
+//!       windows, read in place                                   snapshot/, runtime/panic.rs
 //! ```
 //!
 //! # Layout
@@ -40,13 +45,14 @@
 //!    ([`span`]), [`trace_context`], the decoded [`record`];
 //! 2. codecs and outputs: [`filter`], [`redact`], [`sink`], [`snapshot`], [`narration`]'s
 //!    templates;
-//! 3. engine: [`ring`] (the per-thread rings) and the collector;
+//! 3. engine: [`ring`] (the per-thread logs), the collector, and the [`recorder`] file;
 //! 4. public handles: [`logger`](mod@logger), span handles, narration's emit;
 //! 5. runtime: [`init`] and its [`Guard`] (`runtime/`), and the test capture ([`testing`]).
 //!
 //! Unsafe code is denied everywhere but in the two modules that need it for speed: [`ring`]
-//! (the SPSC ring, the record codec, the inline value storage, and the thread-locals of the
-//! lane and of the span stack) and [`clock`] (the TSC read). Each block has a `SAFETY:`
+//! (the memory of the logs and its file mapping, the writer's unchecked stores, the record
+//! codec, the inline value storage, and the thread-locals of the lane and of the span stack)
+//! and [`clock`] (the TSC read). Each block has a `SAFETY:`
 //! comment; loom models the ring's protocol and Miri runs the in-place event tests.
 //!
 //! Formatting and I/O never run on the caller's thread.

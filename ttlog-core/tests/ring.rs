@@ -308,3 +308,39 @@ fn windows_read_while_the_writer_writes_are_whole_and_ordered() {
     assert_eq!(last.last().map(|r| r.meta), Some(COUNT - 1));
     drop(tx);
 }
+
+#[test]
+fn a_bursts_segments_go_back_to_the_pool_once_read() {
+    let set = LogSet::new(Pool::new(64, 64));
+    let (mut tx, mut rx) = set.log(20, false);
+    // A burst the reader does not keep up with: the chain grows.
+    for seq in 0..400 {
+        assert!(push(&mut tx, seq, 6));
+    }
+    let grown = tx.log().segments();
+    assert!(grown > 40, "{grown} segments");
+    while pop(&mut rx).is_some() {}
+    // Read: all but what the window needs go back, whether the writer writes again or not.
+    let freed = tx.log().trim();
+    assert!(freed >= grown - 20, "{freed} of {grown}");
+    assert_eq!(set.pool().free_segments(), 64 - tx.log().segments());
+    // The window still holds the newest 20 counted records.
+    let counted: Vec<u64> = tx
+        .log()
+        .window(20)
+        .iter()
+        .filter(|r| r.counted)
+        .map(|r| r.meta)
+        .collect();
+    assert_eq!(counted, (360..400).step_by(2).collect::<Vec<_>>());
+    // A writer that goes on also sheds what it no longer needs.
+    for seq in 400..3000 {
+        assert!(push(&mut tx, seq, 6));
+        while pop(&mut rx).is_some() {}
+    }
+    assert!(
+        tx.log().segments() <= 20,
+        "{} segments",
+        tx.log().segments()
+    );
+}

@@ -138,6 +138,16 @@ impl Collector {
                 }
             }
         }
+        if n > 0 || abandoned_any {
+            // A burst's segments go back to the pool once read, even from a thread that went
+            // quiet or ended after it (an ended thread keeps its window).
+            for ring in &self.rings {
+                ring.reader.trim();
+            }
+            for reader in &self.retired {
+                reader.trim();
+            }
+        }
         // Forget dead threads whose last segment went to other threads.
         self.retired.retain(|r| r.log().segments() > 0);
         if n > 0 {

@@ -19,6 +19,9 @@ use crate::sync::atomic::Ordering;
 #[derive(Debug)]
 pub struct RecorderFile {
     path: PathBuf,
+    /// The process that made it: only it removes it (a forked child that shuts down must
+    /// not remove its parent's file).
+    pid: u32,
     /// Held (and locked) for the life of the process.
     file: File,
     words: Arc<Words>,
@@ -48,28 +51,33 @@ impl RecorderFile {
             .map_or(0, |d| d.as_nanos() as u64);
         let pid = std::process::id();
         let path = dir.join(format!("{}-{pid}-{start}.rec", file_safe(service)));
+        // Made under a temporary name, locked, sized and given its header, then renamed: a
+        // recovery never sees a `.rec` that is not locked or has no header yet.
+        let tmp = dir.join(format!(".{}-{pid}-{start}.rec.tmp", file_safe(service)));
         let mut options = OpenOptions::new();
         options.read(true).write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(&path)?;
+        let file = options.open(&tmp)?;
         let made = Self::prepare(
             &file,
-            &path,
+            &tmp,
             service,
             pid,
             start,
             segments,
             segment_words,
             capacity,
-        );
+        )
+        .and_then(|made| fs::rename(&tmp, &path).map(|()| made));
         if made.is_err() {
-            let _ = fs::remove_file(&path);
+            let _ = fs::remove_file(&tmp);
         }
         made.map(|(words, meta_offset)| {
             let meta = MetaLog::new(words.clone(), meta_offset);
             RecorderFile {
                 path,
+                pid,
                 file,
                 words,
                 meta,
@@ -167,11 +175,14 @@ impl RecorderFile {
         self.words[H_NS_PER_TICK].store(rate.map_or(0, f64::to_bits), Ordering::Relaxed);
     }
 
-    /// The process is shutting down cleanly: the file is not needed after it.
+    /// The process is shutting down cleanly: the file is not needed after it. (In a forked
+    /// child, which shares its parent's file, this only lets go of it.)
     pub fn close(self) {
         self.meta.retire();
-        self.words[H_STATE].store(STATE_CLOSED, Ordering::Release);
-        let _ = fs::remove_file(&self.path);
+        if std::process::id() == self.pid {
+            self.words[H_STATE].store(STATE_CLOSED, Ordering::Release);
+            let _ = fs::remove_file(&self.path);
+        }
         drop(self.file);
     }
 }

@@ -27,7 +27,7 @@ use crate::field::value::FieldValue;
 use crate::level::Level;
 use crate::redact::{Redaction, Redactor};
 use crate::ring::codec;
-use crate::ring::log::Record;
+use crate::ring::pool::Record;
 use crate::ring::pool::{HEADER_WORDS as SEGMENT_HEADER, MAX_SEGMENT_WORDS, MIN_SEGMENT_WORDS};
 
 /// The largest recorder file recovered, in bytes (16 GiB): a header claiming more is not
@@ -136,7 +136,9 @@ pub fn recover(
         kind: RecoverErrorKind::Io(e),
     };
     let mut file = File::open(path).map_err(io_err)?;
-    match file.try_lock_shared() {
+    // Exclusive: the writer holds it while it lives, and two recoveries of one file (two
+    // processes starting in the same directory) must not both write a snapshot of it.
+    match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             return Err(RecoverError {
@@ -157,13 +159,6 @@ pub fn recover(
     file.read_to_end(&mut bytes).map_err(io_err)?;
     let Recording(parsed) = read(&bytes).map_err(|why| RecoverError::invalid(path, why.0))?;
     drop(bytes);
-    if parsed.pid == std::process::id() && parsed.state == STATE_LIVE {
-        // Our own file (the lock is per open file on some systems): never recover it.
-        return Err(RecoverError {
-            path: path.to_owned(),
-            kind: RecoverErrorKind::Live,
-        });
-    }
     let done = write_snapshot(&parsed, path, out_dir, redaction).map_err(|e| RecoverError {
         path: path.to_owned(),
         kind: RecoverErrorKind::Write(e),
@@ -254,7 +249,9 @@ struct Parsed {
     service: String,
     capacity: usize,
     conv: Converter,
-    callsites: HashMap<u64, &'static Callsite>,
+    /// Callsites by the address records give, as the file describes them (interned only
+    /// when a record uses one: the intern table is bounded and process-wide).
+    callsites: HashMap<u64, MetaCallsite>,
     threads: HashMap<u32, Arc<str>>,
     /// Each log's records, oldest first.
     logs: Vec<Vec<Record>>,
@@ -322,9 +319,33 @@ fn parse(words: &[u64]) -> Result<Parsed, String> {
     })
 }
 
+/// A callsite as a recorder file describes it.
+struct MetaCallsite {
+    level: Level,
+    line: u32,
+    /// Target, module path, file, message.
+    texts: [String; 4],
+    names: Vec<String>,
+}
+
+impl MetaCallsite {
+    fn intern(&self) -> Option<&'static Callsite> {
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        intern(&CallsiteKey {
+            level: self.level,
+            target: &self.texts[0],
+            module_path: &self.texts[1],
+            file: &self.texts[2],
+            line: self.line,
+            message: &self.texts[3],
+            field_names: &names,
+        })
+    }
+}
+
 /// The callsites (by the address their records give) and thread names of a metadata log;
 /// an entry that does not parse ends it.
-fn parse_meta(words: &[u64]) -> (HashMap<u64, &'static Callsite>, HashMap<u32, Arc<str>>) {
+fn parse_meta(words: &[u64]) -> (HashMap<u64, MetaCallsite>, HashMap<u32, Arc<str>>) {
     let mut callsites = HashMap::new();
     let mut threads = HashMap::new();
     let mut at = 0;
@@ -352,17 +373,15 @@ fn parse_meta(words: &[u64]) -> (HashMap<u64, &'static Callsite>, HashMap<u32, A
     (callsites, threads)
 }
 
-fn parse_callsite(entry: &[u64]) -> Option<(u64, &'static Callsite)> {
+fn parse_callsite(entry: &[u64]) -> Option<(u64, MetaCallsite)> {
     let (&addr, &level, &line) = match entry {
         [a, l, n, ..] => (a, l, n),
         _ => return None,
     };
     let level = *Level::ALL.iter().find(|l| **l as u64 == level)?;
     let mut at = 3;
-    let mut texts = Vec::with_capacity(4);
-    for _ in 0..4 {
-        texts.push(read_text(entry, &mut at)?);
-    }
+    let mut text = || read_text(entry, &mut at);
+    let texts = [text()?, text()?, text()?, text()?];
     let count = usize::try_from(*entry.get(at)?).ok()?;
     at += 1;
     if count > crate::callsite::intern::MAX_INTERNED_FIELDS {
@@ -372,17 +391,16 @@ fn parse_callsite(entry: &[u64]) -> Option<(u64, &'static Callsite)> {
     for _ in 0..count {
         names.push(read_text(entry, &mut at)?);
     }
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let key = CallsiteKey {
-        level,
-        target: &texts[0],
-        module_path: &texts[1],
-        file: &texts[2],
-        line: u32::try_from(line).ok()?,
-        message: &texts[3],
-        field_names: &names,
-    };
-    Some((addr, intern(&key)?))
+    let line = u32::try_from(line).ok()?;
+    Some((
+        addr,
+        MetaCallsite {
+            level,
+            line,
+            texts,
+            names,
+        },
+    ))
 }
 
 /// Every log's records from the segments, oldest first, and how many segments ended in a
@@ -439,12 +457,13 @@ fn write_snapshot(
     out_dir: &Path,
     redaction: Option<Redactor>,
 ) -> Result<Recovered, crate::snapshot::WriteError> {
+    let interned: std::cell::RefCell<HashMap<u64, Option<&'static Callsite>>> = Default::default();
     let resolve = |word: u64, count: usize| {
-        parsed
-            .callsites
-            .get(&word)
-            .copied()
-            .filter(|cs| cs.field_names().len() == count)
+        let cs = *interned
+            .borrow_mut()
+            .entry(word)
+            .or_insert_with(|| parsed.callsites.get(&word).and_then(MetaCallsite::intern));
+        cs.filter(|cs| cs.field_names().len() == count)
             .or_else(|| unknown_callsite(count))
     };
     let mut events = Vec::new();
@@ -482,15 +501,22 @@ fn write_snapshot(
         table.apply(op);
     }
     let last = events.last().map_or(0, |e| e.raw_timestamp());
-    let ending =
-        format!(
-        "recovered {} events of {} threads from {} (pid {}), which ended without shutting down{}{}",
+    let ending = format!(
+        "recovered {} events of {} threads from {} (pid {}), which {}{}{}",
         events.len(),
         parsed.logs.len(),
         path.display(),
         parsed.pid,
+        if parsed.state == STATE_CLOSED {
+            "shut down but left its file"
+        } else {
+            "ended without shutting down"
+        },
         if parsed.torn > 0 {
-            format!("; {} records half-written when it died were skipped", parsed.torn)
+            format!(
+                "; {} records half-written when it died were skipped",
+                parsed.torn
+            )
         } else {
             String::new()
         },

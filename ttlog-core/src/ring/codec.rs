@@ -21,7 +21,8 @@
 
 use std::mem::ManuallyDrop;
 
-use super::log::{Record, Slot};
+use super::log::Slot;
+use super::pool::Record;
 use super::values::Values;
 use crate::callsite::site::Callsite;
 use crate::event::LogEvent;

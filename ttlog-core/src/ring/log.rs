@@ -36,46 +36,45 @@
 
 use std::collections::VecDeque;
 
-use super::pool::{lock, Pool, FIRST_EVENT, HEADER_WORDS, LOG, SEQ, TAIL};
+use super::pool::{
+    lock, Pool, Record, COUNTED, FIRST_EVENT, HEADER_WORDS, LEN_MASK, LOG, META_SHIFT, SEQ, TAIL,
+};
 use crate::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::sync::Mutex;
 use std::sync::Arc;
 
 /// How many bits of metadata a record header carries for its user.
 pub const META_BITS: u32 = 47;
-const LEN_MASK: u64 = 0xffff;
-const COUNTED: u64 = 1 << 16;
-const META_SHIFT: u32 = 17;
 
 static NEXT_LOG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A segment of a chain, as the chain's lock keeps it.
 #[derive(Clone, Copy, Debug)]
-struct Link {
-    slot: u32,
-    seq: u64,
+pub(super) struct Link {
+    pub(super) slot: u32,
+    pub(super) seq: u64,
     /// Counted records in the segment (final once a newer segment follows it).
-    counted: u64,
+    pub(super) counted: u64,
 }
 
 /// What a log's writer, its collector cursor and snapshot readers share.
 pub struct Log {
-    id: u64,
+    pub(super) id: u64,
     set: Arc<LogSet>,
-    pool: Arc<Pool>,
+    pub(super) pool: Arc<Pool>,
     /// The segments, oldest first.
-    chain: Mutex<VecDeque<Link>>,
+    pub(super) chain: Mutex<VecDeque<Link>>,
     /// The `seq` of the oldest segment the collector has not finished reading: older ones
     /// may be recycled as far as it is concerned.
-    consumed: AtomicU64,
+    pub(super) consumed: AtomicU64,
     /// How far the collector has read: segment `seq << 32 | word`, published as it reads, so
     /// a writer with one segment can tell it has all been read.
-    read_to: AtomicU64,
+    pub(super) read_to: AtomicU64,
     /// Records the writer could not write at all (no segment to be had, or too long).
-    refused: AtomicU64,
+    pub(super) refused: AtomicU64,
     /// Counted records among `refused`.
-    refused_counted: AtomicU64,
-    abandoned: AtomicBool,
+    pub(super) refused_counted: AtomicU64,
+    pub(super) abandoned: AtomicBool,
     /// Counted records the recorder keeps.
     window: u64,
     /// Whether the writer may overwrite records the collector has not read (`Overflow::Drop`).
@@ -131,24 +130,9 @@ impl LogSet {
         &self.pool
     }
 
-    /// Creates a log whose window is `window` counted records; `overwrite` says whether its
-    /// writer recycles segments the collector has not read when the pool is spent (else it
-    /// waits: [`Writer::reserve`] returns `None`).
-    ///
-    /// ```
-    /// use ttlog_core::ring::{LogSet, Pool};
-    /// let set = LogSet::new(Pool::new(4, 64));
-    /// let (mut writer, mut cursor) = set.log(100, true);
-    /// let mut slot = writer.reserve(2).unwrap();
-    /// slot.put(0, 40);
-    /// slot.put(1, 2);
-    /// slot.commit(7, true);
-    /// let record = cursor.peek().unwrap();
-    /// assert_eq!((record.meta, record.counted, &record.payload[..]), (7, true, &[40, 2][..]));
-    /// cursor.advance();
-    /// assert!(cursor.peek().is_none());
-    /// ```
-    pub fn log(self: &Arc<Self>, window: usize, overwrite: bool) -> (Writer, Cursor) {
+    /// Creates a log and its writer (`cursor.rs` adds the collector's cursor: see
+    /// [`LogSet::log`]).
+    pub(super) fn new_log(self: &Arc<Self>, window: usize, overwrite: bool) -> (Writer, Arc<Log>) {
         let log = Arc::new(Log {
             id: NEXT_LOG.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             set: self.clone(),
@@ -179,16 +163,7 @@ impl LogSet {
             segment_first: 0,
             total_counted: 0,
         };
-        let cursor = Cursor {
-            log,
-            at: None,
-            pos: 0,
-            next_counted: 0,
-            lost: 0,
-            record: Record::default(),
-            ready: false,
-        };
-        (writer, cursor)
+        (writer, log)
     }
 
     /// A segment another log than `except` can spare: the oldest read segment of a log whose
@@ -371,8 +346,8 @@ impl Writer {
     /// Whether a record of `payload_words` words can ever fit in a segment.
     #[inline]
     pub fn fits(&self, payload_words: usize) -> bool {
-        payload_words + 1 + HEADER_WORDS <= self.log.pool.segment_words()
-            && payload_words < LEN_MASK as usize
+        payload_words < LEN_MASK as usize
+            && payload_words + 1 + HEADER_WORDS <= self.log.pool.segment_words()
     }
 
     /// Counts a record that could not be written.
@@ -395,26 +370,34 @@ impl Writer {
     fn next_segment(&mut self) -> bool {
         let log = &*self.log;
         let pool = &*log.pool;
+        let mut surplus: Vec<u32> = Vec::new();
         let own = {
             let mut chain = lock(&log.chain);
             if let Some(current) = chain.back_mut() {
                 current.counted = self.total_counted - self.segment_first;
             }
             let consumed = log.consumed.load(Ordering::Acquire);
-            match chain.front().copied() {
-                // Our oldest, read by the collector and outside the window (never the newest:
-                // it is the current segment).
-                Some(oldest)
-                    if chain.len() > 1
-                        && oldest.seq < consumed
-                        && chain.iter().skip(1).map(|l| l.counted).sum::<u64>() >= log.window =>
-                {
-                    chain.pop_front();
-                    Some(oldest.slot)
+            // Our oldest segments that the collector has read and the window no longer needs
+            // (never the newest: it is the current segment). One is reused; the others, left
+            // from a burst, go back to the pool.
+            let mut newer: u64 = chain.iter().skip(1).map(|l| l.counted).sum();
+            let mut own = None;
+            while let Some(oldest) = chain.front().copied() {
+                if chain.len() < 2 || oldest.seq >= consumed || newer < log.window {
+                    break;
                 }
-                _ => None,
+                chain.pop_front();
+                newer -= chain.front().map_or(0, |l| l.counted);
+                match own {
+                    None => own = Some(oldest.slot),
+                    Some(_) => surplus.push(oldest.slot),
+                }
             }
+            own
         };
+        for slot in surplus {
+            pool.give_back(slot);
+        }
         let slot = own
             .or_else(|| pool.take_free())
             .or_else(|| log.set.steal(log.id))
@@ -474,213 +457,6 @@ impl Drop for Writer {
             current.counted = self.total_counted - self.segment_first;
         }
         self.log.abandoned.store(true, Ordering::Release);
-    }
-}
-
-/// A record copied out of a log.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Record {
-    /// The metadata it was committed with.
-    pub meta: u64,
-    /// Whether it counts towards the window.
-    pub counted: bool,
-    /// Its payload words.
-    pub payload: Vec<u64>,
-}
-
-/// Where a cursor reads: a segment as it was when the cursor got there.
-#[derive(Clone, Copy, Debug)]
-struct At {
-    slot: u32,
-    gen: u64,
-    seq: u64,
-}
-
-/// The collector's reading end of a log: every record once, in order; records the writer
-/// overwrote before they were read are counted ([`lost`](Cursor::lost)).
-pub struct Cursor {
-    log: Arc<Log>,
-    at: Option<At>,
-    /// Next word to read in the current segment.
-    pos: usize,
-    /// Counted records read or lost so far: the index of the next one.
-    next_counted: u64,
-    lost: u64,
-    record: Record,
-    /// Whether `record` holds the next record (peeked, not yet advanced past).
-    ready: bool,
-}
-
-impl std::fmt::Debug for Cursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cursor")
-            .field("log", &self.log.id)
-            .field("at", &self.at)
-            .field("pos", &self.pos)
-            .finish()
-    }
-}
-
-impl Cursor {
-    /// The next record, copied out, if there is one now.
-    pub fn peek(&mut self) -> Option<&Record> {
-        if !self.ready && !self.load() {
-            return None;
-        }
-        Some(&self.record)
-    }
-
-    /// Moves past the record [`peek`](Self::peek) returned.
-    pub fn advance(&mut self) {
-        if self.ready {
-            self.ready = false;
-            self.pos += self.record.payload.len() + 1;
-            self.next_counted += self.record.counted as u64;
-            self.log.read_to.store(self.position(), Ordering::Release);
-        }
-    }
-
-    /// Counted records the writer overwrote before this cursor read them, or could not write.
-    pub fn lost(&self) -> u64 {
-        self.lost + self.log.refused_counted.load(Ordering::Relaxed)
-    }
-
-    /// Uncounted records (not events) the writer could not write.
-    pub fn refused_uncounted(&self) -> u64 {
-        let counted = self.log.refused_counted.load(Ordering::Relaxed);
-        self.log
-            .refused
-            .load(Ordering::Relaxed)
-            .saturating_sub(counted)
-    }
-
-    /// Marks the whole log read, so that all its segments may go to other logs (call once
-    /// the writer is gone and nothing is left to read).
-    pub fn finish(&self) {
-        self.log.consumed.store(u64::MAX, Ordering::Release);
-    }
-
-    /// Whether the writer is gone (its thread ended).
-    pub fn is_abandoned(&self) -> bool {
-        self.log.abandoned.load(Ordering::Acquire)
-    }
-
-    /// The log this cursor reads.
-    pub fn log(&self) -> &Arc<Log> {
-        &self.log
-    }
-
-    /// Where the cursor is, as a number that grows as it reads (segment sequence and word).
-    pub fn position(&self) -> u64 {
-        match self.at {
-            Some(at) => at.seq << 32 | self.pos as u64,
-            None => 0,
-        }
-    }
-
-    /// Where the writer is now, in the units of [`position`](Self::position).
-    pub fn end(&self) -> u64 {
-        let chain = lock(&self.log.chain);
-        match chain.back() {
-            Some(link) => link.seq << 32 | self.log.pool.tail(link.slot) as u64,
-            None => 0,
-        }
-    }
-
-    /// Loads the next record into `self.record`; `false` when there is none now.
-    fn load(&mut self) -> bool {
-        loop {
-            let Some(at) = self.at else {
-                if !self.resync() {
-                    return false;
-                }
-                continue;
-            };
-            let tail = self.log.pool.tail(at.slot);
-            if self.pos < tail.min(self.log.pool.segment_words()) {
-                let header = self
-                    .log
-                    .pool
-                    .word(at.slot, self.pos)
-                    .load(Ordering::Relaxed);
-                let len = (header & LEN_MASK) as usize;
-                let valid = len >= 1 && self.pos + len <= tail.min(self.log.pool.segment_words());
-                if valid {
-                    self.record.payload.clear();
-                    self.record.payload.extend(
-                        (self.pos + 1..self.pos + len)
-                            .map(|i| self.log.pool.word(at.slot, i).load(Ordering::Relaxed)),
-                    );
-                    self.record.meta = header >> META_SHIFT;
-                    self.record.counted = header & COUNTED != 0;
-                }
-                if !self.log.pool.still(at.slot, at.gen) {
-                    // Recycled under us: start again from the oldest segment left.
-                    self.at = None;
-                    continue;
-                }
-                if !valid {
-                    // Not a record, and not because of recycling: cannot happen while the
-                    // writer keeps the protocol; never loop on it.
-                    return false;
-                }
-                self.ready = true;
-                return true;
-            }
-            // At the end of what is published here: move on if a newer segment follows.
-            let next = {
-                let chain = lock(&self.log.chain);
-                chain.iter().find(|l| l.seq > at.seq).copied()
-            };
-            let Some(next) = next else {
-                if !self.log.pool.still(at.slot, at.gen) {
-                    self.at = None;
-                    continue;
-                }
-                return false;
-            };
-            // The writer published this segment's last record before taking the next one,
-            // so the tail read now is final; read on if it grew since.
-            if self.log.pool.tail(at.slot) > self.pos && self.log.pool.still(at.slot, at.gen) {
-                continue;
-            }
-            self.enter(next.slot);
-        }
-    }
-
-    /// Starts reading at the log's oldest segment, counting what was skipped as lost.
-    fn resync(&mut self) -> bool {
-        let first = lock(&self.log.chain).front().copied();
-        match first {
-            Some(link) => {
-                self.enter(link.slot);
-                self.at.is_some()
-            }
-            None => false,
-        }
-    }
-
-    /// Moves to segment `slot` (the next one, or the oldest left on a resync).
-    fn enter(&mut self, slot: u32) {
-        let pool = &*self.log.pool;
-        let Some(id) = pool.identity(slot).filter(|id| id.log == self.log.id) else {
-            // Being recycled right now: try again from the chain next time.
-            self.at = None;
-            return;
-        };
-        // Counted records between where we were and this segment's first are gone: none on a
-        // plain hand-over, the rest of a segment recycled under us otherwise (even when it
-        // was the one just before this).
-        self.lost += id.first_event.saturating_sub(self.next_counted);
-        self.next_counted = self.next_counted.max(id.first_event);
-        self.at = Some(At {
-            slot,
-            gen: id.gen,
-            seq: id.seq,
-        });
-        self.pos = HEADER_WORDS;
-        // Every segment before this one is read (or lost).
-        self.log.consumed.fetch_max(id.seq, Ordering::Release);
     }
 }
 
@@ -753,6 +529,39 @@ impl Log {
         for link in chain.drain(..) {
             self.pool.give_back(link.slot);
         }
+    }
+
+    /// Gives back to the pool the oldest segments the collector has read and the window no
+    /// longer needs (after a burst, once the backlog is read, even if the thread has gone
+    /// quiet); never the newest. Returns how many.
+    pub fn trim(&self) -> usize {
+        let mut freed = Vec::new();
+        {
+            let mut chain = lock(&self.chain);
+            let consumed = self.consumed.load(Ordering::Acquire);
+            // The newest segment's count is only known when the writer leaves it: counting
+            // it as empty keeps more than the window, never less.
+            let mut newer: u64 = chain
+                .iter()
+                .skip(1)
+                .take(chain.len().saturating_sub(2))
+                .map(|l| l.counted)
+                .sum();
+            while let Some(oldest) = chain.front().copied() {
+                if chain.len() < 2 || oldest.seq >= consumed || newer < self.window {
+                    break;
+                }
+                chain.pop_front();
+                if chain.len() >= 2 {
+                    newer -= chain.front().map_or(0, |l| l.counted);
+                }
+                freed.push(oldest.slot);
+            }
+        }
+        for &slot in &freed {
+            self.pool.give_back(slot);
+        }
+        freed.len()
     }
 
     /// Segments in the chain now.

@@ -10,8 +10,8 @@
 //!    mapping (the recorder file, which outlives the process).
 //! 2. `pool.rs` — the segments ([`Pool`]): their headers, the seqlock that tells a reader a
 //!    segment was recycled under it.
-//! 3. `log.rs` — one thread's chain of segments ([`LogSet`], [`Writer`], [`Cursor`],
-//!    [`Log::window`]): the algorithm and its invariants.
+//! 3. `log.rs` — one thread's chain of segments ([`LogSet`], [`Writer`], [`Log::window`]):
+//!    the algorithm and its invariants; `cursor.rs` — the collector's end of it ([`Cursor`]).
 //! 4. `codec.rs` — how an event or a span operation is laid out in a record, and read back.
 //! 5. `values.rs` — an event's field values ([`Values`](crate::event::Values)).
 //! 6. `lane.rs` — one thread's writing end: writes records, applies the overflow policy.
@@ -23,6 +23,7 @@
 //! 10. `reader.rs` — the collector's end of a log, as decoded events and span operations.
 
 pub(crate) mod codec;
+pub(crate) mod cursor;
 pub(crate) mod lane;
 pub(crate) mod local;
 pub(crate) mod log;
@@ -33,9 +34,10 @@ pub(crate) mod span_stack;
 pub(crate) mod values;
 pub(crate) mod words;
 
-pub use log::{Cursor, Log, LogSet, Record, Slot, Writer, META_BITS};
+pub use cursor::Cursor;
+pub use log::{Log, LogSet, Slot, Writer, META_BITS};
 pub use pool::{
-    Pool, DEFAULT_BUDGET_BYTES, DEFAULT_SEGMENT_WORDS, HEADER_WORDS, MAX_SEGMENT_WORDS,
+    Pool, Record, DEFAULT_BUDGET_BYTES, DEFAULT_SEGMENT_WORDS, HEADER_WORDS, MAX_SEGMENT_WORDS,
     MIN_SEGMENT_WORDS,
 };
 pub use shared::{

@@ -55,6 +55,10 @@ pub const MIN_SEGMENT_WORDS: usize = 32;
 /// header's 16-bit length.
 pub const MAX_SEGMENT_WORDS: usize = 1 << 16;
 
+/// Free segments whose memory is kept (taken first, so their pages are warm); the memory of
+/// segments freed beyond these goes back to the operating system.
+pub const WARM_SEGMENTS: usize = 16;
+
 /// The default pool size (the process-wide memory budget), in bytes: 64 MiB (1 MiB under
 /// Miri, which tracks every byte).
 pub const DEFAULT_BUDGET_BYTES: usize = if cfg!(miri) { 1 << 20 } else { 64 << 20 };
@@ -64,6 +68,22 @@ pub(crate) const LOG: usize = 1;
 pub(crate) const SEQ: usize = 2;
 pub(crate) const FIRST_EVENT: usize = 3;
 pub(crate) const TAIL: usize = 4;
+
+// Record headers: length in words, header included (16 bits) | counted (1) | meta (47).
+pub(crate) const LEN_MASK: u64 = 0xffff;
+pub(crate) const COUNTED: u64 = 1 << 16;
+pub(crate) const META_SHIFT: u32 = 17;
+
+/// A record copied out of a log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// The metadata it was committed with.
+    pub meta: u64,
+    /// Whether it counts towards the window.
+    pub counted: bool,
+    /// Its payload words.
+    pub payload: Vec<u64>,
+}
 
 /// A segment's identity as its header told it, read under the seqlock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,14 +198,22 @@ impl Pool {
         lock(&self.free).pop()
     }
 
-    /// Gives `slot` back (its log no longer lists it).
+    /// Gives `slot` back (its log no longer lists it). Beyond [`WARM_SEGMENTS`] free ones,
+    /// its memory goes back to the operating system (all but its header page): a burst's
+    /// memory is returned once the collector has read it.
     pub(crate) fn give_back(&self, slot: u32) {
         // Mark it unowned first, so a reader holding an old identity sees it change.
         self.begin_init(slot);
         self.word(slot, LOG).store(0, Ordering::Relaxed);
         self.word(slot, TAIL).store(0, Ordering::Relaxed);
         self.end_init(slot);
-        lock(&self.free).push(slot);
+        let mut free = lock(&self.free);
+        if free.len() >= WARM_SEGMENTS {
+            // Keep the header words (with `gen`, which must only grow).
+            let start = self.offset + slot as usize * self.segment_words + HEADER_WORDS;
+            self.words.release(start, self.segment_words - HEADER_WORDS);
+        }
+        free.push(slot);
     }
 
     /// The word `i` of segment `slot`.

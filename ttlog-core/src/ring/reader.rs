@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use super::codec::{self, Kind};
-use super::log::{Cursor, Log};
+use super::cursor::Cursor;
+use super::log::Log;
 use crate::event::LogEvent;
 use crate::span::op::SpanOp;
 
@@ -103,6 +104,12 @@ impl RecordReader {
     /// The log read.
     pub(crate) fn log(&self) -> &Arc<Log> {
         self.cursor.log()
+    }
+
+    /// Gives back the segments of the log that were read and that the recorder no longer
+    /// needs (see [`Log::trim`]).
+    pub(crate) fn trim(&self) {
+        self.cursor.log().trim();
     }
 
     /// Marks the log read to its end, so its segments may go to other logs when the pool is
