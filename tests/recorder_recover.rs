@@ -118,6 +118,16 @@ fn check(snapshot: &Path, last: &HashMap<u64, u64>) {
     assert!(note.message().starts_with("recovered"), "{note:?}");
 }
 
+/// Recovers the one recorder file in `dir` (which is then removed) and checks the snapshot
+/// against `last`; returns the snapshot's path.
+fn recover_and_check(dir: &Path, last: &HashMap<u64, u64>) -> PathBuf {
+    let file = recorder_file(dir);
+    let done = ttlog::recorder::recover(&file, dir, None).unwrap();
+    assert!(!file.exists(), "a recovered file is removed");
+    check(&done.snapshot, last);
+    done.snapshot
+}
+
 fn seed() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -169,10 +179,7 @@ fn sigkill_at_a_random_moment_loses_nothing_reported() {
             }
         }
         assert!(!last.is_empty(), "run {run}: the child reported nothing");
-        let file = recorder_file(&dir);
-        let done = ttlog::recorder::recover(&file, &dir, None).unwrap();
-        assert!(!file.exists(), "a recovered file is removed");
-        check(&done.snapshot, &last);
+        recover_and_check(&dir, &last);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
@@ -189,12 +196,10 @@ fn abort_and_stack_overflow_leave_a_recoverable_file() {
         let dir = common::temp_dir(role);
         let out = common::output(&mut common::child(TEST_ABORT, role, &dir));
         assert!(!out.status.success(), "{role}: the child should have died");
-        let file = recorder_file(&dir);
-        let done = ttlog::recorder::recover(&file, &dir, None).unwrap();
         let last = (0..THREADS).map(|t| (t, 499)).collect();
-        check(&done.snapshot, &last);
+        let snapshot = recover_and_check(&dir, &last);
         if role == "overflow" {
-            let snap = ttlog::snapshot::read(&done.snapshot).unwrap();
+            let snap = ttlog::snapshot::read(&snapshot).unwrap();
             assert!(snap
                 .events
                 .iter()

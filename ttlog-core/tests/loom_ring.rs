@@ -46,28 +46,36 @@ mod tests {
         Some(v)
     }
 
+    /// A writer thread writes records `1..=writes` into a log of `segments` smallest
+    /// segments while this thread pops `pops` times; then it reads the rest. Returns what it
+    /// read and the cursor's loss count.
+    fn concurrent(segments: usize, overwrite: bool, writes: u64, pops: usize) -> (Vec<u64>, u64) {
+        let set = LogSet::new(Pool::new(segments, 32));
+        let (mut tx, mut rx) = set.log(1, overwrite);
+        let writer = thread::spawn(move || {
+            for v in 1..=writes {
+                assert!(push(&mut tx, v));
+            }
+        });
+        let mut got = Vec::new();
+        for _ in 0..pops {
+            if let Some(v) = pop(&mut rx) {
+                got.push(v);
+            }
+        }
+        writer.join().unwrap();
+        while let Some(v) = pop(&mut rx) {
+            got.push(v);
+        }
+        (got, rx.lost())
+    }
+
     #[test]
     fn records_arrive_whole_and_in_order_across_segments() {
         model(|| {
-            let set = LogSet::new(Pool::new(4, 32));
-            let (mut tx, mut rx) = set.log(1, false);
-            let writer = thread::spawn(move || {
-                for v in 1..=3 {
-                    assert!(push(&mut tx, v));
-                }
-            });
-            let mut got = Vec::new();
-            for _ in 0..2 {
-                if let Some(v) = pop(&mut rx) {
-                    got.push(v);
-                }
-            }
-            writer.join().unwrap();
-            while let Some(v) = pop(&mut rx) {
-                got.push(v);
-            }
+            let (got, lost) = concurrent(4, false, 3, 2);
             assert_eq!(got, [1, 2, 3]);
-            assert_eq!(rx.lost(), 0);
+            assert_eq!(lost, 0);
         });
     }
 
@@ -76,24 +84,10 @@ mod tests {
         model(|| {
             // Two segments of two records: the fifth and sixth records overwrite the first
             // segment again, perhaps while the cursor reads it.
-            let set = LogSet::new(Pool::new(2, 32));
-            let (mut tx, mut rx) = set.log(1, true);
-            let writer = thread::spawn(move || {
-                for v in 1..=6 {
-                    assert!(push(&mut tx, v));
-                }
-            });
-            let mut got = Vec::new();
-            if let Some(v) = pop(&mut rx) {
-                got.push(v);
-            }
-            writer.join().unwrap();
-            while let Some(v) = pop(&mut rx) {
-                got.push(v);
-            }
+            let (got, lost) = concurrent(2, true, 6, 1);
             assert!(got.windows(2).all(|w| w[0] < w[1]), "{got:?}");
             assert_eq!(got.last(), Some(&6));
-            assert_eq!(got.len() as u64 + rx.lost(), 6, "{got:?}");
+            assert_eq!(got.len() as u64 + lost, 6, "{got:?}");
         });
     }
 
@@ -125,30 +119,9 @@ mod tests {
     fn a_cursor_reading_through_recycling_counts_every_loss() {
         model(|| {
             // The cursor reads while the writer laps it: whatever it misses, it counts.
-            let set = LogSet::new(Pool::new(2, 32));
-            let (mut tx, mut rx) = set.log(1, true);
-            let writer = thread::spawn(move || {
-                for v in 1..=5 {
-                    assert!(push(&mut tx, v));
-                }
-            });
-            let mut got = Vec::new();
-            for _ in 0..3 {
-                if let Some(v) = pop(&mut rx) {
-                    got.push(v);
-                }
-            }
-            writer.join().unwrap();
-            while let Some(v) = pop(&mut rx) {
-                got.push(v);
-            }
+            let (got, lost) = concurrent(2, true, 5, 3);
             assert!(got.windows(2).all(|w| w[0] < w[1]), "{got:?}");
-            assert_eq!(
-                got.len() as u64 + rx.lost(),
-                5,
-                "{got:?} lost {}",
-                rx.lost()
-            );
+            assert_eq!(got.len() as u64 + lost, 5, "{got:?} lost {lost}");
         });
     }
 
