@@ -3,12 +3,13 @@
 //! a recorder of 8,192 events per thread, then a worker panics; the panic snapshot holds all
 //! 4,000, each thread's in order, fields intact. Twenty runs each, in child processes, with
 //! the collector free and with it stalled by a sink that sleeps until the panic is over (then
-//! the collector cannot even answer: the panicking thread writes the snapshot itself).
+//! the collector cannot even answer: the panicking thread writes the snapshot itself). The
+//! burst fits the default budget, so the sinks get all of it as well, nothing dropped.
 
 mod common;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use ttlog::Record;
@@ -17,6 +18,9 @@ const TEST_FREE: &str = "a_burst_is_all_in_the_panic_snapshot";
 const TEST_STALLED: &str = "a_burst_is_all_in_the_panic_snapshot_with_a_stalled_collector";
 const PER_THREAD: u64 = 2_000;
 const RUNS: usize = 20;
+
+/// Flood events the sinks got.
+static DELIVERED: AtomicU64 = AtomicU64::new(0);
 
 /// While set, the stalled child's sink sleeps.
 static STALLED: AtomicBool = AtomicBool::new(true);
@@ -35,7 +39,12 @@ fn child(stalled: bool) {
             }
         });
     }
-    let _guard = builder.init();
+    builder = builder.sink(|r: &Record<'_>| {
+        if r.message == "flood" {
+            DELIVERED.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    let guard = builder.init();
     let workers: Vec<_> = (0..2u64)
         .map(|t| {
             std::thread::Builder::new()
@@ -61,6 +70,13 @@ fn child(stalled: bool) {
     let panicker = std::thread::spawn(|| panic!("the burst is over"));
     assert!(panicker.join().is_err());
     STALLED.store(false, Ordering::Release);
+    // The burst fits the budget: the sinks get all of it too, nothing dropped.
+    assert!(guard.flush());
+    println!(
+        "delivered {} dropped {}",
+        DELIVERED.load(Ordering::Relaxed),
+        guard.dropped()
+    );
 }
 
 fn check(test: &str, role: &str) {
@@ -69,6 +85,11 @@ fn check(test: &str, role: &str) {
         let out = common::output(&mut common::child(test, role, &dir));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "run {run}: child failed: {stderr}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains(&format!("delivered {} dropped 0", 2 * PER_THREAD)),
+            "run {run}: {stdout}"
+        );
         let snaps = common::snapshots(&dir);
         assert_eq!(snaps.len(), 1, "run {run}: {snaps:?}\n{stderr}");
         let snap = ttlog::snapshot::read(&snaps[0]).unwrap();

@@ -245,3 +245,32 @@ fn a_later_init_recovers_a_leftover_file() {
     assert!(left.is_empty(), "{left:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_unusable_directory_keeps_the_recorder_in_memory() {
+    const TEST: &str = "an_unusable_directory_keeps_the_recorder_in_memory";
+    if common::is_child("nodir") {
+        // A file where the directory should be: nothing can be created under it.
+        let blocker = common::child_dir().join("not-a-directory");
+        std::fs::write(&blocker, b"x").unwrap();
+        let guard = ttlog::init()
+            .snapshot_dir(blocker.join("snapshots"))
+            .no_console()
+            .try_init()
+            .expect("init never fails for the recorder file");
+        assert_eq!(guard.handle().recorder_path(), None);
+        ttlog::info!("still logging", i = 1u64);
+        assert!(guard.flush());
+        return;
+    }
+    let dir = common::temp_dir("nodir");
+    let out = common::output(&mut common::child(TEST, "nodir", &dir));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.matches("cannot create the recorder file").count(),
+        1,
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
