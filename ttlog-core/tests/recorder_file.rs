@@ -32,12 +32,19 @@ fn rec_files(dir: &Path) -> Vec<PathBuf> {
     ttlog_core::recorder::recorder_files(dir)
 }
 
-/// A recorder file left by a child that logged from two threads, in spans, then aborted.
+/// A recorder file left by a child that logged 200 events from each of two threads, then
+/// aborted.
 fn dead_process_file(name: &str) -> Vec<u8> {
+    dead_process_file_with(name, 16_384)
+}
+
+/// The same, with a recorder of `capacity` events per thread.
+fn dead_process_file_with(name: &str, capacity: usize) -> Vec<u8> {
     let dir = temp_dir(name);
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child", "--nocapture"])
         .env(CHILD, &dir)
+        .env("TTLOG_RECORDER_FILE_CAPACITY", capacity.to_string())
         .output()
         .unwrap();
     assert!(!out.status.success(), "the child aborts");
@@ -58,6 +65,12 @@ fn child() {
         .snapshot_dir(PathBuf::from(dir))
         .no_console()
         .budget(1 << 20)
+        .capacity(
+            std::env::var("TTLOG_RECORDER_FILE_CAPACITY")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(16_384),
+        )
         .init();
     let workers: Vec<_> = (0..2u64)
         .map(|t| {
@@ -114,6 +127,12 @@ fn a_dead_processs_file_recovers_whole() {
     assert!(recording.threads() >= 2);
     assert!(recording.records() >= 400);
     assert_eq!(recover_bytes("whole", &bytes), Ok(400));
+}
+
+#[test]
+fn a_recovery_keeps_each_threads_newest_capacity_events() {
+    let bytes = dead_process_file_with("window-child", 50);
+    assert_eq!(recover_bytes("window", &bytes), Ok(100));
 }
 
 #[test]

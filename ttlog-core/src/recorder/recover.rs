@@ -28,7 +28,10 @@ use crate::level::Level;
 use crate::redact::{Redaction, Redactor};
 use crate::ring::codec;
 use crate::ring::pool::Record;
-use crate::ring::pool::{HEADER_WORDS as SEGMENT_HEADER, MAX_SEGMENT_WORDS, MIN_SEGMENT_WORDS};
+use crate::ring::pool::{
+    COUNTED, HEADER_WORDS as SEGMENT_HEADER, LEN_MASK, MAX_SEGMENT_WORDS, META_SHIFT,
+    MIN_SEGMENT_WORDS,
+};
 
 /// The largest recorder file recovered, in bytes (16 GiB): a header claiming more is not
 /// believed.
@@ -155,10 +158,28 @@ pub fn recover(
             format!("{len} bytes is too large"),
         ));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.read_to_end(&mut bytes).map_err(io_err)?;
-    let Recording(parsed) = read(&bytes).map_err(|why| RecoverError::invalid(path, why.0))?;
-    drop(bytes);
+    if len % 8 != 0 || len < (HEADER_WORDS as u64) * 8 {
+        return Err(RecoverError::invalid(
+            path,
+            format!("{len} bytes is not a recorder's size"),
+        ));
+    }
+    // Read straight into words, a chunk at a time (no copy of the whole file as bytes).
+    let mut words: Vec<u64> = Vec::with_capacity((len / 8) as usize);
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = read_full(&mut file, &mut chunk).map_err(io_err)?;
+        words.extend(
+            chunk[..n - n % 8]
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
+        );
+        if n < chunk.len() {
+            break;
+        }
+    }
+    let parsed = parse(&words).map_err(|why| RecoverError::invalid(path, why))?;
+    drop(words);
     let done = write_snapshot(&parsed, path, out_dir, redaction).map_err(|e| RecoverError {
         path: path.to_owned(),
         kind: RecoverErrorKind::Write(e),
@@ -242,6 +263,20 @@ pub fn read(bytes: &[u8]) -> Result<Recording, NotARecorder> {
     parse(&words).map(Recording).map_err(NotARecorder)
 }
 
+/// Fills `buf` from `file` as far as it can; the bytes read (fewer only at the end).
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
 /// A recorder file, read and checked.
 struct Parsed {
     pid: u32,
@@ -304,13 +339,19 @@ fn parse(words: &[u64]) -> Result<Parsed, String> {
     );
     let meta_tail = size(H_META_TAIL)?.min(meta_words);
     let (callsites, threads) = parse_meta(&words[meta_offset..meta_offset + meta_tail]);
-    let (logs, torn) = parse_segments(&words[segments_offset..end], segment_words, segments);
+    let capacity = size(H_CAPACITY)?.clamp(1, 1 << 24);
+    let (logs, torn) = parse_segments(
+        &words[segments_offset..end],
+        segment_words,
+        segments,
+        capacity,
+    );
     debug_assert!(meta_end <= segments_offset);
     Ok(Parsed {
         pid: u32::try_from(header(words, H_PID)).unwrap_or(0),
         state: header(words, H_STATE),
         service: String::from_utf8_lossy(&service).into_owned(),
-        capacity: size(H_CAPACITY)?.clamp(1, 1 << 24),
+        capacity,
         conv,
         callsites,
         threads,
@@ -409,6 +450,7 @@ fn parse_segments(
     words: &[u64],
     segment_words: usize,
     segments: usize,
+    capacity: usize,
 ) -> (Vec<Vec<Record>>, usize) {
     // (log, seq, slot) of every segment in use and not being initialised.
     let mut used: Vec<(u64, u64, usize)> = Vec::new();
@@ -423,30 +465,38 @@ fn parse_segments(
     used.sort_unstable();
     let mut logs: Vec<Vec<Record>> = Vec::new();
     let mut torn = 0;
-    let mut current = None;
-    for (log, _seq, slot) in used {
-        if current != Some(log) {
-            logs.push(Vec::new());
-            current = Some(log);
-        }
-        let seg = &words[slot * segment_words..(slot + 1) * segment_words];
-        let tail = usize::try_from(seg[4]).unwrap_or(0).min(segment_words);
-        let records = logs.last_mut().expect("pushed above");
-        let mut pos = SEGMENT_HEADER;
-        while pos < tail {
-            let header = seg[pos];
-            let len = (header & 0xffff) as usize;
-            if len == 0 || pos + len > tail {
-                torn += 1;
+    // Each log newest segment first, keeping segments only until they hold `capacity` events:
+    // what is read stays within the recorder's window, not the file's size in records.
+    for group in used.chunk_by(|a, b| a.0 == b.0) {
+        let mut kept: Vec<Vec<Record>> = Vec::new();
+        let mut counted = 0;
+        for &(_, _, slot) in group.iter().rev() {
+            if counted >= capacity {
                 break;
             }
-            records.push(Record {
-                meta: header >> 17,
-                counted: header & (1 << 16) != 0,
-                payload: seg[pos + 1..pos + len].to_vec(),
-            });
-            pos += len;
+            let seg = &words[slot * segment_words..(slot + 1) * segment_words];
+            let tail = usize::try_from(seg[4]).unwrap_or(0).min(segment_words);
+            let mut records = Vec::new();
+            let mut pos = SEGMENT_HEADER;
+            while pos < tail {
+                let header = seg[pos];
+                let len = (header & LEN_MASK) as usize;
+                if len == 0 || pos + len > tail {
+                    torn += 1;
+                    break;
+                }
+                let record = Record {
+                    meta: header >> META_SHIFT,
+                    counted: header & COUNTED != 0,
+                    payload: seg[pos + 1..pos + len].to_vec(),
+                };
+                counted += record.counted as usize;
+                records.push(record);
+                pos += len;
+            }
+            kept.push(records);
         }
+        logs.push(kept.into_iter().rev().flatten().collect());
     }
     (logs, torn)
 }
