@@ -81,6 +81,9 @@ pub(crate) enum Plain<'a> {
     I128(i128),
     U128(u128),
     Text(&'a [u8]),
+    /// Short text kept inside the value: its length and its buffer, as three words (the
+    /// bytes past the length are zero), copied whole whatever the length.
+    Inline(u8, [u64; 3]),
 }
 
 #[derive(Clone, Copy)]
@@ -184,7 +187,16 @@ impl FieldValue {
             Repr::I128(v) => Plain::I128(**v),
             Repr::U128(v) => Plain::U128(**v),
             Repr::Static(s) => Plain::Text(s.as_bytes()),
-            Repr::Inline(s) => Plain::Text(&s.buf[..s.len as usize]),
+            Repr::Inline(s) => {
+                let mut bytes = [0u8; 24];
+                bytes[..INLINE_CAPACITY].copy_from_slice(&s.buf);
+                let word = |i: usize| {
+                    let mut w = [0u8; 8];
+                    w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+                    u64::from_le_bytes(w)
+                };
+                Plain::Inline(s.len, [word(0), word(1), word(2)])
+            }
             Repr::Heap(s) => Plain::Text(s.as_bytes()),
         }
     }

@@ -13,7 +13,8 @@
 //! kind 1, span new: [callsite] [timestamp] [parent] [id] [value]*      count = values
 //! kind 2, record:   [id] [timestamp] [field index] [value]
 //! kind 3, control:  [id] [timestamp] [argument]                         count = op code
-//! value:            [tag | length << 8] [bits: 0, 1 or 2 words, or the text's bytes]
+//! value:            [tag | length << 8] [bits: 0, 1 or 2 words, or the text's bytes; short
+//!                   text kept inside its value: always 3 words]
 //! ```
 //!
 //! Every kind keeps its timestamp in word 1, which is all the collector's merge looks at.
@@ -50,6 +51,8 @@ const TAG_CHAR: u64 = 5;
 const TAG_I128: u64 = 6;
 const TAG_U128: u64 = 7;
 const TAG_TEXT: u64 = 8;
+/// Short text: its length (at most 22) and always three words of bytes.
+const TAG_INLINE: u64 = 9;
 
 /// What a record holds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -101,6 +104,7 @@ pub(crate) fn plain_words(value: Plain<'_>) -> usize {
         Plain::Bool(_) | Plain::I64(_) | Plain::U64(_) | Plain::F64(_) | Plain::Char(_) => 2,
         Plain::I128(_) | Plain::U128(_) => 3,
         Plain::Text(t) => 1 + t.len().div_ceil(8),
+        Plain::Inline(..) => 4,
     }
 }
 
@@ -139,6 +143,13 @@ unsafe fn put_plain(slot: &mut Slot<'_>, at: usize, value: Plain<'_>) -> usize {
             Plain::Char(v) => put_bits(slot, at, TAG_CHAR, v as u64),
             Plain::I128(v) => put_wide(slot, at, TAG_I128, v as u128),
             Plain::U128(v) => put_wide(slot, at, TAG_U128, v),
+            Plain::Inline(len, words) => {
+                slot.put_unchecked(at, TAG_INLINE | u64::from(len) << 8);
+                slot.put_unchecked(at + 1, words[0]);
+                slot.put_unchecked(at + 2, words[1]);
+                slot.put_unchecked(at + 3, words[2]);
+                at + 4
+            }
             Plain::Text(t) => {
                 slot.put_unchecked(at, TAG_TEXT | (t.len() as u64) << 8);
                 let mut at = at + 1;
@@ -237,9 +248,16 @@ pub(crate) fn read_value(words: &[u64], at: &mut usize) -> Option<FieldValue> {
                 FieldValue::from(bits)
             }
         }
-        TAG_TEXT => {
+        TAG_TEXT | TAG_INLINE => {
             let len = usize::try_from(head >> 8).ok()?;
-            let n = len.div_ceil(8);
+            let n = if head & 0xff == TAG_INLINE {
+                if len > 24 {
+                    return None;
+                }
+                3
+            } else {
+                len.div_ceil(8)
+            };
             let src = words.get(*at..at.checked_add(n)?)?;
             *at += n;
             let mut bytes = Vec::with_capacity(len);
