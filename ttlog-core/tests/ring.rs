@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ttlog_core::ring::{Cursor, LogSet, Pool, Writer, HEADER_WORDS};
 
 const COUNT: u64 = if cfg!(miri) {
-    300
+    100
 } else if cfg!(debug_assertions) {
     200_000
 } else {
