@@ -216,3 +216,21 @@ fn a_live_processs_file_is_left_alone() {
     assert!(!path.exists(), "a clean shutdown removes the file");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn files_a_process_died_making_are_removed() {
+    let dir = temp_dir("unfinished");
+    let dead = dir.join(".svc-1-1.rec.tmp");
+    std::fs::write(&dead, b"half made").unwrap();
+    let other = dir.join("notes.tmp");
+    std::fs::write(&other, b"not ours").unwrap();
+    // One still being made: its maker holds the lock.
+    let making = dir.join(".svc-2-2.rec.tmp");
+    let held = std::fs::File::create(&making).unwrap();
+    held.lock().unwrap();
+    assert_eq!(ttlog_core::recorder::remove_unfinished(&dir), 1);
+    assert!(!dead.exists());
+    assert!(other.exists() && making.exists());
+    drop(held);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -21,6 +21,6 @@ mod recover;
 
 pub use file::RecorderFile;
 pub use recover::{
-    read, recorder_files, recover, NotARecorder, Recording, RecoverError, Recovered,
-    MAX_RECORDER_FILE,
+    read, recorder_files, recover, remove_unfinished, NotARecorder, Recording, RecoverError,
+    Recovered, MAX_RECORDER_FILE,
 };

@@ -104,6 +104,11 @@ impl std::error::Error for RecoverError {
 }
 
 /// The recorder files (`*.rec`) in `dir`, oldest name first.
+///
+/// ```
+/// let none = ttlog_core::recorder::recorder_files("no-such-directory".as_ref());
+/// assert!(none.is_empty());
+/// ```
 pub fn recorder_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .into_iter()
@@ -114,6 +119,38 @@ pub fn recorder_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// Removes the recorder files in `dir` that a process died making (`.*.rec.tmp`: made and
+/// locked under that name, renamed once whole), leaving those still being made (locked).
+/// Returns how many were removed.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("ttlog-doc-unfinished-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join(".api-7-1.rec.tmp"), b"").unwrap();
+/// assert_eq!(ttlog_core::recorder::remove_unfinished(&dir), 1);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn remove_unfinished(dir: &Path) -> usize {
+    let unfinished = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.') && n.ends_with(".rec.tmp"))
+        });
+    let mut removed = 0;
+    for path in unfinished {
+        let dead = File::open(&path).is_ok_and(|f| f.try_lock().is_ok());
+        if dead && fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Recovers the recorder file at `path` into a snapshot in `out_dir` (redacted with

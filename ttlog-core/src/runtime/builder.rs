@@ -16,7 +16,7 @@ use crate::logger;
 use crate::narration::Narration;
 use crate::process::default_service;
 use crate::recorder::file::RecorderFile;
-use crate::recorder::{recorder_files, recover};
+use crate::recorder::{recorder_files, recover, remove_unfinished};
 use crate::redact::Pattern;
 use crate::ring::shared::{Overflow, RingConfig, RingSet, MAX_RING_CAPACITY};
 use crate::sink::{self, FileSink, Format, Sink, WriterSink};
@@ -496,6 +496,7 @@ fn recorder_file(rings: &RingConfig, snapshots: &Settings) -> std::io::Result<Re
 /// Turns the recorder files that processes which died left in the snapshot directory into
 /// snapshots, saying so on stderr (files of running processes are left alone).
 fn recover_leftovers(snapshots: &Settings) {
+    remove_unfinished(&snapshots.dir);
     for path in recorder_files(&snapshots.dir) {
         match recover(&path, &snapshots.dir, snapshots.redaction.clone()) {
             Ok(done) => eprintln!(
