@@ -128,6 +128,22 @@ fn recover_and_check(dir: &Path, last: &HashMap<u64, u64>) -> PathBuf {
     done.snapshot
 }
 
+/// Notes a child's `progress THREAD I` line in `last` (thread -> last event logged); `false`
+/// for any other line (the test harness's own).
+fn progress(line: &str, last: &mut HashMap<u64, u64>) -> bool {
+    let mut parts = line
+        .strip_prefix("progress ")
+        .into_iter()
+        .flat_map(|l| l.split(' '));
+    match (parts.next(), parts.next()) {
+        (Some(t), Some(i)) => {
+            last.insert(t.parse().unwrap(), i.parse().unwrap());
+            true
+        }
+        _ => false,
+    }
+}
+
 fn seed() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -157,26 +173,13 @@ fn sigkill_at_a_random_moment_loses_nothing_reported() {
         let mut seen = 0;
         while seen < stop_after {
             let Some(Ok(line)) = lines.next() else { break };
-            let mut parts = line
-                .strip_prefix("progress ")
-                .into_iter()
-                .flat_map(|l| l.split(' '));
-            if let (Some(t), Some(i)) = (parts.next(), parts.next()) {
-                last.insert(t.parse().unwrap(), i.parse().unwrap());
-                seen += 1;
-            }
+            seen += u64::from(progress(&line, &mut last));
         }
         child.kill().unwrap();
         child.wait().unwrap();
         // Anything the child printed before it died was logged before it was printed.
         for line in lines.map_while(Result::ok) {
-            let mut parts = line
-                .strip_prefix("progress ")
-                .into_iter()
-                .flat_map(|l| l.split(' '));
-            if let (Some(t), Some(i)) = (parts.next(), parts.next()) {
-                last.insert(t.parse().unwrap(), i.parse().unwrap());
-            }
+            progress(&line, &mut last);
         }
         assert!(!last.is_empty(), "run {run}: the child reported nothing");
         recover_and_check(&dir, &last);

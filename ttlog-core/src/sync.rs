@@ -20,4 +20,11 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// std atomics for process-wide statics (loom atomics cannot be built in a `static`).
 pub(crate) mod global {
     pub(crate) use std::sync::atomic::*;
+
+    /// Locks a std `Mutex` (the process-wide ones, which loom does not model), going on after
+    /// a panic elsewhere poisoned it (every value kept behind these locks is left consistent
+    /// between statements).
+    pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }

@@ -16,7 +16,6 @@ use crate::ring::codec::Kind;
 use crate::span::id::SpanEvents;
 use crate::span::op::{SpanOp, SpanOpKind};
 use crate::sync::global::Ordering;
-use crate::trace_context::root::is_trace_callsite;
 
 static DROPPED_CALLSITE: Callsite = Callsite::new(
     Level::Warn,
@@ -173,16 +172,7 @@ impl Collector {
     /// `new` or `close` line when [`SpanEvents`] asks for one.
     fn apply_span_op(&mut self, mut op: SpanOp, conv: &Converter) {
         if let Some(redaction) = &mut self.redaction {
-            let callsite = match &op.kind {
-                SpanOpKind::New { callsite, .. } => Some(*callsite),
-                SpanOpKind::Record { .. } => self.spans.get(op.id.into_u64()).map(|s| s.callsite),
-                _ => None,
-            };
-            // A trace context's span holds ids, which must stay readable: the table reads
-            // its trace from them.
-            if let Some(callsite) = callsite.filter(|cs| !is_trace_callsite(cs)) {
-                redaction.span_op(callsite, &mut op.kind);
-            }
+            self.spans.redact(redaction, &mut op);
         }
         let line = match op.kind {
             SpanOpKind::New { .. } => self.config.span_events.contains(SpanEvents::NEW),

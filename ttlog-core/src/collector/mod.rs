@@ -31,4 +31,4 @@ pub(crate) mod spans;
 pub(crate) use config::Config;
 pub use config::DEFAULT_CAPACITY;
 pub(crate) use run::{spawn, Command};
-pub(crate) use snapshot::{write_direct, write_with_clock, Claim, Settings};
+pub(crate) use snapshot::{rebuild, write_direct, write_with_clock, Claim, Settings};

@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use super::run::Collector;
-use super::snapshot::write;
+use super::snapshot::{redact_and_merge, write};
 use crate::event::LogEvent;
 use crate::snapshot::WriteError;
 use crate::sync::global::Ordering;
@@ -20,13 +20,7 @@ impl Collector {
     /// oldest first by timestamp.
     pub(super) fn recorded_events(&mut self) -> Vec<LogEvent> {
         let mut events = self.ring_set.windows(self.config.capacity).events;
-        if let Some(redaction) = &mut self.redaction {
-            for event in &mut events {
-                redaction.event(event);
-            }
-        }
-        // Each thread's events are in order already: a stable sort of runs.
-        events.sort_by_key(|e| e.raw_timestamp());
+        redact_and_merge(&mut events, self.redaction.as_mut());
         events
     }
 

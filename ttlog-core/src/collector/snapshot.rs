@@ -62,34 +62,12 @@ pub(crate) fn write_direct(
     settings: &Settings,
     reason: &str,
 ) -> Result<PathBuf, WriteError> {
-    let Windows {
-        mut events,
-        mut span_ops,
-    } = rings.windows(settings.capacity);
     let mut redaction = settings.redaction.clone().map(Redaction::new);
-    if let Some(redaction) = &mut redaction {
-        for event in &mut events {
-            redaction.event(event);
-        }
-    }
-    events.sort_by_key(|e| e.raw_timestamp());
-    span_ops.sort_by_key(|op| op.timestamp);
-    let mut table = SpanTable::new(settings.capacity);
-    for mut op in span_ops {
-        if let Some(redaction) = &mut redaction {
-            let callsite = match &op.kind {
-                crate::span::op::SpanOpKind::New { callsite, .. } => Some(*callsite),
-                crate::span::op::SpanOpKind::Record { .. } => {
-                    table.get(op.id.into_u64()).map(|s| s.callsite)
-                }
-                _ => None,
-            };
-            if let Some(callsite) = callsite.filter(|cs| !is_trace_callsite(cs)) {
-                redaction.span_op(callsite, &mut op.kind);
-            }
-        }
-        table.apply(op);
-    }
+    let (events, table) = rebuild(
+        rings.windows(settings.capacity),
+        redaction.as_mut(),
+        settings.capacity,
+    );
     let dropped = rings.reported_dropped.load(Ordering::Relaxed);
     write(
         settings,
@@ -99,6 +77,41 @@ pub(crate) fn write_direct(
         &table,
         &mut ThreadNames::default(),
     )
+}
+
+/// What a snapshot written without the collector holds, from the threads' windows: the
+/// events, redacted and merged by time, and the span table their span records rebuild
+/// (their fields redacted too).
+pub(crate) fn rebuild(
+    windows: Windows,
+    mut redaction: Option<&mut Redaction>,
+    capacity: usize,
+) -> (Vec<LogEvent>, SpanTable) {
+    let Windows {
+        mut events,
+        mut span_ops,
+    } = windows;
+    redact_and_merge(&mut events, redaction.as_deref_mut());
+    span_ops.sort_by_key(|op| op.timestamp);
+    let mut table = SpanTable::new(capacity);
+    for mut op in span_ops {
+        if let Some(redaction) = redaction.as_deref_mut() {
+            table.redact(redaction, &mut op);
+        }
+        table.apply(op);
+    }
+    (events, table)
+}
+
+/// Redacts `events` and merges them by time (each thread's are in order already: a stable
+/// sort of runs).
+pub(crate) fn redact_and_merge(events: &mut [LogEvent], redaction: Option<&mut Redaction>) {
+    if let Some(redaction) = redaction {
+        for event in events.iter_mut() {
+            redaction.event(event);
+        }
+    }
+    events.sort_by_key(|e| e.raw_timestamp());
 }
 
 /// Writes `events` and the spans of `table` to a snapshot file.

@@ -16,8 +16,9 @@ use crate::callsite::site::Callsite;
 use crate::event::Values;
 use crate::field::value::FieldValue;
 use crate::record::{Fields, SpanLookup, SpanView, TraceFields};
+use crate::redact::Redaction;
 use crate::span::op::{SpanOp, SpanOpKind};
-use crate::trace_context::root::TraceRoot;
+use crate::trace_context::root::{is_trace_callsite, TraceRoot};
 
 /// Closed spans kept at least this many.
 pub(crate) const MIN_RETAINED_CLOSED: usize = 1024;
@@ -109,6 +110,21 @@ impl SpanTable {
 
     /// Applies one operation. Operations on unknown spans (created before the logger, or
     /// whose creation record was dropped) are ignored.
+    /// Masks the secrets in `op`'s field values, by the rules of its span's callsite (known
+    /// from the operation for a creation, from this table for a recorded field).
+    pub(crate) fn redact(&self, redaction: &mut Redaction, op: &mut SpanOp) {
+        let callsite = match &op.kind {
+            SpanOpKind::New { callsite, .. } => Some(*callsite),
+            SpanOpKind::Record { .. } => self.get(op.id.into_u64()).map(|s| s.callsite),
+            _ => None,
+        };
+        // A trace context's span holds ids, which must stay readable: the table reads its
+        // trace from them.
+        if let Some(callsite) = callsite.filter(|cs| !is_trace_callsite(cs)) {
+            redaction.span_op(callsite, &mut op.kind);
+        }
+    }
+
     pub(crate) fn apply(&mut self, op: SpanOp) {
         let id = op.id.into_u64();
         let t = op.timestamp;

@@ -15,6 +15,7 @@ use super::layout::{
 use crate::callsite::site::Callsite;
 use crate::ring::words::Words;
 use crate::sync::atomic::Ordering;
+use crate::sync::global::lock;
 
 /// The metadata log of one recorder file.
 #[derive(Debug)]
@@ -120,10 +121,4 @@ impl MetaLog {
         // Release: the entry's words are in the file before the tail that covers them.
         self.words[H_META_TAIL].store(state.tail as u64, Ordering::Release);
     }
-}
-
-/// Locks `m` (std's: the metadata log is not part of the loom models), going on after a
-/// panic elsewhere poisoned it.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -20,8 +20,7 @@ use crate::callsite::intern::{intern, CallsiteKey};
 use crate::callsite::site::Callsite;
 use crate::clock::Converter;
 use crate::collector::fanout::ThreadNames;
-use crate::collector::spans::SpanTable;
-use crate::collector::{write_with_clock, Settings};
+use crate::collector::{rebuild, write_with_clock, Settings};
 use crate::event::{LogEvent, Values};
 use crate::field::value::FieldValue;
 use crate::level::Level;
@@ -29,9 +28,10 @@ use crate::redact::{Redaction, Redactor};
 use crate::ring::codec;
 use crate::ring::pool::Record;
 use crate::ring::pool::{
-    COUNTED, HEADER_WORDS as SEGMENT_HEADER, LEN_MASK, MAX_SEGMENT_WORDS, META_SHIFT,
+    keep_newest, COUNTED, HEADER_WORDS as SEGMENT_HEADER, LEN_MASK, MAX_SEGMENT_WORDS, META_SHIFT,
     MIN_SEGMENT_WORDS,
 };
+use crate::ring::shared::Windows;
 
 /// The largest recorder file recovered, in bytes (16 GiB): a header claiming more is not
 /// believed.
@@ -189,18 +189,7 @@ pub fn recover(
         Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
     }
     let len = file.metadata().map_err(io_err)?.len();
-    if len > MAX_RECORDER_FILE {
-        return Err(RecoverError::invalid(
-            path,
-            format!("{len} bytes is too large"),
-        ));
-    }
-    if len % 8 != 0 || len < (HEADER_WORDS as u64) * 8 {
-        return Err(RecoverError::invalid(
-            path,
-            format!("{len} bytes is not a recorder's size"),
-        ));
-    }
+    check_size(len).map_err(|why| RecoverError::invalid(path, why))?;
     // Read straight into words, a chunk at a time (no copy of the whole file as bytes).
     let mut words: Vec<u64> = Vec::with_capacity((len / 8) as usize);
     let mut chunk = vec![0u8; 1 << 16];
@@ -287,17 +276,24 @@ impl std::error::Error for NotARecorder {}
 /// assert!(err.to_string().contains("size"));
 /// ```
 pub fn read(bytes: &[u8]) -> Result<Recording, NotARecorder> {
-    if !bytes.len().is_multiple_of(8) || bytes.len() < HEADER_WORDS * 8 {
-        return Err(NotARecorder(format!(
-            "{} bytes is not a recorder's size",
-            bytes.len()
-        )));
-    }
+    check_size(bytes.len() as u64).map_err(NotARecorder)?;
     let words: Vec<u64> = bytes
         .chunks_exact(8)
         .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
         .collect();
     parse(&words).map(Recording).map_err(NotARecorder)
+}
+
+/// Whether `len` bytes can be a recorder file (above the cap, a header's claims are not
+/// believed): whole words, a header at least.
+fn check_size(len: u64) -> Result<(), String> {
+    if len > MAX_RECORDER_FILE {
+        Err(format!("{len} bytes is too large"))
+    } else if !len.is_multiple_of(8) || len < (HEADER_WORDS as u64) * 8 {
+        Err(format!("{len} bytes is not a recorder's size"))
+    } else {
+        Ok(())
+    }
 }
 
 /// Fills `buf` from `file` as far as it can; the bytes read (fewer only at the end).
@@ -533,7 +529,11 @@ fn parse_segments(
             }
             kept.push(records);
         }
-        logs.push(kept.into_iter().rev().flatten().collect());
+        // The newest `capacity` events, and every span operation, as a live process's window
+        // keeps them.
+        let mut records: Vec<Record> = kept.into_iter().rev().flatten().collect();
+        keep_newest(&mut records, capacity);
+        logs.push(records);
     }
     (logs, torn)
 }
@@ -557,15 +557,7 @@ fn write_snapshot(
     let mut span_ops = Vec::new();
     let mut undecoded = 0usize;
     for records in &parsed.logs {
-        // The newest `capacity` events of each log, and every span operation (as a live
-        // process's window keeps them).
-        let counted = records.iter().filter(|r| r.counted).count();
-        let mut skip = counted.saturating_sub(parsed.capacity);
         for record in records {
-            if record.counted && skip > 0 {
-                skip -= 1;
-                continue;
-            }
             let count = codec::value_count(record);
             if codec::kind(record.meta) == codec::Kind::Event {
                 match codec::read_event_with(record, |w| resolve(w, count)) {
@@ -578,15 +570,11 @@ fn write_snapshot(
         }
     }
     let mut redaction = Redaction::new(redaction.unwrap_or_default());
-    for event in &mut events {
-        redaction.event(event);
-    }
-    events.sort_by_key(|e| e.raw_timestamp());
-    span_ops.sort_by_key(|op| op.timestamp);
-    let mut table = SpanTable::new(parsed.capacity);
-    for op in span_ops {
-        table.apply(op);
-    }
+    let (mut events, table) = rebuild(
+        Windows { events, span_ops },
+        Some(&mut redaction),
+        parsed.capacity,
+    );
     let last = events.last().map_or(0, |e| e.raw_timestamp());
     let ending = format!(
         "recovered {} events of {} threads from {} (pid {}), which {}{}{}",

@@ -392,13 +392,7 @@ pub(crate) unsafe fn write_event<const N: usize>(
 ) {
     // SAFETY: the caller sized the slot for exactly these words.
     unsafe {
-        slot.put_unchecked(0, callsite_word(callsite));
-        slot.put_unchecked(1, timestamp);
-        slot.put_unchecked(2, span);
-        let at = match plains.message {
-            Some(message) => put_plain(slot, FIXED_WORDS, message),
-            None => FIXED_WORDS,
-        };
+        let at = write_event_head(slot, callsite, timestamp, span, plains.message);
         plains.put(slot, at);
     }
 }
@@ -432,7 +426,7 @@ unsafe fn write_event_head(
     callsite: &'static Callsite,
     timestamp: u64,
     span: u64,
-    message: Option<&FieldValue>,
+    message: Option<Plain<'_>>,
 ) -> usize {
     // SAFETY: words 0 to 2, then the message's, in range by the caller's promise.
     unsafe {
@@ -440,7 +434,7 @@ unsafe fn write_event_head(
         slot.put_unchecked(1, timestamp);
         slot.put_unchecked(2, span);
         match message {
-            Some(message) => put_value(slot, FIXED_WORDS, message),
+            Some(message) => put_plain(slot, FIXED_WORDS, message),
             None => FIXED_WORDS,
         }
     }
@@ -460,7 +454,7 @@ pub(crate) unsafe fn write_log_event(slot: &mut Slot<'_>, event: &LogEvent) {
             event.callsite(),
             event.raw_timestamp(),
             event.span_id(),
-            event.formatted_message(),
+            event.formatted_message().map(FieldValue::plain),
         );
         for v in event.values() {
             at = put_value(slot, at, v);

@@ -37,7 +37,8 @@
 use std::collections::VecDeque;
 
 use super::pool::{
-    lock, Pool, Record, COUNTED, FIRST_EVENT, HEADER_WORDS, LEN_MASK, LOG, META_SHIFT, SEQ, TAIL,
+    keep_newest, lock, Pool, Record, COUNTED, FIRST_EVENT, HEADER_WORDS, LEN_MASK, LOG, META_SHIFT,
+    SEQ, TAIL,
 };
 use crate::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::sync::Mutex;
@@ -377,22 +378,12 @@ impl Writer {
                 current.counted = self.total_counted - self.segment_first;
             }
             let consumed = log.consumed.load(Ordering::Acquire);
-            // Our oldest segments that the collector has read and the window no longer needs
-            // (never the newest: it is the current segment). One is reused; the others, left
-            // from a burst, go back to the pool.
-            let mut newer: u64 = chain.iter().skip(1).map(|l| l.counted).sum();
+            // One of them is reused; the others, left from a burst, go back to the pool.
             let mut own = None;
-            while let Some(oldest) = chain.front().copied() {
-                if chain.len() < 2 || oldest.seq >= consumed || newer < log.window {
-                    break;
-                }
-                chain.pop_front();
-                newer -= chain.front().map_or(0, |l| l.counted);
-                match own {
-                    None => own = Some(oldest.slot),
-                    Some(_) => surplus.push(oldest.slot),
-                }
-            }
+            pop_surplus(&mut chain, consumed, log.window, |slot| match own {
+                None => own = Some(slot),
+                Some(_) => surplus.push(slot),
+            });
             own
         };
         for slot in surplus {
@@ -509,16 +500,7 @@ impl Log {
             newest_first.push(records);
         }
         let mut out: Vec<Record> = newest_first.into_iter().rev().flatten().collect();
-        // Keep exactly the newest `counted` counted records, and every uncounted record (span
-        // operations: the spans the kept events are in were made before them).
-        let mut excess = have.saturating_sub(counted);
-        out.retain(|r| {
-            if r.counted && excess > 0 {
-                excess -= 1;
-                return false;
-            }
-            true
-        });
+        keep_newest(&mut out, counted);
         out
     }
 
@@ -539,24 +521,7 @@ impl Log {
         {
             let mut chain = lock(&self.chain);
             let consumed = self.consumed.load(Ordering::Acquire);
-            // The newest segment's count is only known when the writer leaves it: counting
-            // it as empty keeps more than the window, never less.
-            let mut newer: u64 = chain
-                .iter()
-                .skip(1)
-                .take(chain.len().saturating_sub(2))
-                .map(|l| l.counted)
-                .sum();
-            while let Some(oldest) = chain.front().copied() {
-                if chain.len() < 2 || oldest.seq >= consumed || newer < self.window {
-                    break;
-                }
-                chain.pop_front();
-                if chain.len() >= 2 {
-                    newer -= chain.front().map_or(0, |l| l.counted);
-                }
-                freed.push(oldest.slot);
-            }
+            pop_surplus(&mut chain, consumed, self.window, |slot| freed.push(slot));
         }
         for &slot in &freed {
             self.pool.give_back(slot);
@@ -585,6 +550,24 @@ impl Log {
             return Some(oldest.slot);
         }
         None
+    }
+}
+
+/// Pops from `chain` its oldest segments that the collector has read (`seq < consumed`) and
+/// that the newer ones make unnecessary for the window (they hold `window` counted records),
+/// never the newest (the writer's current one), handing each slot to `f`.
+///
+/// The newest segment's count is only written when the writer leaves it (or when it ends):
+/// until then it counts as empty, which keeps more than the window, never less.
+fn pop_surplus(chain: &mut VecDeque<Link>, consumed: u64, window: u64, mut f: impl FnMut(u32)) {
+    let mut newer: u64 = chain.iter().skip(1).map(|l| l.counted).sum();
+    while let Some(oldest) = chain.front().copied() {
+        if chain.len() < 2 || oldest.seq >= consumed || newer < window {
+            break;
+        }
+        chain.pop_front();
+        newer -= chain.front().map_or(0, |l| l.counted);
+        f(oldest.slot);
     }
 }
 

@@ -85,6 +85,20 @@ pub struct Record {
     pub payload: Vec<u64>,
 }
 
+/// Keeps the newest `counted` counted records of `records` (oldest first), and every
+/// uncounted record (span operations: the spans the kept events are in were made before them).
+pub(crate) fn keep_newest(records: &mut Vec<Record>, counted: usize) {
+    let have = records.iter().filter(|r| r.counted).count();
+    let mut excess = have.saturating_sub(counted);
+    records.retain(|r| {
+        if r.counted && excess > 0 {
+            excess -= 1;
+            return false;
+        }
+        true
+    });
+}
+
 /// A segment's identity as its header told it, read under the seqlock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SegmentId {

@@ -16,7 +16,7 @@ use crate::event::LogEvent;
 use crate::recorder::file::RecorderFile;
 use crate::recorder::meta::MetaLog;
 use crate::span::op::SpanOp;
-use crate::sync::global::{AtomicBool, AtomicU64, Ordering};
+use crate::sync::global::{lock, AtomicBool, AtomicU64, Ordering};
 
 /// What a thread does when the memory budget is spent because the collector has fallen
 /// behind.
@@ -259,10 +259,6 @@ impl RingSet {
         }
         out
     }
-}
-
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The current ring set, if it is `ring_id` and still running.

@@ -19,7 +19,7 @@ use crate::callsite::site::Callsite;
 use crate::event::{LogEvent, Values};
 use crate::field::value::FieldValue;
 use crate::level::Level;
-use crate::ring::shared::lock;
+use crate::sync::global::lock;
 
 static ACTIVE: Mutex<Option<Handle>> = Mutex::new(None);
 static CHAIN: Once = Once::new();
