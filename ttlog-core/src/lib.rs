@@ -94,7 +94,7 @@ pub mod testing;
 pub mod __private;
 
 pub use callsite::Callsite;
-pub use collector::DEFAULT_CAPACITY;
+pub use collector::{SinkStats, Stats, DEFAULT_CAPACITY};
 pub use event::{EventBuilder, LogEvent};
 pub use field::{Field, FieldValue, StructFields, ToFieldValue, ValueRef};
 pub use level::{max_level, set_max_level, Level, LevelFilter, STATIC_MAX_LEVEL};
@@ -107,7 +107,7 @@ pub use runtime::{
     init, AdapterInstaller, Builder, Guard, Handle, InitError, RingLogger, SignalInstaller,
     SnapshotRequestError, COLLECTOR_PATIENCE, SHUTDOWN_TIMEOUT,
 };
-pub use sink::{FileSink, Format, Sink, WriterSink};
+pub use sink::{BackgroundSink, FileSink, Format, Sink, WriterSink};
 pub use span::{
     current_trace_context, Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span,
     SpanEvents, SpanId,

@@ -5,17 +5,72 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::spans::SpanTable;
+use super::stats::SinkStats;
 use crate::clock::Converter;
 use crate::event::LogEvent;
 use crate::record::{Fields, Record};
 use crate::sink::Sink;
 
-/// A sink and its error count.
+/// A sink and its counts.
 pub(super) struct SinkSlot {
     pub(super) sink: Box<dyn Sink>,
+    /// Its name, asked once.
+    pub(super) name: String,
+    /// Events handed to it.
+    pub(super) handed: u64,
+    /// Writes and flushes that failed (for a sink on this thread, each failed write lost
+    /// its event).
     pub(super) errors: u64,
+    /// Events lost by failed writes (a sink on this thread).
+    pub(super) failed: u64,
+    /// How many of its lost events were reported in-band.
+    pub(super) reported_lost: u64,
+    /// When they last were.
+    pub(super) last_report: Option<Instant>,
+}
+
+impl SinkSlot {
+    pub(super) fn new(sink: Box<dyn Sink>) -> SinkSlot {
+        SinkSlot {
+            name: sink.name(),
+            sink,
+            handed: 0,
+            errors: 0,
+            failed: 0,
+            reported_lost: 0,
+            last_report: None,
+        }
+    }
+
+    /// The sink's counts now.
+    pub(super) fn stats(&self) -> SinkStats {
+        match self.sink.delivery() {
+            Some(d) => SinkStats {
+                name: self.name.clone(),
+                handed: self.handed,
+                written: d.written,
+                lost: d.lost,
+                errors: d.errors + self.errors,
+                stalled: d.stalled,
+            },
+            None => SinkStats {
+                name: self.name.clone(),
+                handed: self.handed,
+                written: self.handed - self.failed,
+                lost: self.failed,
+                errors: self.errors,
+                stalled: false,
+            },
+        }
+    }
+
+    /// Events it lost: its own count, or the collector's for a sink on this thread.
+    pub(super) fn lost(&self) -> u64 {
+        self.sink.delivery().map_or(self.failed, |d| d.lost)
+    }
 }
 
 /// The sinks, and what they need besides the event.
@@ -45,31 +100,73 @@ impl Sinks {
     pub(super) fn write_slots(slots: &mut [SinkSlot], record: &Record<'_>) -> Option<usize> {
         let mut failed = None;
         for (i, slot) in slots.iter_mut().enumerate() {
+            slot.handed += 1;
             match catch_unwind(AssertUnwindSafe(|| slot.sink.write(record))) {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     slot.errors += 1;
+                    slot.failed += 1;
                     if slot.errors == 1 {
-                        eprintln!("ttlog: sink #{i} failed to write: {e} (further errors from it are counted, not printed)");
+                        eprintln!(
+                            "ttlog: sink {} failed to write: {e} (further errors from it are counted, not printed)",
+                            slot.name
+                        );
                     }
                 }
-                Err(_) => failed = failed.or(Some(i)),
+                Err(_) => {
+                    // The event is lost for it; it is removed.
+                    slot.failed += 1;
+                    failed = failed.or(Some(i));
+                }
             }
         }
         failed
     }
 
+    /// Flushes every sink (hands buffered lines over; a sink with a thread of its own does
+    /// not wait for it).
     pub(super) fn flush(&mut self) {
-        for (i, slot) in self.slots.iter_mut().enumerate() {
-            match catch_unwind(AssertUnwindSafe(|| slot.sink.flush())) {
+        self.each("flush", |sink| sink.flush());
+    }
+
+    /// Flushes every sink and waits until `deadline` for each to write what it was handed.
+    pub(super) fn sync(&mut self, deadline: Instant) -> bool {
+        let mut all = true;
+        for slot in &mut self.slots {
+            let done = catch_unwind(AssertUnwindSafe(|| slot.sink.sync(deadline)));
+            all &= matches!(done, Ok(Ok(())));
+        }
+        all
+    }
+
+    /// The collector is stopping: each sink writes what it can by `deadline`; the rest is
+    /// lost, counted.
+    pub(super) fn close(&mut self, deadline: Instant) {
+        self.each("close", |sink| {
+            sink.close(deadline);
+            Ok(())
+        });
+    }
+
+    /// Opens every sink's destination again (logrotate).
+    pub(super) fn reopen(&mut self) {
+        self.each("reopen", |sink| sink.reopen());
+    }
+
+    fn each(&mut self, what: &str, mut f: impl FnMut(&mut dyn Sink) -> std::io::Result<()>) {
+        for slot in &mut self.slots {
+            match catch_unwind(AssertUnwindSafe(|| f(&mut *slot.sink))) {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     slot.errors += 1;
                     if slot.errors == 1 {
-                        eprintln!("ttlog: sink #{i} failed to flush: {e} (further errors from it are counted, not printed)");
+                        eprintln!(
+                            "ttlog: sink {} failed to {what}: {e} (further errors from it are counted, not printed)",
+                            slot.name
+                        );
                     }
                 }
-                Err(_) => eprintln!("ttlog: sink #{i} panicked while flushing"),
+                Err(_) => eprintln!("ttlog: sink {} panicked in {what}", slot.name),
             }
         }
     }

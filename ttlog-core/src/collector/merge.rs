@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::fanout::Sinks;
-use super::run::{Collector, State};
+use super::run::Collector;
 use crate::callsite::site::Callsite;
 use crate::clock::{self, Converter};
 use crate::event::{LogEvent, Values};
@@ -63,7 +63,7 @@ impl Collector {
             self.quota.push(ring.reader.end());
             dropped += ring.reader.dropped();
         }
-        dropped += self.ring_set.lost.load(Ordering::Relaxed);
+        dropped += self.ring_set.lost.load(Ordering::Relaxed) + self.unread_at_shutdown;
 
         let conv = clock::converter();
         let mut n = 0;
@@ -108,19 +108,13 @@ impl Collector {
 
         let reported = self.ring_set.reported_dropped.load(Ordering::Relaxed);
         if dropped > reported {
-            let event = dropped_event(dropped - reported);
-            if self.ring_set.is_current() && self.state == State::Running {
-                // Into the collector's own log, like any event: the sinks get it on the next
-                // turn, and the flight recorder keeps it.
-                crate::ring::local::push(self.ring_set.id, event);
-            } else if let Some(failed) = self.sinks.write(&event, &self.spans, &conv) {
-                self.sink_panicked(failed);
-            }
+            self.report(dropped_event(dropped - reported));
             self.ring_set
                 .reported_dropped
                 .store(dropped, Ordering::Release);
             n += 1;
         }
+        n += self.report_sink_losses();
         if abandoned_any {
             let mut i = 0;
             while i < self.rings.len() {
@@ -151,6 +145,7 @@ impl Collector {
         self.retired.retain(|r| r.log().segments() > 0);
         if n > 0 {
             self.sinks.flush();
+            self.publish_stats();
         }
         n
     }
@@ -251,7 +246,7 @@ impl Collector {
     }
 }
 
-fn dropped_event(n: u64) -> LogEvent {
+pub(super) fn dropped_event(n: u64) -> LogEvent {
     let mut values = Values::new();
     values.push(FieldValue::from(n));
     let mut event = LogEvent::with_message(

@@ -6,7 +6,9 @@
 //! flush, shutdown). When a turn finds nothing to do it parks with a growing timeout; a
 //! producer whose ring is half full, and every command sender, wakes it.
 //!
-//! All formatting and I/O happens here, never on the threads that log. A sink that panics
+//! All formatting happens here, never on the threads that log; the builder's sinks write on
+//! threads of their own ([`BackgroundSink`](crate::sink::BackgroundSink)), so a stalled
+//! destination never holds the collector up. A sink that panics
 //! is caught, removed, and reported, and a snapshot is written: the collector keeps running.
 //!
 //! 1. `config.rs` — `Config`: everything the builder hands the collector, in one value.
@@ -19,6 +21,8 @@
 //! 6. `fanout.rs` — the sinks: one decoded [`Record`](crate::Record) per event, to each sink.
 //! 7. `snapshot.rs` — writing the recorder and the spans to a snapshot file, by the collector
 //!    or, when it does not answer, by the thread that asked.
+//! 8. `stats.rs` — [`Stats`]: events dropped before the sinks and, per sink, handed,
+//!    written and lost; the in-band reports of sink losses.
 
 mod config;
 pub(crate) mod fanout;
@@ -27,8 +31,11 @@ mod recorder;
 mod run;
 mod snapshot;
 pub(crate) mod spans;
+mod stats;
 
 pub(crate) use config::Config;
 pub use config::DEFAULT_CAPACITY;
 pub(crate) use run::{spawn, Command};
+pub(crate) use stats::SharedStats;
+pub use stats::{SinkStats, Stats};
 pub(crate) use snapshot::{rebuild, write_direct, write_with_clock, Claim, Settings};

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
@@ -13,6 +13,7 @@ use super::config::Config;
 use super::fanout::{SinkSlot, Sinks, ThreadNames};
 use super::snapshot::{Claim, Settings};
 use super::spans::SpanTable;
+use super::stats::{SharedStats, Stats};
 use crate::redact::Redaction;
 use crate::ring::reader::RecordReader;
 use crate::ring::shared::{RingEntry, RingSet};
@@ -29,10 +30,20 @@ pub(crate) enum Command {
         /// waiting and wrote the snapshot itself.
         claim: Arc<Claim>,
     },
-    /// Drain, then flush every sink.
-    Flush { reply: Sender<()> },
-    /// Drain everything, flush, and stop.
-    Shutdown { reply: Sender<()> },
+    /// Drain, then flush every sink and wait until `deadline` for them to write it all;
+    /// the reply says whether they did.
+    Flush {
+        reply: Sender<bool>,
+        deadline: Instant,
+    },
+    /// Open every sink's destination again (logrotate).
+    Reopen,
+    /// Drain everything, let the sinks write it, and stop, all by `deadline`: what is still
+    /// unread or unwritten then is counted lost.
+    Shutdown {
+        reply: Sender<()>,
+        deadline: Instant,
+    },
 }
 
 /// Starts the collector thread.
@@ -40,19 +51,17 @@ pub(crate) fn spawn(
     rings: Arc<RingSet>,
     commands: Receiver<Command>,
     mut config: Config,
+    stats: SharedStats,
 ) -> std::io::Result<JoinHandle<()>> {
     let sinks = std::mem::take(&mut config.sinks.0);
     let settings = config.snapshot_settings();
     let redaction = config.redaction.take().map(Redaction::new);
-    let collector = Collector {
+    let mut collector = Collector {
         ring_set: rings.clone(),
         commands,
         rings: Vec::new(),
         sinks: Sinks {
-            slots: sinks
-                .into_iter()
-                .map(|sink| SinkSlot { sink, errors: 0 })
-                .collect(),
+            slots: sinks.into_iter().map(SinkSlot::new).collect(),
             names: ThreadNames::default(),
         },
         quota: Vec::new(),
@@ -60,10 +69,15 @@ pub(crate) fn spawn(
         redaction,
         retired_drops: 0,
         retired: Vec::new(),
+        stats,
+        published: Stats::default(),
+        unread_at_shutdown: 0,
         settings,
         config,
         state: State::Running,
     };
+    // Handles see every sink from the start.
+    collector.publish_stats();
     let handle = std::thread::Builder::new()
         .name("ttlog".into())
         .spawn(move || collector.run())?;
@@ -95,6 +109,12 @@ pub(super) struct Collector {
     /// The logs of threads that ended, read to their end, kept while their windows last
     /// (until their segments go to other threads).
     pub(super) retired: Vec<RecordReader>,
+    /// Where handles read the stats.
+    pub(super) stats: SharedStats,
+    /// The stats last published there.
+    pub(super) published: Stats,
+    /// Events the shutdown deadline left unread.
+    pub(super) unread_at_shutdown: u64,
     /// What snapshots are written with.
     pub(super) settings: Settings,
     /// The configuration's plain values (its sinks and redaction rules moved into `sinks`
@@ -136,20 +156,29 @@ impl Collector {
                 park = Duration::from_micros(50);
             }
         }
-        // Stopping: take what arrived since the shutdown command was answered.
-        self.drain_all();
         crate::ring::local::release();
     }
 
-    /// Turns until the rings are empty (at most 64 turns, in case a producer keeps logging),
-    /// then flushes the sinks.
-    fn drain_all(&mut self) {
+    /// Turns until the rings are empty (at most 64 turns, in case a producer keeps logging)
+    /// or `deadline` passes; what is unread then is counted lost. Then the sinks write what
+    /// they can by the deadline and close.
+    fn drain_all(&mut self, deadline: Instant) {
         for _ in 0..64 {
-            if self.turn_within(None) == 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.turn_within(Some(left)) == 0 {
                 break;
             }
         }
-        self.sinks.flush();
+        if Instant::now() >= deadline {
+            let unread = self.skip_unread();
+            if unread > 0 {
+                eprintln!(
+                    "ttlog: shutdown deadline: {unread} events were not read in time and are lost"
+                );
+            }
+        }
+        self.sinks.close(deadline);
+        self.publish_stats();
     }
 
     /// Turns until a turn finds nothing (at most four): what was logged before a command
@@ -191,20 +220,23 @@ impl Collector {
                     let result = self.write_snapshot(&reason);
                     let _ = reply.send(result);
                 }
-                Command::Flush { reply } => {
-                    // Everything logged before the flush reaches the sinks, however long it
-                    // takes them.
+                Command::Flush { reply, deadline } => {
+                    // Everything logged before the flush reaches the sinks (however long it
+                    // takes them, up to the deadline).
                     for _ in 0..4 {
-                        if self.turn_within(None) == 0 {
+                        let left = deadline.saturating_duration_since(Instant::now());
+                        if left.is_zero() || self.turn_within(Some(left)) == 0 {
                             break;
                         }
                     }
-                    self.sinks.flush();
-                    let _ = reply.send(());
+                    let written = self.sinks.sync(deadline);
+                    self.publish_stats();
+                    let _ = reply.send(written);
                 }
-                Command::Shutdown { reply } => {
+                Command::Reopen => self.sinks.reopen(),
+                Command::Shutdown { reply, deadline } => {
                     self.state = State::Stopping;
-                    self.drain_all();
+                    self.drain_all(deadline);
                     self.ring_set.running.store(false, Ordering::Release);
                     let _ = reply.send(());
                     return n;

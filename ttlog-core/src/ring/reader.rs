@@ -73,6 +73,17 @@ impl RecordReader {
         op
     }
 
+    /// Moves past every record there is now without decoding any; returns the events among
+    /// them (the shutdown deadline passed: they are counted lost).
+    pub(crate) fn skip_rest(&mut self) -> u64 {
+        let mut events = 0;
+        while let Some(record) = self.cursor.peek() {
+            events += u64::from(record.counted);
+            self.cursor.advance();
+        }
+        events
+    }
+
     /// Where the reader is (grows as it reads).
     #[inline]
     pub(crate) fn position(&self) -> u64 {

@@ -1,8 +1,10 @@
 //! [`Builder`]: what `init()` configures, and starting the collector and installing the logger.
 
+use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::error::{InitError, Kind};
 use super::guard::Guard;
@@ -19,7 +21,7 @@ use crate::recorder::file::RecorderFile;
 use crate::recorder::{recorder_files, recover, remove_unfinished};
 use crate::redact::Pattern;
 use crate::ring::shared::{Overflow, RingConfig, RingSet, MAX_RING_CAPACITY};
-use crate::sink::{self, FileSink, Format, Sink, WriterSink};
+use crate::sink::{BackgroundSink, FileOptions, Format, Sink};
 use crate::span::id::SpanEvents;
 use crate::sync::global::{AtomicBool, Ordering};
 
@@ -59,6 +61,27 @@ pub struct Builder {
     /// What the collector is made with (sinks, recorder size, snapshots, span lines,
     /// redaction).
     collector: collector::Config,
+    /// The sinks given as values and writers, in the order given.
+    given: Vec<Given>,
+    /// How log files are opened.
+    file_options: FileOptions,
+    /// How long the collector waits for a full sink queue before it counts the batch lost.
+    sink_stall: Duration,
+}
+
+/// A sink given to the builder: made when the logger starts.
+enum Given {
+    Sink(Box<dyn Sink>),
+    Writer(Box<dyn FnOnce() -> BackgroundSink + Send>),
+}
+
+impl fmt::Debug for Given {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Given::Sink(_) => "Sink",
+            Given::Writer(_) => "Writer",
+        })
+    }
 }
 
 /// Installs an adapter (see [`Builder::adapter`]); the error says why it could not.
@@ -81,6 +104,9 @@ impl Default for Builder {
             rings: RingConfig::default(),
             recorder_in_memory: false,
             collector: collector::Config::default(),
+            given: Vec::new(),
+            file_options: FileOptions::new(),
+            sink_stall: crate::sink::DEFAULT_STALL_TIMEOUT,
         }
     }
 }
@@ -205,24 +231,56 @@ impl Builder {
         self
     }
 
-    /// Also appends events to the file at `path` (created with its parent directories).
+    /// Also appends events to the file at `path` (created with its parent directories, with
+    /// the [`file_options`](Self::file_options)). The file is written by a thread of its
+    /// own ([`BackgroundSink`]); SIGHUP and [`Handle::reopen`] open the path again.
     pub fn file(mut self, path: impl AsRef<Path>, format: Format) -> Self {
         self.files.push((path.as_ref().to_path_buf(), format));
         self
     }
 
-    /// Also writes events to `writer`, formatted as `format`, from the collector thread.
-    pub fn writer<W: io::Write + Send + 'static>(mut self, writer: W, format: Format) -> Self {
-        self.collector
-            .sinks
-            .0
-            .push(Box::new(WriterSink::new(writer, format)));
+    /// How log files are opened: mode (default 0640) and whether a symlink at the file's own
+    /// path is followed (default not). See [`FileOptions`].
+    ///
+    /// ```
+    /// use ttlog_core::sink::FileOptions;
+    /// let builder = ttlog_core::init().file_options(FileOptions::new().mode(0o600));
+    /// # drop(builder);
+    /// ```
+    pub fn file_options(mut self, options: FileOptions) -> Self {
+        self.file_options = options;
         self
     }
 
-    /// Also hands every event, decoded, to `sink` on the collector thread.
+    /// How long the collector waits for room when a sink's queue is full (a slow or stalled
+    /// destination) before it counts the batch lost for that sink and stops waiting for it
+    /// until it catches up (default [`DEFAULT_STALL_TIMEOUT`](crate::sink::DEFAULT_STALL_TIMEOUT),
+    /// one second). Applies to the console, file and writer sinks.
+    ///
+    /// ```
+    /// let builder = ttlog_core::init().sink_stall_timeout(std::time::Duration::from_millis(200));
+    /// # drop(builder);
+    /// ```
+    pub fn sink_stall_timeout(mut self, timeout: Duration) -> Self {
+        self.sink_stall = timeout;
+        self
+    }
+
+    /// Also writes events to `writer`, formatted as `format`. Lines are formatted on the
+    /// collector and written by a thread of the sink's own ([`BackgroundSink`]), so a writer
+    /// that blocks holds up nothing else.
+    pub fn writer<W: io::Write + Send + 'static>(mut self, writer: W, format: Format) -> Self {
+        self.given.push(Given::Writer(Box::new(move || {
+            BackgroundSink::writer(writer, format)
+        })));
+        self
+    }
+
+    /// Also hands every event, decoded, to `sink` on the collector thread. The sink must not
+    /// block for long: it holds up the collector while it runs (do I/O in a
+    /// [`BackgroundSink`], or on a thread of the sink's own, as `BackgroundSink` does).
     pub fn sink<S: Sink>(mut self, sink: S) -> Self {
-        self.collector.sinks.0.push(Box::new(sink));
+        self.given.push(Given::Sink(Box::new(sink)));
         self
     }
 
@@ -365,12 +423,13 @@ impl Builder {
             filter
         };
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+        let stall = self.sink_stall;
         if let Some(format) = self.console {
-            sinks.push(Box::new(sink::console(format)));
+            sinks.push(Box::new(BackgroundSink::stderr(format).stall_timeout(stall)));
         }
         for (path, format) in &self.files {
-            match FileSink::open(path, *format) {
-                Ok(s) => sinks.push(Box::new(s)),
+            match BackgroundSink::file(path, *format, self.file_options) {
+                Ok(s) => sinks.push(Box::new(s.stall_timeout(stall))),
                 Err(e) if strict => {
                     return Err(InitError {
                         kind: Kind::File(path.clone(), e),
@@ -383,7 +442,12 @@ impl Builder {
             }
         }
         // Console and files first, then the sinks given as values, in the order given.
-        sinks.append(&mut self.collector.sinks.0);
+        for given in self.given.drain(..) {
+            sinks.push(match given {
+                Given::Sink(sink) => sink,
+                Given::Writer(make) => Box::new(make().stall_timeout(stall)),
+            });
+        }
         self.collector.sinks.0 = sinks;
 
         if INITIALIZED.swap(true, Ordering::AcqRel) {
@@ -420,7 +484,8 @@ impl Builder {
                 }
             }
         };
-        let join = collector::spawn(rings.clone(), rx, self.collector).map_err(|e| {
+        let stats = collector::SharedStats::default();
+        let join = collector::spawn(rings.clone(), rx, self.collector, stats.clone()).map_err(|e| {
             INITIALIZED.store(false, Ordering::Release);
             InitError {
                 kind: Kind::Thread(e),
@@ -431,6 +496,7 @@ impl Builder {
             rings: rings.clone(),
             commands: tx,
             snapshots,
+            stats,
         };
         logger::set_logger(Arc::new(RingLogger::new(handle.clone())));
         filter::install(filter);

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::handle::{Handle, SnapshotRequestError};
 use crate::collector::Command;
@@ -21,8 +21,13 @@ pub struct Guard {
     pub(super) signal_closer: Option<Box<dyn FnOnce() + Send>>,
 }
 
-/// How long dropping a [`Guard`] waits for the collector to finish.
+/// How long dropping a [`Guard`] gives the collector and the sinks to read and write what is
+/// left. What they have not read or written by then is counted lost ([`Handle::stats`]) and
+/// said on stderr.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long past [`SHUTDOWN_TIMEOUT`] the guard waits for the collector's answer.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 impl Guard {
     /// Writes a snapshot of the flight recorder now (after draining every ring) and returns
@@ -56,9 +61,14 @@ impl Guard {
         self.handle.flush()
     }
 
-    /// How many events have been dropped and reported so far.
+    /// How many events some sink did not get (see [`Handle::dropped`]).
     pub fn dropped(&self) -> u64 {
         self.handle.dropped()
+    }
+
+    /// What happened to the events so far (see [`Handle::stats`]).
+    pub fn stats(&self) -> crate::Stats {
+        self.handle.stats()
     }
 
     /// A cloneable handle for taking snapshots from other threads.
@@ -80,14 +90,20 @@ impl Drop for Guard {
         }
         runtime.retire();
         let (tx, rx) = crossbeam_channel::bounded(1);
+        let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
         if self
             .handle
             .commands
-            .send(Command::Shutdown { reply: tx })
+            .send(Command::Shutdown {
+                reply: tx,
+                deadline,
+            })
             .is_ok()
         {
             runtime.wake();
-            let _ = rx.recv_timeout(SHUTDOWN_TIMEOUT);
+            // The collector keeps the deadline itself (counting what it could not read or
+            // write by then); the grace covers a sink that overshoots it by one stall timeout.
+            let _ = rx.recv_deadline(deadline + SHUTDOWN_GRACE);
         }
         if let Some(join) = self.join.take() {
             if join.is_finished() || !runtime.running.load(Ordering::Acquire) {

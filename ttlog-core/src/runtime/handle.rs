@@ -3,11 +3,11 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
-use crate::collector::{write_direct, Claim, Command, Settings};
+use crate::collector::{write_direct, Claim, Command, Settings, SharedStats, Stats};
 use crate::ring::shared::RingSet;
 use crate::snapshot::writer::WriteError;
 use crate::sync::global::Ordering;
@@ -22,6 +22,8 @@ pub struct Handle {
     pub(crate) commands: Sender<Command>,
     /// What snapshots are written with, for those this handle writes itself.
     pub(crate) snapshots: Arc<Settings>,
+    /// What the collector counted.
+    pub(crate) stats: SharedStats,
 }
 
 /// Waits up to `timeout` for a reply.
@@ -130,24 +132,64 @@ impl Handle {
         }
     }
 
-    /// Drains every ring into the sinks and flushes them. Returns `false` if the collector
-    /// has stopped or did not finish within ten seconds.
+    /// Drains every ring into the sinks and waits until they have written it all. Returns
+    /// `false` if the collector has stopped, or it and the sinks did not finish within ten
+    /// seconds (a stalled sink, say: [`stats`](Self::stats) tells which).
     pub fn flush(&self) -> bool {
         self.flush_timeout(DEFAULT_TIMEOUT)
     }
 
     /// Like [`flush`](Self::flush), waiting at most `timeout`.
     pub fn flush_timeout(&self, timeout: Duration) -> bool {
-        self.request(|reply| Command::Flush { reply }, timeout)
-            .is_ok()
+        let deadline = Instant::now() + timeout;
+        // A little longer than the collector's own deadline, for its reply to arrive.
+        self.request(
+            |reply| Command::Flush { reply, deadline },
+            timeout + Duration::from_millis(100),
+        )
+        .unwrap_or(false)
     }
 
-    /// How many events have been dropped (full rings under [`Overflow::Drop`](crate::Overflow::Drop), the cases
-    /// [`Overflow::Block`](crate::Overflow::Block) still drops, or logged while a thread was being torn down) and
-    /// reported so far. Call [`flush`](Self::flush)
-    /// first for an up-to-date count.
+    /// How many events some sink did not get: [`Stats::missed`], that is, events dropped
+    /// before the sinks (full logs under [`Overflow::Drop`](crate::Overflow::Drop), the cases
+    /// [`Overflow::Block`](crate::Overflow::Block) still drops, logged while a thread was
+    /// being torn down, unread at the shutdown deadline) plus the most events any one sink
+    /// lost (failed writes, a stalled sink, the shutdown deadline). Call
+    /// [`flush`](Self::flush) first for an up-to-date count; [`stats`](Self::stats) has the
+    /// details.
     pub fn dropped(&self) -> u64 {
-        self.rings.reported_dropped.load(Ordering::Acquire)
+        let stats = self.stats.get();
+        stats
+            .dropped
+            .max(self.rings.reported_dropped.load(Ordering::Acquire))
+            + stats.sinks.iter().map(|s| s.lost).max().unwrap_or(0)
+    }
+
+    /// What happened to the events so far: dropped before the sinks, and per sink handed,
+    /// written and lost (see [`Stats`]). Up to date after [`flush`](Self::flush).
+    ///
+    /// ```
+    /// let guard = ttlog_core::init().no_console().writer(std::io::sink(), Default::default()).init();
+    /// let handle = guard.handle();
+    /// assert!(handle.flush());
+    /// let stats = handle.stats();
+    /// assert_eq!(stats.dropped, 0);
+    /// assert_eq!(stats.sinks[0].lost, 0);
+    /// ```
+    pub fn stats(&self) -> Stats {
+        self.stats.get()
+    }
+
+    /// Opens every file sink's path again (after logrotate moved the file away); SIGHUP
+    /// does this when the facade's signal handlers are installed. Returns `false` if the
+    /// collector has stopped.
+    ///
+    /// ```
+    /// let guard = ttlog_core::init().no_console().init();
+    /// assert!(guard.handle().reopen());
+    /// ```
+    pub fn reopen(&self) -> bool {
+        self.send::<()>(|_| Command::Reopen).is_ok()
     }
 
     /// The recorder file the flight recorder is in (`None` when it is in memory, see

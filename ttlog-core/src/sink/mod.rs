@@ -37,18 +37,27 @@
 //!    [`console`] and [`FileSink`].
 //! 2. `format/` — [`format_record`]: one event as one line, in each [`Format`].
 //! 3. `escape.rs` — escaping values for text and JSON (no log injection).
+//! 4. `background.rs` — [`BackgroundSink`]: lines written by a thread of the sink's own, so a
+//!    stalled destination never holds up the collector; every event it loses is counted.
+//! 5. `output.rs` — what that thread writes to, and [`FileOptions`] (mode, symlinks).
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
 use crate::record::Record;
 
+mod background;
 mod escape;
 pub mod format;
+mod output;
 
+pub use background::{BackgroundSink, DEFAULT_STALL_TIMEOUT, QUEUE_BATCHES};
 pub use format::{format_record, Format};
+pub use output::FileOptions;
 
 /// How many bytes a [`WriterSink`] buffers before it writes without waiting for a flush.
 pub const BATCH_BYTES: usize = 64 * 1024;
@@ -101,6 +110,77 @@ pub trait Sink: Send + 'static {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+
+    /// Flushes, then waits until everything handed to the sink so far is written, or until
+    /// `deadline`. The collector calls it for [`Handle::flush`](crate::Handle::flush) and at
+    /// shutdown. A sink that writes on the collector's thread is done when
+    /// [`flush`](Sink::flush) returns, which is the default.
+    ///
+    /// # Errors
+    ///
+    /// Whatever [`flush`](Sink::flush) returns, or [`io::ErrorKind::TimedOut`] when the
+    /// deadline passed first.
+    fn sync(&mut self, deadline: Instant) -> io::Result<()> {
+        let _ = deadline;
+        self.flush()
+    }
+
+    /// The collector is stopping: write what is left by `deadline`; whatever is not written
+    /// then is lost, and [`delivery`](Sink::delivery) counts it. The default is
+    /// [`sync`](Sink::sync).
+    fn close(&mut self, deadline: Instant) {
+        let _ = self.sync(deadline);
+    }
+
+    /// Opens the destination again by its path, after logrotate moved it away (SIGHUP,
+    /// [`Handle::reopen`](crate::Handle::reopen)). The default has nothing to reopen.
+    ///
+    /// # Errors
+    ///
+    /// When the destination cannot be opened again.
+    fn reopen(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// What happened to the events handed to a sink that writes them later, on a thread of
+    /// its own ([`BackgroundSink`]). `None`, the default, for a sink that is done with an
+    /// event when [`write`](Sink::write) returns: the collector counts those itself (an
+    /// event whose `write` failed is lost).
+    fn delivery(&self) -> Option<Delivery> {
+        None
+    }
+
+    /// The last error the sink met writing, for reports (see [`delivery`](Sink::delivery)).
+    fn last_error(&self) -> Option<Arc<str>> {
+        None
+    }
+
+    /// A short description for reports and [`Stats`](crate::Stats), such as `stderr` or
+    /// `file /var/log/app.log`.
+    fn name(&self) -> String {
+        String::from("sink")
+    }
+}
+
+/// What a sink that writes on its own thread did with the events handed to it
+/// ([`Sink::delivery`]). Events handed to it that are neither written nor lost are still on
+/// their way.
+///
+/// ```
+/// let d = ttlog_core::sink::Delivery { written: 10, lost: 2, errors: 1, stalled: false };
+/// assert_eq!(d.written + d.lost, 12);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// Events written whole to the destination.
+    pub written: u64,
+    /// Events that will never be written: dropped because the sink was stalled, or not
+    /// written by the shutdown deadline.
+    pub lost: u64,
+    /// Write errors met (each retried).
+    pub errors: u64,
+    /// Whether the sink is stalled now (its queue full).
+    pub stalled: bool,
 }
 
 impl<F> Sink for F
@@ -321,19 +401,38 @@ pub struct FileSink {
 }
 
 impl FileSink {
-    /// Opens `path` for appending, creating it and its parent directories if they are missing.
+    /// Opens `path` for appending, creating it and its parent directories if they are missing,
+    /// with the default [`FileOptions`] (mode 0640, a symlink at `path` refused).
     ///
     /// # Errors
     ///
     /// Any error from creating the directories or opening the file.
     pub fn open(path: impl AsRef<Path>, format: Format) -> io::Result<FileSink> {
+        FileSink::open_with(path, format, FileOptions::new())
+    }
+
+    /// Opens `path` for appending with `options` (mode, symlinks), creating it and its parent
+    /// directories if they are missing.
+    ///
+    /// # Errors
+    ///
+    /// As [`FileOptions::open`].
+    ///
+    /// ```
+    /// use ttlog_core::sink::{FileOptions, FileSink, Format};
+    /// # let path = std::env::temp_dir().join(format!("ttlog-doc-openwith-{}.log", std::process::id()));
+    /// let sink = FileSink::open_with(&path, Format::Json, FileOptions::new().mode(0o600))?;
+    /// # drop(sink);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        format: Format,
+        options: FileOptions,
+    ) -> io::Result<FileSink> {
         let path = path.as_ref();
-        if let Some(parent) = path.parent() {
-            if !parent.as_os_str().is_empty() {
-                fs::create_dir_all(parent)?;
-            }
-        }
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = options.open(path)?;
         Ok(FileSink {
             inner: WriterSink::new(file, format),
             path: path.to_owned(),

@@ -1,0 +1,474 @@
+//! [`BackgroundSink`]: lines formatted on the collector, written by a thread of the sink's
+//! own, so a stalled or failing destination never holds up the collector, the other sinks,
+//! snapshots or shutdown.
+//!
+//! The collector formats events into a batch (reused buffers, as [`WriterSink`] does) and
+//! hands the batch to the sink's thread through a bounded queue of [`QUEUE_BATCHES`] batches.
+//! The thread writes each batch whole: a write that fails part-way keeps the rest and retries
+//! it (backing off from 1 ms to 1 s), so a line is never torn while the destination recovers
+//! (a disk freed, a reader that comes back).
+//!
+//! Nothing is lost without being counted. The sink counts every event (one event is one
+//! line) it was handed, written, or lost ([`Delivery`]), and loses events only:
+//! - when its queue is full: the collector waits up to the sink's stall timeout for room (so a
+//!   slow destination slows the collector, and under `Overflow::Block` the callers, instead of
+//!   losing events), then marks the sink stalled and counts the batch lost; while stalled, it
+//!   does not wait, and the first batch that fits again ends the stall;
+//! - at shutdown, for what its thread has not written by the deadline (a half-written line is
+//!   cut off a file).
+//!
+//! [`WriterSink`]: super::WriterSink
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
+
+use super::output::{FileOptions, FileOutput, Output, Plain};
+use super::{format_record, Delivery, Format, Sink, BATCH_BYTES};
+use crate::record::Record;
+use crate::sync::global::lock;
+
+/// How many batches a [`BackgroundSink`]'s queue holds (up to 4 MiB of lines).
+pub const QUEUE_BATCHES: usize = 64;
+
+/// How long the collector waits for room in a full [`BackgroundSink`] queue before it marks
+/// the sink stalled and counts the batch lost (the default of
+/// [`Builder::sink_stall_timeout`](crate::Builder::sink_stall_timeout)).
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The longest pause between two attempts to write after an error.
+const MAX_BACKOFF: Duration = Duration::from_secs(1);
+
+enum Msg {
+    /// Whole lines to write.
+    Data(Vec<u8>),
+    /// Flush, then answer.
+    Sync(Sender<()>),
+    /// Open the destination again by path.
+    Reopen,
+}
+
+/// What the sink's two ends share.
+#[derive(Default)]
+struct Shared {
+    /// Events written whole.
+    written: AtomicU64,
+    /// Events lost (not queued, or not written by the shutdown deadline).
+    lost: AtomicU64,
+    /// Write errors seen.
+    errors: AtomicU64,
+    /// The last write error.
+    last_error: Mutex<Option<Arc<str>>>,
+    /// Set at the shutdown deadline: the thread stops retrying.
+    abandon: AtomicBool,
+}
+
+impl Shared {
+    fn error(&self, e: &io::Error, name: &str) {
+        if self.errors.fetch_add(1, Ordering::Relaxed) == 0 {
+            // Once per sink: further errors are counted (and reported in-band by the
+            // collector with the events they cost).
+            eprintln!("ttlog: sink {name}: write failed: {e} (retrying; further errors are counted)");
+        }
+        *lock(&self.last_error) = Some(Arc::from(e.to_string()));
+    }
+}
+
+/// A sink whose lines are written by a thread of its own (see the [module docs](self)). The
+/// builder's console, file and writer sinks are `BackgroundSink`s.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use ttlog_core::sink::{BackgroundSink, Format, Sink};
+/// use ttlog_core::{Fields, Level, Record};
+///
+/// let mut sink = BackgroundSink::writer(Vec::new(), Format::Logfmt);
+/// let record = Record { level: Level::Warn, timestamp: std::time::UNIX_EPOCH,
+///     target: "app", module_path: "app", file: "", line: 0, message: "disk low",
+///     thread_name: "main", thread_id: 1, span_id: 0, spans: None, fields: Fields::empty() };
+/// sink.write(&record)?;
+/// sink.sync(Instant::now() + Duration::from_secs(5))?;
+/// let delivery = sink.delivery().unwrap();
+/// assert_eq!((delivery.written, delivery.lost), (1, 0));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct BackgroundSink {
+    format: Format,
+    name: String,
+    buf: Vec<u8>,
+    /// Lines in `buf`.
+    lines: u64,
+    /// Events handed to the sink.
+    handed: u64,
+    tx: Sender<Msg>,
+    /// Emptied buffers coming back from the thread.
+    spare: Receiver<Vec<u8>>,
+    shared: Arc<Shared>,
+    stall_timeout: Duration,
+    stalled: bool,
+    /// Set once [`close`](Self::close) gave up on the rest: from then on the counts are
+    /// final (events written by then; everything else handed to the sink is lost).
+    closed: bool,
+    /// Events written when the sink was closed.
+    final_written: u64,
+    join: Option<JoinHandle<()>>,
+}
+
+impl BackgroundSink {
+    /// A sink writing `format` lines to `writer` from its own thread.
+    ///
+    /// # Panics
+    ///
+    /// If the thread cannot be started.
+    ///
+    /// ```
+    /// let sink = ttlog_core::sink::BackgroundSink::writer(std::io::sink(), Default::default());
+    /// assert_eq!(sink.name(), "writer");
+    /// ```
+    pub fn writer<W: io::Write + Send + 'static>(writer: W, format: Format) -> BackgroundSink {
+        BackgroundSink::start(Box::new(Plain(writer)), format, "writer".into())
+            .expect("cannot start a ttlog sink thread")
+    }
+
+    /// A sink writing `format` lines to standard error from its own thread.
+    ///
+    /// # Panics
+    ///
+    /// If the thread cannot be started.
+    ///
+    /// ```
+    /// let sink = ttlog_core::sink::BackgroundSink::stderr(Default::default());
+    /// assert_eq!(sink.name(), "stderr");
+    /// ```
+    pub fn stderr(format: Format) -> BackgroundSink {
+        BackgroundSink::start(Box::new(Plain(io::stderr())), format, "stderr".into())
+            .expect("cannot start a ttlog sink thread")
+    }
+
+    /// A sink appending `format` lines to the file at `path` (opened with `options`) from its
+    /// own thread; [`reopen`](Sink::reopen) opens the path again.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened (see [`FileOptions::open`]) or the thread cannot be
+    /// started.
+    ///
+    /// ```
+    /// use ttlog_core::sink::{BackgroundSink, FileOptions, Format};
+    /// let path = std::env::temp_dir().join(format!("ttlog-doc-bgfile-{}.log", std::process::id()));
+    /// let sink = BackgroundSink::file(&path, Format::Json, FileOptions::new())?;
+    /// assert!(sink.name().starts_with("file "));
+    /// # drop(sink);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn file(
+        path: impl AsRef<Path>,
+        format: Format,
+        options: FileOptions,
+    ) -> io::Result<BackgroundSink> {
+        let path = path.as_ref();
+        let output = FileOutput::open(path, options)?;
+        BackgroundSink::start(
+            Box::new(output),
+            format,
+            format!("file {}", path.display()),
+        )
+    }
+
+    fn start(output: Box<dyn Output>, format: Format, name: String) -> io::Result<BackgroundSink> {
+        let (tx, rx) = crossbeam_channel::bounded(QUEUE_BATCHES);
+        let (spare_tx, spare) = crossbeam_channel::bounded(4);
+        let shared = Arc::new(Shared::default());
+        let worker = Worker {
+            output,
+            shared: shared.clone(),
+            name: name.clone(),
+        };
+        let join = std::thread::Builder::new()
+            .name("ttlog-sink".into())
+            .spawn(move || worker.run(rx, spare_tx))?;
+        Ok(BackgroundSink {
+            format,
+            name,
+            buf: Vec::new(),
+            lines: 0,
+            handed: 0,
+            tx,
+            spare,
+            shared,
+            stall_timeout: DEFAULT_STALL_TIMEOUT,
+            stalled: false,
+            closed: false,
+            final_written: 0,
+            join: Some(join),
+        })
+    }
+
+    /// How long the collector waits for room in a full queue before it counts a batch lost
+    /// and marks the sink stalled (default [`DEFAULT_STALL_TIMEOUT`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let sink = ttlog_core::sink::BackgroundSink::writer(std::io::sink(), Default::default())
+    ///     .stall_timeout(Duration::from_millis(100));
+    /// # drop(sink);
+    /// ```
+    pub fn stall_timeout(mut self, timeout: Duration) -> BackgroundSink {
+        self.stall_timeout = timeout;
+        self
+    }
+
+    /// What the sink is, for reports: `stderr`, `file PATH` or `writer`.
+    ///
+    /// ```
+    /// let sink = ttlog_core::sink::BackgroundSink::writer(Vec::new(), Default::default());
+    /// assert_eq!(sink.name(), "writer");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the sink's queue was last found full (see the [module docs](self)).
+    ///
+    /// ```
+    /// let sink = ttlog_core::sink::BackgroundSink::writer(Vec::new(), Default::default());
+    /// assert!(!sink.is_stalled());
+    /// ```
+    pub fn is_stalled(&self) -> bool {
+        self.stalled
+    }
+
+    /// Hands the buffered lines to the thread, waiting at most until `deadline` for room
+    /// (not at all while stalled); counts them lost if there is none.
+    fn send_batch(&mut self, deadline: Option<Instant>) {
+        if self.lines == 0 || self.closed {
+            return;
+        }
+        let fresh = self.spare.try_recv().unwrap_or_default();
+        let bytes = std::mem::replace(&mut self.buf, fresh);
+        let lines = std::mem::take(&mut self.lines);
+        let msg = Msg::Data(bytes);
+        let sent = if self.stalled {
+            self.tx.try_send(msg).map_err(|e| match e {
+                TrySendError::Full(m) | TrySendError::Disconnected(m) => m,
+            })
+        } else {
+            let deadline = deadline.unwrap_or_else(|| Instant::now() + self.stall_timeout);
+            self.tx.send_deadline(msg, deadline).map_err(|e| match e {
+                SendTimeoutError::Timeout(m) | SendTimeoutError::Disconnected(m) => m,
+            })
+        };
+        match sent {
+            Ok(()) => self.stalled = false,
+            Err(msg) => {
+                self.stalled = true;
+                self.shared.lost.fetch_add(lines, Ordering::Relaxed);
+                if let Msg::Data(mut bytes) = msg {
+                    if self.buf.capacity() == 0 {
+                        bytes.clear();
+                        self.buf = bytes;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Flushes, waits until `deadline` for the thread to write everything, then gives up on
+    /// what is left: it is counted lost (and a half-written line cut off a file). Later
+    /// events handed to the sink are counted lost too.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use ttlog_core::sink::{BackgroundSink, Sink};
+    /// let mut sink = BackgroundSink::writer(Vec::new(), Default::default());
+    /// sink.close(Instant::now() + Duration::from_secs(1));
+    /// assert_eq!(sink.delivery().unwrap().lost, 0);
+    /// ```
+    pub fn close(&mut self, deadline: Instant) {
+        if self.closed {
+            return;
+        }
+        let _ = self.sync(deadline);
+        self.closed = true;
+        self.shared.abandon.store(true, Ordering::Release);
+        if let Some(join) = &self.join {
+            join.thread().unpark();
+        }
+        let written = self.shared.written.load(Ordering::Acquire);
+        let lost = self.shared.lost.load(Ordering::Acquire);
+        self.final_written = written;
+        let pending = self.handed.saturating_sub(written + lost);
+        if pending > 0 {
+            eprintln!(
+                "ttlog: sink {}: {pending} events not written by the shutdown deadline",
+                self.name
+            );
+        }
+    }
+}
+
+impl Sink for BackgroundSink {
+    fn write(&mut self, record: &Record<'_>) -> io::Result<()> {
+        self.handed += 1;
+        if self.closed {
+            return Ok(());
+        }
+        format_record(self.format, record, &mut self.buf);
+        self.lines += 1;
+        if self.buf.len() >= BATCH_BYTES {
+            self.send_batch(None);
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send_batch(None);
+        Ok(())
+    }
+
+    fn sync(&mut self, deadline: Instant) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        self.send_batch(Some(deadline));
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let timed_out = || io::Error::new(io::ErrorKind::TimedOut, "sink did not finish writing");
+        if self.stalled && self.tx.try_send(Msg::Sync(tx.clone())).is_err() {
+            return Err(timed_out());
+        }
+        if !self.stalled && self.tx.send_deadline(Msg::Sync(tx), deadline).is_err() {
+            return Err(timed_out());
+        }
+        rx.recv_deadline(deadline).map_err(|_| timed_out())
+    }
+
+    fn close(&mut self, deadline: Instant) {
+        BackgroundSink::close(self, deadline);
+    }
+
+    fn reopen(&mut self) -> io::Result<()> {
+        self.send_batch(None);
+        self.tx
+            .try_send(Msg::Reopen)
+            .map_err(|_| io::Error::new(io::ErrorKind::WouldBlock, "sink queue full"))
+    }
+
+    fn delivery(&self) -> Option<Delivery> {
+        let (written, lost) = if self.closed {
+            (self.final_written, self.handed - self.final_written)
+        } else {
+            let written = self.shared.written.load(Ordering::Acquire);
+            (written, self.shared.lost.load(Ordering::Relaxed))
+        };
+        Some(Delivery {
+            written,
+            lost,
+            errors: self.shared.errors.load(Ordering::Relaxed),
+            stalled: self.stalled,
+        })
+    }
+
+    fn last_error(&self) -> Option<Arc<str>> {
+        lock(&self.shared.last_error).clone()
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Drop for BackgroundSink {
+    fn drop(&mut self) {
+        // Hand over the rest; the thread writes it and ends when the queue disconnects. It is
+        // not joined: a thread stuck in a write must not hold up the dropping thread.
+        self.send_batch(Some(Instant::now()));
+        if let Some(join) = self.join.take() {
+            join.thread().unpark();
+        }
+    }
+}
+
+impl fmt::Debug for BackgroundSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackgroundSink")
+            .field("name", &self.name)
+            .field("format", &self.format)
+            .field("stalled", &self.stalled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The sink's thread.
+struct Worker {
+    output: Box<dyn Output>,
+    shared: Arc<Shared>,
+    name: String,
+}
+
+impl Worker {
+    fn run(mut self, rx: Receiver<Msg>, spare: Sender<Vec<u8>>) {
+        while let Ok(msg) = rx.recv() {
+            match msg {
+                Msg::Data(mut bytes) => {
+                    self.write_batch(&bytes);
+                    bytes.clear();
+                    if bytes.capacity() <= 4 * BATCH_BYTES {
+                        let _ = spare.try_send(bytes);
+                    }
+                }
+                Msg::Sync(reply) => {
+                    if let Err(e) = self.output.flush() {
+                        self.shared.error(&e, &self.name);
+                    }
+                    let _ = reply.send(());
+                }
+                Msg::Reopen => {
+                    let _ = self.output.flush();
+                    if let Err(e) = self.output.reopen() {
+                        self.shared.error(&e, &self.name);
+                    }
+                }
+            }
+        }
+        let _ = self.output.flush();
+    }
+
+    /// Writes `bytes` (whole lines) to the end, retrying after errors, unless the shutdown
+    /// deadline passes first.
+    fn write_batch(&mut self, bytes: &[u8]) {
+        let mut at = 0;
+        let mut backoff = Duration::from_millis(1);
+        while at < bytes.len() {
+            let error = match self.output.write(&bytes[at..]) {
+                Ok(0) => io::Error::new(io::ErrorKind::WriteZero, "the writer took nothing"),
+                Ok(n) => {
+                    let whole = bytes[at..at + n].iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.shared.written.fetch_add(whole, Ordering::Release);
+                    at += n;
+                    backoff = Duration::from_millis(1);
+                    continue;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => e,
+            };
+            self.shared.error(&error, &self.name);
+            if self.shared.abandon.load(Ordering::Acquire) {
+                // The count of the rest was settled by `close`. Cut a torn line off a file.
+                let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                if at > line_start {
+                    self.output.cut(at - line_start);
+                }
+                return;
+            }
+            std::thread::park_timeout(backoff);
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+}
