@@ -79,6 +79,10 @@ impl Builder {
         fn no_console();
         /// A file sink.
         fn file(path: impl AsRef<Path>, format: Format);
+        /// How log files are opened (mode, symlinks).
+        fn file_options(options: ttlog_core::sink::FileOptions);
+        /// How long the collector waits for a full sink queue before counting the batch lost.
+        fn sink_stall_timeout(timeout: std::time::Duration);
         /// A sink writing to `writer`.
         fn writer<W: WriteSend>(writer: W, format: Format);
         /// A custom sink.

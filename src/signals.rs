@@ -1,6 +1,11 @@
 //! Snapshots on signals: SIGTERM and SIGINT (snapshot, flush, then what the signal did before
 //! ttlog: the default action ends the process; a signal the application ignored or handles
-//! leaves it running) and SIGUSR1 (snapshot, keep running).
+//! leaves it running), SIGUSR1 (snapshot, keep running) and SIGHUP (reopen the log files by
+//! path, after logrotate moved them; keep running).
+//!
+//! A forked child inherits the handlers but not the thread that answers them: in a child that
+//! has not called `init` itself, each of these signals does what it did before ttlog (the
+//! default action ends it).
 //!
 //! The handlers themselves only do what signal-hook's self-pipe does (async-signal-safe);
 //! a thread named "ttlog-signals" waits on the pipe and asks the collector for the snapshot.
@@ -20,11 +25,11 @@
 //! runs actions in the order they were registered.
 
 use std::io;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
-use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGUSR1};
 use signal_hook::iterator::Signals;
 use signal_hook::SigId;
 
@@ -33,11 +38,11 @@ use ttlog_core::Handle;
 const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
-const SIGNALS: [libc::c_int; 3] = [SIGTERM, SIGINT, SIGUSR1];
+const SIGNALS: [libc::c_int; 4] = [SIGTERM, SIGINT, SIGUSR1, SIGHUP];
 
 /// For each of [`SIGNALS`]: whether its disposition was the default action before ttlog
 /// first installed its handlers (read once, since afterwards it is signal-hook's handler).
-static DEFAULT_BEFORE: OnceLock<[bool; 3]> = OnceLock::new();
+static DEFAULT_BEFORE: OnceLock<[bool; 4]> = OnceLock::new();
 
 /// The actions that run the default action while no guard is live.
 static FALLBACKS: Mutex<Vec<SigId>> = Mutex::new(Vec::new());
@@ -46,12 +51,19 @@ static FALLBACKS: Mutex<Vec<SigId>> = Mutex::new(Vec::new());
 /// disposition from before ttlog.
 pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
     let default_before = *DEFAULT_BEFORE.get_or_init(|| SIGNALS.map(is_default));
+    guard_forked_children(default_before)?;
     let mut signals = Signals::new(SIGNALS)?;
     let closer = signals.handle();
     std::thread::Builder::new()
         .name("ttlog-signals".into())
         .spawn(move || {
             for signal in signals.forever() {
+                if signal == SIGHUP {
+                    // logrotate moved the files away: open them again by path. The process
+                    // lives on (SIGHUP's default action would end it).
+                    handle.reopen();
+                    continue;
+                }
                 let name = match signal {
                     SIGTERM => "SIGTERM",
                     SIGINT => "SIGINT",
@@ -99,15 +111,68 @@ pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
     {
         signal_hook::low_level::unregister(id);
     }
+    ACTIVE_PID.store(std::process::id() as i32, Ordering::Release);
     Ok(Box::new(move || {
+        ACTIVE_PID.store(0, Ordering::Release);
         closer.close();
         restore(default_before);
     }))
 }
 
+/// The process whose "ttlog-signals" thread reads the self-pipe (0 while no guard is live).
+static ACTIVE_PID: AtomicI32 = AtomicI32::new(0);
+
+/// Registers, once, for each signal whose disposition was the default action, an action that
+/// runs that default action in a forked child. A child inherits signal-hook's handler but not
+/// the thread that answers it, so without this the signal would only be written to a pipe
+/// nobody reads: the child would ignore SIGTERM. (A child that calls `init` again has a
+/// thread of its own and is left alone.)
+fn guard_forked_children(default_before: [bool; 4]) -> io::Result<()> {
+    static REGISTERED: OnceLock<()> = OnceLock::new();
+    if REGISTERED.get().is_some() {
+        return Ok(());
+    }
+    for (signal, default) in SIGNALS.into_iter().zip(default_before) {
+        if !default {
+            continue;
+        }
+        let action = move || {
+            let active = ACTIVE_PID.load(Ordering::Acquire);
+            // SAFETY: `getpid` is async-signal-safe.
+            #[allow(unsafe_code)]
+            let me = unsafe { libc::getpid() };
+            if active != 0 && active != me {
+                default_action(signal);
+            }
+        };
+        // SAFETY: the action only reads an atomic and calls async-signal-safe functions
+        // (`getpid`, `sigaction`, `raise`, in `default_action`).
+        #[allow(unsafe_code)]
+        unsafe {
+            signal_hook::low_level::register(signal, action)?;
+        }
+    }
+    let _ = REGISTERED.set(());
+    Ok(())
+}
+
+/// Resets `signal` to its default disposition and raises it again (from a signal handler:
+/// async-signal-safe calls only).
+#[allow(unsafe_code)]
+fn default_action(signal: libc::c_int) {
+    // SAFETY: `sigaction` with a zeroed struct whose handler is SIG_DFL (an all-zero
+    // `sigaction` is valid) and `raise` are async-signal-safe; the old action is not wanted.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(signal, &action, std::ptr::null_mut());
+        libc::raise(signal);
+    }
+}
+
 /// Registers, for each signal whose disposition was the default action, an action that runs
 /// it. Registered last, it runs after any action registered before it.
-fn restore(default_before: [bool; 3]) {
+fn restore(default_before: [bool; 4]) {
     let mut fallbacks = FALLBACKS.lock().unwrap_or_else(PoisonError::into_inner);
     for (signal, default) in SIGNALS.into_iter().zip(default_before) {
         if !default {

@@ -89,8 +89,8 @@ fn no_deadlock_no_panic() {
         guard.dropped()
     );
 
-    // 2. A thread-local destructor that logs while its thread exits: the event is either
-    //    delivered (its lane still existed) or counted as lost, exactly once.
+    // 2. A thread-local destructor that logs while its thread exits: the event is delivered
+    //    (through its lane if that still existed, else through a lane made for it).
     keep.take();
     let before = guard.dropped();
     std::thread::spawn(|| {
@@ -101,7 +101,7 @@ fn no_deadlock_no_panic() {
     .unwrap();
     assert!(guard.flush());
     let delivered = keep.take().iter().filter(|s| s.target == "tls").count() as u64;
-    assert_eq!(delivered + (guard.dropped() - before), 1);
+    assert_eq!((delivered, guard.dropped() - before), (1, 0));
 
     // 3. After the guard is dropped, logging is a no-op.
     drop(guard);

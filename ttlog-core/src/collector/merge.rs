@@ -2,6 +2,7 @@
 //! span operation), redact it, update the span table, keep events in the recorder, hand them
 //! to the sinks, and report newly dropped events.
 
+use std::cmp::Reverse;
 use std::time::{Duration, Instant};
 
 use super::fanout::Sinks;
@@ -38,7 +39,8 @@ impl Collector {
     /// One drain of every ring into the recorder and the sinks. Returns the events handled.
     ///
     /// Each ring is already in timestamp order (one thread, one monotonic clock), so the turn
-    /// merges the rings: it repeatedly takes the ring whose oldest event is oldest. It takes
+    /// merges the rings: it repeatedly takes the ring whose oldest event is oldest, from a
+    /// heap, so a record costs the same however many threads ever logged. It takes
     /// only what was in each ring when the turn began, so a busy producer cannot keep the
     /// collector from answering commands. Each event is moved once, from its ring slot into
     /// the recorder, and the sinks read it there.
@@ -69,11 +71,11 @@ impl Collector {
         let mut n = 0;
         let mut refreshes = 0;
         let mut missing: Vec<u64> = Vec::new();
-        while let Some(i) = self.oldest_ring() {
+        self.fill_heap();
+        while let Some(Reverse((_, i))) = self.heap.pop() {
             let reader = &mut self.rings[i].reader;
             let Some(kind) = reader.peek_kind() else {
-                // Unreachable: `oldest_ring` just peeked a record there.
-                self.quota[i] = reader.position();
+                // Unreachable: the heap holds only logs with a record to read.
                 continue;
             };
             if refreshes < MAX_REFRESHES {
@@ -91,6 +93,7 @@ impl Collector {
                     for (q, ring) in self.quota.iter_mut().zip(&self.rings) {
                         *q = ring.reader.end();
                     }
+                    self.fill_heap();
                     continue;
                 }
             }
@@ -104,7 +107,9 @@ impl Collector {
             } else if let Some(op) = reader.take_span_op() {
                 self.apply_span_op(op, &conv);
             }
+            self.push_next(i);
         }
+        self.heap.clear();
 
         let reported = self.ring_set.reported_dropped.load(Ordering::Relaxed);
         if dropped > reported {
@@ -114,7 +119,7 @@ impl Collector {
                 .store(dropped, Ordering::Release);
             n += 1;
         }
-        n += self.report_sink_losses();
+        n += self.report_sink_losses(false);
         if abandoned_any {
             let mut i = 0;
             while i < self.rings.len() {
@@ -181,25 +186,27 @@ impl Collector {
         }
     }
 
-    /// The ring (not yet read up to its end for this turn) whose oldest event is the oldest.
-    #[inline]
-    fn oldest_ring(&mut self) -> Option<usize> {
-        let mut best: Option<(usize, u64)> = None;
-        for (i, ring) in self.rings.iter_mut().enumerate() {
-            // Records are published whole (a padding record together with the record after
-            // it), so a position snapshot taken at the turn's start is always a record
-            // boundary, and reading stops exactly there.
-            if ring.reader.position() >= self.quota[i] {
-                continue;
-            }
-            let Some(t) = ring.reader.peek_timestamp() else {
-                continue;
-            };
-            if best.is_none_or(|(_, bt)| t < bt) {
-                best = Some((i, t));
-            }
+    /// Puts every log with a record to read this turn (before its quota) in the heap, by the
+    /// timestamp of that record. Records are published whole (a padding record together with
+    /// the record after it), so a position taken at the turn's start is always a record
+    /// boundary, and reading stops exactly there.
+    fn fill_heap(&mut self) {
+        self.heap.clear();
+        for i in 0..self.rings.len() {
+            self.push_next(i);
         }
-        best.map(|(i, _)| i)
+    }
+
+    /// Puts log `i` back in the heap if it has a record to read this turn.
+    #[inline]
+    fn push_next(&mut self, i: usize) {
+        let reader = &mut self.rings[i].reader;
+        if reader.position() >= self.quota[i] {
+            return;
+        }
+        if let Some(t) = reader.peek_timestamp() {
+            self.heap.push(Reverse((t, i)));
+        }
     }
 
     /// Writes a `new` or `close` line for span `id` (see [`SpanEvents`]) to the sinks. It is

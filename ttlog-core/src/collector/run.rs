@@ -2,6 +2,8 @@
 //! park when idle. The state is explicit ([`State`]): running until a shutdown command, then
 //! stopping, which drains what is left.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -65,6 +67,7 @@ pub(crate) fn spawn(
             names: ThreadNames::default(),
         },
         quota: Vec::new(),
+        heap: BinaryHeap::new(),
         spans: SpanTable::new(config.capacity),
         redaction,
         retired_drops: 0,
@@ -99,6 +102,8 @@ pub(super) struct Collector {
     /// Per ring, the ring position (in words) where this turn stops: the end of what was
     /// there when the turn began.
     pub(super) quota: Vec<u64>,
+    /// The logs with records to read this turn, by the timestamp of their next record.
+    pub(super) heap: BinaryHeap<Reverse<(u64, usize)>>,
     /// The spans, rebuilt from the span records in the rings.
     pub(super) spans: SpanTable,
     /// Masks secrets in events and span fields as they leave the rings (before the recorder,
@@ -176,6 +181,12 @@ impl Collector {
                     "ttlog: shutdown deadline: {unread} events were not read in time and are lost"
                 );
             }
+        }
+        // Let the sinks write what they have, then tell the ones that could not (a sink that
+        // is failing, stalled or too slow for the deadline) what they are about to lose,
+        // in-band, before they close.
+        if !self.sinks.sync(deadline) {
+            self.report_sink_losses(true);
         }
         self.sinks.close(deadline);
         self.publish_stats();

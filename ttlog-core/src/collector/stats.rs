@@ -124,13 +124,18 @@ static SINK_LOST_CALLSITE: Callsite = Callsite::new(
 
 impl Collector {
     /// Reports, in-band, the events each sink lost since the last report (one warning per
-    /// sink, with its name and last error), and publishes the stats. Returns the reports
-    /// made.
-    pub(super) fn report_sink_losses(&mut self) -> usize {
+    /// sink, with its name and last error), counting what it still has to write as lost when
+    /// `closing` (it is about to be closed unwritten). Returns the reports made.
+    pub(super) fn report_sink_losses(&mut self, closing: bool) -> usize {
         let mut reports = Vec::new();
         let running = self.state == State::Running;
         for slot in &mut self.sinks.slots {
-            let lost = slot.lost();
+            let lost = if closing {
+                let stats = slot.stats();
+                stats.lost + stats.pending()
+            } else {
+                slot.lost()
+            };
             // At most one report a second per sink: a stalled sink loses the report too,
             // which must not make a report of its own every turn.
             let recent = slot
@@ -139,7 +144,11 @@ impl Collector {
             if lost > slot.reported_lost && !(running && recent) {
                 slot.last_report = Some(Instant::now());
                 let error = slot.sink.last_error();
-                reports.push(sink_lost_event(&slot.name, lost - slot.reported_lost, error));
+                reports.push(sink_lost_event(
+                    &slot.name,
+                    lost - slot.reported_lost,
+                    error,
+                ));
                 slot.reported_lost = lost;
             }
         }

@@ -12,7 +12,6 @@ use crate::clock;
 use crate::event::LogEvent;
 use crate::field::value::{FieldValue, TRUNCATION_MARKER};
 use crate::span::op::SpanOp;
-use crate::sync::global::Ordering;
 
 /// The outcome of handing an event to a lane.
 pub(crate) enum PushOutcome {
@@ -181,7 +180,7 @@ impl Lane {
             self.rings.wake();
             if self.rings.config.overflow == Overflow::Drop
                 || crate::thread::is_collector()
-                || !self.rings.running.load(Ordering::Acquire)
+                || !self.rings.is_live()
             {
                 // Never block the caller (Drop), never let the collector wait for itself,
                 // never wait for a collector that has stopped.

@@ -245,7 +245,11 @@ fn push_span_slow(ring_id: u64, op: SpanOp) {
 }
 
 fn push_with(ring_id: u64, push: impl FnOnce(&mut Lane) -> PushOutcome) {
+    let mut push = Some(push);
     let outcome = LANE.try_with(|cell| {
+        let Some(push) = push.take() else {
+            return PushOutcome::Lost;
+        };
         let Ok(mut slot) = cell.try_borrow_mut() else {
             return PushOutcome::Lost;
         };
@@ -268,9 +272,28 @@ fn push_with(ring_id: u64, push: impl FnOnce(&mut Lane) -> PushOutcome) {
         FAST.with(|f| f.set(fast));
         outcome
     });
-    match outcome {
-        Ok(PushOutcome::Pushed) => {}
-        Ok(PushOutcome::Lost) | Err(_) => shared::count_lost(ring_id),
+    match (outcome, push) {
+        (Ok(PushOutcome::Pushed), _) => {}
+        // This thread's locals are being torn down (an event from a thread-local's
+        // destructor): a lane of its own for this one record.
+        (Err(_), Some(push)) => push_late(ring_id, push),
+        _ => shared::count_lost(ring_id),
+    }
+}
+
+/// Pushes one record for a thread whose thread-locals are gone, through a lane made for it
+/// and dropped at once: the collector reads that log to its end and retires it. Costly (a log
+/// per record), and only taken by what thread-local destructors log.
+#[cold]
+#[inline(never)]
+fn push_late(ring_id: u64, push: impl FnOnce(&mut Lane) -> PushOutcome) {
+    match Lane::register_current_thread(ring_id) {
+        Some(mut lane) => {
+            if let PushOutcome::Lost = push(&mut lane) {
+                shared::count_lost(ring_id);
+            }
+        }
+        None => shared::count_lost(ring_id),
     }
 }
 

@@ -21,9 +21,11 @@
 //! 9. `shared.rs` — [`Overflow`], and what a ring logger's lanes and collector share
 //!    (`RingSet`): registration, waking, the loss counters.
 //! 10. `reader.rs` — the collector's end of a log, as decoded events and span operations.
+//! 11. `fork.rs` — what a forked child gets (logging off until it calls `init`).
 
 pub(crate) mod codec;
 pub(crate) mod cursor;
+pub(crate) mod fork;
 pub(crate) mod lane;
 pub(crate) mod local;
 pub(crate) mod log;

@@ -104,6 +104,8 @@ pub(crate) struct RingSet {
     pub(crate) pending_flag: AtomicBool,
     /// Cleared when the collector stops; lanes then stop waiting and discard.
     pub(crate) running: AtomicBool,
+    /// The fork generation it was made in: in a forked child it has no collector.
+    generation: u32,
     /// Events that could not even be pushed (thread-local gone, re-entrant call).
     pub(crate) lost: AtomicU64,
     /// Total dropped events the collector has reported so far.
@@ -140,6 +142,7 @@ impl RingSet {
         file: Option<RecorderFile>,
     ) -> Arc<RingSet> {
         let meta = file.as_ref().map(|f| f.meta().clone());
+        super::fork::watch();
         Arc::new(RingSet {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             config,
@@ -149,9 +152,22 @@ impl RingSet {
             pending: Mutex::new(Vec::new()),
             pending_flag: AtomicBool::new(false),
             running: AtomicBool::new(true),
+            generation: super::fork::generation(),
             lost: AtomicU64::new(0),
             reported_dropped: AtomicU64::new(0),
         })
+    }
+
+    /// Whether its collector runs: it has not stopped, and this is not a forked child of the
+    /// process that made it (the child has no collector).
+    #[inline]
+    pub(crate) fn is_live(&self) -> bool {
+        self.running.load(Ordering::Acquire) && self.generation == super::fork::generation()
+    }
+
+    /// Whether this process is a forked child of the one that made the set.
+    pub(crate) fn is_inherited(&self) -> bool {
+        self.generation != super::fork::generation()
     }
 
     /// Makes this the ring set that threads register with.
@@ -264,7 +280,7 @@ impl RingSet {
 /// The current ring set, if it is `ring_id` and still running.
 pub(crate) fn current(ring_id: u64) -> Option<Arc<RingSet>> {
     let rings = lock(&CURRENT).clone()?;
-    if rings.id != ring_id || !rings.running.load(Ordering::Acquire) {
+    if rings.id != ring_id || !rings.is_live() {
         return None;
     }
     Some(rings)

@@ -23,13 +23,15 @@ use crate::redact::Pattern;
 use crate::ring::shared::{Overflow, RingConfig, RingSet, MAX_RING_CAPACITY};
 use crate::sink::{BackgroundSink, FileOptions, Format, Sink};
 use crate::span::id::SpanEvents;
-use crate::sync::global::{AtomicBool, Ordering};
+use crate::sync::global::{AtomicU32, Ordering};
 
 /// Installs signal handlers for a running logger and returns a function that removes them.
 /// The facade provides one (feature `signals`); the core has no signal dependency.
 pub type SignalInstaller = fn(Handle) -> io::Result<Box<dyn FnOnce() + Send>>;
 
-pub(super) static INITIALIZED: AtomicBool = AtomicBool::new(false);
+/// The fork generation (plus one) of the process that called `init`; 0 before any. A forked
+/// child (a later generation) may call `init` again: it gets a fresh runtime.
+pub(super) static INITIALIZED: AtomicU32 = AtomicU32::new(0);
 
 /// Starts configuring the ring logger. Finish with [`Builder::init`] or [`Builder::try_init`].
 pub fn init() -> Builder {
@@ -425,7 +427,9 @@ impl Builder {
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
         let stall = self.sink_stall;
         if let Some(format) = self.console {
-            sinks.push(Box::new(BackgroundSink::stderr(format).stall_timeout(stall)));
+            sinks.push(Box::new(
+                BackgroundSink::stderr(format).stall_timeout(stall),
+            ));
         }
         for (path, format) in &self.files {
             match BackgroundSink::file(path, *format, self.file_options) {
@@ -450,7 +454,8 @@ impl Builder {
         }
         self.collector.sinks.0 = sinks;
 
-        if INITIALIZED.swap(true, Ordering::AcqRel) {
+        let generation = crate::ring::fork::generation() + 1;
+        if INITIALIZED.swap(generation, Ordering::AcqRel) == generation {
             return Err(InitError {
                 kind: Kind::AlreadyInitialized,
             });
@@ -485,12 +490,13 @@ impl Builder {
             }
         };
         let stats = collector::SharedStats::default();
-        let join = collector::spawn(rings.clone(), rx, self.collector, stats.clone()).map_err(|e| {
-            INITIALIZED.store(false, Ordering::Release);
-            InitError {
-                kind: Kind::Thread(e),
-            }
-        })?;
+        let join =
+            collector::spawn(rings.clone(), rx, self.collector, stats.clone()).map_err(|e| {
+                INITIALIZED.store(0, Ordering::Release);
+                InitError {
+                    kind: Kind::Thread(e),
+                }
+            })?;
         rings.make_current();
         let handle = Handle {
             rings: rings.clone(),

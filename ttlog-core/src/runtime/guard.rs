@@ -79,6 +79,11 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        if self.handle.rings.is_inherited() {
+            // A forked child's copy of its parent's guard: there is no collector here to stop,
+            // and the recorder file is the parent's.
+            return;
+        }
         if let Some(close) = self.signal_closer.take() {
             close();
         }

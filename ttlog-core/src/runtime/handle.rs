@@ -68,7 +68,7 @@ impl Handle {
         &self,
         make: impl FnOnce(Sender<T>) -> Command,
     ) -> Result<crossbeam_channel::Receiver<T>, RequestError> {
-        if !self.rings.running.load(Ordering::Acquire) {
+        if !self.rings.is_live() {
             return Err(RequestError::Stopped);
         }
         let (tx, rx) = crossbeam_channel::bounded(1);
@@ -209,7 +209,7 @@ impl Handle {
 
     /// Whether the collector is still running.
     pub fn is_running(&self) -> bool {
-        self.rings.running.load(Ordering::Acquire)
+        self.rings.is_live()
     }
 
     /// Whether this logger is still the one new threads log to: `false` from the moment its

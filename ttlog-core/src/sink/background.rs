@@ -67,6 +67,8 @@ struct Shared {
     last_error: Mutex<Option<Arc<str>>>,
     /// Set at the shutdown deadline: the thread stops retrying.
     abandon: AtomicBool,
+    /// Whether the thread's last write failed (it is retrying): nobody waits for it then.
+    failing: AtomicBool,
 }
 
 impl Shared {
@@ -74,7 +76,9 @@ impl Shared {
         if self.errors.fetch_add(1, Ordering::Relaxed) == 0 {
             // Once per sink: further errors are counted (and reported in-band by the
             // collector with the events they cost).
-            eprintln!("ttlog: sink {name}: write failed: {e} (retrying; further errors are counted)");
+            eprintln!(
+                "ttlog: sink {name}: write failed: {e} (retrying; further errors are counted)"
+            );
         }
         *lock(&self.last_error) = Some(Arc::from(e.to_string()));
     }
@@ -175,11 +179,7 @@ impl BackgroundSink {
     ) -> io::Result<BackgroundSink> {
         let path = path.as_ref();
         let output = FileOutput::open(path, options)?;
-        BackgroundSink::start(
-            Box::new(output),
-            format,
-            format!("file {}", path.display()),
-        )
+        BackgroundSink::start(Box::new(output), format, format!("file {}", path.display()))
     }
 
     fn start(output: Box<dyn Output>, format: Format, name: String) -> io::Result<BackgroundSink> {
@@ -338,6 +338,14 @@ impl Sink for BackgroundSink {
             return Ok(());
         }
         self.send_batch(Some(deadline));
+        if self.shared.failing.load(Ordering::Acquire) {
+            // Retrying after an error that may never clear (a full disk): not waited for.
+            let error = self.last_error();
+            return Err(io::Error::other(format!(
+                "sink is failing: {}",
+                error.as_deref().unwrap_or("write error")
+            )));
+        }
         let (tx, rx) = crossbeam_channel::bounded(1);
         let timed_out = || io::Error::new(io::ErrorKind::TimedOut, "sink did not finish writing");
         if self.stalled && self.tx.try_send(Msg::Sync(tx.clone())).is_err() {
@@ -446,22 +454,44 @@ impl Worker {
         let mut at = 0;
         let mut backoff = Duration::from_millis(1);
         while at < bytes.len() {
-            let error = match self.output.write(&bytes[at..]) {
+            let mut end = bytes.len();
+            if self.shared.abandon.load(Ordering::Acquire) {
+                // Past the shutdown deadline (the rest is counted lost): end the line in
+                // progress, if any, and stop.
+                if at == 0 || bytes[at - 1] == b'\n' {
+                    return;
+                }
+                end = bytes[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(end, |i| at + i + 1);
+            }
+            let error = match self.output.write(&bytes[at..end]) {
                 Ok(0) => io::Error::new(io::ErrorKind::WriteZero, "the writer took nothing"),
                 Ok(n) => {
                     let whole = bytes[at..at + n].iter().filter(|&&b| b == b'\n').count() as u64;
+                    if self.shared.abandon.load(Ordering::Acquire) {
+                        // Counted lost by `close` already; not counted twice.
+                        at += n;
+                        continue;
+                    }
                     self.shared.written.fetch_add(whole, Ordering::Release);
                     at += n;
                     backoff = Duration::from_millis(1);
+                    self.shared.failing.store(false, Ordering::Release);
                     continue;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => e,
             };
             self.shared.error(&error, &self.name);
+            self.shared.failing.store(true, Ordering::Release);
             if self.shared.abandon.load(Ordering::Acquire) {
                 // The count of the rest was settled by `close`. Cut a torn line off a file.
-                let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                let line_start = bytes[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
                 if at > line_start {
                     self.output.cut(at - line_start);
                 }
