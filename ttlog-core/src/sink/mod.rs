@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 
 use crate::record::Record;
 
-mod escape;
+pub mod escape;
 pub mod format;
 
 pub use format::{format_record, Format};
