@@ -184,8 +184,15 @@ pub(crate) fn is_bare_value(s: &str) -> bool {
         .any(|c| c.is_whitespace() || c == '=' || c == '"' || needs_escape(c))
 }
 
-/// Appends `s` between double quotes, escaping `"` and `\` as well.
-pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
+/// Appends `s` between double quotes, escaping `"` and `\` as well as the characters that
+/// [`needs_escape`].
+///
+/// ```
+/// let mut out = Vec::new();
+/// ttlog_core::sink::escape::write_quoted(&mut out, "a{b}\n");
+/// assert_eq!(out, br#""a{b}\n""#);
+/// ```
+pub fn write_quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut start = 0;
     for (i, c) in s.char_indices() {
