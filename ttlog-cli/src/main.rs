@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! ttlog show FILE [--level LEVEL] [--target PREFIX] [--grep TEXT] [--format compact|json]
-//! ttlog spans FILE
+//!                 [--max-bytes N] [--full]
+//! ttlog spans FILE [--max-bytes N] [--full]
 //! ttlog recover PATH [--out DIR]
 //! ```
 //!
@@ -19,20 +20,34 @@
 //!
 //! A file that is not a readable snapshot prints the reader's error and exits with status 1; a
 //! torn file (a crash while writing, a truncated copy) first shows everything before the damage.
+//!
+//! Files may be damaged or crafted, and terminals obey what they print. So every piece of text
+//! that came from a file or the command line goes through `ttlog_core::sink::escape` (control
+//! characters, line separators and bidi controls become `\n`, `\u{1b}`, `\u{202e}`, and JSON
+//! strings are JSON-escaped), stderr included; only whole files of the right kind are read
+//! (see `ttlog_core::snapshot::read`); and output is capped (see `view.rs` and `out.rs`):
+//! long text and deep span paths are cut, and a command stops after `--max-bytes` (64 MiB
+//! by default), saying so on stderr. `--full` lifts every cap. docs/cli.md has the details.
 
 #![forbid(unsafe_code)]
 
+mod out;
 mod tree;
+mod view;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use ttlog_core::sink::escape;
 use ttlog_core::sink::format::time::write_rfc3339;
 use ttlog_core::sink::{format_record, Format};
-use ttlog_core::snapshot::{self, Event, Header, Snapshot};
+use ttlog_core::snapshot::{self, Event, Snapshot};
 use ttlog_core::LevelFilter;
+
+use out::{Capped, MAX_OUTPUT_BYTES};
+use view::{clip, Cuts, Line, Scopes};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -64,10 +79,44 @@ struct RecoverArgs {
     out: Option<PathBuf>,
 }
 
+/// How much a command prints.
+#[derive(clap::Args, Debug, Clone, Copy)]
+struct Caps {
+    /// Stop after printing this many bytes (default 64 MiB, or none with --full), and say so
+    /// on stderr.
+    #[arg(long, value_name = "N")]
+    max_bytes: Option<u64>,
+    /// Print everything whole: no cut text, no abbreviated span paths, and no output cap
+    /// unless --max-bytes is given.
+    #[arg(long)]
+    full: bool,
+}
+
+impl Caps {
+    fn cuts(self) -> Cuts {
+        if self.full {
+            Cuts::Off
+        } else {
+            Cuts::On
+        }
+    }
+
+    fn output(self) -> Capped<io::BufWriter<io::StdoutLock<'static>>> {
+        let cap = match (self.max_bytes, self.full) {
+            (Some(n), _) => Some(n),
+            (None, false) => Some(MAX_OUTPUT_BYTES),
+            (None, true) => None,
+        };
+        Capped::new(io::BufWriter::new(io::stdout().lock()), cap)
+    }
+}
+
 #[derive(Parser, Debug)]
 struct SpansArgs {
     /// The snapshot file (`.snap`).
     file: PathBuf,
+    #[command(flatten)]
+    caps: Caps,
 }
 
 #[derive(Parser, Debug)]
@@ -86,6 +135,8 @@ struct ShowArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Compact)]
     format: OutputFormat,
+    #[command(flatten)]
+    caps: Caps,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -104,17 +155,36 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Show(args) => open(&args.file, |snap| print_snapshot(&args, snap)),
-        Command::Spans(args) => open(&args.file, |snap| print_spans(&args.file, snap)),
+        Command::Spans(args) => open(&args.file, |snap| print_spans(&args, snap)),
         Command::Recover(args) => recover(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ttlog: {e}");
+            say(&e.to_string());
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints `ttlog: message` on stderr, escaped and cut like any text from a file (messages
+/// quote paths, and errors quote what they found in the file).
+fn say(message: &str) {
+    let mut line = b"ttlog: ".to_vec();
+    escape::write_bare(&mut line, &clip(message, Cuts::On));
+    line.push(b'\n');
+    let _ = io::stderr().write_all(&line);
+}
+
+/// Appends `s` as bare text, cut and escaped.
+fn text(out: &mut Vec<u8>, s: &str, cuts: Cuts) {
+    escape::write_bare(out, &clip(s, cuts));
+}
+
+/// Appends `s` as a JSON string, cut and escaped.
+fn json_str(out: &mut Vec<u8>, s: &str, cuts: Cuts) {
+    escape::write_json_str(out, &clip(s, cuts));
 }
 
 /// `ttlog recover`: every recorder file at `args.path`, as a snapshot. Fails if any file
@@ -142,11 +212,14 @@ fn recover(args: &RecoverArgs) -> io::Result<()> {
         };
         match ttlog_core::recorder::recover(file, &dir, None) {
             Ok(done) => {
-                writeln!(out, "{}", done.snapshot.display())?;
-                eprintln!("ttlog: {}", done.ending);
+                let mut line = Vec::new();
+                text(&mut line, &done.snapshot.display().to_string(), Cuts::Off);
+                line.push(b'\n');
+                out.write_all(&line)?;
+                say(&done.ending);
             }
             Err(e) => {
-                eprintln!("ttlog: {e}");
+                say(&e.to_string());
                 failed += 1;
             }
         }
@@ -163,11 +236,8 @@ fn recover(args: &RecoverArgs) -> io::Result<()> {
 /// Reads the snapshot at `path` and hands it to `print`. A torn or damaged file is still
 /// printed up to the damage, then reported as an error.
 fn open(path: &Path, print: impl FnOnce(&Snapshot) -> io::Result<()>) -> io::Result<()> {
-    let cannot_read = |e: &dyn std::fmt::Display| {
-        io::Error::other(format!("cannot read {}: {e}", path.display()))
-    };
-    let bytes = std::fs::read(path).map_err(|e| cannot_read(&e))?;
-    let (snap, damage) = snapshot::recover(&bytes).map_err(|e| cannot_read(&e))?;
+    let (snap, damage) =
+        snapshot::recover_file(path).map_err(|e| io::Error::other(e.to_string()))?;
     print(&snap)?;
     match damage {
         None => Ok(()),
@@ -180,38 +250,64 @@ fn open(path: &Path, print: impl FnOnce(&Snapshot) -> io::Result<()>) -> io::Res
     }
 }
 
-fn print_spans(path: &Path, snap: &Snapshot) -> io::Result<()> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    write_header(&mut out, path, snap, snap.events.len())?;
-    tree::write(&mut out, snap)?;
-    out.flush()
+/// Says on stderr that the output cap cut the output, if it did.
+fn report_cut(cut: Option<u64>, caps: Caps) {
+    if let Some(written) = cut {
+        say(&format!(
+            "output stopped after {written} bytes, at the {} cap; --max-bytes N or --full \
+             prints more",
+            if caps.max_bytes.is_some() {
+                "--max-bytes"
+            } else {
+                "default 64 MiB"
+            }
+        ));
+    }
+}
+
+fn print_spans(args: &SpansArgs, snap: &Snapshot) -> io::Result<()> {
+    let cuts = args.caps.cuts();
+    let mut out = args.caps.output();
+    let mut header = Vec::new();
+    write_header(&mut header, &args.file, snap, snap.events.len(), cuts);
+    if out.lines(&header)? {
+        tree::write(&mut out, snap, cuts)?;
+    }
+    report_cut(out.finish()?, args.caps);
+    Ok(())
 }
 
 fn print_snapshot(args: &ShowArgs, snap: &Snapshot) -> io::Result<()> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let cuts = args.caps.cuts();
+    let mut out = args.caps.output();
     let matching: Vec<&Event> = snap.events.iter().filter(|e| matches(e, args)).collect();
     let mut line = Vec::with_capacity(512);
-    match args.format {
-        OutputFormat::Compact => write_header(&mut out, &args.file, snap, matching.len())?,
-        OutputFormat::Json => {
-            write_json_header(&mut line, snap);
-            out.write_all(&line)?;
-            line.clear();
-        }
-    }
     let format = match args.format {
-        OutputFormat::Compact => Format::Compact,
-        OutputFormat::Json => Format::Json,
+        OutputFormat::Compact => {
+            write_header(&mut line, &args.file, snap, matching.len(), cuts);
+            Format::Compact
+        }
+        OutputFormat::Json => {
+            write_json_header(&mut line, snap, cuts);
+            Format::Json
+        }
     };
+    let mut more = out.lines(&line)?;
+    line.clear();
+    let mut scopes = Scopes::new(snap, cuts);
     for event in matching {
-        // Through the snapshot, so the formatter can look up the event's spans.
-        format_record(format, &snap.record(event), &mut line);
-        out.write_all(&line)?;
+        if !more {
+            break;
+        }
+        scopes.focus(event.span_id());
+        let view = Line::new(event, cuts);
+        // Through `scopes`, so the formatter can look up the event's spans.
+        format_record(format, &view.record(&scopes), &mut line);
+        more = out.lines(&line)?;
         line.clear();
     }
-    out.flush()
+    report_cut(out.finish()?, args.caps);
+    Ok(())
 }
 
 fn matches(event: &Event, args: &ShowArgs) -> bool {
@@ -243,52 +339,46 @@ fn time(t: std::time::SystemTime) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-fn write_header(
-    out: &mut impl Write,
-    path: &Path,
-    snap: &Snapshot,
-    shown: usize,
-) -> io::Result<()> {
+/// The header block of `show` and `spans`: every text from the file cut and escaped.
+fn write_header(out: &mut Vec<u8>, path: &Path, snap: &Snapshot, shown: usize, cuts: Cuts) {
     let h = &snap.header;
     let total = snap.events.len();
-    writeln!(out, "snapshot  {}", path.display())?;
-    writeln!(
-        out,
-        "service   {} (pid {} on {})",
-        h.service, h.pid, h.hostname
-    )?;
-    writeln!(out, "reason    {}", h.reason)?;
-    writeln!(
-        out,
-        "written   {} by ttlog {}",
-        time(h.created),
-        h.ttlog_version
-    )?;
-    writeln!(
+    out.extend_from_slice(b"snapshot  ");
+    text(out, &path.display().to_string(), cuts);
+    out.extend_from_slice(b"\nservice   ");
+    text(out, &h.service, cuts);
+    out.extend_from_slice(format!(" (pid {} on ", h.pid).as_bytes());
+    text(out, &h.hostname, cuts);
+    out.extend_from_slice(b")\nreason    ");
+    text(out, &h.reason, cuts);
+    out.extend_from_slice(format!("\nwritten   {} by ttlog ", time(h.created)).as_bytes());
+    text(out, &h.ttlog_version, cuts);
+    out.push(b'\n');
+    let open = snap.spans.iter().filter(|s| s.is_open()).count();
+    let _ = writeln!(
         out,
         "events    {total} (recorder capacity {}, dropped before snapshot {})",
         h.capacity, h.dropped
-    )?;
-    let open = snap.spans.iter().filter(|s| s.is_open()).count();
-    writeln!(out, "spans     {} ({open} open)", snap.spans.len())?;
+    );
+    let _ = writeln!(out, "spans     {} ({open} open)", snap.spans.len());
     if shown != total {
-        writeln!(out, "shown     {shown} matching the filters")?;
+        let _ = writeln!(out, "shown     {shown} matching the filters");
     }
-    writeln!(out)
+    out.push(b'\n');
 }
 
-fn write_json_header(out: &mut Vec<u8>, snap: &Snapshot) {
-    let h: &Header = &snap.header;
+fn write_json_header(out: &mut Vec<u8>, snap: &Snapshot, cuts: Cuts) {
+    let h = &snap.header;
     out.extend_from_slice(b"{\"snapshot\":{\"service\":");
-    json_str(out, &h.service);
+    json_str(out, &h.service, cuts);
     out.extend_from_slice(b",\"hostname\":");
-    json_str(out, &h.hostname);
+    json_str(out, &h.hostname, cuts);
     out.extend_from_slice(format!(",\"pid\":{},\"reason\":", h.pid).as_bytes());
-    json_str(out, &h.reason);
+    json_str(out, &h.reason, cuts);
     out.extend_from_slice(b",\"created\":");
-    json_str(out, &time(h.created));
+    json_str(out, &time(h.created), cuts);
     out.extend_from_slice(b",\"ttlog_version\":");
-    json_str(out, &h.ttlog_version);
+    json_str(out, &h.ttlog_version, cuts);
     out.extend_from_slice(
         format!(
             ",\"capacity\":{},\"dropped\":{},\"events\":{},\"spans\":{}}}}}\n",
@@ -299,25 +389,4 @@ fn write_json_header(out: &mut Vec<u8>, snap: &Snapshot) {
         )
         .as_bytes(),
     );
-}
-
-fn json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
-            }
-            c => {
-                let mut b = [0; 4];
-                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
-            }
-        }
-    }
-    out.push(b'"');
 }

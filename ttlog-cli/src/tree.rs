@@ -10,24 +10,29 @@
 //! in the file (the collector keeps a bounded number of closed spans) is shown as a root and
 //! says so. The file comes from a crashed process and may be damaged or hostile, so the walk
 //! uses its own stack (no recursion to overflow), visits each span once (parent cycles cannot
-//! loop), and caps the indentation.
+//! loop), and caps the indentation; names, field names, values and thread names are cut (see
+//! `view.rs`) and escaped (`ttlog_core::sink::escape`), and the output stops at its cap.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
+use ttlog_core::sink::escape;
 use ttlog_core::snapshot::{Snapshot, Span};
 use ttlog_core::ValueRef;
+
+use crate::out::Capped;
+use crate::view::{clip, Cuts};
 
 /// Deeper spans are indented no further; their depth is printed instead.
 const MAX_INDENT: usize = 32;
 
-/// Writes the span tree of `snap`.
-pub(crate) fn write(out: &mut impl Write, snap: &Snapshot) -> io::Result<()> {
+/// Writes the span tree of `snap`, until `out` reaches its cap.
+pub(crate) fn write(out: &mut Capped<impl Write>, snap: &Snapshot, cuts: Cuts) -> io::Result<()> {
     let spans = &snap.spans;
     if spans.is_empty() {
-        return writeln!(out, "no spans");
+        out.lines(b"no spans\n")?;
+        return Ok(());
     }
     let index: HashMap<u64, usize> = spans.iter().enumerate().map(|(i, s)| (s.id(), i)).collect();
     let parent_of = |s: &Span| {
@@ -54,7 +59,7 @@ pub(crate) fn write(out: &mut impl Write, snap: &Snapshot) -> io::Result<()> {
     // them is shown as a root too, until every span has been shown.
     let mut cycle_roots: Vec<usize> = Vec::new();
     let mut visited = vec![false; spans.len()];
-    let mut line = String::new();
+    let mut line = Vec::new();
     let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&i| (i, 0)).collect();
     let mut next_unvisited = {
         let mut order: Vec<usize> = (0..spans.len()).collect();
@@ -79,14 +84,16 @@ pub(crate) fn write(out: &mut impl Write, snap: &Snapshot) -> io::Result<()> {
         let span = &spans[i];
         line.clear();
         indent(&mut line, depth);
-        describe(&mut line, snap, span);
+        describe(&mut line, snap, span, cuts);
         if span.parent() != 0 && parent_of(span).is_none() {
             let _ = write!(line, "  (parent #{} not in snapshot)", span.parent());
         } else if cycle_roots.last() == Some(&i) && depth == 0 {
-            line.push_str("  (in a parent cycle)");
+            line.extend_from_slice(b"  (in a parent cycle)");
         }
-        line.push('\n');
-        out.write_all(line.as_bytes())?;
+        line.push(b'\n');
+        if !out.lines(&line)? {
+            break;
+        }
         for &c in children[i].iter().rev() {
             stack.push((c, depth + 1));
         }
@@ -94,9 +101,9 @@ pub(crate) fn write(out: &mut impl Write, snap: &Snapshot) -> io::Result<()> {
     Ok(())
 }
 
-fn indent(line: &mut String, depth: usize) {
+fn indent(line: &mut Vec<u8>, depth: usize) {
     for _ in 0..depth.min(MAX_INDENT) {
-        line.push_str("  ");
+        line.extend_from_slice(b"  ");
     }
     if depth > MAX_INDENT {
         let _ = write!(line, "[depth {depth}] ");
@@ -104,60 +111,74 @@ fn indent(line: &mut String, depth: usize) {
 }
 
 /// `name{fields}  duration  busy …  status  thread …  #id  follows #a #b`
-fn describe(line: &mut String, snap: &Snapshot, span: &Span) {
-    line.push_str(span.name());
+/// The most follows-from links listed for one span; more are counted.
+const MAX_FOLLOWS: usize = 16;
+
+fn describe(line: &mut Vec<u8>, snap: &Snapshot, span: &Span, cuts: Cuts) {
+    escape::write_bare(line, &clip(span.name(), cuts));
     let mut first = true;
     for field in span.recorded_fields() {
         let value = field.value.as_ref();
         if value == ValueRef::Empty {
             continue;
         }
-        line.push(if first { '{' } else { ' ' });
+        line.push(if first { b'{' } else { b' ' });
         first = false;
-        line.push_str(field.name);
-        line.push('=');
+        escape::write_key(line, &clip(field.name, cuts));
+        line.push(b'=');
         match value {
-            ValueRef::Str(s) if needs_quotes(s) => {
-                let _ = write!(line, "{s:?}");
-            }
+            ValueRef::Str(s) => write_str_value(line, &clip(s, cuts)),
+            ValueRef::Char(c) => write_str_value(line, c.encode_utf8(&mut [0; 4])),
             _ => {
                 let _ = write!(line, "{}", field.value);
             }
         }
     }
     if !first {
-        line.push('}');
+        line.push(b'}');
     }
-    line.push_str("  ");
+    line.extend_from_slice(b"  ");
     match span.duration() {
-        Some(d) => line.push_str(&human(d)),
+        Some(d) => line.extend_from_slice(human(d).as_bytes()),
         None => match snap.header.created.duration_since(span.start()) {
             Ok(so_far) => {
                 let _ = write!(line, "open ({} at snapshot)", human(so_far));
             }
-            Err(_) => line.push_str("open"),
+            Err(_) => line.extend_from_slice(b"open"),
         },
     }
     let _ = write!(
         line,
-        "  busy {}  {}  thread {}  #{}",
+        "  busy {}  {}  thread ",
         human(span.busy()),
-        span.status(),
-        span.thread(),
-        span.id()
+        span.status()
     );
-    if !span.follows_from().is_empty() {
-        line.push_str("  follows");
-        for id in span.follows_from() {
+    escape::write_bare(line, &clip(span.thread(), cuts));
+    let _ = write!(line, "  #{}", span.id());
+    let follows = span.follows_from();
+    if !follows.is_empty() {
+        line.extend_from_slice(b"  follows");
+        let shown = match cuts {
+            Cuts::On => follows.len().min(MAX_FOLLOWS),
+            Cuts::Off => follows.len(),
+        };
+        for id in &follows[..shown] {
             let _ = write!(line, " #{id}");
+        }
+        if shown < follows.len() {
+            let _ = write!(line, " …{} more…", follows.len() - shown);
         }
     }
 }
 
-fn needs_quotes(s: &str) -> bool {
-    s.is_empty()
-        || s.chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '=' | '{' | '}'))
+/// A text value, quoted when it is empty or has characters that would make the line
+/// ambiguous (whitespace, `=`, `"`, braces) or that must be escaped.
+fn write_str_value(line: &mut Vec<u8>, s: &str) {
+    if s.contains(['{', '}']) {
+        escape::write_quoted(line, s);
+    } else {
+        escape::write_value(line, s);
+    }
 }
 
 /// `17ns`, `12.345µs`, `1.500ms`, `2.500s`.
@@ -188,9 +209,16 @@ mod tests {
 
     #[test]
     fn quoting() {
-        assert!(needs_quotes(""));
-        assert!(needs_quotes("a b"));
-        assert!(needs_quotes("a=b"));
-        assert!(!needs_quotes("alice"));
+        let quoted = |s: &str| {
+            let mut out = Vec::new();
+            write_str_value(&mut out, s);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(quoted(""), r#""""#);
+        assert_eq!(quoted("a b"), r#""a b""#);
+        assert_eq!(quoted("a=b"), r#""a=b""#);
+        assert_eq!(quoted("a}b"), r#""a}b""#);
+        assert_eq!(quoted("alice"), "alice");
+        assert_eq!(quoted("\x1b[2J\u{202e}"), r#""\u{1b}[2J\u{202e}""#);
     }
 }

@@ -51,10 +51,13 @@ pub fn emit_message<const N: usize>(
 }
 
 /// A narration text that is not a literal: a run-time template (see
-/// [`crate::narration::interpolate`]).
+/// [`crate::narration::interpolate`]). Formatted as `%value` is, cut at
+/// [`MAX_TEXT_LEN`](crate::field::MAX_TEXT_LEN) (not with `to_string`, which panics when the
+/// impl returns an error and never ends when the impl writes forever).
 #[inline]
 pub fn narration_template<T: fmt::Display + ?Sized>(text: &T) -> NarrationText {
-    NarrationText::Template(text.to_string())
+    let text = FieldValue::display(text);
+    NarrationText::Template(text.as_str().unwrap_or_default().to_owned())
 }
 
 /// `key = value`.

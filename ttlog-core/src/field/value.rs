@@ -127,6 +127,7 @@ impl FieldValue {
             }))
         } else {
             let mut w = TextWriter::new();
+            // An error only says the text was cut at the cap.
             let _ = w.write_str(s);
             w.finish()
         }
@@ -149,6 +150,7 @@ impl FieldValue {
     #[inline]
     pub fn display<T: fmt::Display + ?Sized>(value: &T) -> FieldValue {
         let mut w = TextWriter::new();
+        // An error says the text was cut at the cap (or the impl failed): keep what it wrote.
         let _ = write!(w, "{value}");
         w.finish()
     }
@@ -158,6 +160,7 @@ impl FieldValue {
     #[inline]
     pub fn debug<T: fmt::Debug + ?Sized>(value: &T) -> FieldValue {
         let mut w = TextWriter::new();
+        // An error says the text was cut at the cap (or the impl failed): keep what it wrote.
         let _ = write!(w, "{value:?}");
         w.finish()
     }
@@ -169,6 +172,7 @@ impl FieldValue {
             return FieldValue::from_static(s);
         }
         let mut w = TextWriter::new();
+        // An error says the text was cut at the cap (or an argument failed): keep what it wrote.
         let _ = w.write_fmt(args);
         w.finish()
     }
@@ -555,6 +559,13 @@ pub struct Field<'a> {
 }
 
 /// Collects formatted text: inline while it fits, then on the heap, up to [`MAX_TEXT_LEN`].
+///
+/// Once the text is cut, every write returns `Err(fmt::Error)`: a `Display` or `Debug` impl
+/// that propagates errors (`write!(f, ..)?`, as the derives and the `debug_*` builders do) stops
+/// there instead of formatting on forever into a full buffer. Callers ignore that error, which
+/// here only means "truncated", and keep what was written, plus [`TRUNCATION_MARKER`]. (An
+/// impl that ignores the errors its writes return cannot be stopped from outside: it runs as
+/// long as it likes, but the text still stays within the cap.)
 struct TextWriter {
     inline: InlineStr,
     heap: Option<String>,
@@ -593,20 +604,21 @@ impl fmt::Write for TextWriter {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         if let Some(heap) = &mut self.heap {
             if self.truncated {
-                return Ok(());
+                return Err(fmt::Error);
             }
             let room = MAX_TEXT_LEN - heap.len();
             if s.len() <= room {
                 heap.push_str(s);
-            } else {
-                let mut cut = room;
-                while !s.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                heap.push_str(&s[..cut]);
-                self.truncated = true;
+                return Ok(());
             }
-            return Ok(());
+            let mut cut = room;
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            heap.push_str(&s[..cut]);
+            self.truncated = true;
+            // Full: ends the formatting (see the type's docs); the caller keeps the text.
+            return Err(fmt::Error);
         }
         let len = self.inline.len as usize;
         if len + s.len() <= INLINE_CAPACITY {
@@ -651,6 +663,37 @@ mod tests {
         assert!(t.len() <= MAX_TEXT_LEN + TRUNCATION_MARKER.len());
         let d = FieldValue::display(&s);
         assert_eq!(d.as_str(), Some(t));
+    }
+
+    /// Writes `x` until a write fails.
+    struct Endless;
+
+    impl fmt::Display for Endless {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            loop {
+                f.write_str("x")?;
+            }
+        }
+    }
+
+    #[test]
+    fn endless_display_stops_at_the_cap() {
+        // On a thread, so that a regression fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send((
+                FieldValue::display(&Endless),
+                FieldValue::from_args(format_args!("{Endless}")),
+            ));
+        });
+        let (display, args) = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("formatting an endless Display did not end");
+        for v in [display, args] {
+            let t = v.as_str().unwrap();
+            assert_eq!(t.len(), MAX_TEXT_LEN + TRUNCATION_MARKER.len());
+            assert!(t.ends_with(TRUNCATION_MARKER));
+        }
     }
 
     #[test]

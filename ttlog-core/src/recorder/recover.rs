@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::{self, File};
-use std::io::{self, Read};
+use std::io;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,9 +32,20 @@ use crate::ring::pool::{
     MIN_SEGMENT_WORDS,
 };
 use crate::ring::shared::Windows;
+use crate::snapshot::{open_regular, read_full, OpenError};
 
-/// The largest recorder file recovered, in bytes (16 GiB): a header claiming more is not
-/// believed.
+/// The largest recorder file recovered, in bytes (16 GiB): a larger file is refused before
+/// anything is read from it.
+///
+/// A recorder file is a 4 KiB header, the metadata log (1 MiB) and the pool's segments, which
+/// hold the memory [budget](https://docs.rs/ttlog/latest/ttlog/struct.Builder.html#method.budget)
+/// (64 MiB by default): about 65 MiB as configured by default, so the cap leaves room for
+/// budgets 250 times the default. Within the cap, a file is read only after its header
+/// (the first 4 KiB) has been checked, and only as far as the header says its segments go.
+///
+/// ```
+/// assert_eq!(ttlog_core::recorder::MAX_RECORDER_FILE, 16 << 30);
+/// ```
 pub const MAX_RECORDER_FILE: u64 = 16 << 30;
 
 /// What a recovery made.
@@ -175,7 +186,13 @@ pub fn recover(
         path: path.to_owned(),
         kind: RecoverErrorKind::Io(e),
     };
-    let mut file = File::open(path).map_err(io_err)?;
+    // Without blocking (a FIFO), and only a regular file (not a device or a directory).
+    let (mut file, len) = open_regular(path).map_err(|e| match e {
+        OpenError::Io(e) => io_err(e),
+        OpenError::NotAFile(what) => {
+            RecoverError::invalid(path, format!("{what}, not a regular file"))
+        }
+    })?;
     // Exclusive: the writer holds it while it lives, and two recoveries of one file (two
     // processes starting in the same directory) must not both write a snapshot of it.
     match file.try_lock() {
@@ -188,20 +205,29 @@ pub fn recover(
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(io_err(e)),
     }
-    let len = file.metadata().map_err(io_err)?.len();
     check_size(len).map_err(|why| RecoverError::invalid(path, why))?;
-    // Read straight into words, a chunk at a time (no copy of the whole file as bytes).
-    let mut words: Vec<u64> = Vec::with_capacity((len / 8) as usize);
+    // The header first: a file without the magic number, or whose header claims more than the
+    // file holds, is refused before the rest is read. Then straight into words, a chunk at a
+    // time, up to the end the header gives (no copy of the whole file as bytes).
+    let mut words: Vec<u64> = Vec::with_capacity(HEADER_WORDS);
     let mut chunk = vec![0u8; 1 << 16];
-    loop {
-        let n = read_full(&mut file, &mut chunk).map_err(io_err)?;
+    let mut end = HEADER_WORDS;
+    while words.len() < end {
+        let want = ((end - words.len()) * 8).min(chunk.len());
+        let n = read_full(&mut file, &mut chunk[..want]).map_err(io_err)?;
         words.extend(
             chunk[..n - n % 8]
                 .chunks_exact(8)
                 .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
         );
-        if n < chunk.len() {
+        if n < want {
             break;
+        }
+        if end == HEADER_WORDS && words.len() == HEADER_WORDS {
+            let layout =
+                Layout::of(&words, len / 8).map_err(|why| RecoverError::invalid(path, why))?;
+            end = layout.end;
+            words.reserve_exact(end - words.len());
         }
     }
     let parsed = parse(&words).map_err(|why| RecoverError::invalid(path, why))?;
@@ -296,18 +322,56 @@ fn check_size(len: u64) -> Result<(), String> {
     }
 }
 
-/// Fills `buf` from `file` as far as it can; the bytes read (fewer only at the end).
-fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+/// Where a recorder file's parts are, as its header gives them, checked against each other
+/// and against the file's size in words.
+struct Layout {
+    segment_words: usize,
+    segments: usize,
+    meta_offset: usize,
+    meta_words: usize,
+    segments_offset: usize,
+    /// The word after the last segment.
+    end: usize,
+}
+
+impl Layout {
+    fn of(words: &[u64], file_words: u64) -> Result<Layout, String> {
+        if header(words, H_MAGIC) != MAGIC {
+            return Err("no recorder magic number".into());
         }
+        let version = header(words, H_VERSION);
+        if version != VERSION {
+            return Err(format!("version {version}, expected {VERSION}"));
+        }
+        let size = |at: usize| usize::try_from(header(words, at)).map_err(|_| "size overflows");
+        let segment_words = size(H_SEGMENT_WORDS)?;
+        let segments = size(H_SEGMENTS)?;
+        let meta_offset = size(H_META_OFFSET)?;
+        let meta_words = size(H_META_WORDS)?;
+        let segments_offset = size(H_SEGMENTS_OFFSET)?;
+        if !segment_words.is_power_of_two()
+            || !(MIN_SEGMENT_WORDS..=MAX_SEGMENT_WORDS).contains(&segment_words)
+        {
+            return Err(format!("segment size {segment_words} words"));
+        }
+        meta_offset
+            .checked_add(meta_words)
+            .filter(|&end| meta_offset >= HEADER_WORDS && end <= segments_offset)
+            .ok_or("metadata area out of bounds")?;
+        let end = segments
+            .checked_mul(segment_words)
+            .and_then(|n| n.checked_add(segments_offset))
+            .filter(|&end| end as u64 <= file_words)
+            .ok_or("segments beyond the end of the file")?;
+        Ok(Layout {
+            segment_words,
+            segments,
+            meta_offset,
+            meta_words,
+            segments_offset,
+            end,
+        })
     }
-    Ok(n)
 }
 
 /// A recorder file, read and checked.
@@ -331,33 +395,15 @@ fn header(words: &[u64], at: usize) -> u64 {
 }
 
 fn parse(words: &[u64]) -> Result<Parsed, String> {
-    if header(words, H_MAGIC) != MAGIC {
-        return Err("no recorder magic number".into());
-    }
-    let version = header(words, H_VERSION);
-    if version != VERSION {
-        return Err(format!("version {version}, expected {VERSION}"));
-    }
+    let Layout {
+        segment_words,
+        segments,
+        meta_offset,
+        meta_words,
+        segments_offset,
+        end,
+    } = Layout::of(words, words.len() as u64)?;
     let size = |at: usize| usize::try_from(header(words, at)).map_err(|_| "size overflows");
-    let segment_words = size(H_SEGMENT_WORDS)?;
-    let segments = size(H_SEGMENTS)?;
-    let meta_offset = size(H_META_OFFSET)?;
-    let meta_words = size(H_META_WORDS)?;
-    let segments_offset = size(H_SEGMENTS_OFFSET)?;
-    if !segment_words.is_power_of_two()
-        || !(MIN_SEGMENT_WORDS..=MAX_SEGMENT_WORDS).contains(&segment_words)
-    {
-        return Err(format!("segment size {segment_words} words"));
-    }
-    let meta_end = meta_offset
-        .checked_add(meta_words)
-        .filter(|&end| meta_offset >= HEADER_WORDS && end <= segments_offset)
-        .ok_or("metadata area out of bounds")?;
-    let end = segments
-        .checked_mul(segment_words)
-        .and_then(|n| n.checked_add(segments_offset))
-        .filter(|&end| end <= words.len())
-        .ok_or("segments beyond the end of the file")?;
     let service_len = size(H_SERVICE_LEN)?.min(MAX_SERVICE);
     let mut service = Vec::with_capacity(service_len);
     for w in &words[H_SERVICE..H_SERVICE + MAX_SERVICE.div_ceil(8)] {
@@ -379,7 +425,7 @@ fn parse(words: &[u64]) -> Result<Parsed, String> {
         segments,
         capacity,
     );
-    debug_assert!(meta_end <= segments_offset);
+    debug_assert!(meta_offset + meta_words <= segments_offset);
     Ok(Parsed {
         pid: u32::try_from(header(words, H_PID)).unwrap_or(0),
         state: header(words, H_STATE),

@@ -11,7 +11,12 @@
 //! - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR, which some viewers and JavaScript
 //!   treat as line breaks;
 //! - the bidirectional embedding, override and isolate controls (U+202A..=U+202E,
-//!   U+2066..=U+2069), which can make a line display in an order other than the one it has.
+//!   U+2066..=U+2069) and the bidi marks (U+061C ARABIC LETTER MARK, U+200E LEFT-TO-RIGHT
+//!   MARK, U+200F RIGHT-TO-LEFT MARK), which can make a line display in an order other than
+//!   the one it has.
+//!
+//! Other invisible format characters (zero-width joiners, which emoji sequences and some
+//! scripts need) are copied.
 //!
 //! Text contexts come in three kinds:
 //!
@@ -29,14 +34,40 @@
 //! Field names are usually static identifiers, but adapters (`log`'s key-values, slog) can
 //! hand over any string, so they are written with [`write_key`], which escapes whitespace, `=`
 //! and `"` too, so that a name can never end its `name=value` pair early.
+//!
+//! The same writers serve `ttlog-cli`, which prints text read from snapshot files (which may
+//! be damaged or crafted) and so must escape it the same way.
+//!
+//! ```
+//! use ttlog_core::sink::escape;
+//! let mut out = Vec::new();
+//! escape::write_bare(&mut out, "ok\n2026-01-01 ERROR forged \x1b]52;c;aGk=\x07\u{202e}");
+//! assert_eq!(
+//!     String::from_utf8(out).unwrap(),
+//!     r"ok\n2026-01-01 ERROR forged \u{1b}]52;c;aGk=\u{7}\u{202e}"
+//! );
+//! ```
 
-/// Whether `c` must never appear unescaped in text output.
+/// Whether `c` must never appear unescaped in text output: a control character, a line or
+/// paragraph separator, or a bidi control or mark (see the [module docs](self)).
+///
+/// ```
+/// use ttlog_core::sink::escape::needs_escape;
+/// assert!(needs_escape('\x1b') && needs_escape('\u{9b}') && needs_escape('\u{202e}'));
+/// assert!(!needs_escape('a') && !needs_escape('é') && !needs_escape('\u{200d}'));
+/// ```
 #[inline]
-pub(crate) fn needs_escape(c: char) -> bool {
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
         )
 }
 
@@ -123,7 +154,13 @@ fn write_escaped_with(out: &mut Vec<u8>, s: &str, extra: impl Fn(char) -> bool) 
 
 /// Appends bare text (a message, target, thread name or file): control characters, line
 /// separators and bidi controls are escaped, everything else is copied.
-pub(crate) fn write_bare(out: &mut Vec<u8>, s: &str) {
+///
+/// ```
+/// let mut out = Vec::new();
+/// ttlog_core::sink::escape::write_bare(&mut out, "a\tb\x07 C:\\dir");
+/// assert_eq!(out, br"a\tb\u{7} C:\dir");
+/// ```
+pub fn write_bare(out: &mut Vec<u8>, s: &str) {
     if is_plain_ascii(s) {
         out.extend_from_slice(s.as_bytes());
     } else {
@@ -147,8 +184,15 @@ pub(crate) fn is_bare_value(s: &str) -> bool {
         .any(|c| c.is_whitespace() || c == '=' || c == '"' || needs_escape(c))
 }
 
-/// Appends `s` between double quotes, escaping `"` and `\` as well.
-pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
+/// Appends `s` between double quotes, escaping `"` and `\` as well as the characters that
+/// [`needs_escape`].
+///
+/// ```
+/// let mut out = Vec::new();
+/// ttlog_core::sink::escape::write_quoted(&mut out, "a{b}\n");
+/// assert_eq!(out, br#""a{b}\n""#);
+/// ```
+pub fn write_quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut start = 0;
     for (i, c) in s.char_indices() {
@@ -167,8 +211,18 @@ pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Appends a text value: bare when [`is_bare_value`], quoted otherwise.
-pub(crate) fn write_value(out: &mut Vec<u8>, s: &str) {
+/// Appends a text value: bare when non-empty and free of whitespace, `=`, `"` and the
+/// characters that [`needs_escape`], quoted otherwise (with `\"` and `\\` escaped too).
+///
+/// ```
+/// use ttlog_core::sink::escape::write_value;
+/// let mut out = Vec::new();
+/// write_value(&mut out, "alice");
+/// out.push(b' ');
+/// write_value(&mut out, "a \"b\"\n");
+/// assert_eq!(out, br#"alice "a \"b\"\n""#);
+/// ```
+pub fn write_value(out: &mut Vec<u8>, s: &str) {
     if is_bare_value(s) {
         out.extend_from_slice(s.as_bytes());
     } else {
@@ -178,7 +232,14 @@ pub(crate) fn write_value(out: &mut Vec<u8>, s: &str) {
 
 /// Appends a field name for `name=value` output: whitespace, `=` and `"` are escaped as
 /// `\u{..}` along with everything [`needs_escape`]; an empty name is written as `_`.
-pub(crate) fn write_key(out: &mut Vec<u8>, s: &str) {
+///
+/// ```
+/// use ttlog_core::sink::escape::write_key;
+/// let mut out = Vec::new();
+/// write_key(&mut out, "user id=");
+/// assert_eq!(out, br"user\u{20}id\u{3d}");
+/// ```
+pub fn write_key(out: &mut Vec<u8>, s: &str) {
     if s.is_empty() {
         out.push(b'_');
     } else if none_in(s, NOT_PLAIN | SEPARATOR) {
@@ -201,8 +262,16 @@ pub(crate) fn write_key(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Appends `s` as a JSON string literal, quotes included.
-pub(crate) fn write_json_str(out: &mut Vec<u8>, s: &str) {
+/// Appends `s` as a JSON string literal, quotes included: `\"`, `\\`, `\n`, `\r`, `\t`, and
+/// `\uXXXX` for every other character that [`needs_escape`].
+///
+/// ```
+/// use ttlog_core::sink::escape::write_json_str;
+/// let mut out = Vec::new();
+/// write_json_str(&mut out, "say \"hi\"\x1b\u{202e}");
+/// assert_eq!(out, br#""say \"hi\"\u001b\u202e""#);
+/// ```
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut start = 0;
     for (i, c) in s.char_indices() {
@@ -258,6 +327,10 @@ mod tests {
             "a\\u{2028}b\\u{2029}"
         );
         assert_eq!(run(write_bare, "\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(
+            run(write_bare, "\u{61c}\u{200e}\u{200f}\u{200d}"),
+            "\\u{61c}\\u{200e}\\u{200f}\u{200d}"
+        );
         assert_eq!(run(write_bare, r#"C:\dir "q""#), r#"C:\dir "q""#);
         assert_eq!(run(write_bare, "héllo 日本"), "héllo 日本");
         assert_eq!(run(write_bare, ""), "");

@@ -51,7 +51,7 @@ use std::time::Instant;
 use crate::record::Record;
 
 mod background;
-mod escape;
+pub mod escape;
 pub mod format;
 mod output;
 

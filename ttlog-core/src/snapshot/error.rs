@@ -33,6 +33,10 @@ pub struct SnapshotError {
 pub enum SnapshotErrorKind {
     /// The file could not be read.
     Io,
+    /// The path is not a regular file: a FIFO, a device, a socket or a directory.
+    NotAFile,
+    /// The file is larger than [`MAX_SNAPSHOT_BYTES`](crate::snapshot::MAX_SNAPSHOT_BYTES).
+    TooLarge,
     /// The input does not start with the snapshot magic number.
     NotASnapshot,
     /// The snapshot was written in a format version this reader does not support.
@@ -46,6 +50,11 @@ pub enum SnapshotErrorKind {
 #[derive(Debug)]
 pub(super) enum Repr {
     Io(io::Error),
+    NotAFile(&'static str),
+    TooLarge {
+        len: u64,
+        max: u64,
+    },
     BadMagic,
     UnsupportedVersion(u16),
     Truncated {
@@ -104,10 +113,18 @@ impl SnapshotError {
         }
     }
 
+    /// This error, as met reading the file at `path`.
+    pub(super) fn in_file(mut self, path: &Path) -> SnapshotError {
+        self.path = Some(path.to_owned());
+        self
+    }
+
     /// The coarse class of this error.
     pub fn kind(&self) -> SnapshotErrorKind {
         match self.repr {
             Repr::Io(_) => SnapshotErrorKind::Io,
+            Repr::NotAFile(_) => SnapshotErrorKind::NotAFile,
+            Repr::TooLarge { .. } => SnapshotErrorKind::TooLarge,
             Repr::BadMagic => SnapshotErrorKind::NotASnapshot,
             Repr::UnsupportedVersion(_) => SnapshotErrorKind::UnsupportedVersion,
             Repr::Truncated { .. } => SnapshotErrorKind::Truncated,
@@ -129,10 +146,22 @@ impl SnapshotError {
 impl fmt::Display for SnapshotError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = self.offset.unwrap_or(0);
+        let path = self
+            .path
+            .as_deref()
+            .unwrap_or(Path::new("<unknown>"))
+            .display();
         match &self.repr {
-            Repr::Io(e) => {
-                let path = self.path.as_deref().unwrap_or(Path::new("<unknown>"));
-                return write!(f, "cannot read snapshot {}: {e}", path.display());
+            Repr::Io(e) => return write!(f, "cannot read snapshot {path}: {e}"),
+            Repr::NotAFile(what) => {
+                return write!(f, "cannot read snapshot {path}: {what}, not a regular file")
+            }
+            Repr::TooLarge { len, max } => {
+                return write!(
+                    f,
+                    "cannot read snapshot {path}: {len} bytes is larger than the {max} bytes \
+                     a snapshot can be (MAX_SNAPSHOT_BYTES)"
+                )
             }
             Repr::BadMagic => f.write_str("not a ttlog snapshot (bad magic)")?,
             Repr::UnsupportedVersion(v) => write!(

@@ -59,10 +59,13 @@
 //! 2. `span.rs` — [`Span`]: a span as a snapshot stores it.
 //! 3. `format.rs` — the binary format's constants and framing.
 //! 4. `writer.rs` — [`encode`] and [`write()`]: temp file, rename, mode 0600.
-//! 5. `reader.rs` — [`decode`], [`read`], [`recover`]: every malformed input is an error.
-//! 6. `error.rs` — [`SnapshotError`].
+//! 5. `reader.rs` — [`decode`], [`recover`]: every malformed input is an error.
+//! 6. `file.rs` — [`read()`], [`recover_file`]: opening a file safely (no FIFOs, devices or
+//!    directories; the magic number first; at most [`MAX_SNAPSHOT_BYTES`]) and reading it.
+//! 7. `error.rs` — [`SnapshotError`].
 
 mod error;
+mod file;
 mod format;
 mod model;
 mod reader;
@@ -71,7 +74,9 @@ pub(crate) mod writer;
 
 pub use crate::record::TRACE_FIELDS;
 pub use error::{SnapshotError, SnapshotErrorKind};
+pub(crate) use file::{open_regular, read_full, OpenError};
+pub use file::{read, recover_file, MAX_SNAPSHOT_BYTES};
 pub use model::{Event, Header, Snapshot};
-pub use reader::{decode, read, recover};
+pub use reader::{decode, recover};
 pub use span::{Span, SpanStatus, ELAPSED_MS, ELAPSED_US};
 pub use writer::{encode, encode_with_spans, write, write_with_spans, WriteError};

@@ -9,7 +9,6 @@
 //! Built with `--cfg fuzzing` (as `cargo fuzz` does), checksum mismatches are ignored so that
 //! a fuzzer can reach the payload parsers.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -85,33 +84,6 @@ pub fn recover(bytes: &[u8]) -> Result<(Snapshot, Option<SnapshotError>), Snapsh
         Err(e) if d.header.is_some() => Ok((d.finish(), Some(e))),
         Err(e) => Err(e),
     }
-}
-
-/// Reads and decodes the snapshot file at `path`.
-///
-/// # Errors
-///
-/// An I/O error reading the file, or any error of [`decode`]; either names the path.
-///
-/// # Examples
-///
-/// ```
-/// use ttlog_core::snapshot::{self, SnapshotErrorKind};
-/// let err = snapshot::read("/nonexistent/x.snap").unwrap_err();
-/// assert_eq!(err.kind(), SnapshotErrorKind::Io);
-/// assert!(err.to_string().contains("/nonexistent/x.snap"));
-/// ```
-pub fn read(path: impl AsRef<Path>) -> Result<Snapshot, SnapshotError> {
-    let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| SnapshotError {
-        repr: Repr::Io(e),
-        offset: None,
-        path: Some(path.to_owned()),
-    })?;
-    decode(&bytes).map_err(|mut e| {
-        e.path = Some(path.to_owned());
-        e
-    })
 }
 
 // ===== Decoder =====
