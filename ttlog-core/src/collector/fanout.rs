@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::spans::SpanTable;
-use super::stats::SinkStats;
 use crate::clock::Converter;
 use crate::event::LogEvent;
 use crate::record::{Fields, Record};
@@ -43,33 +42,6 @@ impl SinkSlot {
             reported_lost: 0,
             last_report: None,
         }
-    }
-
-    /// The sink's counts now.
-    pub(super) fn stats(&self) -> SinkStats {
-        match self.sink.delivery() {
-            Some(d) => SinkStats {
-                name: self.name.clone(),
-                handed: self.handed,
-                written: d.written,
-                lost: d.lost,
-                errors: d.errors + self.errors,
-                stalled: d.stalled,
-            },
-            None => SinkStats {
-                name: self.name.clone(),
-                handed: self.handed,
-                written: self.handed - self.failed,
-                lost: self.failed,
-                errors: self.errors,
-                stalled: false,
-            },
-        }
-    }
-
-    /// Events it lost: its own count, or the collector's for a sink on this thread.
-    pub(super) fn lost(&self) -> u64 {
-        self.sink.delivery().map_or(self.failed, |d| d.lost)
     }
 }
 

@@ -22,10 +22,12 @@
 //! 7. `snapshot.rs` — writing the recorder and the spans to a snapshot file, by the collector
 //!    or, when it does not answer, by the thread that asked.
 //! 8. `stats.rs` — [`Stats`]: events dropped before the sinks and, per sink, handed,
-//!    written and lost; the in-band reports of sink losses.
+//!    written and lost; `losses.rs` — how the collector keeps them, reports sink losses
+//!    in-band, and counts what the shutdown deadline left unread.
 
 mod config;
 pub(crate) mod fanout;
+mod losses;
 mod merge;
 mod recorder;
 mod run;

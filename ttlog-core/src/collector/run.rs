@@ -38,8 +38,9 @@ pub(crate) enum Command {
         reply: Sender<bool>,
         deadline: Instant,
     },
-    /// Open every sink's destination again (logrotate).
-    Reopen,
+    /// Open every sink's destination again (logrotate); events read after the reply go to
+    /// the new files.
+    Reopen { reply: Sender<()> },
     /// Drain everything, let the sinks write it, and stop, all by `deadline`: what is still
     /// unread or unwritten then is counted lost.
     Shutdown {
@@ -244,7 +245,10 @@ impl Collector {
                     self.publish_stats();
                     let _ = reply.send(written);
                 }
-                Command::Reopen => self.sinks.reopen(),
+                Command::Reopen { reply } => {
+                    self.sinks.reopen();
+                    let _ = reply.send(());
+                }
                 Command::Shutdown { reply, deadline } => {
                     self.state = State::Stopping;
                     self.drain_all(deadline);

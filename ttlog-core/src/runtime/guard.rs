@@ -67,7 +67,7 @@ impl Guard {
     }
 
     /// What happened to the events so far (see [`Handle::stats`]).
-    pub fn stats(&self) -> crate::Stats {
+    pub fn stats(&self) -> crate::collector::Stats {
         self.handle.stats()
     }
 

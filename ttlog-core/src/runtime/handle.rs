@@ -181,15 +181,17 @@ impl Handle {
     }
 
     /// Opens every file sink's path again (after logrotate moved the file away); SIGHUP
-    /// does this when the facade's signal handlers are installed. Returns `false` if the
-    /// collector has stopped.
+    /// does this when the facade's signal handlers are installed. Events logged after it
+    /// returns go to the new files. Returns `false` if the collector has stopped or did not
+    /// answer within ten seconds.
     ///
     /// ```
     /// let guard = ttlog_core::init().no_console().init();
     /// assert!(guard.handle().reopen());
     /// ```
     pub fn reopen(&self) -> bool {
-        self.send::<()>(|_| Command::Reopen).is_ok()
+        self.request(|reply| Command::Reopen { reply }, DEFAULT_TIMEOUT)
+            .is_ok()
     }
 
     /// The recorder file the flight recorder is in (`None` when it is in memory, see

@@ -1,23 +1,6 @@
 //! [`BackgroundSink`]: lines formatted on the collector, written by a thread of the sink's
 //! own, so a stalled or failing destination never holds up the collector, the other sinks,
-//! snapshots or shutdown.
-//!
-//! The collector formats events into a batch (reused buffers, as [`WriterSink`] does) and
-//! hands the batch to the sink's thread through a bounded queue of [`QUEUE_BATCHES`] batches.
-//! The thread writes each batch whole: a write that fails part-way keeps the rest and retries
-//! it (backing off from 1 ms to 1 s), so a line is never torn while the destination recovers
-//! (a disk freed, a reader that comes back).
-//!
-//! Nothing is lost without being counted. The sink counts every event (one event is one
-//! line) it was handed, written, or lost ([`Delivery`]), and loses events only:
-//! - when its queue is full: the collector waits up to the sink's stall timeout for room (so a
-//!   slow destination slows the collector, and under `Overflow::Block` the callers, instead of
-//!   losing events), then marks the sink stalled and counts the batch lost; while stalled, it
-//!   does not wait, and the first batch that fits again ends the stall;
-//! - at shutdown, for what its thread has not written by the deadline (a half-written line is
-//!   cut off a file).
-//!
-//! [`WriterSink`]: super::WriterSink
+//! snapshots or shutdown; every event it loses is counted (see the type's docs).
 
 use std::fmt;
 use std::io;
@@ -29,8 +12,10 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 
+use super::contract::{Delivery, Sink};
+use super::format::{format_record, Format};
 use super::output::{FileOptions, FileOutput, Output, Plain};
-use super::{format_record, Delivery, Format, Sink, BATCH_BYTES};
+use super::writer::BATCH_BYTES;
 use crate::record::Record;
 use crate::sync::global::lock;
 
@@ -84,8 +69,20 @@ impl Shared {
     }
 }
 
-/// A sink whose lines are written by a thread of its own (see the [module docs](self)). The
-/// builder's console, file and writer sinks are `BackgroundSink`s.
+/// A sink whose lines are written by a thread of its own. The builder's console, file and
+/// writer sinks are `BackgroundSink`s.
+///
+/// The collector formats events into a batch and hands it to the sink's thread through a
+/// bounded queue of [`QUEUE_BATCHES`] batches. The thread writes each batch whole: a write
+/// that fails part-way keeps the rest and retries it (backing off from 1 ms to 1 s), so a
+/// line is never torn while the destination recovers (a disk freed, a reader back).
+///
+/// Nothing is lost without being counted ([`Delivery`]). The sink loses events only when
+/// its queue is full (the collector waits up to the [stall timeout](Self::stall_timeout) for
+/// room, so a slow destination slows the collector, and under `Overflow::Block` the callers,
+/// instead of losing events; then it marks the sink stalled and counts the batch lost, and
+/// does not wait again until a batch fits), and at shutdown, for what its thread has not
+/// written by the deadline (a half-written line is cut off a file).
 ///
 /// ```
 /// use std::time::{Duration, Instant};
@@ -235,7 +232,7 @@ impl BackgroundSink {
         &self.name
     }
 
-    /// Whether the sink's queue was last found full (see the [module docs](self)).
+    /// Whether the sink's queue was last found full (see [`BackgroundSink`]).
     ///
     /// ```
     /// let sink = ttlog_core::sink::BackgroundSink::writer(Vec::new(), Default::default());
