@@ -174,4 +174,47 @@ mod tests {
         ));
         assert!(!is_snapshot_name("ttlog-api-2024.snap", p));
     }
+
+    #[test]
+    fn byte_limit_keeps_the_newest_that_fit() {
+        let dir = std::env::temp_dir().join(format!("ttlog-retention-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let t0 = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let paths: Vec<PathBuf> = (0..5u64)
+            .map(|i| {
+                let p = dir.join(format!("ttlog-api-20240229T12345{i}Z-7-{i}-x.snap"));
+                let mut bytes = MAGIC.to_vec();
+                bytes.resize(100, 0);
+                fs::write(&p, bytes).unwrap();
+                let f = File::options().write(true).open(&p).unwrap();
+                f.set_modified(t0 + std::time::Duration::from_secs(i))
+                    .unwrap();
+                p
+            })
+            .collect();
+        // 250 bytes: the newest two fit; the third does not, so it and the older ones go.
+        let retention = Retention {
+            files: 10,
+            bytes: 250,
+        };
+        let removed = apply(&dir, "api", retention, &paths[4]).unwrap();
+        assert_eq!(
+            removed,
+            Removed {
+                files: 3,
+                bytes: 300
+            }
+        );
+        assert!(paths[3].exists() && paths[4].exists());
+        assert!(paths[..3].iter().all(|p| !p.exists()));
+        // The file just written stays even when it alone is over the limit.
+        let tiny = Retention {
+            files: 10,
+            bytes: 1,
+        };
+        assert_eq!(apply(&dir, "api", tiny, &paths[3]).unwrap().files, 1);
+        assert!(paths[3].exists() && !paths[4].exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }
