@@ -6,7 +6,7 @@ use std::path::Path;
 use ttlog_core::redact::Pattern;
 use ttlog_core::{
     AdapterInstaller, Format, Guard, InitError, Level, LevelFilter, Narration, Overflow,
-    SignalInstaller, Sink, SpanEvents,
+    SignalInstaller, Sink, SnapshotRate, SpanEvents,
 };
 
 /// Configures ttlog; made by [`crate::init`], finished with [`init`](Builder::init) or
@@ -73,6 +73,13 @@ impl Builder {
         fn recorder_in_memory();
         /// Where snapshots are written.
         fn snapshot_dir(dir: impl AsRef<Path>);
+        /// How many snapshot files of the service the snapshot directory keeps (default 20).
+        fn snapshot_retention(files: usize);
+        /// How many bytes of the service's snapshot files the directory keeps (default 1 GiB).
+        fn snapshot_max_bytes(bytes: u64);
+        /// How often automatic snapshots (panics, signals) may be written (default: a burst
+        /// of 3, then one every 10 seconds).
+        fn snapshot_rate(rate: SnapshotRate);
         /// The console sink's format (stderr).
         fn console(format: Format);
         /// No console sink.

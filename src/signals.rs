@@ -35,7 +35,6 @@ use signal_hook::SigId;
 
 use ttlog_core::Handle;
 
-const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
 const FLUSH_TIMEOUT: Duration = Duration::from_secs(2);
 
 const SIGNALS: [libc::c_int; 4] = [SIGTERM, SIGINT, SIGUSR1, SIGHUP];
@@ -69,7 +68,9 @@ pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
                     SIGINT => "SIGINT",
                     _ => "SIGUSR1",
                 };
-                let written = match handle.snapshot_timeout(name, SNAPSHOT_TIMEOUT) {
+                // An automatic snapshot: within the logger's rate limit (a suppressed one
+                // says "snapshot suppressed (rate limit; …)" below).
+                let written = match handle.automatic_snapshot(name) {
                     Ok(path) => {
                         eprintln!("ttlog: {name}: snapshot written to {}", path.display());
                         true

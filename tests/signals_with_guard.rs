@@ -30,6 +30,9 @@ fn raise_with_guard_live() {
     let guard = ttlog::init()
         .service("sigsvc")
         .snapshot_dir(&dir)
+        // Four signal snapshots in a row: more than the default rate limit's burst
+        // (snapshot_storm.rs tests the limit).
+        .snapshot_rate(ttlog::SnapshotRate::UNLIMITED)
         .no_console()
         .init();
     ttlog::info!("before the signals");

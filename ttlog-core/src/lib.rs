@@ -108,6 +108,7 @@ pub use runtime::{
     SnapshotRequestError, COLLECTOR_PATIENCE, SHUTDOWN_TIMEOUT,
 };
 pub use sink::{BackgroundSink, FileSink, Format, Sink, WriterSink};
+pub use snapshot::SnapshotRate;
 pub use span::{
     current_trace_context, Entered, EnteredSpan, Instrument, Instrumented, RawEntered, Span,
     SpanEvents, SpanId,

@@ -3,9 +3,12 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::redact::Redactor;
 use crate::sink::Sink;
+use crate::snapshot::rate::{RateLimiter, SnapshotRate};
+use crate::snapshot::retention::Retention;
 use crate::span::id::SpanEvents;
 
 /// The default flight-recorder size, in events per thread.
@@ -26,6 +29,10 @@ pub(crate) struct Config {
     pub(crate) span_events: SpanEvents,
     /// The redaction rules; `None` turns redaction off.
     pub(crate) redaction: Option<Redactor>,
+    /// How many snapshot files of the service the snapshot directory keeps.
+    pub(crate) snapshot_retention: Retention,
+    /// How often automatic snapshots may be written (shared by every handle).
+    pub(crate) snapshot_rate: Arc<RateLimiter>,
 }
 
 impl Default for Config {
@@ -37,6 +44,8 @@ impl Default for Config {
             service: String::new(),
             span_events: SpanEvents::NONE,
             redaction: Some(Redactor::new()),
+            snapshot_retention: Retention::default(),
+            snapshot_rate: Arc::new(RateLimiter::new(SnapshotRate::DEFAULT)),
         }
     }
 }
@@ -50,6 +59,8 @@ impl Config {
             service: self.service.clone(),
             capacity: self.capacity,
             redaction: self.redaction.clone(),
+            retention: Some(self.snapshot_retention),
+            rate: self.snapshot_rate.clone(),
         }
     }
 }

@@ -38,6 +38,8 @@ mod stats;
 pub(crate) use config::Config;
 pub use config::DEFAULT_CAPACITY;
 pub(crate) use run::{spawn, Command};
-pub(crate) use snapshot::{rebuild, write_direct, write_with_clock, Claim, Settings};
+pub(crate) use snapshot::{
+    apply_retention, rebuild, write_direct, write_with_clock, Claim, Settings,
+};
 pub(crate) use stats::SharedStats;
 pub use stats::{SinkStats, Stats};

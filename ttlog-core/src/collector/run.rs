@@ -207,8 +207,16 @@ impl Collector {
     pub(super) fn sink_panicked(&mut self, index: usize) {
         self.sinks.slots.remove(index);
         eprintln!("ttlog: sink #{index} panicked and was removed");
-        // The panic hook logged the panic on this thread; take it in, then snapshot.
+        // The panic hook logged the panic on this thread; take it in, then snapshot (an
+        // automatic one: within the rate limit).
         self.turn();
+        if !self.settings.rate.try_take() {
+            eprintln!(
+                "ttlog: collector-panic snapshot suppressed (rate limit; {} suppressed so far)",
+                self.settings.rate.suppressed()
+            );
+            return;
+        }
         match self.write_snapshot("collector-panic") {
             Ok(path) => eprintln!("ttlog: snapshot written to {}", path.display()),
             Err(e) => eprintln!("ttlog: could not write snapshot: {e}"),

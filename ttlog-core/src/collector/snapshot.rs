@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU8;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::fanout::{record_of, ThreadNames};
@@ -16,7 +17,11 @@ use crate::clock::{self, Converter};
 use crate::event::LogEvent;
 use crate::redact::{Redaction, Redactor};
 use crate::ring::shared::{RingSet, Windows};
+use crate::snapshot::rate::RateLimiter;
+use crate::snapshot::retention::{self, Retention};
+use crate::snapshot::writer::SnapshotFile;
 use crate::snapshot::{self, Header, SpanStatus, WriteError};
+use crate::span::op::SpanOp;
 use crate::sync::global::Ordering;
 use crate::trace_context::root::is_trace_callsite;
 
@@ -28,6 +33,10 @@ pub(crate) struct Settings {
     /// Events kept per thread.
     pub(crate) capacity: usize,
     pub(crate) redaction: Option<Redactor>,
+    /// How many snapshot files of the service to keep after writing one; `None` keeps all.
+    pub(crate) retention: Option<Retention>,
+    /// How often automatic snapshots may be written.
+    pub(crate) rate: Arc<RateLimiter>,
 }
 
 /// Who writes a requested snapshot: the collector, if it takes the claim before the thread
@@ -63,17 +72,24 @@ pub(crate) fn write_direct(
     reason: &str,
 ) -> Result<PathBuf, WriteError> {
     let mut redaction = settings.redaction.clone().map(Redaction::new);
-    let (events, table) = rebuild(
-        rings.windows(settings.capacity),
+    let capacity = settings.capacity;
+    let table = span_table(
+        rings.window_span_ops(capacity),
         redaction.as_mut(),
-        settings.capacity,
+        capacity,
     );
     let dropped = rings.reported_dropped.load(Ordering::Relaxed);
+    let events = rings.window_events(capacity).map(|mut event| {
+        if let Some(redaction) = redaction.as_mut() {
+            redaction.event(&mut event);
+        }
+        event
+    });
     write(
         settings,
         reason,
         dropped,
-        &events,
+        events,
         &table,
         &mut ThreadNames::default(),
     )
@@ -89,9 +105,24 @@ pub(crate) fn rebuild(
 ) -> (Vec<LogEvent>, SpanTable) {
     let Windows {
         mut events,
-        mut span_ops,
+        span_ops,
     } = windows;
-    redact_and_merge(&mut events, redaction.as_deref_mut());
+    if let Some(redaction) = redaction.as_deref_mut() {
+        for event in events.iter_mut() {
+            redaction.event(event);
+        }
+    }
+    // Each thread's are in order already: a stable sort of runs.
+    events.sort_by_key(|e| e.raw_timestamp());
+    (events, span_table(span_ops, redaction, capacity))
+}
+
+/// The span table `span_ops` rebuild, applied in time order, their fields redacted.
+fn span_table(
+    mut span_ops: Vec<SpanOp>,
+    mut redaction: Option<&mut Redaction>,
+    capacity: usize,
+) -> SpanTable {
     span_ops.sort_by_key(|op| op.timestamp);
     let mut table = SpanTable::new(capacity);
     for mut op in span_ops {
@@ -100,26 +131,15 @@ pub(crate) fn rebuild(
         }
         table.apply(op);
     }
-    (events, table)
+    table
 }
 
-/// Redacts `events` and merges them by time (each thread's are in order already: a stable
-/// sort of runs).
-pub(crate) fn redact_and_merge(events: &mut [LogEvent], redaction: Option<&mut Redaction>) {
-    if let Some(redaction) = redaction {
-        for event in events.iter_mut() {
-            redaction.event(event);
-        }
-    }
-    events.sort_by_key(|e| e.raw_timestamp());
-}
-
-/// Writes `events` and the spans of `table` to a snapshot file.
+/// Writes `events` (in the order given) and the spans of `table` to a snapshot file.
 pub(super) fn write(
     settings: &Settings,
     reason: &str,
     dropped: u64,
-    events: &[LogEvent],
+    events: impl Iterator<Item = LogEvent>,
     table: &SpanTable,
     names: &mut ThreadNames,
 ) -> Result<PathBuf, WriteError> {
@@ -137,37 +157,60 @@ pub(super) fn write(
 
 /// [`write`], with times converted by `conv` and spans still open measured up to `now` (a
 /// recovered file's clock, not this process's).
+///
+/// The events are streamed to the file as they come, one at a time: writing a snapshot takes
+/// the span table and a record's worth of buffers, not the recorder's size again. Then the
+/// settings' retention is applied to the directory.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_with_clock(
     settings: &Settings,
     reason: &str,
     dropped: u64,
-    events: &[LogEvent],
+    events: impl Iterator<Item = LogEvent>,
     table: &SpanTable,
     names: &mut ThreadNames,
     conv: &Converter,
     now: u64,
 ) -> Result<PathBuf, WriteError> {
-    let spans_sorted = table.sorted();
-    for e in events {
-        names.get(e.thread_index());
-    }
-    for s in &spans_sorted {
-        names.get(s.thread);
-    }
     let mut header = Header::new(settings.service.clone(), reason);
     header.capacity = settings.capacity as u64;
     header.dropped = dropped;
     header.created = SystemTime::now();
-    let names = &*names;
-    let spans: Vec<snapshot::Span> = spans_sorted
+    let sorted = table.sorted();
+    for s in &sorted {
+        names.get(s.thread);
+    }
+    let spans: Vec<snapshot::Span> = sorted
         .iter()
         .map(|s| span_of(s, names.cached(s.thread), now, conv))
         .collect();
-    let records = events
-        .iter()
-        .map(|e| record_of(e, names.cached(e.thread_index()), table, conv));
-    snapshot::write_with_spans(&settings.dir, &header, &spans, records)
+    let mut file = SnapshotFile::create(&settings.dir, &header)?;
+    file.spans(&spans)?;
+    drop(spans);
+    for event in events {
+        let name = names.get(event.thread_index());
+        file.event(&record_of(&event, name, table, conv))?;
+    }
+    let path = file.finish()?;
+    if let Some(retention) = settings.retention {
+        apply_retention(settings, retention, &path);
+    }
+    Ok(path)
+}
+
+/// Removes the oldest snapshot files of the service beyond `retention` (never `written`),
+/// saying on stderr what it could not remove.
+pub(crate) fn apply_retention(
+    settings: &Settings,
+    retention: Retention,
+    written: &std::path::Path,
+) {
+    if let Err(e) = retention::apply(&settings.dir, &settings.service, retention, written) {
+        eprintln!(
+            "ttlog: cannot remove old snapshots in {}: {e}",
+            settings.dir.display()
+        );
+    }
 }
 
 /// A span of the table as a snapshot stores it: the start converted with `conv` (as the

@@ -3,7 +3,7 @@
 //! budget (sparse: pages are only allocated as they are written), mapped shared, with its
 //! header written. Deleted on clean shutdown, so only a process that died leaves one.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,12 +53,11 @@ impl RecorderFile {
         let path = dir.join(format!("{}-{pid}-{start}.rec", file_safe(service)));
         // Made under a temporary name, locked, sized and given its header, then renamed: a
         // recovery never sees a `.rec` that is not locked or has no header yet.
-        let tmp = dir.join(format!(".{}-{pid}-{start}.rec.tmp", file_safe(service)));
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(&tmp)?;
+        // The temporary name ends in a random part and is created exclusively, mode 0600: a
+        // file or link planted at a name it could have had is never opened, and never
+        // removed (only the file made here is).
+        let stem = format!("{}-{pid}-{start}", file_safe(service));
+        let (file, tmp) = crate::snapshot::temp::create(dir, &stem, ".rec.tmp", true)?;
         let made = Self::prepare(
             &file,
             &tmp,

@@ -132,8 +132,9 @@ pub fn recorder_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Removes the recorder files in `dir` that a process died making (`.*.rec.tmp`: made and
-/// locked under that name, renamed once whole), leaving those still being made (locked).
+/// Removes the recorder files in `dir` that a process died making (`.*.rec.tmp`, regular
+/// files: made and locked under that name, renamed once whole), leaving those still being
+/// made (locked).
 /// Returns how many were removed.
 ///
 /// ```
@@ -156,7 +157,9 @@ pub fn remove_unfinished(dir: &Path) -> usize {
         });
     let mut removed = 0;
     for path in unfinished {
-        let dead = File::open(&path).is_ok_and(|f| f.try_lock().is_ok());
+        // Only regular files (a link is no recorder file of ours, whatever its name).
+        let regular = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        let dead = regular && File::open(&path).is_ok_and(|f| f.try_lock().is_ok());
         if dead && fs::remove_file(&path).is_ok() {
             removed += 1;
         }
@@ -658,13 +661,19 @@ fn write_snapshot(
         service: parsed.service.clone(),
         capacity: parsed.capacity,
         redaction: None,
+        // The caller decides what to keep in `out_dir` (`init` applies its retention after
+        // recovering every file).
+        retention: None,
+        rate: std::sync::Arc::new(crate::snapshot::rate::RateLimiter::new(
+            crate::snapshot::SnapshotRate::UNLIMITED,
+        )),
     };
     let mut names = ThreadNames::fixed(parsed.threads.clone());
     let snapshot = write_with_clock(
         &settings,
         "recovered",
         0,
-        &events,
+        events.into_iter(),
         &table,
         &mut names,
         &parsed.conv,

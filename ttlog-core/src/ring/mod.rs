@@ -22,6 +22,7 @@
 //!    (`RingSet`): registration, waking, the loss counters.
 //! 10. `reader.rs` — the collector's end of a log, as decoded events and span operations.
 //! 11. `fork.rs` — what a forked child gets (logging off until it calls `init`).
+//! 12. `window.rs` — a log's flight-recorder window read one record at a time, for snapshots.
 
 pub(crate) mod codec;
 pub(crate) mod cursor;
@@ -34,6 +35,7 @@ pub(crate) mod reader;
 pub(crate) mod shared;
 pub(crate) mod span_stack;
 pub(crate) mod values;
+pub(crate) mod window;
 pub(crate) mod words;
 
 pub use cursor::Cursor;

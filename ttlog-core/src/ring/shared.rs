@@ -5,6 +5,8 @@
 //! runs, and the counters that make sure no event is lost silently. The process-wide
 //! "current" set is the one new threads register with.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex};
 use std::thread::Thread;
 
@@ -12,6 +14,7 @@ use super::codec;
 use super::log::{LogSet, Writer};
 use super::pool::Pool;
 use super::reader::RecordReader;
+use super::window::WindowCursor;
 use crate::event::LogEvent;
 use crate::recorder::file::RecorderFile;
 use crate::recorder::meta::MetaLog;
@@ -256,24 +259,85 @@ pub(crate) struct Windows {
 
 impl RingSet {
     /// Every thread's newest events, up to `capacity` per thread, read from the threads'
-    /// own logs (whatever the collector has read), with the span operations among them.
-    pub(crate) fn windows(&self, capacity: usize) -> Windows {
-        let mut out = Windows::default();
+    /// own logs (whatever the collector has read) one at a time, merged by timestamp (of two
+    /// events with one timestamp, the one of the thread that registered first comes first;
+    /// a thread's own events stay in their order).
+    pub(crate) fn window_events(&self, capacity: usize) -> WindowEvents {
+        let mut cursors: Vec<WindowCursor> = self
+            .logs
+            .logs()
+            .into_iter()
+            .map(|log| WindowCursor::new(log, capacity))
+            .collect();
+        let mut heads = BinaryHeap::with_capacity(cursors.len());
+        let mut next = Vec::with_capacity(cursors.len());
+        for (i, cursor) in cursors.iter_mut().enumerate() {
+            let event = next_event(cursor);
+            if let Some(e) = &event {
+                heads.push(Reverse((e.raw_timestamp(), i)));
+            }
+            next.push(event);
+        }
+        WindowEvents {
+            cursors,
+            heads,
+            next,
+        }
+    }
+
+    /// The span operations among every thread's newest events (see
+    /// [`window_events`](Self::window_events)), each thread's in order.
+    pub(crate) fn window_span_ops(&self, capacity: usize) -> Vec<SpanOp> {
+        let mut out = Vec::new();
         for log in self.logs.logs() {
-            for record in log.window(capacity) {
+            let mut cursor = WindowCursor::new(log, capacity);
+            let span_op = |meta| codec::kind(meta) != codec::Kind::Event;
+            while let Some(record) = cursor.next(span_op) {
                 // SAFETY: this set's logs are written only by its lanes, with the codec, in
                 // this process.
                 #[allow(unsafe_code)]
-                unsafe {
-                    if codec::kind(record.meta) == codec::Kind::Event {
-                        out.events.extend(codec::read_event(&record));
-                    } else {
-                        out.span_ops.extend(codec::read_span(&record));
-                    }
-                }
+                out.extend(unsafe { codec::read_span(&record) });
             }
         }
         out
+    }
+}
+
+/// The next event of `cursor`'s window (records that do not decode are passed over).
+fn next_event(cursor: &mut WindowCursor) -> Option<LogEvent> {
+    let event = |meta| codec::kind(meta) == codec::Kind::Event;
+    while let Some(record) = cursor.next(event) {
+        // SAFETY: this set's logs are written only by its lanes, with the codec, in this
+        // process.
+        #[allow(unsafe_code)]
+        if let Some(e) = unsafe { codec::read_event(&record) } {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// Every thread's window as one stream of events merged by timestamp, decoded one at a time
+/// (a decoded event per thread is all it holds): see [`RingSet::window_events`].
+pub(crate) struct WindowEvents {
+    cursors: Vec<WindowCursor>,
+    /// The timestamp of each thread's next event, and the thread.
+    heads: BinaryHeap<Reverse<(u64, usize)>>,
+    /// Each thread's next event.
+    next: Vec<Option<LogEvent>>,
+}
+
+impl Iterator for WindowEvents {
+    type Item = LogEvent;
+
+    fn next(&mut self) -> Option<LogEvent> {
+        let Reverse((_, i)) = self.heads.pop()?;
+        let event = self.next[i].take();
+        self.next[i] = next_event(&mut self.cursors[i]);
+        if let Some(e) = &self.next[i] {
+            self.heads.push(Reverse((e.raw_timestamp(), i)));
+        }
+        event
     }
 }
 

@@ -22,6 +22,7 @@ use crate::recorder::{recorder_files, recover, remove_unfinished};
 use crate::redact::Pattern;
 use crate::ring::shared::{Overflow, RingConfig, RingSet, MAX_RING_CAPACITY};
 use crate::sink::{BackgroundSink, FileOptions, Format, Sink};
+use crate::snapshot::rate::{RateLimiter, SnapshotRate};
 use crate::span::id::SpanEvents;
 use crate::sync::global::{AtomicU32, Ordering};
 
@@ -218,6 +219,73 @@ impl Builder {
     /// Where snapshots are written (default `./ttlog-snapshots`, created when needed).
     pub fn snapshot_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.collector.snapshot_dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// How many snapshot files of this service the snapshot directory keeps (default
+    /// [`DEFAULT_RETENTION_FILES`](crate::snapshot::DEFAULT_RETENTION_FILES), 20; `usize::MAX`
+    /// for no limit). After each snapshot is written, the oldest snapshot files of the
+    /// service (by modification time) beyond this count, or beyond
+    /// [`snapshot_max_bytes`](Self::snapshot_max_bytes) in all, whichever is stricter, are
+    /// removed; the snapshot just written is always kept. Only regular files named as ttlog
+    /// names this service's snapshots (`ttlog-<service>-<time>Z-….snap`) and starting with
+    /// the snapshot format's magic are ever removed: other files in the directory, other
+    /// services' snapshots and links are left alone.
+    ///
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("ttlog-doc-keep-{}", std::process::id()));
+    /// let guard = ttlog_core::init()
+    ///     .no_console()
+    ///     .recorder_in_memory()
+    ///     .snapshot_dir(&dir)
+    ///     .snapshot_retention(2)
+    ///     .init();
+    /// for _ in 0..4 {
+    ///     guard.handle().snapshot("on demand").unwrap();
+    /// }
+    /// let snaps = std::fs::read_dir(&dir).unwrap().count();
+    /// assert_eq!(snaps, 2);
+    /// # drop(guard);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn snapshot_retention(mut self, files: usize) -> Self {
+        self.collector.snapshot_retention.files = files.max(1);
+        self
+    }
+
+    /// How many bytes of snapshot files of this service the snapshot directory keeps
+    /// (default [`DEFAULT_RETENTION_BYTES`](crate::snapshot::DEFAULT_RETENTION_BYTES),
+    /// 1 GiB; `u64::MAX` for no limit): see [`snapshot_retention`](Self::snapshot_retention),
+    /// which removes the oldest files beyond it.
+    ///
+    /// ```no_run
+    /// let _guard = ttlog_core::init().snapshot_max_bytes(256 << 20).init();
+    /// ```
+    pub fn snapshot_max_bytes(mut self, bytes: u64) -> Self {
+        self.collector.snapshot_retention.bytes = bytes;
+        self
+    }
+
+    /// How often automatic snapshots (on panics, on SIGTERM, SIGINT and SIGUSR1, and
+    /// [`Handle::automatic_snapshot`]) may be written (default [`SnapshotRate::DEFAULT`]: a
+    /// burst of 3, then one every 10 seconds). One that comes too soon is suppressed: counted
+    /// ([`Handle::snapshots_suppressed`]), said on stderr and logged as a WARN event.
+    /// Snapshots asked for with [`Handle::snapshot`] are never suppressed.
+    ///
+    /// A SIGTERM or SIGINT whose snapshot is suppressed still ends the process; its recorder
+    /// file (unless [`recorder_in_memory`](Self::recorder_in_memory)) is then left behind and
+    /// turned into a snapshot by the next `init()` in the same directory.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use ttlog_core::SnapshotRate;
+    /// // At most 10 at once, then one a minute.
+    /// let _guard = ttlog_core::init()
+    ///     .snapshot_rate(SnapshotRate::new(10, Duration::from_secs(60)))
+    ///     .init();
+    /// ```
+    pub fn snapshot_rate(mut self, rate: SnapshotRate) -> Self {
+        self.collector.snapshot_rate = Arc::new(RateLimiter::new(rate));
         self
     }
 
@@ -569,16 +637,23 @@ fn recorder_file(rings: &RingConfig, snapshots: &Settings) -> std::io::Result<Re
 /// snapshots, saying so on stderr (files of running processes are left alone).
 fn recover_leftovers(snapshots: &Settings) {
     remove_unfinished(&snapshots.dir);
+    let mut newest = None;
     for path in recorder_files(&snapshots.dir) {
         match recover(&path, &snapshots.dir, snapshots.redaction.clone()) {
-            Ok(done) => eprintln!(
+            Ok(done) => {
+                eprintln!(
                 "ttlog: recovered {} events of process {}, which died without shutting down: {}",
                 done.events,
                 done.pid,
-                done.snapshot.display()
-            ),
+                    done.snapshot.display()
+                );
+                newest = Some(done.snapshot);
+            }
             Err(e) if e.is_live() => {}
             Err(e) => eprintln!("ttlog: {e}"),
         }
+    }
+    if let (Some(written), Some(retention)) = (newest, snapshots.retention) {
+        crate::collector::apply_retention(snapshots, retention, &written);
     }
 }

@@ -7,7 +7,11 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
+use crate::callsite::site::Callsite;
 use crate::collector::{write_direct, Claim, Command, Settings, SharedStats, Stats};
+use crate::event::{LogEvent, Values};
+use crate::field::value::FieldValue;
+use crate::level::Level;
 use crate::ring::shared::RingSet;
 use crate::snapshot::writer::WriteError;
 use crate::sync::global::Ordering;
@@ -52,6 +56,13 @@ pub(crate) const DEFAULT_TIMEOUT: Duration = if cfg!(miri) {
     Duration::from_secs(10)
 };
 
+/// The part of [`Handle::automatic_snapshot_deadline`] that does not depend on the budget.
+const AUTOMATIC_BASE_DEADLINE: Duration = if cfg!(miri) {
+    Duration::from_secs(600)
+} else {
+    Duration::from_secs(5)
+};
+
 impl Handle {
     /// Sends a command and waits up to `timeout` for its reply.
     fn request<T>(
@@ -83,6 +94,12 @@ impl Handle {
     /// and returns its path. The collector writes it, with its whole span table; when it does
     /// not answer within [`COLLECTOR_PATIENCE`] (stuck in a slow sink, say), this thread
     /// writes it. Waits up to ten seconds in all.
+    ///
+    /// A snapshot asked for this way is always written: the
+    /// [`snapshot_rate`](crate::Builder::snapshot_rate) limits only automatic snapshots (see
+    /// [`automatic_snapshot`](Self::automatic_snapshot)). The snapshot directory's
+    /// [retention](crate::Builder::snapshot_retention) applies to every snapshot: after it is
+    /// written, the oldest snapshot files of the service beyond it are removed.
     ///
     /// # Errors
     ///
@@ -130,6 +147,96 @@ impl Handle {
                 kind: RequestErrorKind::TimedOut,
             }),
         }
+    }
+
+    /// Writes a snapshot as [`snapshot`](Self::snapshot) does, if the logger's
+    /// [`SnapshotRate`](crate::SnapshotRate) allows one more automatic snapshot now (see
+    /// [`Builder::snapshot_rate`](crate::Builder::snapshot_rate)); the panic hook and the
+    /// signal handlers write theirs this way, and so can your own automatic triggers (a
+    /// watchdog, an error-rate alarm).
+    ///
+    /// It waits up to [`automatic_snapshot_deadline`](Self::automatic_snapshot_deadline) for
+    /// the snapshot, which grows with the recorder's budget: a snapshot of a recorder full of
+    /// large values is as large as the budget, and the disk sets how fast it is written.
+    ///
+    /// A snapshot the limit suppresses is counted
+    /// ([`snapshots_suppressed`](Self::snapshots_suppressed)) and logged as a WARN event
+    /// (target `ttlog`, message `snapshot suppressed (rate limit)`, fields `reason` and
+    /// `suppressed`, the count so far), which the next snapshot holds.
+    ///
+    /// # Errors
+    ///
+    /// As for [`snapshot`](Self::snapshot), and [`SnapshotRequestError::is_suppressed`] when
+    /// the rate limit suppressed it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ttlog_core::SnapshotRate;
+    /// # let dir = std::env::temp_dir().join(format!("ttlog-doc-auto-{}", std::process::id()));
+    /// let guard = ttlog_core::init()
+    ///     .no_console()
+    ///     .recorder_in_memory()
+    ///     .snapshot_dir(&dir)
+    ///     .snapshot_rate(SnapshotRate::new(1, Duration::from_secs(3600)))
+    ///     .init();
+    /// let handle = guard.handle();
+    /// assert!(handle.automatic_snapshot("watchdog").is_ok());
+    /// let err = handle.automatic_snapshot("watchdog").unwrap_err();
+    /// assert!(err.is_suppressed());
+    /// assert_eq!(handle.snapshots_suppressed(), 1);
+    /// // Explicit snapshots are not limited.
+    /// assert!(handle.snapshot("on demand").is_ok());
+    /// # drop(guard);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn automatic_snapshot(&self, reason: &str) -> Result<PathBuf, SnapshotRequestError> {
+        if !self.is_running() {
+            return Err(SnapshotRequestError {
+                kind: RequestErrorKind::Stopped,
+            });
+        }
+        if !self.snapshots.rate.try_take() {
+            let suppressed = self.snapshots.rate.suppressed();
+            let mut values = Values::new();
+            values.push(FieldValue::from(reason));
+            values.push(FieldValue::from(suppressed));
+            // Past the level gates, as the panic event is: a lost snapshot is always said.
+            crate::logger::dispatch(LogEvent::new(&SUPPRESSED_CALLSITE, values));
+            return Err(SnapshotRequestError {
+                kind: RequestErrorKind::Suppressed(suppressed),
+            });
+        }
+        self.snapshot_timeout(reason, self.automatic_snapshot_deadline())
+    }
+
+    /// How long [`automatic_snapshot`](Self::automatic_snapshot) (and so the panic hook and
+    /// the signal handlers) waits for a snapshot: 5 seconds, plus one second per 64 MiB of
+    /// the recorder's [budget](crate::Builder::budget) (6 seconds with the default budget,
+    /// 13 with 512 MiB). A snapshot streams the recorder to disk, so its size is at most
+    /// about the budget; this allows for a disk writing 64 MiB/s, several times slower than
+    /// a common one.
+    ///
+    /// ```
+    /// let guard = ttlog_core::init().no_console().recorder_in_memory().budget(512 << 20).init();
+    /// assert_eq!(guard.handle().automatic_snapshot_deadline().as_secs(), 13);
+    /// ```
+    pub fn automatic_snapshot_deadline(&self) -> Duration {
+        let per_64_mib = (self.rings.config.budget as u64) >> 26;
+        AUTOMATIC_BASE_DEADLINE + Duration::from_secs(per_64_mib)
+    }
+
+    /// How many automatic snapshots (panics, signals,
+    /// [`automatic_snapshot`](Self::automatic_snapshot)) the
+    /// [`snapshot_rate`](crate::Builder::snapshot_rate) has suppressed so far.
+    ///
+    /// ```
+    /// let guard = ttlog_core::init().no_console().recorder_in_memory().init();
+    /// assert_eq!(guard.handle().snapshots_suppressed(), 0);
+    /// ```
+    pub fn snapshots_suppressed(&self) -> u64 {
+        self.snapshots.rate.suppressed()
     }
 
     /// Drains every ring into the sinks and waits until they have written it all. Returns
@@ -238,6 +345,17 @@ impl fmt::Debug for Handle {
     }
 }
 
+/// The event a suppressed automatic snapshot leaves.
+static SUPPRESSED_CALLSITE: Callsite = Callsite::new(
+    Level::Warn,
+    "ttlog",
+    "ttlog_core::snapshot",
+    file!(),
+    line!(),
+    "snapshot suppressed (rate limit)",
+    &["reason", "suppressed"],
+);
+
 enum RequestError {
     Stopped,
     TimedOut,
@@ -254,6 +372,8 @@ enum RequestErrorKind {
     Stopped,
     TimedOut,
     Write(WriteError),
+    /// By the rate limit; the count of suppressed snapshots so far.
+    Suppressed(u64),
 }
 
 impl SnapshotRequestError {
@@ -265,6 +385,13 @@ impl SnapshotRequestError {
     /// Whether the collector did not answer in time.
     pub fn is_timeout(&self) -> bool {
         matches!(self.kind, RequestErrorKind::TimedOut)
+    }
+
+    /// Whether the snapshot was an automatic one that the
+    /// [`snapshot_rate`](crate::Builder::snapshot_rate) suppressed (see
+    /// [`Handle::automatic_snapshot`]).
+    pub fn is_suppressed(&self) -> bool {
+        matches!(self.kind, RequestErrorKind::Suppressed(_))
     }
 }
 
@@ -278,6 +405,9 @@ impl fmt::Display for SnapshotRequestError {
                 f.write_str("cannot take a snapshot: the ttlog collector did not answer in time")
             }
             RequestErrorKind::Write(e) => write!(f, "cannot write snapshot: {e}"),
+            RequestErrorKind::Suppressed(n) => {
+                write!(f, "snapshot suppressed (rate limit; {n} suppressed so far)")
+            }
         }
     }
 }

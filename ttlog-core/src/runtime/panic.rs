@@ -3,7 +3,10 @@
 //! On a panic the hook logs an ERROR event (target `panic`) with the message and location,
 //! asks the collector for a snapshot (which drains every ring first, so the panic and
 //! everything before it is in the file), prints the snapshot's path on stderr, and then runs
-//! the hook that was installed before it (by default, std's message and backtrace).
+//! the hook that was installed before it (by default, std's message and backtrace). The
+//! snapshot is an automatic one: when panics come faster than the
+//! [`SnapshotRate`](crate::SnapshotRate) allows, the hook says
+//! `ttlog: panic snapshot suppressed (rate limit; N suppressed so far)` instead.
 //!
 //! The hook is chained once per process and stays installed; with no running logger it only
 //! forwards to the previous hook. When the collector itself panics (in a sink), the hook
@@ -12,7 +15,6 @@
 
 use std::panic::PanicHookInfo;
 use std::sync::{Mutex, Once};
-use std::time::Duration;
 
 use super::handle::Handle;
 use crate::callsite::site::Callsite;
@@ -23,9 +25,6 @@ use crate::sync::global::lock;
 
 static ACTIVE: Mutex<Option<Handle>> = Mutex::new(None);
 static CHAIN: Once = Once::new();
-
-/// How long a panicking thread waits for its snapshot.
-const PANIC_SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(5);
 
 static PANIC_CALLSITE: Callsite = Callsite::new(
     Level::Error,
@@ -110,8 +109,10 @@ fn report(info: &PanicHookInfo<'_>) {
     if crate::thread::is_collector() {
         return;
     }
-    match handle.snapshot_timeout("panic", PANIC_SNAPSHOT_TIMEOUT) {
+    match handle.automatic_snapshot("panic") {
         Ok(path) => eprintln!("ttlog: panic snapshot written to {}", path.display()),
+        // "ttlog: panic snapshot suppressed (rate limit; N suppressed so far)"
+        Err(e) if e.is_suppressed() => eprintln!("ttlog: panic {e}"),
         Err(e) => eprintln!("ttlog: {e}"),
     }
 }

@@ -15,8 +15,12 @@
 //!   record from a torn file ([`recover`]) and detects damage anywhere else;
 //! - **compact**: span names, targets, files, modules, thread and field names are interned once.
 //!
-//! Files are written atomically ([`write()`]: temp file, fsync, rename), with mode 0600 on unix
-//! (events may carry sensitive data) and unique names. The reader ([`decode`], [`read()`]) returns
+//! Files are written atomically ([`write()`]: streamed to a temp file with an unpredictable
+//! name, fsync, rename), with mode 0600 on unix (events may carry sensitive data) and unique
+//! names. A running logger keeps the newest snapshots of its service in its snapshot
+//! directory, at most [`DEFAULT_RETENTION_FILES`] files and [`DEFAULT_RETENTION_BYTES`] bytes
+//! by default, and writes automatic snapshots (panics, signals) at most as often as its
+//! [`SnapshotRate`] allows. The reader ([`decode`], [`read()`]) returns
 //! an error for every malformed input and never panics; it is fuzzed (`fuzz/` in the
 //! repository).
 //!
@@ -58,18 +62,27 @@
 //! 1. `model.rs` — [`Snapshot`], its [`Header`] and [`Event`]s.
 //! 2. `span.rs` — [`Span`]: a span as a snapshot stores it.
 //! 3. `format.rs` — the binary format's constants and framing.
-//! 4. `writer.rs` — [`encode`] and [`write()`]: temp file, rename, mode 0600.
-//! 5. `reader.rs` — [`decode`], [`recover`]: every malformed input is an error.
-//! 6. `file.rs` — [`read()`], [`recover_file`]: opening a file safely (no FIFOs, devices or
-//!    directories; the magic number first; at most [`MAX_SNAPSHOT_BYTES`]) and reading it.
-//! 7. `error.rs` — [`SnapshotError`].
+//! 4. `encoder.rs` — the streaming encoder: a snapshot written record by record to any
+//!    writer, one record in memory at a time.
+//! 5. `writer.rs` — [`encode`] and [`write()`]: streamed to a temp file, synced, renamed.
+//! 6. `temp.rs` — temp files with unpredictable names, created exclusively, mode 0600.
+//! 7. `retention.rs` — the oldest snapshot files of a service go beyond a count and a size.
+//! 8. `rate.rs` — [`SnapshotRate`]: how often automatic snapshots may be written.
+//! 9. `reader.rs` — [`decode`], [`recover`]: every malformed input is an error.
+//! 10. `file.rs` — [`read()`], [`recover_file`]: opening a file safely (no FIFOs, devices or
+//!     directories; the magic number first; at most [`MAX_SNAPSHOT_BYTES`]) and reading it.
+//! 11. `error.rs` — [`SnapshotError`].
 
+mod encoder;
 mod error;
 mod file;
 mod format;
 mod model;
+pub(crate) mod rate;
 mod reader;
+pub(crate) mod retention;
 mod span;
+pub(crate) mod temp;
 pub(crate) mod writer;
 
 pub use crate::record::TRACE_FIELDS;
@@ -77,6 +90,8 @@ pub use error::{SnapshotError, SnapshotErrorKind};
 pub(crate) use file::{open_regular, read_full, OpenError};
 pub use file::{read, recover_file, MAX_SNAPSHOT_BYTES};
 pub use model::{Event, Header, Snapshot};
+pub use rate::SnapshotRate;
 pub use reader::{decode, recover};
+pub use retention::{DEFAULT_RETENTION_BYTES, DEFAULT_RETENTION_FILES};
 pub use span::{Span, SpanStatus, ELAPSED_MS, ELAPSED_US};
 pub use writer::{encode, encode_with_spans, write, write_with_spans, WriteError};

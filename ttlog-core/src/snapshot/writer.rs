@@ -1,23 +1,25 @@
 //! Encoding snapshots, and writing them to files atomically.
 //!
-//! [`encode_with_spans`] streams the header, then the spans, then the events into a buffer:
-//! strings are interned the first time a span or event uses them, so a string record always
-//! precedes the first record that names it. [`write_with_spans`] encodes, then writes to a
-//! hidden temp file in the target directory (mode 0600 on unix), syncs it and renames it into
-//! place, so a reader never sees a half-written file under the final name. [`encode`] and
-//! [`write()`] are the same without spans.
+//! [`encode_with_spans`] encodes the header, then the spans, then the events (with the
+//! streaming [`Encoder`]): strings are interned the first time a span or event uses them, so a
+//! string record always precedes the first record that names it. [`write_with_spans`] streams
+//! the same bytes through a buffer into a new temp file in the target directory (an
+//! unpredictable name, created exclusively, mode 0600 on unix), syncs it and renames it into
+//! place, so a reader never sees a half-written file under the final name, and writing a
+//! snapshot of any size takes a buffer of one record, not the whole file, in memory.
+//! [`encode`] and [`write()`] are the same without spans.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write as _};
+use std::fs::{self, File};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::format::{self, *};
+use super::encoder::Encoder;
+use super::format::*;
 use super::model::Header;
-use super::span::{Span, SpanStatus};
-use crate::field::ValueRef;
+use super::span::Span;
+use super::temp;
 use crate::record::Record;
 
 /// Encodes a snapshot of `records` described by `header`, appending it to `out`.
@@ -111,266 +113,38 @@ pub fn encode_with_spans<'a>(
     records: impl IntoIterator<Item = Record<'a>>,
     out: &mut Vec<u8>,
 ) {
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    let mut payload = Vec::with_capacity(256);
-    encode_header(header, &mut payload);
-    put_record(out, KIND_HEADER, &payload);
+    // Writing to a `Vec` never fails.
+    let _ = encode_to(header, spans, records, out);
+}
 
-    let mut strings = Strings::default();
-    let mut order: Vec<&Span> = spans.iter().filter(|s| s.id != 0).collect();
-    // Stable: of two spans with one id, the first given is kept.
-    order.sort_by_key(|s| s.id);
-    order.dedup_by_key(|s| s.id);
-    for span in order {
-        encode_span(span, &mut strings, &mut payload, out);
-    }
-
-    let mut count: u64 = 0;
+/// Streams the snapshot of `spans` and `records` described by `header` to `out`.
+fn encode_to<'a, W: io::Write>(
+    header: &Header,
+    spans: &[Span],
+    records: impl IntoIterator<Item = Record<'a>>,
+    out: W,
+) -> io::Result<W> {
+    let mut encoder = Encoder::new(out, header)?;
+    encoder.spans(spans)?;
     for record in records {
-        // Intern first (each new string is its own record, before the event), then encode.
-        let fields = record.fields;
-        // An event inside a trace context keeps its ids as fields of its own.
-        let trace = record
-            .trace()
-            .map(|t| record.missing_trace_fields(&t))
-            .unwrap_or_default();
-        let names = [
-            record.target,
-            record.module_path,
-            record.file,
-            record.thread_name,
-        ];
-        let field_names = fields.iter().map(|f| f.name);
-        for s in names
-            .into_iter()
-            .chain(field_names)
-            .chain(trace.iter().map(|(name, _)| *name))
-        {
-            strings.intern_record(s, &mut payload, out);
-        }
-        payload.clear();
-        put_svarint(&mut payload, time_to_nanos(record.timestamp));
-        payload.push(record.level.as_u8());
-        for s in names {
-            put_uvarint(&mut payload, strings.id(s) as u128);
-        }
-        put_uvarint(&mut payload, record.line as u128);
-        put_uvarint(&mut payload, record.thread_id as u128);
-        put_uvarint(&mut payload, record.span_id as u128);
-        put_str(&mut payload, record.message);
-        put_uvarint(&mut payload, (fields.len() + trace.len()) as u128);
-        for field in fields.iter() {
-            put_uvarint(&mut payload, strings.id(field.name) as u128);
-            put_value(&mut payload, field.value.as_ref());
-        }
-        for (name, value) in &trace {
-            put_uvarint(&mut payload, strings.id(name) as u128);
-            put_value(&mut payload, ValueRef::Str(value));
-        }
-        put_record(out, KIND_EVENT, &payload);
-        count += 1;
+        encoder.event(&record)?;
     }
-
-    payload.clear();
-    put_uvarint(&mut payload, count as u128);
-    put_record(out, KIND_END, &payload);
-}
-
-fn encode_header(header: &Header, payload: &mut Vec<u8>) {
-    payload.clear();
-    let pairs: [(&str, &str); 3] = [
-        (KEY_SERVICE, &header.service),
-        (KEY_HOSTNAME, &header.hostname),
-        (KEY_REASON, &header.reason),
-    ];
-    for (k, v) in pairs {
-        put_str(payload, k);
-        put_str(payload, v);
-    }
-    let numbers: [(&str, String); 4] = [
-        (KEY_PID, header.pid.to_string()),
-        (KEY_CREATED, time_to_nanos(header.created).to_string()),
-        (KEY_CAPACITY, header.capacity.to_string()),
-        (KEY_DROPPED, header.dropped.to_string()),
-    ];
-    for (k, v) in &numbers {
-        put_str(payload, k);
-        put_str(payload, v);
-    }
-    put_str(payload, KEY_VERSION);
-    put_str(payload, &header.ttlog_version);
-}
-
-/// Appends the span record of `span`, after string records for the strings it names first.
-fn encode_span<'s>(
-    span: &'s Span,
-    strings: &mut Strings<'s, '_>,
-    payload: &mut Vec<u8>,
-    out: &mut Vec<u8>,
-) {
-    let elapsed = span.elapsed_fields();
-    let names = [
-        &*span.name,
-        &*span.target,
-        &*span.module_path,
-        &*span.file,
-        &*span.thread,
-    ];
-    let field_names = span.fields.iter().map(|(n, _)| n.as_str());
-    let elapsed_names = elapsed.iter().flatten().map(|(n, _)| *n);
-    for s in names.into_iter().chain(field_names).chain(elapsed_names) {
-        strings.intern_span(s, payload, out);
-    }
-    let [name, target, module_path, file, thread] = names.map(|s| strings.id(s) as u128);
-    payload.clear();
-    put_uvarint(payload, span.id as u128);
-    put_uvarint(payload, span.parent as u128);
-    payload.push(span.level.as_u8());
-    for id in [name, target, module_path, file] {
-        put_uvarint(payload, id);
-    }
-    put_uvarint(payload, span.line as u128);
-    put_uvarint(payload, thread);
-    put_uvarint(payload, span.thread_id as u128);
-    put_svarint(payload, time_to_nanos(span.start));
-    match span.duration() {
-        None => payload.push(0),
-        Some(d) => {
-            payload.push(1);
-            put_uvarint(payload, d.as_nanos());
-        }
-    }
-    put_uvarint(payload, span.busy.as_nanos());
-    payload.push(match span.status {
-        SpanStatus::Ok => SPAN_STATUS_OK,
-        SpanStatus::Error => SPAN_STATUS_ERROR,
-    });
-    put_uvarint(payload, span.follows_from.len() as u128);
-    for &id in &span.follows_from {
-        put_uvarint(payload, id as u128);
-    }
-    let fields = span.fields.iter().map(|(n, v)| (n.as_str(), v));
-    let elapsed = elapsed.iter().flatten().map(|(n, v)| (*n, v));
-    let all = fields.chain(elapsed);
-    put_uvarint(payload, all.clone().count() as u128);
-    for (name, value) in all {
-        put_uvarint(payload, strings.id(name) as u128);
-        put_value(payload, value.as_ref());
-    }
-    put_record(out, KIND_SPAN, payload);
-}
-
-/// The interned strings and their ids. Spans and records borrow for different lifetimes, so
-/// each has its own map; the ids are one sequence over both.
-#[derive(Default)]
-struct Strings<'s, 'a> {
-    spans: HashMap<&'s str, u64>,
-    records: HashMap<&'a str, u64>,
-}
-
-impl<'s, 'a> Strings<'s, 'a> {
-    fn contains(&self, s: &str) -> bool {
-        self.spans.contains_key(s) || self.records.contains_key(s)
-    }
-
-    fn next_id(&self) -> u64 {
-        (self.spans.len() + self.records.len()) as u64
-    }
-
-    /// Interns `s` from a span, appending its string record if it is new.
-    fn intern_span(&mut self, s: &'s str, payload: &mut Vec<u8>, out: &mut Vec<u8>) {
-        if !self.contains(s) {
-            let id = self.next_id();
-            self.spans.insert(s, id);
-            put_string(id, s, payload, out);
-        }
-    }
-
-    /// Interns `s` from a record, appending its string record if it is new.
-    fn intern_record(&mut self, s: &'a str, payload: &mut Vec<u8>, out: &mut Vec<u8>) {
-        if !self.contains(s) {
-            let id = self.next_id();
-            self.records.insert(s, id);
-            put_string(id, s, payload, out);
-        }
-    }
-
-    /// The id of `s`, which has been interned.
-    fn id(&self, s: &str) -> u64 {
-        match self.spans.get(s) {
-            Some(&id) => id,
-            None => self.records[s],
-        }
-    }
-}
-
-/// Appends the string record interning `s` as `id`.
-fn put_string(id: u64, s: &str, payload: &mut Vec<u8>, out: &mut Vec<u8>) {
-    payload.clear();
-    put_uvarint(payload, id as u128);
-    put_str(payload, s);
-    put_record(out, KIND_STRING, payload);
-}
-
-fn put_value(out: &mut Vec<u8>, value: ValueRef<'_>) {
-    match value {
-        ValueRef::Empty => out.push(TAG_EMPTY),
-        ValueRef::Bool(v) => out.extend_from_slice(&[TAG_BOOL, v as u8]),
-        ValueRef::I64(v) => {
-            out.push(TAG_I64);
-            put_svarint(out, v as i128);
-        }
-        ValueRef::U64(v) => {
-            out.push(TAG_U64);
-            put_uvarint(out, v as u128);
-        }
-        ValueRef::I128(v) => {
-            out.push(TAG_I128);
-            put_svarint(out, v);
-        }
-        ValueRef::U128(v) => {
-            out.push(TAG_U128);
-            put_uvarint(out, v);
-        }
-        ValueRef::F64(v) => {
-            out.push(TAG_F64);
-            out.extend_from_slice(&v.to_bits().to_le_bytes());
-        }
-        ValueRef::Char(v) => {
-            out.push(TAG_CHAR);
-            put_uvarint(out, v as u128);
-        }
-        ValueRef::Str(v) => {
-            out.push(TAG_STR);
-            put_str(out, v);
-        }
-    }
-}
-
-/// Appends one framed record: kind, length, payload, CRC-32 of all three.
-fn put_record(out: &mut Vec<u8>, kind: u8, payload: &[u8]) {
-    let start = out.len();
-    out.push(kind);
-    put_uvarint(out, payload.len() as u128);
-    out.extend_from_slice(payload);
-    let crc = format::crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_le_bytes());
+    encoder.finish()
 }
 
 // ===== write =====
-
-/// Distinguishes snapshots written by this process within the same second.
-static SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// Writes a snapshot of `records` to a new file in `dir`, returning its path.
 ///
 /// The file is named `ttlog-<service>-<YYYYMMDDTHHMMSS>Z-<pid>-<seq>-<reason>.snap`: the
 /// header's service and reason reduced to `[A-Za-z0-9_-]` (other characters become `_`) and
 /// cut to 40 characters, the header's creation time in UTC, this process's id and a counter
-/// that is unique within the process. `dir` and its parents are created if missing. The
-/// snapshot is written to `.<name>.tmp` in `dir` (created with mode 0600 on unix), synced to
-/// disk and renamed to its final name; on failure the temp file is removed.
+/// that is unique within the process (a name already taken in `dir` moves on to the next
+/// number). `dir` and its parents are created if missing. The snapshot is streamed to a new
+/// temp file `.<name>.<random>.tmp` in `dir` (created exclusively, so never a file or link
+/// someone else put there, with mode 0600 on unix; a name already taken is retried with
+/// another), synced to disk and renamed to its final name; on failure the temp file, and only
+/// it, is removed.
 ///
 /// # Errors
 ///
@@ -426,45 +200,112 @@ pub fn write_with_spans<'a>(
     spans: &[Span],
     records: impl IntoIterator<Item = Record<'a>>,
 ) -> Result<PathBuf, WriteError> {
-    let mut bytes = Vec::with_capacity(4096);
-    encode_with_spans(header, spans, records, &mut bytes);
-    fs::create_dir_all(dir).map_err(|e| WriteError::new(e, dir))?;
-
-    let name = file_name(
-        header,
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed),
-    );
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let path = dir.join(&name);
-    if let Err(e) = write_synced(&tmp, &bytes) {
-        let _ = fs::remove_file(&tmp);
-        return Err(WriteError::new(e, &tmp));
+    let mut file = SnapshotFile::create(dir, header)?;
+    file.spans(spans)?;
+    for record in records {
+        file.event(&record)?;
     }
-    if let Err(e) = fs::rename(&tmp, &path) {
-        let _ = fs::remove_file(&tmp);
-        return Err(WriteError::new(e, &path));
-    }
-    // Make the rename itself durable. Failing here leaves a complete file in place, so it is
-    // not reported.
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(path)
+    file.finish()
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+/// A snapshot being written: streamed through a buffer into its temp file, named and renamed
+/// as [`write()`] says. Dropped before [`finish`](Self::finish), it removes its temp file.
+pub(crate) struct SnapshotFile {
+    encoder: Option<Encoder<BufWriter<File>>>,
+    tmp: PathBuf,
+    dir: PathBuf,
+    header: Header,
+}
+
+/// The write buffer: records larger than it go to the file directly.
+const BUFFER: usize = 256 * 1024;
+
+impl SnapshotFile {
+    /// Creates `dir` if needed and a new temp file in it, and writes the preamble and
+    /// `header`.
+    pub(crate) fn create(dir: &Path, header: &Header) -> Result<SnapshotFile, WriteError> {
+        fs::create_dir_all(dir).map_err(|e| WriteError::new(e, dir))?;
+        let stem = file_name(header, std::process::id(), 0);
+        let (file, tmp) = temp::create(dir, &stem, ".tmp", false)
+            .map_err(|e| WriteError::new(e, &dir.join(format!(".{stem}.*.tmp"))))?;
+        let mut this = SnapshotFile {
+            encoder: None,
+            tmp,
+            dir: dir.to_owned(),
+            header: header.clone(),
+        };
+        let out = BufWriter::with_capacity(BUFFER, file);
+        this.encoder = Some(Encoder::new(out, header).map_err(|e| this.error(e))?);
+        Ok(this)
     }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+
+    fn error(&self, e: io::Error) -> WriteError {
+        WriteError::new(e, &self.tmp)
+    }
+
+    fn encoder(&mut self) -> &mut Encoder<BufWriter<File>> {
+        self.encoder
+            .as_mut()
+            .expect("an unfinished snapshot file has its encoder")
+    }
+
+    /// Writes the spans (once, before any event; see [`encode_with_spans`]).
+    pub(crate) fn spans(&mut self, spans: &[Span]) -> Result<(), WriteError> {
+        self.encoder().spans(spans).map_err(|e| self.error(e))
+    }
+
+    /// Writes one event.
+    pub(crate) fn event(&mut self, record: &Record<'_>) -> Result<(), WriteError> {
+        self.encoder().event(record).map_err(|e| self.error(e))
+    }
+
+    /// Writes the end record, syncs the file and renames it to its final name, returned.
+    pub(crate) fn finish(mut self) -> Result<PathBuf, WriteError> {
+        let encoder = self.encoder.take().expect("finished once");
+        encoder
+            .finish()
+            .and_then(|out| out.into_inner().map_err(|e| e.into_error()))
+            .and_then(|file| file.sync_all())
+            .map_err(|e| self.error(e))?;
+        let path = free_name(&self.dir, &self.header);
+        fs::rename(&self.tmp, &path).map_err(|e| WriteError::new(e, &path))?;
+        // Renamed: nothing for `drop` to remove.
+        self.tmp = PathBuf::new();
+        // Make the rename itself durable. Failing here leaves a complete file in place, so it
+        // is not reported.
+        #[cfg(unix)]
+        if let Ok(d) = File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(path)
+    }
+}
+
+impl Drop for SnapshotFile {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            // The temp file this created (exclusively), unfinished.
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Distinguishes snapshots written by this process within the same second.
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// A final name in `dir` for a snapshot described by `header` that nothing has yet (renaming
+/// over a name another process took meanwhile replaces its directory entry atomically; it
+/// never follows a link).
+fn free_name(dir: &Path, header: &Header) -> PathBuf {
+    let pid = std::process::id();
+    let mut path = dir.join(file_name(header, pid, SEQ.fetch_add(1, Ordering::Relaxed)));
+    for _ in 0..64 {
+        if fs::symlink_metadata(&path).is_err() {
+            break;
+        }
+        path = dir.join(file_name(header, pid, SEQ.fetch_add(1, Ordering::Relaxed)));
+    }
+    path
 }
 
 pub(crate) fn file_name(header: &Header, pid: u32, seq: u64) -> String {
@@ -478,7 +319,7 @@ pub(crate) fn file_name(header: &Header, pid: u32, seq: u64) -> String {
 
 /// `s` with every character outside `[A-Za-z0-9_-]` replaced by `_`, at most 40 characters,
 /// `unknown` if empty.
-fn sanitize(s: &str) -> String {
+pub(crate) fn sanitize(s: &str) -> String {
     let out: String = s
         .chars()
         .take(40)
