@@ -142,7 +142,8 @@ pub(crate) enum Kind {
     Cookie,
     /// `Set-Cookie`: the cookie's value is masked, its attributes kept.
     SetCookie,
-    /// `pwd`: masked unless it holds a path (`PWD=/home/ann` is the working directory).
+    /// `pwd`: masked unless the value is a path (starts with `/` or `~`): `PWD=/home/ann`
+    /// is the working directory.
     Pwd,
 }
 

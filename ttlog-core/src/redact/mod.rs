@@ -278,7 +278,8 @@ impl Redactor {
     /// mask for a secret key (unless the value is empty), the masked text for a string in
     /// which a pattern matched.
     pub fn redact_field(&self, key: &str, value: &FieldValue) -> Option<FieldValue> {
-        if self.is_secret_key(key) {
+        let kind = keys::classify(key.as_bytes(), &self.keys);
+        if masks(kind, value) {
             return (!value.is_empty()).then_some(FieldValue::from_static(MASK));
         }
         self.redact_text_value(value)
@@ -331,8 +332,8 @@ fn mask(text: &str, ranges: &mut [Range<usize>]) -> String {
 
 /// What the key rules say about one callsite, decided once.
 struct CallsiteRules {
-    /// Per field, whether its name is a secret key.
-    secret: Box<[bool]>,
+    /// Per field, whether (and how) its name is a secret key.
+    secret: Box<[Option<keys::Kind>]>,
     /// Whether any field's name is a secret key.
     any_secret: bool,
     /// The literal message, redacted, when it holds a secret.
@@ -381,13 +382,13 @@ impl Redaction {
         callsites
             .entry(cs as *const Callsite as usize)
             .or_insert_with(|| {
-                let secret: Box<[bool]> = cs
+                let secret: Box<[Option<keys::Kind>]> = cs
                     .field_names()
                     .iter()
-                    .map(|n| rules.is_secret_key(n))
+                    .map(|n| keys::classify(n.as_bytes(), &rules.keys))
                     .collect();
                 CallsiteRules {
-                    any_secret: secret.contains(&true),
+                    any_secret: secret.iter().any(Option::is_some),
                     secret,
                     literal: match rules.redact_str(cs.message()) {
                         Cow::Borrowed(_) => None,
@@ -426,7 +427,7 @@ impl Redaction {
             for (v, _) in values
                 .iter_mut()
                 .zip(cached.secret.iter())
-                .filter(|(_, s)| !**s)
+                .filter(|(_, s)| s.is_none())
             {
                 mask_echoes(v, &echoes);
             }
@@ -444,7 +445,7 @@ impl Redaction {
                 };
                 redact_values(&self.rules, &cached.secret, values);
                 for (v, secret) in values.iter_mut().zip(cached.secret.iter()) {
-                    if !secret && !echoes.is_empty() {
+                    if secret.is_none() && !echoes.is_empty() {
                         mask_echoes(v, &echoes);
                     }
                 }
@@ -470,11 +471,11 @@ const MIN_ECHO: usize = 4;
 /// `cute` and `story` texts are filled from its fields on the caller's thread, as is a
 /// message formatted from the same value, so masking the field alone would leave the
 /// secret in the text.
-fn echoes(secret: &[bool], values: &[FieldValue]) -> Vec<String> {
+fn echoes(secret: &[Option<keys::Kind>], values: &[FieldValue]) -> Vec<String> {
     let mut out: Vec<String> = values
         .iter()
         .zip(secret)
-        .filter(|(_, s)| **s)
+        .filter(|(v, s)| masks(**s, v))
         .filter_map(|(v, _)| v.as_str())
         .filter(|s| s.chars().nth(MIN_ECHO - 1).is_some() && *s != MASK)
         .map(str::to_owned)
@@ -497,9 +498,21 @@ fn mask_echoes(value: &mut FieldValue, echoes: &[String]) {
     }
 }
 
-fn redact_values(rules: &Redactor, secret: &[bool], values: &mut [FieldValue]) {
+/// Whether a field whose key is of `kind` has its `value` masked: a secret key masks any
+/// value, except that `pwd` holding a path is the working directory.
+fn masks(kind: Option<keys::Kind>, value: &FieldValue) -> bool {
+    match kind {
+        None => false,
+        Some(keys::Kind::Pwd) => !value
+            .as_str()
+            .is_some_and(|s| s.starts_with('/') || s.starts_with('~')),
+        Some(_) => true,
+    }
+}
+
+fn redact_values(rules: &Redactor, secret: &[Option<keys::Kind>], values: &mut [FieldValue]) {
     for (i, v) in values.iter_mut().enumerate() {
-        if secret.get(i).copied().unwrap_or(false) {
+        if masks(secret.get(i).copied().flatten(), v) {
             if !v.is_empty() {
                 *v = FieldValue::from_static(MASK);
             }
@@ -517,6 +530,51 @@ mod tests {
     fn ranges_merge() {
         let mut r = vec![4..6, 0..2, 1..3, 3..4, 8..9];
         assert_eq!(mask("abcdefghij", &mut r), "[REDACTED]gh[REDACTED]j");
+    }
+
+    #[test]
+    fn secret_values_are_masked_where_echoed() {
+        use crate::level::Level;
+        static CS: Callsite = Callsite::new(
+            Level::Info,
+            "app",
+            "app",
+            "src/auth.rs",
+            1,
+            "",
+            &["human", "user", "password", "pwd", "pin"],
+        );
+        let human = "ann signed in with hunter22 from /srv (hunter22)";
+        let values = [human, "ann", "hunter22", "/srv", "123"]
+            .map(FieldValue::from)
+            .into_iter()
+            .collect();
+        let mut event = LogEvent::from_parts(&CS, 0, 0, Some(human.into()), values);
+        Redaction::new(Redactor::new()).event(&mut event);
+        let masked = "ann signed in with [REDACTED] from /srv ([REDACTED])";
+        assert_eq!(event.message(), masked);
+        let values: Vec<String> = event.values().iter().map(|v| v.to_string()).collect();
+        // `pwd` holds a path (kept); `pin` is not a secret key here.
+        assert_eq!(values, [masked, "ann", MASK, "/srv", "123"]);
+    }
+
+    #[test]
+    fn short_secret_values_are_not_echo_masked() {
+        use crate::level::Level;
+        static CS: Callsite = Callsite::new(
+            Level::Info,
+            "app",
+            "app",
+            "src/a.rs",
+            1,
+            "",
+            &["human", "token"],
+        );
+        let values = ["a b c", "abc"].map(FieldValue::from).into_iter().collect();
+        let mut event = LogEvent::from_parts(&CS, 0, 0, None, values);
+        Redaction::new(Redactor::new()).event(&mut event);
+        assert_eq!(event.values()[0], FieldValue::from("a b c"));
+        assert_eq!(event.values()[1], FieldValue::from(MASK));
     }
 
     #[test]

@@ -58,14 +58,30 @@ pub(super) fn key_value(b: &[u8], sep: usize, custom: &[String], out: &mut Vec<R
     if not_a_value {
         return;
     }
-    let Some(kind) = key_before(b, sep).and_then(|k| keys::classify(&b[k], custom)) else {
+    let Some(key) = key_before(b, sep) else {
+        return;
+    };
+    // `arn:aws:secretsmanager:…:secret:name`, `urn:token:x`: a path of names, not a key.
+    if b[sep] == b':' && key.start > 0 && b[key.start - 1] == b':' {
+        return;
+    }
+    let Some(kind) = keys::classify(&b[key.clone()], custom) else {
         return;
     };
     let mut v = sep + 1;
     if b[sep] == b'=' && next == Some(b'>') {
         v += 1;
     }
+    let spaced = b.get(v).copied().is_some_and(blank);
     v = run(b, v, blank);
+    // A YAML or INI line (`password: open sesame`, `passphrase = two words`): the value is
+    // the rest of the line.
+    let line_start = b[..key.start]
+        .iter()
+        .rev()
+        .find(|&&c| !blank(c))
+        .is_none_or(|&c| c == b'\n' || c == b'\r');
+    let to_line_end = spaced && line_start;
     if b[v..].starts_with(b"Some(") {
         v += 5;
     }
@@ -87,6 +103,7 @@ pub(super) fn key_value(b: &[u8], sep: usize, custom: &[String], out: &mut Vec<R
     };
     let whole = |out: &mut Vec<Range<usize>>, from: usize| match quoted.is_some() {
         true => push(out, from..limit),
+        false if to_line_end => push(out, rest_of_line(b, from)),
         false => push(out, bare(from)),
     };
     match kind {
@@ -148,6 +165,19 @@ fn key_before(b: &[u8], sep: usize) -> Option<Range<usize>> {
     (start < end).then_some(start..end)
 }
 
+/// The line from `from`, without a ` #` comment and trailing blanks (stopping at a `[`, so
+/// that a masked line is not masked again).
+fn rest_of_line(b: &[u8], from: usize) -> Range<usize> {
+    let mut end = run(b, from, |c| c != b'\n' && c != b'\r' && c != b'[');
+    if let Some(p) = b[from..end].windows(2).position(|w| w == b" #") {
+        end = from + p;
+    }
+    while end > from && blank(b[end - 1]) {
+        end -= 1;
+    }
+    from..end
+}
+
 /// The text inside the quote that opens at `open`, up to the matching quote on the same
 /// line (backslash escapes skipped); `None` when it is not closed.
 fn quoted_body(b: &[u8], open: usize) -> Option<Range<usize>> {
@@ -185,6 +215,11 @@ mod tests {
         );
         check("{'api_key': 'x'}", "{'api_key': '[REDACTED]'}");
         check("password: x\nuser: y", "password: [REDACTED]\nuser: y");
+        check(
+            "  passphrase = open sesame # old\nx",
+            "  passphrase = [REDACTED] # old\nx",
+        );
+        check("login password: x y", "login password: [REDACTED] y");
         check("password = x", "password = [REDACTED]");
         check(":password => \"x\"", ":password => \"[REDACTED]\"");
         check(
@@ -204,7 +239,10 @@ mod tests {
             "Authorization: Basic dXNlcjpwYXNz",
             "Authorization: Basic [REDACTED]",
         );
-        check("authorization: s3cr3t x", "authorization: [REDACTED] x");
+        check(
+            "sent authorization: s3cr3t x",
+            "sent authorization: [REDACTED] x",
+        );
         check(
             r#"{"Authorization": "Digest abc, def"}"#,
             r#"{"Authorization": "Digest [REDACTED]"}"#,
@@ -230,6 +268,7 @@ mod tests {
             "PWD=/home/ann",
             "pwd: ~/src",
             "at 10:00:00",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db",
         ] {
             check(text, text);
         }

@@ -4,9 +4,10 @@
 //! `mongodb+srv://u:pw@cluster0.example.net`, `redis://:pw@cache:6379`,
 //! `amqp://guest:pw@mq`, `https://x-access-token:pw@github.com/org/repo`. The scan stops at
 //! each `:` followed by `//` (see [`patterns`](super::patterns)), reads the scheme backwards
-//! (a letter, then letters, digits, `+ - .`), and the authority forwards up to `/ ? #`,
-//! whitespace, a quote or one of `< > [ ] { } |` and the backtick. Its userinfo runs to the
-//! authority's last `@` (an unencoded `@` in a password stays in the password); the password
+//! (a letter, then letters, digits, `+ - .`), and the authority forwards up to `/`,
+//! whitespace, a quote or one of `< > [ ] { } | \` and the backtick (not `?` or `#`, which
+//! real passwords hold unencoded). Its userinfo runs to the authority's last `@` (so an
+//! unencoded `@` in a password stays in the password too); the password
 //! is what follows the userinfo's first `:`. Only the password is masked: the scheme, user
 //! and host say where the connection went. A URL without a password (`https://bob@host`,
 //! `ssh://git@host`) and `user@host` without a scheme are left alone.
@@ -24,19 +25,7 @@ fn authority_end(c: u8) -> bool {
     c.is_ascii_whitespace()
         || matches!(
             c,
-            b'/' | b'?'
-                | b'#'
-                | b'"'
-                | b'\''
-                | b'<'
-                | b'>'
-                | b'['
-                | b']'
-                | b'{'
-                | b'}'
-                | b'|'
-                | b'`'
-                | b'\\'
+            b'/' | b'"' | b'\'' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'|' | b'`' | b'\\'
         )
 }
 
