@@ -61,75 +61,90 @@ pub const SECRET_KEYS: &[&str] = &[
     "session_id",
 ];
 
-/// Single words that name a secret when they are a key's last word.
-const SECRET_WORDS: &[&str] = &[
-    "password",
-    "passwords",
-    "passwd",
-    "pwd",
-    "pgpassword",
-    "passphrase",
-    "secret",
-    "secrets",
-    "token",
-    "authorization",
-    "auth",
-    "cookie",
-    "credential",
-    "credentials",
-    "creds",
-    "apikey",
-    "apitoken",
-    "accesstoken",
-    "refreshtoken",
-    "authtoken",
-    "idtoken",
-    "sessiontoken",
-    "privatekey",
-    "secretkey",
-    "clientsecret",
-    "sessionid",
-    "jsessionid",
-    "phpsessid",
-    "sessid",
-];
+/// The longest word the built-in rule compares (`authorization`, `confirmation`…).
+const MAX_WORD: usize = 16;
 
-/// Words before `key` that make it a secret key.
-const KEY_KINDS: &[&str] = &[
-    "api",
-    "private",
-    "secret",
-    "signing",
-    "encryption",
-    "master",
-    "hmac",
-    "auth",
-    "client",
-    "app",
-    "shared",
-    "webhook",
-    "session",
-];
+/// Whether `w` (lowercase, trailing digits removed) names a secret as a key's last word.
+#[rustfmt::skip]
+fn secret_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"password" | b"passwords" | b"passwd" | b"pwd" | b"pgpassword" | b"passphrase"
+            | b"secret" | b"secrets" | b"token" | b"authorization" | b"auth" | b"cookie"
+            | b"credential" | b"credentials" | b"creds" | b"apikey" | b"apitoken"
+            | b"accesstoken" | b"refreshtoken" | b"authtoken" | b"idtoken" | b"sessiontoken"
+            | b"privatekey" | b"secretkey" | b"clientsecret" | b"sessionid" | b"jsessionid"
+            | b"phpsessid" | b"sessid"
+    )
+}
 
-/// Words after a secret word that still hold the secret (skipped once).
-const QUALIFIERS: &[&str] = &[
-    "confirmation",
-    "confirm",
-    "again",
-    "repeat",
-    "plain",
-    "plaintext",
-    "raw",
-    "clear",
-    "cleartext",
-    "value",
-    "hash",
-    "digest",
-    "enc",
-    "encrypted",
-    "b64",
-    "base64",
-];
+/// Whether `w` (lowercase) before `key` makes it a secret key.
+#[rustfmt::skip]
+fn key_kind(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"api" | b"private" | b"secret" | b"signing" | b"encryption" | b"master" | b"hmac"
+            | b"auth" | b"client" | b"app" | b"shared" | b"webhook" | b"session"
+    )
+}
+
+/// Whether `w` (lowercase) after a secret word still holds the secret (skipped once).
+#[rustfmt::skip]
+fn qualifier(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"confirmation" | b"confirm" | b"again" | b"repeat" | b"plain" | b"plaintext" | b"raw"
+            | b"clear" | b"cleartext" | b"value" | b"hash" | b"digest" | b"enc" | b"encrypted"
+            | b"b64" | b"base64"
+    )
+}
+
+/// A word of a key, ASCII-lowercased on the stack; a word longer than [`MAX_WORD`] is kept
+/// empty (it matches nothing).
+#[derive(Clone, Copy)]
+struct Word {
+    buf: [u8; MAX_WORD],
+    len: usize,
+    /// The length without trailing digits (`password2`).
+    stem: usize,
+}
+
+impl Word {
+    fn new(w: &[u8]) -> Word {
+        let mut buf = [0; MAX_WORD];
+        if w.len() > MAX_WORD {
+            return Word {
+                buf,
+                len: 0,
+                stem: 0,
+            };
+        }
+        for (d, s) in buf.iter_mut().zip(w) {
+            *d = s.to_ascii_lowercase();
+        }
+        let stem = w
+            .iter()
+            .rposition(|c| !c.is_ascii_digit())
+            .map_or(0, |p| p + 1);
+        Word {
+            buf,
+            len: w.len(),
+            stem,
+        }
+    }
+
+    fn full(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    fn stem(&self) -> &[u8] {
+        &self.buf[..self.stem]
+    }
+
+    fn all_digits(&self) -> bool {
+        self.len > 0 && self.stem == 0
+    }
+}
 
 /// How a secret key's value is written in text, for the text scanner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,54 +218,39 @@ impl<'a> Words<'a> {
     }
 }
 
-/// `word` without its trailing digits (unless it is all digits).
-fn stem(word: &[u8]) -> &[u8] {
-    let end = word
-        .iter()
-        .rposition(|c| !c.is_ascii_digit())
-        .map_or(word.len(), |p| p + 1);
-    &word[..end]
-}
-
-fn is(word: &[u8], list: &[&str]) -> bool {
-    let stemmed = stem(word);
-    list.iter().any(|w| {
-        let w = w.as_bytes();
-        w.eq_ignore_ascii_case(stemmed) || w.eq_ignore_ascii_case(word)
-    })
-}
-
-fn eq(word: Option<&[u8]>, name: &str) -> bool {
-    word.is_some_and(|w| stem(w).eq_ignore_ascii_case(name.as_bytes()))
-}
-
 /// What the built-in rule says about `key`.
 fn builtin(key: &[u8]) -> Option<Kind> {
     let mut words = Words::new(key);
-    let mut last = &key[words.next_back()?];
-    let mut prev = words.next_back().map(|r| &key[r]);
-    if prev.is_some() && (last.iter().all(u8::is_ascii_digit) || is(last, QUALIFIERS)) {
-        last = prev?;
-        prev = words.next_back().map(|r| &key[r]);
+    let mut next = || words.next_back().map(|r| Word::new(&key[r]));
+    let mut last = next()?;
+    if last.all_digits() || qualifier(last.full()) {
+        last = next()?;
     }
-    if is(last, SECRET_WORDS) {
-        let kind = match stem(last).to_ascii_lowercase().as_slice() {
+    // Most keys are decided by their last word alone; the word before it is read only when
+    // it matters.
+    let stem = last.stem();
+    if secret_word(stem) {
+        let kind = match stem {
             b"authorization" => Kind::Authorization,
-            b"cookie" if eq(prev, "set") => Kind::SetCookie,
+            b"cookie" if next().is_some_and(|p| p.stem() == b"set") => Kind::SetCookie,
             b"cookie" => Kind::Cookie,
             b"pwd" => Kind::Pwd,
             // `withCredentials: true`, `Access-Control-Allow-Credentials: true`: flags.
-            b"credentials" if eq(prev, "with") || eq(prev, "allow") => return None,
+            b"credentials" if next().is_some_and(|p| matches!(p.stem(), b"with" | b"allow")) => {
+                return None
+            }
             _ => Kind::Plain,
         };
         return Some(kind);
     }
-    let prev_word = prev?;
-    let secret = if eq(Some(last), "key") {
-        is(prev_word, KEY_KINDS)
-            || (eq(prev, "access") && eq(words.next_back().map(|r| &key[r]), "secret"))
-    } else {
-        (eq(Some(last), "id") && eq(prev, "session")) || eq(Some(last), "pass")
+    let secret = match stem {
+        b"key" => next().is_some_and(|p| {
+            key_kind(p.stem())
+                || (p.stem() == b"access" && next().is_some_and(|w| w.stem() == b"secret"))
+        }),
+        b"id" => next().is_some_and(|p| p.stem() == b"session"),
+        b"pass" => next().is_some(),
+        _ => false,
     };
     secret.then_some(Kind::Plain)
 }

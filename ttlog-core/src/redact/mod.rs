@@ -54,6 +54,7 @@
 //!    INI, headers, `Debug` output).
 //! 5. `urls.rs` — passwords in URLs.
 //! 6. `tokens.rs` — vendor tokens by prefix.
+//! 7. `bytes.rs` — the byte classes and runs the scanners share.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -66,6 +67,7 @@ use crate::event::LogEvent;
 use crate::field::FieldValue;
 use crate::span::op::SpanOpKind;
 
+mod bytes;
 pub mod keys;
 pub mod patterns;
 mod structured;
@@ -83,7 +85,7 @@ pub use keys::{MASK, SECRET_KEYS};
 /// use ttlog_core::redact::{Pattern, Redactor};
 ///
 /// let r = Redactor::new()
-///     .pattern(Pattern::prefix("sk_live_"))
+///     .pattern(Pattern::prefix("acme_live_"))
 ///     .pattern(Pattern::matcher(|text| {
 ///         // Mask every run of 12 or more digits (card-like numbers).
 ///         let mut out = Vec::new();
@@ -98,7 +100,7 @@ pub use keys::{MASK, SECRET_KEYS};
 ///         }
 ///         out
 ///     }));
-/// assert_eq!(r.redact_str("key sk_live_4eC39HqLyjWDarjtT1zdp7dc ok"), "key sk_live_[REDACTED] ok");
+/// assert_eq!(r.redact_str("key acme_live_4eC39HqLyjWDarjtT1zdp7dc ok"), "key acme_live_[REDACTED] ok");
 /// assert_eq!(r.redact_str("card 4111111111111111."), "card [REDACTED].");
 /// ```
 #[derive(Clone)]
@@ -151,7 +153,7 @@ impl Pattern {
                 }
                 for i in 0..=b.len() - p.len() {
                     if b[i..i + p.len()].eq_ignore_ascii_case(p) {
-                        if let Some(v) = patterns::value_at(b, i + p.len()) {
+                        if let Some(v) = bytes::value_at(b, i + p.len()) {
                             if text.is_char_boundary(v.start) && &b[v.clone()] != MASK.as_bytes() {
                                 out.push(v);
                             }

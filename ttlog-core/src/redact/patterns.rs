@@ -41,6 +41,7 @@
 
 use std::ops::Range;
 
+use super::bytes::{alnum, b64url, run};
 use super::{structured, tokens, urls};
 
 /// Bytes that can start (or, for `=`, `:`, `-` and `_`, anchor) a built-in pattern.
@@ -130,76 +131,8 @@ pub(crate) fn find(text: &str, custom: &[String], out: &mut Vec<Range<usize>>) {
 }
 
 #[inline]
-pub(super) fn alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
-
-#[inline]
-pub(super) fn b64url(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-}
-
-#[inline]
 fn b64token(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
-}
-
-#[inline]
-pub(super) fn key_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
-}
-
-/// Whether `b` ends an unquoted value (in `key=value` and after a custom prefix).
-#[inline]
-pub(crate) fn value_end(b: u8) -> bool {
-    b.is_ascii_whitespace()
-        || matches!(
-            b,
-            b'&' | b';'
-                | b','
-                | b'"'
-                | b'\''
-                | b'<'
-                | b'>'
-                | b'('
-                | b')'
-                | b'['
-                | b']'
-                | b'{'
-                | b'}'
-                | b'|'
-                | b'`'
-        )
-}
-
-/// The end of the run starting at `i` of bytes for which `f` holds.
-#[inline]
-pub(super) fn run(b: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
-    while i < b.len() && f(b[i]) {
-        i += 1;
-    }
-    i
-}
-
-/// The unquoted value starting at `start` (up to a delimiter), or the quoted one.
-pub(crate) fn value_at(b: &[u8], start: usize) -> Option<Range<usize>> {
-    let quote = *b.get(start)?;
-    if quote == b'"' || quote == b'\'' {
-        let body = start + 1;
-        let end = b[body..]
-            .iter()
-            .position(|&c| c == quote || c == b'\n' || c == b'\r')
-            .map(|p| body + p);
-        if let Some(end) = end {
-            if b[end] == quote {
-                return (end > body).then_some(body..end);
-            }
-        }
-        let end = run(b, body, |c| !value_end(c));
-        return (end > body).then_some(body..end);
-    }
-    let end = run(b, start, |c| !value_end(c));
-    (end > start).then_some(start..end)
 }
 
 /// `Bearer <token>` at `i`.

@@ -15,12 +15,13 @@
 //! - `Set-Cookie`: the value of the first pair, the attributes (`Path=/`) kept;
 //! - `pwd`: the value unless it is a path (`PWD=/home/ann` is a working directory).
 //!
-//! Comparisons (`==`, `!=`, `<=`, `>=`), Rust paths (`a::b`) and Go's `:=` are not values.
+//! Comparisons (`==`, `!=`, `<=`, `>=`), Rust paths (`a::b`), Go's `:=`, and a `:` between
+//! digits (`10:00:00`, `db:5432`) are not values.
 
 use std::ops::Range;
 
+use super::bytes::{key_char, run, value_end};
 use super::keys::{self, Kind, MASK};
-use super::patterns::{key_char, run, value_end};
 
 /// The longest key looked at; a longer run of key characters is not a key.
 const MAX_KEY: usize = 64;
@@ -53,7 +54,13 @@ pub(super) fn key_value(b: &[u8], sep: usize, custom: &[String], out: &mut Vec<R
     let prev = sep.checked_sub(1).map(|p| b[p]);
     let not_a_value = match b[sep] {
         b'=' => next == Some(b'=') || matches!(prev, Some(b'=' | b'!' | b'<' | b'>' | b':')),
-        _ => matches!(next, Some(b':' | b'=')) || prev == Some(b':'),
+        // `10:00:00`, `db:5432`: times and ports.
+        _ => {
+            matches!(next, Some(b':' | b'='))
+                || prev == Some(b':')
+                || (prev.is_some_and(|c| c.is_ascii_digit())
+                    && next.is_some_and(|c| c.is_ascii_digit()))
+        }
     };
     if not_a_value {
         return;

@@ -29,7 +29,7 @@
 
 use std::ops::Range;
 
-use super::patterns::{alnum, b64url, run};
+use super::bytes::{alnum, b64url, run};
 
 /// Which bytes a token is made of.
 #[derive(Clone, Copy)]
@@ -128,7 +128,15 @@ pub(super) fn after_separator(b: &[u8], sep: usize) -> Option<(Range<usize>, usi
     while word > 0 && sep - word <= MAX_WORD && b[word - 1].is_ascii_alphabetic() {
         word -= 1;
     }
-    if word == sep || sep - word > MAX_WORD || !starts_word(b, word) {
+    // Every prefix starts with one of these letters.
+    if word == sep
+        || sep - word > MAX_WORD
+        || !matches!(
+            b[word],
+            b'g' | b'n' | b'd' | b's' | b'r' | b'w' | b'x' | b'p'
+        )
+        || !starts_word(b, word)
+    {
         return None;
     }
     let vendor = VENDORS

@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use super::patterns::run;
+use super::bytes::run;
 
 /// The longest scheme looked at.
 const MAX_SCHEME: usize = 32;
