@@ -23,9 +23,9 @@ fn check(test: &str, configure: impl FnOnce(Builder) -> Builder, line: &str, fie
         .init();
         ttlog::info!(
             target: "billing",
-            "charged with sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "charged with acme_live_4eC39HqLyjWDarjtT1zdp7dc",
             user_ssn = "078-05-1120",
-            card = "sk_live_51HqLyjWDarjtT1zdp7dc",
+            card = "acme_live_51HqLyjWDarjtT1zdp7dc",
             password = "hunter2",
         );
         let snap = ttlog::snapshot::read(guard.snapshot("redaction").unwrap()).unwrap();
@@ -57,11 +57,11 @@ fn custom_rules_mask_output_and_snapshots() {
         "custom_rules_mask_output_and_snapshots",
         |b| {
             b.redact_key("ssn")
-                .redact_pattern(Pattern::prefix("sk_live_"))
+                .redact_pattern(Pattern::prefix("acme_live_"))
         },
-        "INFO billing: charged with sk_live_[REDACTED] user_ssn=[REDACTED] \
-         card=sk_live_[REDACTED] password=[REDACTED]",
-        ["[REDACTED]", "sk_live_[REDACTED]", "[REDACTED]"],
+        "INFO billing: charged with acme_live_[REDACTED] user_ssn=[REDACTED] \
+         card=acme_live_[REDACTED] password=[REDACTED]",
+        ["[REDACTED]", "acme_live_[REDACTED]", "[REDACTED]"],
     );
 }
 
@@ -70,9 +70,13 @@ fn without_custom_rules_only_the_defaults_apply() {
     check(
         "without_custom_rules_only_the_defaults_apply",
         |b| b,
-        "INFO billing: charged with sk_live_4eC39HqLyjWDarjtT1zdp7dc user_ssn=078-05-1120 \
-         card=sk_live_51HqLyjWDarjtT1zdp7dc password=[REDACTED]",
-        ["078-05-1120", "sk_live_51HqLyjWDarjtT1zdp7dc", "[REDACTED]"],
+        "INFO billing: charged with acme_live_4eC39HqLyjWDarjtT1zdp7dc user_ssn=078-05-1120 \
+         card=acme_live_51HqLyjWDarjtT1zdp7dc password=[REDACTED]",
+        [
+            "078-05-1120",
+            "acme_live_51HqLyjWDarjtT1zdp7dc",
+            "[REDACTED]",
+        ],
     );
 }
 
@@ -82,11 +86,11 @@ fn no_redaction_wins_over_custom_rules() {
         "no_redaction_wins_over_custom_rules",
         |b| {
             b.redact_key("ssn")
-                .redact_pattern(Pattern::prefix("sk_live_"))
+                .redact_pattern(Pattern::prefix("acme_live_"))
                 .no_redaction()
         },
-        "INFO billing: charged with sk_live_4eC39HqLyjWDarjtT1zdp7dc user_ssn=078-05-1120 \
-         card=sk_live_51HqLyjWDarjtT1zdp7dc password=hunter2",
-        ["078-05-1120", "sk_live_51HqLyjWDarjtT1zdp7dc", "hunter2"],
+        "INFO billing: charged with acme_live_4eC39HqLyjWDarjtT1zdp7dc user_ssn=078-05-1120 \
+         card=acme_live_51HqLyjWDarjtT1zdp7dc password=hunter2",
+        ["078-05-1120", "acme_live_51HqLyjWDarjtT1zdp7dc", "hunter2"],
     );
 }

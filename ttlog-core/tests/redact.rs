@@ -32,7 +32,8 @@ fn corpus() -> Vec<(String, String)> {
         ("db_password='p@ss w0rd';".into(), format!("db_password='{m}';")),
         ("DB.PASSWORD=x1;X-API-KEY=abc123&access_token=q".into(), format!("DB.PASSWORD={m};X-API-KEY={m}&access_token={m}")),
         ("client_secret=Zm9vYmFy=&grant=1".into(), format!("client_secret={m}&grant=1")),
-        ("postgres://app:pw@db/app?sslmode=require&passwd=é漢字".into(), format!("postgres://app:pw@db/app?sslmode=require&passwd={m}")),
+        // The URL's password is masked too (since issue 14; it used to be left alone).
+        ("postgres://app:pw@db/app?sslmode=require&passwd=é漢字".into(), format!("postgres://app:{m}@db/app?sslmode=require&passwd={m}")),
         // AWS.
         ("AKIAIOSFODNN7EXAMPLE".into(), m.into()),
         ("key id ASIAY34FZKBOKMUTVV7A, region us-east-1".into(), format!("key id {m}, region us-east-1")),
@@ -40,6 +41,9 @@ fn corpus() -> Vec<(String, String)> {
         (format!("aws_secret_access_key = {AWS_SECRET}"), format!("aws_secret_access_key = {m}")),
         (format!("AWS_SECRET_ACCESS_KEY={AWS_SECRET}\n"), format!("AWS_SECRET_ACCESS_KEY={m}\n")),
         (format!("{{\"aws_secret_access_key\": \"{AWS_SECRET}\"}}"), format!("{{\"aws_secret_access_key\": \"{m}\"}}")),
+        // Any value of a secret key is masked, not only a 40-character one (since issue 14:
+        // `key: value` is read like `key=value`; this used to be a near-miss).
+        ("aws_secret_access_key: short".into(), format!("aws_secret_access_key: {m}")),
         // PEM.
         (PEM.into(), format!("-----BEGIN RSA PRIVATE KEY-----{m}-----END RSA PRIVATE KEY-----")),
         (format!("loaded key: {PEM} (2048 bits)"), format!("loaded key: -----BEGIN RSA PRIVATE KEY-----{m}-----END RSA PRIVATE KEY----- (2048 bits)")),
@@ -74,7 +78,6 @@ const NEAR_MISSES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE1",
     "XAKIAIOSFODNN7EXAMPLE",
     "AKIAiosfodnn7example",
-    "aws_secret_access_key: short",
     "x.eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
     "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----",
     "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----",

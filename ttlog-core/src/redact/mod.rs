@@ -11,13 +11,20 @@
 //!
 //! Two kinds of rule:
 //!
-//! - **Keys** ([`keys`]): a field whose name names a secret (`password`, `db_password`,
-//!   `x-api-key`, `Authorization`…) has its whole value replaced by [`MASK`], whatever its
-//!   type. Empty values (span fields not yet recorded) stay empty.
-//! - **Patterns** ([`patterns`]): string values and messages are scanned for bearer tokens,
-//!   JWTs, `key=value` secrets, AWS access key ids and secret keys, and PEM private-key
-//!   blocks; each secret is replaced by [`MASK`] in place, keeping the text around it. Custom
-//!   [`Pattern`]s add to them.
+//! - **Keys** ([`keys`]): a field whose name names a secret (`password`, `dbPassword`,
+//!   `x-api-key`, `accessToken`, `Authorization`…; names are read as words, so `tokenizer`
+//!   and `token_count` do not) has its whole value replaced by [`MASK`], whatever its type.
+//!   Empty values (span fields not yet recorded) stay empty. When such a field holds text of
+//!   at least 4 characters, that text is also masked wherever it appears in the event's
+//!   message and other text values: a narration's `human`, `cute` and `story` texts (filled
+//!   from its fields on the caller's thread) and messages formatted from the same value.
+//! - **Patterns** ([`patterns`]): string values and messages are scanned for secrets as they
+//!   appear in text: a secret key with its value (`key=value`, `key: value`, JSON, YAML,
+//!   headers such as `Authorization: Basic …` and `Cookie: …`, Rust `Debug` output),
+//!   passwords in URLs (`postgres://app:pw@db`), vendor tokens (`ghp_…`, `sk_live_…`,
+//!   `xoxb-…`, `AIza…`…), bearer tokens, JWTs, AWS access key ids and PEM private-key
+//!   blocks; each secret is replaced by [`MASK`] in place, keeping the text around it.
+//!   Custom [`Pattern`]s add to them.
 //!
 //! Span fields are redacted the same way, when the span is created and when a field is
 //! recorded. Literal messages (the callsite's own text) are scanned once per callsite.
@@ -40,8 +47,14 @@
 //!
 //! 1. `mod.rs` — [`Redactor`] (the rules) and how the collector applies them to events and
 //!    span fields.
-//! 2. `keys.rs` — masking by field name ([`SECRET_KEYS`], [`MASK`]).
-//! 3. `patterns.rs` — masking what a [`Pattern`] finds inside text.
+//! 2. `keys.rs` — which names name a secret ([`SECRET_KEYS`], [`MASK`]).
+//! 3. `patterns.rs` — the scan over text, and the patterns that need no more than a few
+//!    lines (bearer tokens, JWTs, AWS key ids, PEM blocks).
+//! 4. `structured.rs` — a secret key and its value inside text (query strings, JSON, YAML,
+//!    INI, headers, `Debug` output).
+//! 5. `urls.rs` — passwords in URLs.
+//! 6. `tokens.rs` — vendor tokens by prefix.
+//! 7. `bytes.rs` — the byte classes and runs the scanners share.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -54,8 +67,12 @@ use crate::event::LogEvent;
 use crate::field::FieldValue;
 use crate::span::op::SpanOpKind;
 
+mod bytes;
 pub mod keys;
 pub mod patterns;
+mod structured;
+mod tokens;
+mod urls;
 
 pub use keys::{MASK, SECRET_KEYS};
 
@@ -68,7 +85,7 @@ pub use keys::{MASK, SECRET_KEYS};
 /// use ttlog_core::redact::{Pattern, Redactor};
 ///
 /// let r = Redactor::new()
-///     .pattern(Pattern::prefix("sk_live_"))
+///     .pattern(Pattern::prefix("acme_live_"))
 ///     .pattern(Pattern::matcher(|text| {
 ///         // Mask every run of 12 or more digits (card-like numbers).
 ///         let mut out = Vec::new();
@@ -83,7 +100,7 @@ pub use keys::{MASK, SECRET_KEYS};
 ///         }
 ///         out
 ///     }));
-/// assert_eq!(r.redact_str("key sk_live_4eC39HqLyjWDarjtT1zdp7dc ok"), "key sk_live_[REDACTED] ok");
+/// assert_eq!(r.redact_str("key acme_live_4eC39HqLyjWDarjtT1zdp7dc ok"), "key acme_live_[REDACTED] ok");
 /// assert_eq!(r.redact_str("card 4111111111111111."), "card [REDACTED].");
 /// ```
 #[derive(Clone)]
@@ -136,7 +153,7 @@ impl Pattern {
                 }
                 for i in 0..=b.len() - p.len() {
                     if b[i..i + p.len()].eq_ignore_ascii_case(p) {
-                        if let Some(v) = patterns::value_at(b, i + p.len()) {
+                        if let Some(v) = bytes::value_at(b, i + p.len()) {
                             if text.is_char_boundary(v.start) && &b[v.clone()] != MASK.as_bytes() {
                                 out.push(v);
                             }
@@ -183,7 +200,7 @@ impl fmt::Debug for Pattern {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Redactor {
-    /// Normalized secret key names (see [`keys`]).
+    /// Normalized custom secret key names (see [`keys`]); the built-in ones are a rule.
     keys: Vec<String>,
     patterns: Vec<Pattern>,
 }
@@ -198,18 +215,21 @@ impl Redactor {
     /// The built-in rules: [`SECRET_KEYS`] and the patterns of [`patterns`].
     pub fn new() -> Redactor {
         Redactor {
-            keys: SECRET_KEYS.iter().map(|k| keys::normalize(k)).collect(),
+            keys: Vec::new(),
             patterns: Vec::new(),
         }
     }
 
-    /// Adds a secret key name. It follows the same rule as the built-in ones: any case, `-`
-    /// and `_` alike, whole key or last part after `_`, `-` or `.`. It also applies to
-    /// `name=value` in text. An empty name is ignored.
+    /// Adds a secret key name. Keys are read as words, as for the built-in names (see
+    /// [`keys`]): the name matches a key whose last words are the name's words, in any case
+    /// and with any separator or camelCase between them. It also applies to `name=value`,
+    /// `name: value` and `"name": "value"` in text. An empty name is ignored.
     ///
     /// ```
     /// let r = ttlog_core::redact::Redactor::new().key("pin");
     /// assert!(r.is_secret_key("card.PIN"));
+    /// assert!(r.is_secret_key("cardPin"));
+    /// assert!(!r.is_secret_key("spin"));
     /// assert_eq!(r.redact_str("pin=1234 ok"), "pin=[REDACTED] ok");
     /// ```
     pub fn key(mut self, name: impl AsRef<str>) -> Redactor {
@@ -231,7 +251,9 @@ impl Redactor {
     /// ```
     /// let r = ttlog_core::redact::Redactor::new();
     /// assert!(r.is_secret_key("x-api-key"));
+    /// assert!(r.is_secret_key("accessToken"));
     /// assert!(!r.is_secret_key("passwordless"));
+    /// assert!(!r.is_secret_key("max_tokens"));
     /// ```
     pub fn is_secret_key(&self, key: &str) -> bool {
         keys::is_secret(key.as_bytes(), &self.keys)
@@ -258,7 +280,8 @@ impl Redactor {
     /// mask for a secret key (unless the value is empty), the masked text for a string in
     /// which a pattern matched.
     pub fn redact_field(&self, key: &str, value: &FieldValue) -> Option<FieldValue> {
-        if self.is_secret_key(key) {
+        let kind = keys::classify(key.as_bytes(), &self.keys);
+        if masks(kind, value) {
             return (!value.is_empty()).then_some(FieldValue::from_static(MASK));
         }
         self.redact_text_value(value)
@@ -311,8 +334,10 @@ fn mask(text: &str, ranges: &mut [Range<usize>]) -> String {
 
 /// What the key rules say about one callsite, decided once.
 struct CallsiteRules {
-    /// Per field, whether its name is a secret key.
-    secret: Box<[bool]>,
+    /// Per field, whether (and how) its name is a secret key.
+    secret: Box<[Option<keys::Kind>]>,
+    /// Whether any field's name is a secret key.
+    any_secret: bool,
     /// The literal message, redacted, when it holds a secret.
     literal: Option<FieldValue>,
 }
@@ -358,16 +383,20 @@ impl Redaction {
     ) -> &'a CallsiteRules {
         callsites
             .entry(cs as *const Callsite as usize)
-            .or_insert_with(|| CallsiteRules {
-                secret: cs
+            .or_insert_with(|| {
+                let secret: Box<[Option<keys::Kind>]> = cs
                     .field_names()
                     .iter()
-                    .map(|n| rules.is_secret_key(n))
-                    .collect(),
-                literal: match rules.redact_str(cs.message()) {
-                    Cow::Borrowed(_) => None,
-                    Cow::Owned(s) => Some(FieldValue::from(s)),
-                },
+                    .map(|n| keys::classify(n.as_bytes(), &rules.keys))
+                    .collect();
+                CallsiteRules {
+                    any_secret: secret.iter().any(Option::is_some),
+                    secret,
+                    literal: match rules.redact_str(cs.message()) {
+                        Cow::Borrowed(_) => None,
+                        Cow::Owned(s) => Some(FieldValue::from(s)),
+                    },
+                }
             })
     }
 
@@ -376,6 +405,10 @@ impl Redaction {
         let cs = event.callsite();
         let cached = Self::rules_for(&mut self.callsites, &self.rules, cs);
         let (message, values) = event.redaction_parts();
+        let echoes = match cached.any_secret {
+            true => echoes(&cached.secret, values),
+            false => Vec::new(),
+        };
         match message {
             Some(m) => {
                 if let Some(masked) = self.rules.redact_text_value(m) {
@@ -389,13 +422,36 @@ impl Redaction {
             }
         }
         redact_values(&self.rules, &cached.secret, values);
+        if !echoes.is_empty() {
+            if let Some(m) = message {
+                mask_echoes(m, &echoes);
+            }
+            for (v, _) in values
+                .iter_mut()
+                .zip(cached.secret.iter())
+                .filter(|(_, s)| s.is_none())
+            {
+                mask_echoes(v, &echoes);
+            }
+        }
     }
 
     /// Redacts the field values a span operation carries; `callsite` is the span's.
     pub(crate) fn span_op(&mut self, callsite: &'static Callsite, op: &mut SpanOpKind) {
         let cached = Self::rules_for(&mut self.callsites, &self.rules, callsite);
         match op {
-            SpanOpKind::New { values, .. } => redact_values(&self.rules, &cached.secret, values),
+            SpanOpKind::New { values, .. } => {
+                let echoes = match cached.any_secret {
+                    true => echoes(&cached.secret, values),
+                    false => Vec::new(),
+                };
+                redact_values(&self.rules, &cached.secret, values);
+                for (v, secret) in values.iter_mut().zip(cached.secret.iter()) {
+                    if secret.is_none() && !echoes.is_empty() {
+                        mask_echoes(v, &echoes);
+                    }
+                }
+            }
             SpanOpKind::Record { field, value } => {
                 let i = *field;
                 redact_values(
@@ -409,9 +465,56 @@ impl Redaction {
     }
 }
 
-fn redact_values(rules: &Redactor, secret: &[bool], values: &mut [FieldValue]) {
+/// The shortest secret value (in chars) that is also masked where it is echoed.
+const MIN_ECHO: usize = 4;
+
+/// The text values of the fields whose key names a secret (at least [`MIN_ECHO`] chars), to
+/// be masked where the caller also wrote them into other text: a narration's `human`,
+/// `cute` and `story` texts are filled from its fields on the caller's thread, as is a
+/// message formatted from the same value, so masking the field alone would leave the
+/// secret in the text.
+fn echoes(secret: &[Option<keys::Kind>], values: &[FieldValue]) -> Vec<String> {
+    let mut out: Vec<String> = values
+        .iter()
+        .zip(secret)
+        .filter(|(v, s)| masks(**s, v))
+        .filter_map(|(v, _)| v.as_str())
+        .filter(|s| s.chars().nth(MIN_ECHO - 1).is_some() && *s != MASK)
+        .map(str::to_owned)
+        .collect();
+    // Longest first, so that a secret containing another is masked whole.
+    out.sort_unstable_by_key(|s| std::cmp::Reverse(s.len()));
+    out.dedup();
+    out
+}
+
+/// Masks every occurrence of one of `echoes` in a text `value`.
+fn mask_echoes(value: &mut FieldValue, echoes: &[String]) {
+    let Some(text) = value.as_str() else { return };
+    let mut ranges: Vec<Range<usize>> = echoes
+        .iter()
+        .flat_map(|e| text.match_indices(e.as_str()).map(|(i, m)| i..i + m.len()))
+        .collect();
+    if !ranges.is_empty() {
+        *value = FieldValue::from(mask(text, &mut ranges));
+    }
+}
+
+/// Whether a field whose key is of `kind` has its `value` masked: a secret key masks any
+/// value, except that `pwd` holding a path is the working directory.
+fn masks(kind: Option<keys::Kind>, value: &FieldValue) -> bool {
+    match kind {
+        None => false,
+        Some(keys::Kind::Pwd) => !value
+            .as_str()
+            .is_some_and(|s| s.starts_with('/') || s.starts_with('~')),
+        Some(_) => true,
+    }
+}
+
+fn redact_values(rules: &Redactor, secret: &[Option<keys::Kind>], values: &mut [FieldValue]) {
     for (i, v) in values.iter_mut().enumerate() {
-        if secret.get(i).copied().unwrap_or(false) {
+        if masks(secret.get(i).copied().flatten(), v) {
             if !v.is_empty() {
                 *v = FieldValue::from_static(MASK);
             }
@@ -429,6 +532,51 @@ mod tests {
     fn ranges_merge() {
         let mut r = vec![4..6, 0..2, 1..3, 3..4, 8..9];
         assert_eq!(mask("abcdefghij", &mut r), "[REDACTED]gh[REDACTED]j");
+    }
+
+    #[test]
+    fn secret_values_are_masked_where_echoed() {
+        use crate::level::Level;
+        static CS: Callsite = Callsite::new(
+            Level::Info,
+            "app",
+            "app",
+            "src/auth.rs",
+            1,
+            "",
+            &["human", "user", "password", "pwd", "pin"],
+        );
+        let human = "ann signed in with hunter22 from /srv (hunter22)";
+        let values = [human, "ann", "hunter22", "/srv", "123"]
+            .map(FieldValue::from)
+            .into_iter()
+            .collect();
+        let mut event = LogEvent::from_parts(&CS, 0, 0, Some(human.into()), values);
+        Redaction::new(Redactor::new()).event(&mut event);
+        let masked = "ann signed in with [REDACTED] from /srv ([REDACTED])";
+        assert_eq!(event.message(), masked);
+        let values: Vec<String> = event.values().iter().map(|v| v.to_string()).collect();
+        // `pwd` holds a path (kept); `pin` is not a secret key here.
+        assert_eq!(values, [masked, "ann", MASK, "/srv", "123"]);
+    }
+
+    #[test]
+    fn short_secret_values_are_not_echo_masked() {
+        use crate::level::Level;
+        static CS: Callsite = Callsite::new(
+            Level::Info,
+            "app",
+            "app",
+            "src/a.rs",
+            1,
+            "",
+            &["human", "token"],
+        );
+        let values = ["a b c", "abc"].map(FieldValue::from).into_iter().collect();
+        let mut event = LogEvent::from_parts(&CS, 0, 0, None, values);
+        Redaction::new(Redactor::new()).event(&mut event);
+        assert_eq!(event.values()[0], FieldValue::from("a b c"));
+        assert_eq!(event.values()[1], FieldValue::from(MASK));
     }
 
     #[test]

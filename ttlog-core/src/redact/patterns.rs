@@ -1,58 +1,70 @@
 //! The built-in patterns: hand-written scanners that find secrets inside text.
 //!
-//! One pass over the bytes stops only at bytes that can start a pattern (`=`, `-`, `A`, `a`,
-//! `B`, `b`, `e`, looked up in a table); everything else costs one table load per byte. Each
-//! scanner returns the byte range to mask, always between ASCII bytes (so on `char`
-//! boundaries). The rules:
+//! One pass over the bytes stops only at bytes that can start (or anchor) a pattern (`=`,
+//! `:`, `-`, `_`, `A`, `B`, `b`, `e`, `S`, looked up in a table); everything else costs one
+//! table load per byte. Each scanner returns the byte range to mask, always between ASCII
+//! bytes (so on `char` boundaries). The rules:
 //!
+//! - **Key and value** ([`structured`](super::structured)): a key that names a secret under
+//!   the key rule (see [`keys`](super::keys)), then `=`, `:` or `=>`, then a value, as they appear in
+//!   query strings and form bodies (`?token=..&`), `key=value` logs, INI (`password = x`),
+//!   YAML and headers (`password: x`, `X-Api-Key: x`), JSON and Python dicts
+//!   (`{"password": "x y"}`, `'api_key': 'x'`) and Rust `Debug` output
+//!   (`Config { password: "x" }`, `Some("x")`). The value is masked: the text inside its
+//!   quotes, or up to a delimiter (whitespace, `& ; , " ' < > ( ) [ ] { } |` or a backtick).
+//!   `Authorization` keeps its scheme (`Basic [REDACTED]`), `Cookie` masks every cookie's
+//!   value, `Set-Cookie` the cookie's value but not its attributes.
+//! - **Passwords in URLs** ([`urls`](super::urls)): `scheme://user:password@host` (any
+//!   scheme: `postgres`, `mongodb+srv`, `redis`, `amqp`, `https`…); the password is masked,
+//!   the scheme, user and host kept.
+//! - **Vendor tokens** ([`tokens`](super::tokens)): GitHub, Stripe secret keys, Slack,
+//!   Google API keys, GitLab, npm, OpenAI and Anthropic, SendGrid, Twilio, PyPI, Shopify and
+//!   DigitalOcean tokens, by their prefix and a minimum length after it; the prefix is kept.
 //! - **Bearer tokens**: `Bearer` (any case, not preceded by a letter or digit), spaces or
 //!   tabs, then a token of RFC 6750 `b64token` characters (`A-Z a-z 0-9 - . _ ~ + /`, then
 //!   `=` padding) at least 8 long that holds a digit, or at least 20 long. The token is masked.
 //! - **JWTs**: three base64url runs joined by dots, the first starting with `eyJ` (a JSON
 //!   object), at least 10 long, the second at least 2 (the third may be empty: unsecured
 //!   JWTs), not preceded by a base64url character or a dot. The whole token is masked.
-//! - **`key=value`**: a key (letters, digits, `_ . -`) that names a secret under the key rule
-//!   (see [`keys`]), `=`, then the value up to a delimiter (whitespace,
-//!   `& ; , " ' < > ( ) [ ] { } |` or a backtick), or the text inside quotes when it starts
-//!   with `"` or `'`. The value is masked. This covers query strings (`?token=..&`), form
-//!   bodies and `key=value` logs.
 //! - **AWS access key ids**: `AKIA` or `ASIA` and 16 upper-case letters or digits, with no
-//!   letter or digit on either side. Masked whole.
-//! - **AWS secret keys**: `aws_secret_access_key` (any case), an optional closing quote,
-//!   `=` or `:` with optional spaces and an optional opening quote, then exactly 40
-//!   characters of base64 (`A-Z a-z 0-9 / + =`). The 40 characters are masked.
+//!   letter or digit on either side. Masked whole. (AWS secret keys are found by their key,
+//!   `aws_secret_access_key`, like any other secret.)
 //! - **PEM private keys**: `-----BEGIN <label>-----` whose label is upper-case letters,
 //!   digits and spaces ending in `PRIVATE KEY`; the body up to the next `-----END ` is
 //!   masked (to the end of the text when no end line follows: a cut key is still a key).
 //!   `BEGIN PUBLIC KEY` and `BEGIN CERTIFICATE` are left alone.
 //!
 //! Every masked range ends before a byte the range's own scanner could not extend into, and
-//! no scanner accepts `[` inside what it masks, so the mask `[REDACTED]` never becomes part of
-//! a new match: redacting redacted text changes nothing (the `redact` fuzz target checks it).
+//! no scanner accepts `[` inside what it masks (or masks a quoted value that is already the
+//! mask), so the mask `[REDACTED]` never becomes part of a new match: redacting redacted text
+//! changes nothing (the `redact` fuzz target checks it).
 
 use std::ops::Range;
 
-use super::keys;
+use super::bytes::{alnum, b64url, run};
+use super::{structured, tokens, urls};
 
-/// Bytes that can start (or, for `=`, anchor) a built-in pattern.
+/// Bytes that can start (or, for `=`, `:`, `-` and `_`, anchor) a built-in pattern.
 static TRIGGER: [bool; 256] = {
     let mut t = [false; 256];
     t[b'=' as usize] = true;
+    t[b':' as usize] = true;
     t[b'-' as usize] = true;
+    t[b'_' as usize] = true;
     t[b'A' as usize] = true;
-    t[b'a' as usize] = true;
     t[b'B' as usize] = true;
     t[b'b' as usize] = true;
     t[b'e' as usize] = true;
+    t[b'S' as usize] = true;
     t
 };
 
-/// The shortest text a built-in pattern can match (`token=x` is 7 bytes).
-pub(crate) const MIN_LEN: usize = 7;
+/// The shortest text a built-in pattern can match (`pwd=x` is 5 bytes).
+pub(crate) const MIN_LEN: usize = 5;
 
-/// Pushes the range of every built-in secret in `text` onto `out`; `secrets` are the
-/// normalized secret key names for the `key=value` rule.
-pub(crate) fn find(text: &str, secrets: &[String], out: &mut Vec<Range<usize>>) {
+/// Pushes the range of every built-in secret in `text` onto `out`; `custom` are the
+/// normalized custom secret key names for the key rule.
+pub(crate) fn find(text: &str, custom: &[String], out: &mut Vec<Range<usize>>) {
     let b = text.as_bytes();
     if b.len() < MIN_LEN {
         return;
@@ -64,16 +76,30 @@ pub(crate) fn find(text: &str, secrets: &[String], out: &mut Vec<Range<usize>>) 
             continue;
         }
         match b[i] {
-            b'=' => {
-                if let Some(r) = key_value(b, i, secrets) {
+            b'=' => structured::key_value(b, i, custom, out),
+            b':' => {
+                if let Some(r) = urls::password(b, i) {
                     out.push(r);
                 }
+                structured::key_value(b, i, custom, out);
             }
             b'-' => {
                 if let Some((body, end)) = pem(text, i) {
                     if !body.is_empty() {
                         out.push(body);
                     }
+                    i = end;
+                    continue;
+                }
+                if let Some((r, end)) = tokens::after_separator(b, i) {
+                    out.push(r);
+                    i = end;
+                    continue;
+                }
+            }
+            b'_' => {
+                if let Some((r, end)) = tokens::after_separator(b, i) {
+                    out.push(r);
                     i = end;
                     continue;
                 }
@@ -88,8 +114,13 @@ pub(crate) fn find(text: &str, secrets: &[String], out: &mut Vec<Range<usize>>) 
                     out.push(r);
                 }
             }
-            b'A' | b'a' => {
-                if let Some(r) = aws_access_key_id(b, i).or_else(|| aws_secret(b, i)) {
+            b'A' => {
+                if let Some(r) = aws_access_key_id(b, i).or_else(|| tokens::google(b, i)) {
+                    out.push(r);
+                }
+            }
+            b'S' => {
+                if let Some(r) = tokens::sendgrid(b, i).or_else(|| tokens::twilio(b, i)) {
                     out.push(r);
                 }
             }
@@ -100,90 +131,8 @@ pub(crate) fn find(text: &str, secrets: &[String], out: &mut Vec<Range<usize>>) 
 }
 
 #[inline]
-fn alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
-
-#[inline]
-fn b64url(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-}
-
-#[inline]
 fn b64token(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
-}
-
-#[inline]
-fn key_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
-}
-
-/// Whether `b` ends an unquoted value (in `key=value` and after a custom prefix).
-#[inline]
-pub(crate) fn value_end(b: u8) -> bool {
-    b.is_ascii_whitespace()
-        || matches!(
-            b,
-            b'&' | b';'
-                | b','
-                | b'"'
-                | b'\''
-                | b'<'
-                | b'>'
-                | b'('
-                | b')'
-                | b'['
-                | b']'
-                | b'{'
-                | b'}'
-                | b'|'
-                | b'`'
-        )
-}
-
-/// The end of the run starting at `i` of bytes for which `f` holds.
-#[inline]
-fn run(b: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
-    while i < b.len() && f(b[i]) {
-        i += 1;
-    }
-    i
-}
-
-/// The unquoted value starting at `start` (up to a delimiter), or the quoted one.
-pub(crate) fn value_at(b: &[u8], start: usize) -> Option<Range<usize>> {
-    let quote = *b.get(start)?;
-    if quote == b'"' || quote == b'\'' {
-        let body = start + 1;
-        let end = b[body..]
-            .iter()
-            .position(|&c| c == quote || c == b'\n' || c == b'\r')
-            .map(|p| body + p);
-        if let Some(end) = end {
-            if b[end] == quote {
-                return (end > body).then_some(body..end);
-            }
-        }
-        let end = run(b, body, |c| !value_end(c));
-        return (end > body).then_some(body..end);
-    }
-    let end = run(b, start, |c| !value_end(c));
-    (end > start).then_some(start..end)
-}
-
-/// `key=value` with a secret key, `eq` being the index of `=`.
-fn key_value(b: &[u8], eq: usize, secrets: &[String]) -> Option<Range<usize>> {
-    let mut start = eq;
-    while start > 0 && key_char(b[start - 1]) {
-        start -= 1;
-    }
-    if start == eq || !keys::is_secret(&b[start..eq], secrets) {
-        return None;
-    }
-    let value = value_at(b, eq + 1)?;
-    // An already masked value (quoted) stays as it is.
-    (&b[value.clone()] != keys::MASK.as_bytes()).then_some(value)
 }
 
 /// `Bearer <token>` at `i`.
@@ -234,30 +183,6 @@ fn aws_access_key_id(b: &[u8], i: usize) -> Option<Range<usize>> {
         .iter()
         .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit());
     (ok && b.get(i + 20).is_none_or(|&c| !alnum(c))).then_some(i..i + 20)
-}
-
-/// `aws_secret_access_key` and its 40-character value, at `i`.
-fn aws_secret(b: &[u8], i: usize) -> Option<Range<usize>> {
-    const NAME: &[u8] = b"aws_secret_access_key";
-    let name = b.get(i..i + NAME.len())?;
-    if !name.eq_ignore_ascii_case(NAME) || (i > 0 && alnum(b[i - 1])) {
-        return None;
-    }
-    let mut j = i + NAME.len();
-    if matches!(b.get(j), Some(b'"' | b'\'')) {
-        j += 1;
-    }
-    j = run(b, j, |c| c == b' ' || c == b'\t');
-    if !matches!(b.get(j), Some(b'=' | b':')) {
-        return None;
-    }
-    j = run(b, j + 1, |c| c == b' ' || c == b'\t');
-    if matches!(b.get(j), Some(b'"' | b'\'')) {
-        j += 1;
-    }
-    let base64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'+' | b'=');
-    let end = run(b, j, base64);
-    (end - j == 40).then_some(j..end)
 }
 
 /// A PEM private-key block starting at `i`: the body's range and where to go on scanning.

@@ -430,7 +430,7 @@ impl Builder {
     ///
     /// ```no_run
     /// use ttlog_core::redact::Pattern;
-    /// let _guard = ttlog_core::init().redact_pattern(Pattern::prefix("sk_live_")).init();
+    /// let _guard = ttlog_core::init().redact_pattern(Pattern::prefix("acme_live_")).init();
     /// ```
     pub fn redact_pattern(mut self, pattern: Pattern) -> Self {
         self.collector.redaction = self.collector.redaction.map(|r| r.pattern(pattern));
