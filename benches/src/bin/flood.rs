@@ -1,8 +1,12 @@
 //! `flood`: ttlog's peak memory under a flood of events.
 //!
 //! ```text
-//! cargo run --release -p ttlog-benches --bin flood -- [--threads N] [--events TOTAL]
+//! cargo run --release -p ttlog-benches --bin flood -- [--threads N] [--events TOTAL] [--churn T]
 //! ```
+//!
+//! With `--churn T`, the events come from T short-lived threads, N alive at a time (thread
+//! churn): the drain time after the producers end shows whether the collector's cost grows
+//! with the number of threads that ever logged.
 //!
 //! Starts ttlog with `Overflow::Drop`, the default segment, recorder and budget sizes and
 //! Compact text into a [`CountingWriter`], then has N threads log TOTAL reference events
@@ -27,12 +31,16 @@ fn vm(field: &str) -> Option<u64> {
 fn main() {
     let mut threads = 1usize;
     let mut total = 10_000_000u64;
+    let mut churn = 0u64;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--threads" => threads = it.next().and_then(|v| v.parse().ok()).expect("--threads N"),
             "--events" => total = it.next().and_then(|v| v.parse().ok()).expect("--events N"),
-            other => panic!("unknown argument {other:?}; use [--threads N] [--events TOTAL]"),
+            "--churn" => churn = it.next().and_then(|v| v.parse().ok()).expect("--churn T"),
+            other => panic!(
+                "unknown argument {other:?}; use [--threads N] [--events TOTAL] [--churn T]"
+            ),
         }
     }
     let before = vm("VmHWM:").unwrap_or(0);
@@ -42,17 +50,26 @@ fn main() {
     let counts = w.counts();
     let guard = setup::ttlog(w, ttlog::Overflow::Drop, ring);
     let start = std::time::Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                for i in 0..total / threads as u64 {
-                    events::ttlog_reference(black_box(i), black_box(1.5));
-                }
-            });
-        }
-    });
+    let (waves, per_thread) = if churn > 0 {
+        (churn / threads as u64, total / churn)
+    } else {
+        (1, total / threads as u64)
+    };
+    for _ in 0..waves {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    for i in 0..per_thread {
+                        events::ttlog_reference(black_box(i), black_box(1.5));
+                    }
+                });
+            }
+        });
+    }
+    let produced = start.elapsed();
     guard.flush();
     let elapsed = start.elapsed();
+    let drain = elapsed - produced;
     let peak = vm("VmHWM:").unwrap_or(0);
     // Once the collector has read the burst, the logs give their segments back to the pool,
     // and the pool gives their memory back to the system (all but a few warm segments).
@@ -64,10 +81,13 @@ fn main() {
     let ring_bytes = (ring * ttlog::RING_BYTES_PER_EVENT).next_power_of_two() as u64;
     let budget = ttlog::DEFAULT_BUDGET as u64;
     let limit = budget as f64 + 16.0 * MIB;
-    let logged = total / threads as u64 * threads as u64;
+    let logged = waves * threads as u64 * per_thread;
     println!("| measure | value |");
     println!("| --- | ---: |");
     println!("| threads | {threads} |");
+    if churn > 0 {
+        println!("| short-lived threads, in all | {} |", waves * threads as u64);
+    }
     println!("| events logged | {logged} |");
     println!("| dropped (`Guard::dropped`) | {} |", guard.dropped());
     println!("| bytes written | {} |", counts.bytes());
@@ -84,6 +104,10 @@ fn main() {
         }
     );
     println!("| wall time | {:.2} s |", elapsed.as_secs_f64());
+    println!(
+        "| drain after the producers ended | {:.2} s |",
+        drain.as_secs_f64()
+    );
     println!("| size_of::<LogEvent>() | {event} B |");
     println!("| segment bytes | {ring_bytes} B |");
     println!("| recorder capacity per thread | {capacity} events |");
