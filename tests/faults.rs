@@ -8,9 +8,10 @@ mod common;
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use common::sinks::Shared;
 use ttlog::{Format, Overflow, Record};
 
 /// Runs this test binary's `test` as the child `role` and checks it passed.
@@ -27,28 +28,13 @@ fn run_child(test: &str, role: &str) -> String {
     stderr
 }
 
-/// A writer that keeps what it gets.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Shared {
-    fn lines_with(&self, needle: &str) -> usize {
-        let bytes = self.0.lock().unwrap();
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .filter(|l| l.contains(needle))
-            .count()
-    }
+/// The lines `shared` holds that contain `needle`.
+fn lines_with(shared: &Shared, needle: &str) -> usize {
+    let bytes = shared.0.lock().unwrap();
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter(|l| l.contains(needle))
+        .count()
 }
 
 /// A writer that never returns from its first write.
@@ -113,9 +99,9 @@ fn a_failing_sink_counts_what_it_loses() {
     assert_eq!(full.written, 0, "{stats:?}");
     assert!(full.lost >= N && full.errors > 0, "{stats:?}");
     assert_eq!((ok.written, ok.lost), (ok.handed, 0), "{stats:?}");
-    assert_eq!(healthy.lines_with("target=app") as u64, N);
+    assert_eq!(lines_with(&healthy, "target=app") as u64, N);
     assert!(
-        healthy.lines_with("ttlog sink file /dev/full lost") >= 1,
+        lines_with(&healthy, "ttlog sink file /dev/full lost") >= 1,
         "the loss is reported in-band"
     );
     assert!(handle.dropped() >= N);
@@ -145,7 +131,7 @@ fn a_stalled_sink_holds_up_nothing_else() {
     }
     // The healthy sink has everything once the collector read it, whatever the stuck one does.
     assert!(!handle.flush_timeout(Duration::from_secs(2)));
-    assert_eq!(healthy.lines_with("\"target\":\"app\"") as u64, N);
+    assert_eq!(lines_with(&healthy, "\"target\":\"app\"") as u64, N);
     let snapshot = guard.snapshot("stalled").expect("a snapshot");
     assert!(snapshot.exists());
     drop(guard);
@@ -193,12 +179,12 @@ fn a_slow_sink_at_shutdown_counts_what_it_did_not_write() {
     assert!(sink.lost > 0, "{stats:?}");
     // Let the writer finish the write it was in when the deadline passed.
     std::thread::sleep(Duration::from_millis(100));
-    let written = slow.0.lines_with("");
+    let written = lines_with(&slow.0, "");
     assert!(
         written as u64 >= sink.written && written as u64 <= sink.written + 100,
         "{written} vs {stats:?}"
     );
-    assert!(slow.0.lines_with("target=app") as u64 + sink.lost >= N);
+    assert!(lines_with(&slow.0, "target=app") as u64 + sink.lost >= N);
     println!("child ok");
 }
 

@@ -7,10 +7,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::sinks::Shared;
 use ttlog::{Format, Overflow};
 
 fn run_child(role: &str) {
@@ -60,19 +59,6 @@ fn fork(f: impl FnOnce()) -> libc::pid_t {
         unsafe { libc::_exit(0) };
     }
     pid
-}
-
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Under `Overflow::Block` with a 1 MiB budget, a child that logs far more than fits ends

@@ -16,6 +16,7 @@ use std::path::Path;
 use common::sinks::Shared;
 use ttlog::callsite::{intern, CallsiteKey};
 use ttlog::{EventBuilder, Format, Level};
+use ttlog_test_support::redaction::parse;
 
 const SECRETS: &str = include_str!("../ttlog-core/tests/data/redaction/secrets.txt");
 const NEAR_MISSES: &str = include_str!("../ttlog-core/tests/data/redaction/near_misses.txt");
@@ -29,47 +30,6 @@ const FORMATS: [(Format, &str); 4] = [
 
 /// The secret a narration interpolates into its texts.
 const NARRATED: &str = "narrated-Secret-77";
-
-/// One corpus line: its class, the text (markers removed), the marked secrets.
-struct Case {
-    class: String,
-    text: String,
-    secrets: Vec<String>,
-}
-
-impl Case {
-    /// For `key` cases, `NAME=VALUE` split at the first `=`.
-    fn key_value(&self) -> Option<(&str, &str)> {
-        (self.class == "key").then(|| self.text.split_once('=').unwrap())
-    }
-}
-
-fn parse(data: &str) -> Vec<Case> {
-    data.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|line| {
-            let (class, marked) = line.split_once('\t').expect("CLASS<TAB>TEXT");
-            let marked = marked.replace("\\n", "\n");
-            let mut text = String::new();
-            let mut secrets = Vec::new();
-            let mut rest = marked.as_str();
-            while let Some(open) = rest.find('«') {
-                text.push_str(&rest[..open]);
-                let after = &rest[open + '«'.len_utf8()..];
-                let close = after.find('»').expect("unclosed «");
-                secrets.push(after[..close].to_owned());
-                text.push_str(&after[..close]);
-                rest = &after[close + '»'.len_utf8()..];
-            }
-            text.push_str(rest);
-            Case {
-                class: class.to_owned(),
-                text,
-                secrets,
-            }
-        })
-        .collect()
-}
 
 /// The message of the event logged before case `i` of `part`, which splits the output.
 fn separator(part: &str, i: usize) -> String {

@@ -125,3 +125,54 @@ impl Sink for GateSink {
         Ok(())
     }
 }
+
+/// The redaction corpus's file format (`ttlog-core/tests/data/redaction/`), read by the
+/// core's and the facade's corpus tests: one case per line, `CLASS<TAB>TEXT`, with what must
+/// vanish marked `«…»` and `\n` for a newline.
+pub mod redaction {
+    /// One corpus line: its class, the text (markers removed), the marked secrets.
+    #[derive(Clone, Debug)]
+    pub struct Case {
+        /// The class (`url`, `key`, `near`...): the first column.
+        pub class: String,
+        /// The text, with the markers removed.
+        pub text: String,
+        /// What the markers enclosed: what must not appear in any output.
+        pub secrets: Vec<String>,
+    }
+
+    impl Case {
+        /// For `key` cases, `NAME=VALUE` split at the first `=`.
+        pub fn key_value(&self) -> Option<(&str, &str)> {
+            (self.class == "key").then(|| self.text.split_once('=').unwrap())
+        }
+    }
+
+    /// The cases of a corpus file.
+    pub fn parse(data: &str) -> Vec<Case> {
+        data.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|line| {
+                let (class, marked) = line.split_once('\t').expect("CLASS<TAB>TEXT");
+                let marked = marked.replace("\\n", "\n");
+                let mut text = String::new();
+                let mut secrets = Vec::new();
+                let mut rest = marked.as_str();
+                while let Some(open) = rest.find('«') {
+                    text.push_str(&rest[..open]);
+                    let after = &rest[open + '«'.len_utf8()..];
+                    let close = after.find('»').expect("unclosed «");
+                    secrets.push(after[..close].to_owned());
+                    text.push_str(&after[..close]);
+                    rest = &after[close + '»'.len_utf8()..];
+                }
+                text.push_str(rest);
+                Case {
+                    class: class.to_owned(),
+                    text,
+                    secrets,
+                }
+            })
+            .collect()
+    }
+}

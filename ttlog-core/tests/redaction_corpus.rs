@@ -7,50 +7,10 @@ use std::collections::BTreeMap;
 
 use ttlog_core::redact::{Redactor, MASK};
 use ttlog_core::FieldValue;
+use ttlog_test_support::redaction::parse;
 
 const SECRETS: &str = include_str!("data/redaction/secrets.txt");
 const NEAR_MISSES: &str = include_str!("data/redaction/near_misses.txt");
-
-/// One corpus line: its class, the text (markers removed), the marked secrets.
-struct Case {
-    class: String,
-    text: String,
-    secrets: Vec<String>,
-}
-
-impl Case {
-    /// For `key` cases, `NAME=VALUE` split at the first `=`.
-    fn key_value(&self) -> Option<(&str, &str)> {
-        (self.class == "key").then(|| self.text.split_once('=').unwrap())
-    }
-}
-
-fn parse(data: &str) -> Vec<Case> {
-    data.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|line| {
-            let (class, marked) = line.split_once('\t').expect("CLASS<TAB>TEXT");
-            let marked = marked.replace("\\n", "\n");
-            let mut text = String::new();
-            let mut secrets = Vec::new();
-            let mut rest = marked.as_str();
-            while let Some(open) = rest.find('«') {
-                text.push_str(&rest[..open]);
-                let after = &rest[open + '«'.len_utf8()..];
-                let close = after.find('»').expect("unclosed «");
-                secrets.push(after[..close].to_owned());
-                text.push_str(&after[..close]);
-                rest = &after[close + '»'.len_utf8()..];
-            }
-            text.push_str(rest);
-            Case {
-                class: class.to_owned(),
-                text,
-                secrets,
-            }
-        })
-        .collect()
-}
 
 #[test]
 fn corpus() {

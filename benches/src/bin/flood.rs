@@ -38,9 +38,9 @@ fn main() {
             "--threads" => threads = it.next().and_then(|v| v.parse().ok()).expect("--threads N"),
             "--events" => total = it.next().and_then(|v| v.parse().ok()).expect("--events N"),
             "--churn" => churn = it.next().and_then(|v| v.parse().ok()).expect("--churn T"),
-            other => panic!(
-                "unknown argument {other:?}; use [--threads N] [--events TOTAL] [--churn T]"
-            ),
+            other => {
+                panic!("unknown argument {other:?}; use [--threads N] [--events TOTAL] [--churn T]")
+            }
         }
     }
     let before = vm("VmHWM:").unwrap_or(0);
@@ -86,7 +86,10 @@ fn main() {
     println!("| --- | ---: |");
     println!("| threads | {threads} |");
     if churn > 0 {
-        println!("| short-lived threads, in all | {} |", waves * threads as u64);
+        println!(
+            "| short-lived threads, in all | {} |",
+            waves * threads as u64
+        );
     }
     println!("| events logged | {logged} |");
     println!("| dropped (`Guard::dropped`) | {} |", guard.dropped());
