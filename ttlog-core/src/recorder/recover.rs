@@ -132,16 +132,23 @@ pub fn recorder_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Removes the recorder files in `dir` that a process died making (`.*.rec.tmp`, regular
-/// files: made and locked under that name, renamed once whole), leaving those still being
-/// made (locked).
+/// Removes the recorder files and snapshots in `dir` that a process died making
+/// (`.*.rec.tmp`, `.ttlog-*.snap.*.tmp`, regular files: made and locked under that name,
+/// renamed once whole), leaving those still being made (locked).
 /// Returns how many were removed.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("ttlog-doc-unfinished-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir).unwrap();
 /// std::fs::write(dir.join(".api-7-1.rec.tmp"), b"").unwrap();
-/// assert_eq!(ttlog_core::recorder::remove_unfinished(&dir), 1);
+/// std::fs::write(dir.join(".ttlog-api-20261202T000000Z-7-0-panic.snap.00ff.tmp"), b"").unwrap();
+/// std::fs::write(dir.join(".notes.tmp"), b"").unwrap(); // not ours: kept
+/// // A snapshot still being written is locked by its writer, and kept.
+/// let live = dir.join(".ttlog-api-20261202T000000Z-8-0-panic.snap.0a0a.tmp");
+/// let held = std::fs::File::create(&live).unwrap();
+/// held.lock().unwrap();
+/// assert_eq!(ttlog_core::recorder::remove_unfinished(&dir), 2);
+/// assert!(live.exists() && dir.join(".notes.tmp").exists());
 /// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn remove_unfinished(dir: &Path) -> usize {
@@ -151,9 +158,13 @@ pub fn remove_unfinished(dir: &Path) -> usize {
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.') && n.ends_with(".rec.tmp"))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with('.')
+                    && (n.ends_with(".rec.tmp")
+                        || (n.starts_with(".ttlog-")
+                            && n.contains(".snap.")
+                            && n.ends_with(".tmp")))
+            })
         });
     let mut removed = 0;
     for path in unfinished {

@@ -228,6 +228,9 @@ impl SnapshotFile {
         let stem = file_name(header, std::process::id(), 0);
         let (file, tmp) = temp::create(dir, &stem, ".tmp", false)
             .map_err(|e| WriteError::new(e, &dir.join(format!(".{stem}.*.tmp"))))?;
+        // Locked while it is written: a temp file nobody holds is one a process died writing,
+        // which the next `init` removes (`recorder::remove_unfinished`).
+        let _ = file.try_lock();
         let mut this = SnapshotFile {
             encoder: None,
             tmp,
