@@ -50,8 +50,23 @@ static FALLBACKS: Mutex<Vec<SigId>> = Mutex::new(Vec::new());
 /// disposition from before ttlog.
 pub(crate) fn install(handle: Handle) -> io::Result<Box<dyn FnOnce() + Send>> {
     let default_before = *DEFAULT_BEFORE.get_or_init(|| SIGNALS.map(is_default));
+    // SIGHUP is taken over only to reopen log files, and only where its default action (end
+    // the process) was in place: a process started under `nohup` keeps ignoring it, and one
+    // with no log file still ends when its terminal hangs up.
+    let files = handle
+        .stats()
+        .sinks
+        .iter()
+        .any(|s| s.name.starts_with("file "));
+    let handled = SIGNALS.map(|s| s != SIGHUP || (files && default_before[3]));
+    let default_before = [0, 1, 2, 3].map(|i| default_before[i] && handled[i]);
     guard_forked_children(default_before)?;
-    let mut signals = Signals::new(SIGNALS)?;
+    let list: Vec<libc::c_int> = SIGNALS
+        .into_iter()
+        .zip(handled)
+        .filter_map(|(s, h)| h.then_some(s))
+        .collect();
+    let mut signals = Signals::new(&list)?;
     let closer = signals.handle();
     std::thread::Builder::new()
         .name("ttlog-signals".into())
@@ -129,12 +144,10 @@ static ACTIVE_PID: AtomicI32 = AtomicI32::new(0);
 /// nobody reads: the child would ignore SIGTERM. (A child that calls `init` again has a
 /// thread of its own and is left alone.)
 fn guard_forked_children(default_before: [bool; 4]) -> io::Result<()> {
-    static REGISTERED: OnceLock<()> = OnceLock::new();
-    if REGISTERED.get().is_some() {
-        return Ok(());
-    }
-    for (signal, default) in SIGNALS.into_iter().zip(default_before) {
-        if !default {
+    static REGISTERED: [AtomicBool; 4] = [const { AtomicBool::new(false) }; 4];
+    for ((signal, default), registered) in SIGNALS.into_iter().zip(default_before).zip(&REGISTERED)
+    {
+        if !default || registered.load(Ordering::Acquire) {
             continue;
         }
         let action = move || {
@@ -152,8 +165,8 @@ fn guard_forked_children(default_before: [bool; 4]) -> io::Result<()> {
         unsafe {
             signal_hook::low_level::register(signal, action)?;
         }
+        registered.store(true, Ordering::Release);
     }
-    let _ = REGISTERED.set(());
     Ok(())
 }
 

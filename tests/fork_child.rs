@@ -92,9 +92,11 @@ fn block_child() {
 /// A child that does not call `init` dies of each signal whose default action ends it,
 /// as it would without ttlog.
 fn signals_child() {
+    let dir = common::child_dir();
     let guard = ttlog::init()
         .no_console()
-        .snapshot_dir(common::child_dir())
+        .snapshot_dir(&dir)
+        .file(dir.join("app.log"), Format::Logfmt)
         .init();
     for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGUSR1, libc::SIGHUP] {
         let pid = fork(|| loop {
@@ -110,7 +112,8 @@ fn signals_child() {
             "signal {signal}: status {status:#x}"
         );
     }
-    // The parent itself still has its handlers: SIGHUP reopens, the process lives.
+    // The parent itself still has its handlers: with a log file, SIGHUP reopens it and the
+    // process lives.
     // SAFETY: signals this process, whose handler for SIGHUP is ttlog's.
     unsafe { libc::raise(libc::SIGHUP) };
     std::thread::sleep(Duration::from_millis(50));

@@ -120,6 +120,14 @@ impl Sinks {
         });
     }
 
+    /// Tells every sink the deadline the collector works to (`None`: none).
+    pub(super) fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.each("set a deadline", |sink| {
+            sink.set_deadline(deadline);
+            Ok(())
+        });
+    }
+
     /// Opens every sink's destination again (logrotate).
     pub(super) fn reopen(&mut self) {
         self.each("reopen", |sink| sink.reopen());

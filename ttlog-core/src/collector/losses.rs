@@ -33,7 +33,6 @@ impl Collector {
     /// `closing` (it is about to be closed unwritten). Returns the reports made.
     pub(super) fn report_sink_losses(&mut self, closing: bool) -> usize {
         let mut reports = Vec::new();
-        let running = self.state == State::Running;
         for slot in &mut self.sinks.slots {
             let lost = if closing {
                 let stats = slot.stats();
@@ -46,7 +45,9 @@ impl Collector {
             let recent = slot
                 .last_report
                 .is_some_and(|at| at.elapsed() < REPORT_INTERVAL);
-            if lost > slot.reported_lost && !(running && recent) {
+            // While running and while stopping, at most one a second (a stalled sink loses
+            // each report too); the closing report, just before the sinks close, always.
+            if lost > slot.reported_lost && (closing || !recent) {
                 slot.last_report = Some(Instant::now());
                 let error = slot.sink.last_error();
                 reports.push(sink_lost_event(
@@ -95,9 +96,11 @@ impl Collector {
     }
 
     /// Reads every log to its end without handing anything on (the shutdown deadline has
-    /// passed); returns the events skipped, now counted as dropped.
+    /// passed, or producers kept logging through every drain turn); returns the events
+    /// skipped, now counted as dropped.
     pub(super) fn skip_unread(&mut self) -> u64 {
         let mut skipped = 0;
+        self.rings.extend(self.ring_set.take_pending());
         for ring in &mut self.rings {
             skipped += ring.reader.skip_rest();
         }

@@ -90,6 +90,9 @@ impl Collector {
                 if span != 0 && self.spans.get(span).is_none() && !missing.contains(&span) {
                     missing.push(span);
                     refreshes += 1;
+                    // The span may have been created by a thread that registered since.
+                    self.rings.extend(self.ring_set.take_pending());
+                    self.quota.resize(self.rings.len(), 0);
                     for (q, ring) in self.quota.iter_mut().zip(&self.rings) {
                         *q = ring.reader.end();
                     }
@@ -151,6 +154,9 @@ impl Collector {
         if n > 0 {
             self.sinks.flush();
             self.publish_stats();
+        }
+        if self.sink_panic {
+            self.after_sink_panic();
         }
         n
     }

@@ -76,6 +76,7 @@ pub(crate) fn spawn(
         stats,
         published: Stats::default(),
         unread_at_shutdown: 0,
+        sink_panic: false,
         settings,
         config,
         state: State::Running,
@@ -121,6 +122,8 @@ pub(super) struct Collector {
     pub(super) published: Stats,
     /// Events the shutdown deadline left unread.
     pub(super) unread_at_shutdown: u64,
+    /// A sink panicked during the current turn.
+    pub(super) sink_panic: bool,
     /// What snapshots are written with.
     pub(super) settings: Settings,
     /// The configuration's plain values (its sinks and redaction rules moved into `sinks`
@@ -169,13 +172,16 @@ impl Collector {
     /// or `deadline` passes; what is unread then is counted lost. Then the sinks write what
     /// they can by the deadline and close.
     fn drain_all(&mut self, deadline: Instant) {
+        self.sinks.set_deadline(Some(deadline));
         for _ in 0..64 {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() || self.turn_within(Some(left)) == 0 {
                 break;
             }
         }
-        if Instant::now() >= deadline {
+        {
+            // Whatever is left (the deadline passed, or producers kept logging through every
+            // turn) is counted, not left behind silently.
             let unread = self.skip_unread();
             if unread > 0 {
                 eprintln!(
@@ -203,12 +209,21 @@ impl Collector {
         }
     }
 
+    /// Removes sink `index`, which panicked; the snapshot of it is taken once the turn that
+    /// found it is over ([`after_sink_panic`](Self::after_sink_panic)): a turn must not run
+    /// inside another (it would move the logs the outer one is reading by index).
     #[cold]
     pub(super) fn sink_panicked(&mut self, index: usize) {
         self.sinks.slots.remove(index);
         eprintln!("ttlog: sink #{index} panicked and was removed");
-        // The panic hook logged the panic on this thread; take it in, then snapshot (an
-        // automatic one: within the rate limit).
+        self.sink_panic = true;
+    }
+
+    /// After a turn in which a sink panicked: the panic hook logged the panic on this thread;
+    /// take it in, then snapshot (an automatic one: within the rate limit).
+    #[cold]
+    pub(super) fn after_sink_panic(&mut self) {
+        self.sink_panic = false;
         self.turn();
         if !self.settings.rate.try_take() {
             eprintln!(
@@ -241,6 +256,7 @@ impl Collector {
                     let _ = reply.send(result);
                 }
                 Command::Flush { reply, deadline } => {
+                    self.sinks.set_deadline(Some(deadline));
                     // Everything logged before the flush reaches the sinks (however long it
                     // takes them, up to the deadline).
                     for _ in 0..4 {
@@ -250,6 +266,7 @@ impl Collector {
                         }
                     }
                     let written = self.sinks.sync(deadline);
+                    self.sinks.set_deadline(None);
                     self.publish_stats();
                     let _ = reply.send(written);
                 }

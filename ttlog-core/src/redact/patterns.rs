@@ -5,7 +5,7 @@
 //! table load per byte. Each scanner returns the byte range to mask, always between ASCII
 //! bytes (so on `char` boundaries). The rules:
 //!
-//! - **Key and value** ([`structured`](super::structured)): a key that names a secret under
+//! - **Key and value** (`structured.rs`): a key that names a secret under
 //!   the key rule (see [`keys`](super::keys)), then `=`, `:` or `=>`, then a value, as they appear in
 //!   query strings and form bodies (`?token=..&`), `key=value` logs, INI (`password = x`),
 //!   YAML and headers (`password: x`, `X-Api-Key: x`), JSON and Python dicts
@@ -14,10 +14,10 @@
 //!   quotes, or up to a delimiter (whitespace, `& ; , " ' < > ( ) [ ] { } |` or a backtick).
 //!   `Authorization` keeps its scheme (`Basic [REDACTED]`), `Cookie` masks every cookie's
 //!   value, `Set-Cookie` the cookie's value but not its attributes.
-//! - **Passwords in URLs** ([`urls`](super::urls)): `scheme://user:password@host` (any
+//! - **Passwords in URLs** (`urls.rs`): `scheme://user:password@host` (any
 //!   scheme: `postgres`, `mongodb+srv`, `redis`, `amqp`, `https`…); the password is masked,
 //!   the scheme, user and host kept.
-//! - **Vendor tokens** ([`tokens`](super::tokens)): GitHub, Stripe secret keys, Slack,
+//! - **Vendor tokens** (`tokens.rs`): GitHub, Stripe secret keys, Slack,
 //!   Google API keys, GitLab, npm, OpenAI and Anthropic, SendGrid, Twilio, PyPI, Shopify and
 //!   DigitalOcean tokens, by their prefix and a minimum length after it; the prefix is kept.
 //! - **Bearer tokens**: `Bearer` (any case, not preceded by a letter or digit), spaces or

@@ -54,6 +54,12 @@ struct Shared {
     abandon: AtomicBool,
     /// Whether the thread's last write failed (it is retrying): nobody waits for it then.
     failing: AtomicBool,
+    /// Set by `reopen`: the thread opens the destination again before its next write (also
+    /// in the middle of retrying one: a reopen may be what ends the errors).
+    reopen: AtomicBool,
+    /// The sink was dropped without being closed: a failing write is given up, not retried
+    /// for ever.
+    orphaned: AtomicBool,
 }
 
 impl Shared {
@@ -118,6 +124,9 @@ pub struct BackgroundSink {
     closed: bool,
     /// Events written when the sink was closed.
     final_written: u64,
+    /// Set while the collector works to a deadline (a flush, the shutdown): no wait for room
+    /// goes past it.
+    deadline: Option<Instant>,
     join: Option<JoinHandle<()>>,
 }
 
@@ -204,6 +213,7 @@ impl BackgroundSink {
             stalled: false,
             closed: false,
             final_written: 0,
+            deadline: None,
             join: Some(join),
         })
     }
@@ -257,7 +267,11 @@ impl BackgroundSink {
                 TrySendError::Full(m) | TrySendError::Disconnected(m) => m,
             })
         } else {
-            let deadline = deadline.unwrap_or_else(|| Instant::now() + self.stall_timeout);
+            let stall = Instant::now() + self.stall_timeout;
+            let deadline = deadline
+                .into_iter()
+                .chain(self.deadline)
+                .fold(stall, Instant::min);
             self.tx.send_deadline(msg, deadline).map_err(|e| match e {
                 SendTimeoutError::Timeout(m) | SendTimeoutError::Disconnected(m) => m,
             })
@@ -292,12 +306,21 @@ impl BackgroundSink {
         if self.closed {
             return;
         }
+        if self.shared.failing.load(Ordering::Acquire) {
+            // One more attempt now, and a moment for a passing error (a full pipe) to clear
+            // before the queue is given up on.
+            self.wake();
+            let grace = Instant::now() + Duration::from_millis(100);
+            while self.shared.failing.load(Ordering::Acquire)
+                && Instant::now() < grace.min(deadline)
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
         let _ = self.sync(deadline);
         self.closed = true;
         self.shared.abandon.store(true, Ordering::Release);
-        if let Some(join) = &self.join {
-            join.thread().unpark();
-        }
+        self.wake();
         let written = self.shared.written.load(Ordering::Acquire);
         let lost = self.shared.lost.load(Ordering::Acquire);
         self.final_written = written;
@@ -360,9 +383,16 @@ impl Sink for BackgroundSink {
 
     fn reopen(&mut self) -> io::Result<()> {
         self.send_batch(None);
-        self.tx
-            .try_send(Msg::Reopen)
-            .map_err(|_| io::Error::new(io::ErrorKind::WouldBlock, "sink queue full"))
+        self.shared.reopen.store(true, Ordering::Release);
+        // Wakes the thread whether it waits for a message (a full queue means it is busy and
+        // sees the flag before its next batch) or between two attempts of a failing write.
+        let _ = self.tx.try_send(Msg::Reopen);
+        self.wake();
+        Ok(())
+    }
+
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
     }
 
     fn delivery(&self) -> Option<Delivery> {
@@ -389,14 +419,23 @@ impl Sink for BackgroundSink {
     }
 }
 
+impl BackgroundSink {
+    /// Wakes the thread if it waits between two attempts of a failing write.
+    fn wake(&self) {
+        if let Some(join) = &self.join {
+            join.thread().unpark();
+        }
+    }
+}
+
 impl Drop for BackgroundSink {
     fn drop(&mut self) {
         // Hand over the rest; the thread writes it and ends when the queue disconnects. It is
-        // not joined: a thread stuck in a write must not hold up the dropping thread.
+        // not joined: a thread stuck in a write must not hold up the dropping thread; one
+        // that is failing gives up.
         self.send_batch(Some(Instant::now()));
-        if let Some(join) = self.join.take() {
-            join.thread().unpark();
-        }
+        self.shared.orphaned.store(true, Ordering::Release);
+        self.wake();
     }
 }
 
@@ -420,6 +459,7 @@ struct Worker {
 impl Worker {
     fn run(mut self, rx: Receiver<Msg>, spare: Sender<Vec<u8>>) {
         while let Ok(msg) = rx.recv() {
+            self.reopen_if_asked();
             match msg {
                 Msg::Data(mut bytes) => {
                     self.write_batch(&bytes);
@@ -434,15 +474,21 @@ impl Worker {
                     }
                     let _ = reply.send(());
                 }
-                Msg::Reopen => {
-                    let _ = self.output.flush();
-                    if let Err(e) = self.output.reopen() {
-                        self.shared.error(&e, &self.name);
-                    }
-                }
+                // Done above: the message only woke the thread.
+                Msg::Reopen => {}
             }
         }
         let _ = self.output.flush();
+    }
+
+    /// Opens the destination again if `reopen` asked for it.
+    fn reopen_if_asked(&mut self) {
+        if self.shared.reopen.swap(false, Ordering::AcqRel) {
+            let _ = self.output.flush();
+            if let Err(e) = self.output.reopen() {
+                self.shared.error(&e, &self.name);
+            }
+        }
     }
 
     /// Writes `bytes` (whole lines) to the end, retrying after errors, unless the shutdown
@@ -483,7 +529,9 @@ impl Worker {
             };
             self.shared.error(&error, &self.name);
             self.shared.failing.store(true, Ordering::Release);
-            if self.shared.abandon.load(Ordering::Acquire) {
+            if self.shared.abandon.load(Ordering::Acquire)
+                || self.shared.orphaned.load(Ordering::Acquire)
+            {
                 // The count of the rest was settled by `close`. Cut a torn line off a file.
                 let line_start = bytes[..at]
                     .iter()
@@ -496,6 +544,9 @@ impl Worker {
             }
             std::thread::park_timeout(backoff);
             backoff = (backoff * 2).min(MAX_BACKOFF);
+            // A reopen (logrotate) may be what ends the errors: the rest of the batch goes to
+            // the new file.
+            self.reopen_if_asked();
         }
     }
 }

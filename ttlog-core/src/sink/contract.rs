@@ -73,6 +73,13 @@ pub trait Sink: Send + 'static {
         let _ = self.sync(deadline);
     }
 
+    /// The collector works to `deadline` (a flush, the shutdown) until it is set again to
+    /// `None`: no wait of the sink's (for room in a queue, say) should go past it. The default
+    /// ignores it.
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        let _ = deadline;
+    }
+
     /// Opens the destination again by its path, after logrotate moved it away (SIGHUP,
     /// [`Handle::reopen`](crate::Handle::reopen)). The default has nothing to reopen.
     ///
