@@ -10,6 +10,12 @@
 //! [`generation`]: every ring set made before the fork reports itself stopped in the child
 //! (flushes and snapshots return at once, writers never wait), and `init` in the child is
 //! allowed again.
+//!
+//! `init` in the child takes process-wide locks (the registries of threads and callsites,
+//! the current logger). A lock another thread of the parent held at the moment of the fork
+//! stays held in the child, as with any library that locks: `init` in a child is safe when
+//! the parent forked while its other threads were not registering a new thread or callsite
+//! with ttlog (the usual prefork server forks before its workers log, or the child `exec`s).
 
 use crate::sync::global::{AtomicU32, Ordering};
 

@@ -27,6 +27,9 @@ pub const QUEUE_BATCHES: usize = 64;
 /// [`Builder::sink_stall_timeout`](crate::Builder::sink_stall_timeout)).
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// The bit of [`Shared::written`] that says the count is settled.
+const CLOSED: u64 = 1 << 63;
+
 /// The longest pause between two attempts to write after an error.
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
@@ -42,7 +45,8 @@ enum Msg {
 /// What the sink's two ends share.
 #[derive(Default)]
 struct Shared {
-    /// Events written whole.
+    /// Events written whole; [`CLOSED`] is set in it when `close` settles the count, after
+    /// which the thread adds nothing (so a line it finishes then is not counted twice).
     written: AtomicU64,
     /// Events lost (not queued, or not written by the shutdown deadline).
     lost: AtomicU64,
@@ -319,9 +323,11 @@ impl BackgroundSink {
         }
         let _ = self.sync(deadline);
         self.closed = true;
+        // Settle the count and tell the thread in one step: what it writes from now on was
+        // counted lost.
+        let written = self.shared.written.fetch_or(CLOSED, Ordering::AcqRel) & !CLOSED;
         self.shared.abandon.store(true, Ordering::Release);
         self.wake();
-        let written = self.shared.written.load(Ordering::Acquire);
         let lost = self.shared.lost.load(Ordering::Acquire);
         self.final_written = written;
         let pending = self.handed.saturating_sub(written + lost);
@@ -399,7 +405,7 @@ impl Sink for BackgroundSink {
         let (written, lost) = if self.closed {
             (self.final_written, self.handed - self.final_written)
         } else {
-            let written = self.shared.written.load(Ordering::Acquire);
+            let written = self.shared.written.load(Ordering::Acquire) & !CLOSED;
             (written, self.shared.lost.load(Ordering::Relaxed))
         };
         Some(Delivery {
@@ -513,12 +519,12 @@ impl Worker {
                 Ok(0) => io::Error::new(io::ErrorKind::WriteZero, "the writer took nothing"),
                 Ok(n) => {
                     let whole = bytes[at..at + n].iter().filter(|&&b| b == b'\n').count() as u64;
-                    if self.shared.abandon.load(Ordering::Acquire) {
-                        // Counted lost by `close` already; not counted twice.
-                        at += n;
-                        continue;
-                    }
-                    self.shared.written.fetch_add(whole, Ordering::Release);
+                    // Not counted once `close` settled the count (it counted these lost).
+                    let _ = self.shared.written.fetch_update(
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                        |w| (w & CLOSED == 0).then_some(w + whole),
+                    );
                     at += n;
                     backoff = Duration::from_millis(1);
                     self.shared.failing.store(false, Ordering::Release);
