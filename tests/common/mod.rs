@@ -40,9 +40,9 @@ pub fn child(test: &str, role: &str, dir: &Path) -> Command {
     cmd
 }
 
-/// Starts the child with SIGTERM, SIGINT and SIGUSR1 at their default dispositions, whatever
-/// the test runner has: a job started in the background of a non-interactive shell ignores
-/// SIGINT, and ttlog, like the process it runs in, keeps a signal that was ignored before it
+/// Starts the child with SIGTERM, SIGINT, SIGUSR1 and SIGHUP at their default dispositions,
+/// whatever the test runner has: a job started in the background of a non-interactive shell
+/// ignores SIGINT, one started under `nohup` SIGHUP, and ttlog, like the process it runs in, keeps a signal that was ignored before it
 /// ignored. The tests that want a signal ignored set that up themselves.
 #[cfg(all(unix, feature = "signals"))]
 fn default_signal_dispositions(cmd: &mut Command) {
@@ -51,7 +51,7 @@ fn default_signal_dispositions(cmd: &mut Command) {
     // async-signal-safe functions may be called; `signal` is one, and it is all it calls.
     unsafe {
         cmd.pre_exec(|| {
-            for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGUSR1] {
+            for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGUSR1, libc::SIGHUP] {
                 libc::signal(signal, libc::SIG_DFL);
             }
             Ok(())
