@@ -54,8 +54,6 @@ struct Shared {
     errors: AtomicU64,
     /// The last write error.
     last_error: Mutex<Option<Arc<str>>>,
-    /// Set at the shutdown deadline: the thread stops retrying.
-    abandon: AtomicBool,
     /// Whether the thread's last write failed (it is retrying): nobody waits for it then.
     failing: AtomicBool,
     /// Set by `reopen`: the thread opens the destination again before its next write (also
@@ -67,6 +65,12 @@ struct Shared {
 }
 
 impl Shared {
+    /// Whether `close` settled the count (the shutdown deadline came): the thread stops
+    /// retrying and writing.
+    fn is_closed(&self) -> bool {
+        self.written.load(Ordering::Acquire) & CLOSED != 0
+    }
+
     fn error(&self, e: &io::Error, name: &str) {
         if self.errors.fetch_add(1, Ordering::Relaxed) == 0 {
             // Once per sink: further errors are counted (and reported in-band by the
@@ -326,7 +330,6 @@ impl BackgroundSink {
         // Settle the count and tell the thread in one step: what it writes from now on was
         // counted lost.
         let written = self.shared.written.fetch_or(CLOSED, Ordering::AcqRel) & !CLOSED;
-        self.shared.abandon.store(true, Ordering::Release);
         self.wake();
         let lost = self.shared.lost.load(Ordering::Acquire);
         self.final_written = written;
@@ -504,7 +507,7 @@ impl Worker {
         let mut backoff = Duration::from_millis(1);
         while at < bytes.len() {
             let mut end = bytes.len();
-            if self.shared.abandon.load(Ordering::Acquire) {
+            if self.shared.is_closed() {
                 // Past the shutdown deadline (the rest is counted lost): end the line in
                 // progress, if any, and stop.
                 if at == 0 || bytes[at - 1] == b'\n' {
@@ -535,9 +538,7 @@ impl Worker {
             };
             self.shared.error(&error, &self.name);
             self.shared.failing.store(true, Ordering::Release);
-            if self.shared.abandon.load(Ordering::Acquire)
-                || self.shared.orphaned.load(Ordering::Acquire)
-            {
+            if self.shared.is_closed() || self.shared.orphaned.load(Ordering::Acquire) {
                 // The count of the rest was settled by `close`. Cut a torn line off a file.
                 let line_start = bytes[..at]
                     .iter()

@@ -263,7 +263,7 @@ pub fn write_key(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends `s` as a JSON string literal, quotes included: `\"`, `\\`, `\n`, `\r`, `\t`, and
-/// `\uXXXX` for every other character that [`needs_escape`].
+/// `\u` with four hex digits (`\u001b`) for every other character that [`needs_escape`].
 ///
 /// ```
 /// use ttlog_core::sink::escape::write_json_str;
