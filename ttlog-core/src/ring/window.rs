@@ -1,12 +1,12 @@
 //! A thread's flight-recorder window read as a stream ([`WindowCursor`]), one record at a
-//! time, for snapshots: the same records as [`Log::window`], without copying the whole window
-//! out first.
+//! time, for snapshots, without copying the whole window out first; [`Log::window`] collects
+//! the same stream.
 //!
 //! A snapshot of a recorder with a budget of hundreds of megabytes must not need as much
 //! again to be written. So the window is read in two passes over the log's chain, neither of
 //! which copies more than one record:
 //!
-//! 1. *Plan* (newest segment first, as [`Log::window`] does): read only the record headers to
+//! 1. *Plan* (newest segment first): read only the record headers to
 //!    find the oldest segment the window reaches and how many counted records of it are older
 //!    than the window.
 //! 2. *Read* (oldest first): each record is copied out and checked against recycling (the
@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::log::{Link, Log};
-use super::pool::{Record, SegmentId, COUNTED, HEADER_WORDS, LEN_MASK, META_SHIFT};
+use super::pool::{keep_newest, Record, SegmentId, COUNTED, HEADER_WORDS, LEN_MASK, META_SHIFT};
 use crate::sync::atomic::Ordering;
 
 /// Reads a log's newest records, oldest first, one at a time.
@@ -106,9 +106,15 @@ impl WindowCursor {
                 }
             };
             let slot = id.slot;
+            if pos >= tail {
+                // The segment's end (a full segment's tail is its last word: no header past
+                // it to read).
+                self.current = None;
+                continue;
+            }
             let header = pool.word(slot, pos).load(Ordering::Relaxed);
             let len = (header & LEN_MASK) as usize;
-            if pos >= tail || len == 0 || pos + len > tail {
+            if len == 0 || pos + len > tail {
                 self.current = None;
                 continue;
             }
@@ -136,5 +142,18 @@ impl WindowCursor {
                 payload,
             });
         }
+    }
+}
+
+impl Log {
+    /// The newest records, up to `counted` counted records and the uncounted records of the
+    /// segments they are in, oldest first, each checked against recycling: what a
+    /// [`WindowCursor`] streams, collected (and cut to `counted` again, since the writer may
+    /// have appended records after the cursor planned the window).
+    pub fn window(self: &Arc<Self>, counted: usize) -> Vec<Record> {
+        let mut cursor = WindowCursor::new(Arc::clone(self), counted);
+        let mut out: Vec<Record> = std::iter::from_fn(|| cursor.next(|_| true)).collect();
+        keep_newest(&mut out, counted);
+        out
     }
 }
