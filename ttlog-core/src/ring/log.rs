@@ -37,7 +37,8 @@
 use std::collections::VecDeque;
 
 use super::pool::{
-    lock, Pool, COUNTED, FIRST_EVENT, HEADER_WORDS, LEN_MASK, LOG, META_SHIFT, SEQ, TAIL,
+    keep_newest, lock, Pool, Record, COUNTED, FIRST_EVENT, HEADER_WORDS, LEN_MASK, LOG, META_SHIFT,
+    SEQ, TAIL,
 };
 use crate::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::sync::Mutex;
@@ -454,6 +455,53 @@ impl Log {
     /// The log's id, as its segments' headers give it.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    /// The newest records, up to `counted` counted records and the uncounted records of the
+    /// segments they are in, oldest first, each checked against recycling.
+    pub fn window(&self, counted: usize) -> Vec<Record> {
+        let pool = &*self.pool;
+        let links: Vec<Link> = lock(&self.chain).iter().copied().collect();
+        let mut newest_first: Vec<Vec<Record>> = Vec::new();
+        let mut have = 0usize;
+        for link in links.iter().rev() {
+            if have >= counted {
+                break;
+            }
+            let Some(id) = pool.identity(link.slot) else {
+                break;
+            };
+            if id.log != self.id || id.seq != link.seq {
+                break;
+            }
+            let tail = pool.tail(link.slot).min(pool.segment_words());
+            let mut records = Vec::new();
+            let mut pos = HEADER_WORDS;
+            while pos < tail {
+                let header = pool.word(link.slot, pos).load(Ordering::Relaxed);
+                let len = (header & LEN_MASK) as usize;
+                if len == 0 || pos + len > tail {
+                    break;
+                }
+                records.push(Record {
+                    meta: header >> META_SHIFT,
+                    counted: header & COUNTED != 0,
+                    payload: (pos + 1..pos + len)
+                        .map(|i| pool.word(link.slot, i).load(Ordering::Relaxed))
+                        .collect(),
+                });
+                pos += len;
+            }
+            if !pool.still(link.slot, id.gen) {
+                // Recycled while we read: it and everything older are gone.
+                break;
+            }
+            have += records.iter().filter(|r| r.counted).count();
+            newest_first.push(records);
+        }
+        let mut out: Vec<Record> = newest_first.into_iter().rev().flatten().collect();
+        keep_newest(&mut out, counted);
+        out
     }
 
     /// Gives every segment of the log back to the pool (when it is dropped: no writer, no

@@ -1,12 +1,12 @@
 //! A thread's flight-recorder window read as a stream ([`WindowCursor`]), one record at a
-//! time, for snapshots, without copying the whole window out first; [`Log::window`] collects
-//! the same stream.
+//! time, for snapshots: the same records as [`Log::window`], without copying the whole window
+//! out first.
 //!
 //! A snapshot of a recorder with a budget of hundreds of megabytes must not need as much
 //! again to be written. So the window is read in two passes over the log's chain, neither of
 //! which copies more than one record:
 //!
-//! 1. *Plan* (newest segment first): read only the record headers to
+//! 1. *Plan* (newest segment first, as [`Log::window`] does): read only the record headers to
 //!    find the oldest segment the window reaches and how many counted records of it are older
 //!    than the window.
 //! 2. *Read* (oldest first): each record is copied out and checked against recycling (the
@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::log::{Link, Log};
-use super::pool::{keep_newest, Record, SegmentId, COUNTED, HEADER_WORDS, LEN_MASK, META_SHIFT};
+use super::pool::{Record, SegmentId, COUNTED, HEADER_WORDS, LEN_MASK, META_SHIFT};
 use crate::sync::atomic::Ordering;
 
 /// Reads a log's newest records, oldest first, one at a time.
@@ -145,15 +145,40 @@ impl WindowCursor {
     }
 }
 
-impl Log {
-    /// The newest records, up to `counted` counted records and the uncounted records of the
-    /// segments they are in, oldest first, each checked against recycling: what a
-    /// [`WindowCursor`] streams, collected (and cut to `counted` again, since the writer may
-    /// have appended records after the cursor planned the window).
-    pub fn window(self: &Arc<Self>, counted: usize) -> Vec<Record> {
-        let mut cursor = WindowCursor::new(Arc::clone(self), counted);
-        let mut out: Vec<Record> = std::iter::from_fn(|| cursor.next(|_| true)).collect();
-        keep_newest(&mut out, counted);
-        out
+#[cfg(test)]
+mod tests {
+    use super::super::log::LogSet;
+    use super::super::pool::Pool;
+    use super::*;
+
+    /// Every segment of the pool full to its last word, the last slot among them: the cursor
+    /// stops at each segment's end without reading past it, and streams what `Log::window`
+    /// returns.
+    #[test]
+    fn full_segments_are_read_to_their_end_and_no_further() {
+        let set = LogSet::new(Pool::new(4, 64));
+        let (mut tx, _rx) = set.log(1000, true);
+        // Records of 7 words plus a header: 7 of them fill the 56 words after a segment's
+        // 8-word header exactly.
+        let mut seq = 0u64;
+        while let Some(mut slot) = tx.reserve(7) {
+            for i in 0..7 {
+                slot.put(i, seq);
+            }
+            slot.commit(seq, true);
+            seq += 1;
+            if seq == 28 {
+                break;
+            }
+        }
+        assert_eq!(set.pool().free_segments(), 0);
+        let log = tx.log().clone();
+        let mut cursor = WindowCursor::new(log.clone(), 1000);
+        let streamed: Vec<u64> = std::iter::from_fn(|| cursor.next(|_| true))
+            .map(|r| r.meta)
+            .collect();
+        let collected: Vec<u64> = log.window(1000).iter().map(|r| r.meta).collect();
+        assert_eq!(streamed, (0..28).collect::<Vec<_>>());
+        assert_eq!(streamed, collected);
     }
 }
