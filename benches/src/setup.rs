@@ -34,6 +34,24 @@ pub fn ttlog(
         .init()
 }
 
+/// Like [`ttlog`], in any text format, with the default ring capacity.
+///
+/// # Panics
+///
+/// If ttlog was already initialised in this process.
+pub fn ttlog_format(
+    writer: CountingWriter,
+    format: ttlog::Format,
+    overflow: ttlog::Overflow,
+) -> ttlog::Guard {
+    ttlog::init()
+        .no_console()
+        .writer(writer, format)
+        .overflow(overflow)
+        .signals(false)
+        .init()
+}
+
 // ===== tracing =====
 
 /// tracing-subscriber's default `fmt` subscriber (no ANSI colours) at INFO, writing on the
@@ -43,6 +61,17 @@ pub fn tracing_fmt(writer: CountingWriter) -> Dispatch {
         tracing_subscriber::fmt()
             .with_writer(writer)
             .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish(),
+    )
+}
+
+/// tracing-subscriber's `fmt().json()` subscriber at INFO, writing on the calling thread.
+pub fn tracing_json(writer: CountingWriter) -> Dispatch {
+    Dispatch::new(
+        tracing_subscriber::fmt()
+            .json()
+            .with_writer(writer)
             .with_max_level(tracing::Level::INFO)
             .finish(),
     )
