@@ -3,6 +3,8 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::ring::text::InlineStr;
+
 /// Text up to this many bytes is stored inside the [`FieldValue`] without a heap allocation.
 pub const INLINE_CAPACITY: usize = 22;
 
@@ -86,22 +88,13 @@ pub(crate) enum Plain<'a> {
     Inline(u8, [u64; 3]),
 }
 
-#[derive(Clone, Copy)]
-struct InlineStr {
-    len: u8,
-    buf: [u8; INLINE_CAPACITY],
-}
-
-impl InlineStr {
-    fn as_str(&self) -> &str {
-        let bytes = &self.buf[..self.len as usize];
-        // Only ever filled from whole `&str`s (see `TextWriter`), so the bytes are UTF-8; the
-        // checked conversion keeps this module free of unsafe code.
-        std::str::from_utf8(bytes).unwrap_or_default()
-    }
-}
-
 impl FieldValue {
+    /// Short text read back from a record (see [`InlineStr::from_words`]).
+    #[inline]
+    pub(crate) fn from_inline(text: InlineStr) -> FieldValue {
+        FieldValue(Repr::Inline(text))
+    }
+
     /// The value of a field that has no value.
     pub const EMPTY: FieldValue = FieldValue(Repr::Empty);
 
@@ -118,13 +111,8 @@ impl FieldValue {
     /// Copies `s` (inline when it is short), truncating at [`MAX_TEXT_LEN`].
     #[inline]
     pub fn from_str_copy(s: &str) -> FieldValue {
-        if s.len() <= INLINE_CAPACITY {
-            let mut buf = [0u8; INLINE_CAPACITY];
-            buf[..s.len()].copy_from_slice(s.as_bytes());
-            FieldValue(Repr::Inline(InlineStr {
-                len: s.len() as u8,
-                buf,
-            }))
+        if let Some(text) = InlineStr::new(s) {
+            FieldValue(Repr::Inline(text))
         } else {
             let mut w = TextWriter::new();
             // An error only says the text was cut at the cap.
@@ -193,13 +181,13 @@ impl FieldValue {
             Repr::Static(s) => Plain::Text(s.as_bytes()),
             Repr::Inline(s) => {
                 let mut bytes = [0u8; 24];
-                bytes[..INLINE_CAPACITY].copy_from_slice(&s.buf);
+                bytes[..INLINE_CAPACITY].copy_from_slice(s.buf());
                 let word = |i: usize| {
                     let mut w = [0u8; 8];
                     w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
                     u64::from_le_bytes(w)
                 };
-                Plain::Inline(s.len, [word(0), word(1), word(2)])
+                Plain::Inline(s.len(), [word(0), word(1), word(2)])
             }
             Repr::Heap(s) => Plain::Text(s.as_bytes()),
         }
@@ -576,10 +564,7 @@ impl TextWriter {
     #[inline]
     fn new() -> TextWriter {
         TextWriter {
-            inline: InlineStr {
-                len: 0,
-                buf: [0; INLINE_CAPACITY],
-            },
+            inline: InlineStr::EMPTY,
             heap: None,
             truncated: false,
         }
@@ -620,12 +605,10 @@ impl fmt::Write for TextWriter {
             // Full: ends the formatting (see the type's docs); the caller keeps the text.
             return Err(fmt::Error);
         }
-        let len = self.inline.len as usize;
-        if len + s.len() <= INLINE_CAPACITY {
-            self.inline.buf[len..len + s.len()].copy_from_slice(s.as_bytes());
-            self.inline.len = (len + s.len()) as u8;
+        if self.inline.push_str(s) {
             Ok(())
         } else {
+            let len = self.inline.len() as usize;
             let mut heap = String::with_capacity((len + s.len()).min(MAX_TEXT_LEN));
             heap.push_str(self.inline.as_str());
             self.heap = Some(heap);

@@ -24,6 +24,7 @@ use std::mem::ManuallyDrop;
 
 use super::log::Slot;
 use super::pool::Record;
+use super::text::InlineStr;
 use super::values::Values;
 use crate::callsite::site::Callsite;
 use crate::event::LogEvent;
@@ -260,11 +261,15 @@ pub(crate) fn read_value(words: &[u64], at: &mut usize) -> Option<FieldValue> {
             };
             let src = words.get(*at..at.checked_add(n)?)?;
             *at += n;
+            if let Some(text) = InlineStr::from_words(len, src) {
+                // Short text (most values): no allocation, checked once.
+                return Some(FieldValue::from_inline(text));
+            }
             let mut bytes = Vec::with_capacity(len);
             for w in src {
-                bytes.extend_from_slice(&w.to_le_bytes());
+                let take = (len - bytes.len()).min(8);
+                bytes.extend_from_slice(&w.to_le_bytes()[..take]);
             }
-            bytes.truncate(len);
             match String::from_utf8(bytes) {
                 Ok(s) => FieldValue::from(s),
                 Err(e) => FieldValue::from(String::from_utf8_lossy(e.as_bytes()).into_owned()),

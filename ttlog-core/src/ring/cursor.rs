@@ -141,8 +141,11 @@ impl Cursor {
                 if valid {
                     self.record.payload.clear();
                     self.record.payload.extend(
-                        (self.pos + 1..self.pos + len)
-                            .map(|i| self.log.pool.word(at.slot, i).load(Ordering::Relaxed)),
+                        self.log
+                            .pool
+                            .words(at.slot, self.pos + 1..self.pos + len)
+                            .iter()
+                            .map(|w| w.load(Ordering::Relaxed)),
                     );
                     self.record.meta = header >> META_SHIFT;
                     self.record.counted = header & COUNTED != 0;

@@ -23,6 +23,8 @@
 //! 10. `reader.rs` — the collector's end of a log, as decoded events and span operations.
 //! 11. `fork.rs` — what a forked child gets (logging off until it calls `init`).
 //! 12. `window.rs` — a log's flight-recorder window read one record at a time, for snapshots.
+//! 13. `text.rs` — short text kept inside a field value, UTF-8 by construction (read back
+//!     without checking it again).
 
 pub(crate) mod codec;
 pub(crate) mod cursor;
@@ -34,6 +36,7 @@ pub(crate) mod pool;
 pub(crate) mod reader;
 pub(crate) mod shared;
 pub(crate) mod span_stack;
+pub(crate) mod text;
 pub(crate) mod values;
 pub(crate) mod window;
 pub(crate) mod words;

@@ -236,6 +236,13 @@ impl Pool {
         &self.words[self.offset + slot as usize * self.segment_words + i]
     }
 
+    /// Words `range` of segment `slot` (the collector copies a record out with one pass).
+    #[inline]
+    pub(crate) fn words(&self, slot: u32, range: std::ops::Range<usize>) -> &[AtomicU64] {
+        let start = self.offset + slot as usize * self.segment_words;
+        &self.words[start + range.start..start + range.end]
+    }
+
     /// A pointer to the first word of segment `slot`, for the writer's unchecked stores.
     #[inline]
     pub(crate) fn segment_ptr(&self, slot: u32) -> *const AtomicU64 {

@@ -34,8 +34,8 @@ const CLOSED: u64 = 1 << 63;
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
 enum Msg {
-    /// Whole lines to write.
-    Data(Vec<u8>),
+    /// Whole lines to write, and how many.
+    Data(Vec<u8>, u64),
     /// Flush, then answer.
     Sync(Sender<()>),
     /// Open the destination again by path.
@@ -269,7 +269,7 @@ impl BackgroundSink {
         let fresh = self.spare.try_recv().unwrap_or_default();
         let bytes = std::mem::replace(&mut self.buf, fresh);
         let lines = std::mem::take(&mut self.lines);
-        let msg = Msg::Data(bytes);
+        let msg = Msg::Data(bytes, lines);
         let sent = if self.stalled {
             self.tx.try_send(msg).map_err(|e| match e {
                 TrySendError::Full(m) | TrySendError::Disconnected(m) => m,
@@ -289,7 +289,7 @@ impl BackgroundSink {
             Err(msg) => {
                 self.stalled = true;
                 self.shared.lost.fetch_add(lines, Ordering::Relaxed);
-                if let Msg::Data(mut bytes) = msg {
+                if let Msg::Data(mut bytes, _) = msg {
                     if self.buf.capacity() == 0 {
                         bytes.clear();
                         self.buf = bytes;
@@ -470,8 +470,8 @@ impl Worker {
         while let Ok(msg) = rx.recv() {
             self.reopen_if_asked();
             match msg {
-                Msg::Data(mut bytes) => {
-                    self.write_batch(&bytes);
+                Msg::Data(mut bytes, lines) => {
+                    self.write_batch(&bytes, lines);
                     bytes.clear();
                     if bytes.capacity() <= 4 * BATCH_BYTES {
                         let _ = spare.try_send(bytes);
@@ -500,9 +500,9 @@ impl Worker {
         }
     }
 
-    /// Writes `bytes` (whole lines) to the end, retrying after errors, unless the shutdown
-    /// deadline passes first.
-    fn write_batch(&mut self, bytes: &[u8]) {
+    /// Writes `bytes` (`lines` whole lines) to the end, retrying after errors, unless the
+    /// shutdown deadline passes first.
+    fn write_batch(&mut self, bytes: &[u8], lines: u64) {
         let mut at = 0;
         let mut backoff = Duration::from_millis(1);
         while at < bytes.len() {
@@ -521,7 +521,12 @@ impl Worker {
             let error = match self.output.write(&bytes[at..end]) {
                 Ok(0) => io::Error::new(io::ErrorKind::WriteZero, "the writer took nothing"),
                 Ok(n) => {
-                    let whole = bytes[at..at + n].iter().filter(|&&b| b == b'\n').count() as u64;
+                    // The lines are counted only when a write took part of the batch.
+                    let whole = if at == 0 && n == bytes.len() {
+                        lines
+                    } else {
+                        bytes[at..at + n].iter().filter(|&&b| b == b'\n').count() as u64
+                    };
                     // Not counted once `close` settled the count (it counted these lost).
                     let _ = self.shared.written.fetch_update(
                         Ordering::AcqRel,
