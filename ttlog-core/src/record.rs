@@ -8,6 +8,7 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use crate::callsite::site::Callsite;
 use crate::field::value::{Field, FieldValue};
 use crate::level::Level;
 pub use crate::trace_context::fields::{TraceFields, TRACE_FIELDS};
@@ -236,6 +237,12 @@ enum FieldsRepr<'a> {
         names: &'a [&'a str],
         values: &'a [FieldValue],
     },
+    /// An event's values with its callsite's names: formatters that keep per-callsite
+    /// pre-rendered text find it by the callsite.
+    Callsite {
+        callsite: &'static Callsite,
+        values: &'a [FieldValue],
+    },
     Pairs(&'a [(String, FieldValue)]),
 }
 
@@ -244,6 +251,32 @@ impl<'a> Fields<'a> {
     /// ignored).
     pub fn split(names: &'a [&'a str], values: &'a [FieldValue]) -> Fields<'a> {
         Fields(FieldsRepr::Split { names, values })
+    }
+
+    /// An event's values, named by its callsite's field names.
+    #[inline]
+    pub(crate) fn of_callsite(callsite: &'static Callsite, values: &'a [FieldValue]) -> Fields<'a> {
+        Fields(FieldsRepr::Callsite { callsite, values })
+    }
+
+    /// The callsite whose field names these are, and the values, when the fields are an
+    /// event's as the collector decoded it.
+    #[inline]
+    pub(crate) fn callsite(&self) -> Option<(&'static Callsite, &'a [FieldValue])> {
+        match self.0 {
+            FieldsRepr::Callsite { callsite, values } => Some((callsite, values)),
+            _ => None,
+        }
+    }
+
+    /// The names and values side by side, when there are no pairs.
+    #[inline]
+    fn names_values(&self) -> Option<(&'a [&'a str], &'a [FieldValue])> {
+        match self.0 {
+            FieldsRepr::Split { names, values } => Some((names, values)),
+            FieldsRepr::Callsite { callsite, values } => Some((callsite.field_names(), values)),
+            FieldsRepr::Pairs(_) => None,
+        }
     }
 
     /// Fields from owned name–value pairs.
@@ -258,9 +291,10 @@ impl<'a> Fields<'a> {
 
     /// How many fields there are.
     pub fn len(&self) -> usize {
-        match self.0 {
-            FieldsRepr::Split { names, values } => names.len().min(values.len()),
-            FieldsRepr::Pairs(p) => p.len(),
+        match (self.names_values(), self.0) {
+            (Some((names, values)), _) => names.len().min(values.len()),
+            (None, FieldsRepr::Pairs(p)) => p.len(),
+            (None, _) => 0,
         }
     }
 
@@ -278,20 +312,22 @@ impl<'a> Fields<'a> {
     /// assert_eq!(rest.iter().map(|f| f.name).collect::<Vec<_>>(), ["b"]);
     /// ```
     pub fn skip_first(self, n: usize) -> Fields<'a> {
-        match self.0 {
-            FieldsRepr::Split { names, values } => {
+        match (self.names_values(), self.0) {
+            (Some((names, values)), _) => {
                 let n = n.min(names.len()).min(values.len());
                 Fields::split(&names[n..], &values[n..])
             }
-            FieldsRepr::Pairs(p) => Fields::pairs(&p[n.min(p.len())..]),
+            (None, FieldsRepr::Pairs(p)) => Fields::pairs(&p[n.min(p.len())..]),
+            (None, _) => Fields::empty(),
         }
     }
 
     /// The fields in order.
     pub fn iter(&self) -> impl Iterator<Item = Field<'a>> + 'a {
-        let (split, pairs) = match self.0 {
-            FieldsRepr::Split { names, values } => (Some((names, values)), None),
-            FieldsRepr::Pairs(p) => (None, Some(p)),
+        let (split, pairs) = match (self.names_values(), self.0) {
+            (Some(split), _) => (Some(split), None),
+            (None, FieldsRepr::Pairs(p)) => (None, Some(p)),
+            (None, _) => (None, None),
         };
         let a = split.into_iter().flat_map(|(names, values)| {
             names

@@ -31,8 +31,11 @@
 //!
 //! 1. `site.rs` — [`Callsite`], its cached interest, the registry rebuilt on filter changes.
 //! 2. `intern.rs` — callsites built at run time (adapters, `..struct` field lists), interned.
+//! 3. `map.rs` — a map keyed by callsite address, for what the collector works out once per
+//!    callsite.
 
 pub(crate) mod intern;
+pub(crate) mod map;
 pub(crate) mod site;
 
 pub use intern::{

@@ -223,6 +223,6 @@ pub(super) fn record_of<'a>(
         thread_id: event.thread_index() as u64,
         span_id: event.span_id(),
         spans: Some(spans),
-        fields: Fields::split(cs.field_names(), event.values()),
+        fields: Fields::of_callsite(cs, event.values()),
     }
 }

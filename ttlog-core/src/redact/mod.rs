@@ -59,9 +59,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
+use crate::callsite::map::CallsiteMap;
 use crate::callsite::Callsite;
 use crate::event::LogEvent;
 use crate::field::FieldValue;
@@ -342,30 +342,10 @@ struct CallsiteRules {
     literal: Option<FieldValue>,
 }
 
-/// A hasher for callsite addresses (already unique; one multiply spreads them).
-#[derive(Default)]
-struct AddrHasher(u64);
-
-impl Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(26);
-    }
-}
-
 /// The collector's redaction: the rules and a per-callsite cache of the key rules.
 pub(crate) struct Redaction {
     rules: Redactor,
-    callsites: HashMap<usize, CallsiteRules, BuildHasherDefault<AddrHasher>>,
+    callsites: CallsiteMap<CallsiteRules>,
 }
 
 impl Redaction {
@@ -377,12 +357,12 @@ impl Redaction {
     }
 
     fn rules_for<'a>(
-        callsites: &'a mut HashMap<usize, CallsiteRules, BuildHasherDefault<AddrHasher>>,
+        callsites: &'a mut CallsiteMap<CallsiteRules>,
         rules: &Redactor,
         cs: &'static Callsite,
     ) -> &'a CallsiteRules {
         callsites
-            .entry(cs as *const Callsite as usize)
+            .entry(crate::callsite::map::key(cs))
             .or_insert_with(|| {
                 let secret: Box<[Option<keys::Kind>]> = cs
                     .field_names()

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 
 use super::contract::{Delivery, Sink};
-use super::format::{format_record, Format};
+use super::format::{Format, Formatter};
 use super::output::{FileOptions, FileOutput, Output, Plain};
 use super::writer::BATCH_BYTES;
 use crate::record::Record;
@@ -114,7 +114,7 @@ impl Shared {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct BackgroundSink {
-    format: Format,
+    formatter: Formatter,
     name: String,
     buf: Vec<u8>,
     /// Lines in `buf`.
@@ -209,7 +209,7 @@ impl BackgroundSink {
             .name("ttlog-sink".into())
             .spawn(move || worker.run(rx, spare_tx))?;
         Ok(BackgroundSink {
-            format,
+            formatter: Formatter::new(format),
             name,
             buf: Vec::new(),
             lines: 0,
@@ -349,7 +349,7 @@ impl Sink for BackgroundSink {
         if self.closed {
             return Ok(());
         }
-        format_record(self.format, record, &mut self.buf);
+        self.formatter.write(record, &mut self.buf);
         self.lines += 1;
         if self.buf.len() >= BATCH_BYTES {
             self.send_batch(None);
@@ -452,7 +452,7 @@ impl fmt::Debug for BackgroundSink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BackgroundSink")
             .field("name", &self.name)
-            .field("format", &self.format)
+            .field("format", &self.formatter.format())
             .field("stalled", &self.stalled)
             .finish_non_exhaustive()
     }

@@ -56,6 +56,6 @@ mod writer;
 
 pub use background::{BackgroundSink, DEFAULT_STALL_TIMEOUT, QUEUE_BATCHES};
 pub use contract::{Delivery, Sink};
-pub use format::{format_record, Format};
+pub use format::{format_record, Format, Formatter};
 pub use output::FileOptions;
 pub use writer::{console, FileSink, WriterSink, BATCH_BYTES, MAX_RETAINED_BYTES};

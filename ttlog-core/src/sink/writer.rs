@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::contract::Sink;
-use super::format::{format_record, Format};
+use super::format::{Format, Formatter};
 use super::output::FileOptions;
 use crate::record::Record;
 
@@ -49,7 +49,7 @@ pub const MAX_RETAINED_BYTES: usize = 16 * BATCH_BYTES;
 /// ```
 pub struct WriterSink<W: Write + Send + 'static> {
     writer: W,
-    format: Format,
+    formatter: Formatter,
     buf: Vec<u8>,
 }
 
@@ -63,7 +63,7 @@ impl<W: Write + Send + 'static> WriterSink<W> {
     pub fn new(writer: W, format: Format) -> WriterSink<W> {
         WriterSink {
             writer,
-            format,
+            formatter: Formatter::new(format),
             buf: Vec::new(),
         }
     }
@@ -75,7 +75,7 @@ impl<W: Write + Send + 'static> WriterSink<W> {
     /// assert_eq!(WriterSink::new(Vec::new(), Format::Full).format(), Format::Full);
     /// ```
     pub fn format(&self) -> Format {
-        self.format
+        self.formatter.format()
     }
 
     /// The writer.
@@ -150,7 +150,7 @@ impl<W: Write + Send + 'static> WriterSink<W> {
 
 impl<W: Write + Send + 'static> Sink for WriterSink<W> {
     fn write(&mut self, record: &Record<'_>) -> io::Result<()> {
-        format_record(self.format, record, &mut self.buf);
+        self.formatter.write(record, &mut self.buf);
         if self.buf.len() >= BATCH_BYTES {
             self.write_buf()?;
         }
@@ -172,7 +172,7 @@ impl<W: Write + Send + 'static> Drop for WriterSink<W> {
 impl<W: Write + Send + 'static> fmt::Debug for WriterSink<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WriterSink")
-            .field("format", &self.format)
+            .field("format", &self.formatter.format())
             .field("buffered", &self.buf.len())
             .finish_non_exhaustive()
     }
@@ -308,7 +308,7 @@ impl fmt::Debug for FileSink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FileSink")
             .field("path", &self.path)
-            .field("format", &self.inner.format)
+            .field("format", &self.inner.format())
             .field("buffered", &self.inner.buf.len())
             .finish()
     }

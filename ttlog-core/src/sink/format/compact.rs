@@ -8,11 +8,12 @@
 
 use super::text::{write_level_padded, write_text_fields, write_text_scope};
 use super::time;
+use super::Prerendered;
 use crate::record::Record;
 use crate::sink::escape;
 
 /// Appends the line, without its `'\n'`.
-pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+pub(super) fn format(record: &Record<'_>, pre: Option<&Prerendered>, out: &mut Vec<u8>) {
     time::write_rfc3339(record.timestamp, out);
     out.push(b' ');
     write_level_padded(record.level, out);
@@ -20,11 +21,19 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
     if write_text_scope(record, out) {
         out.extend_from_slice(b": ");
     }
-    escape::write_bare(out, record.target);
-    out.push(b':');
-    if !record.message.is_empty() {
-        out.push(b' ');
-        escape::write_bare(out, record.message);
+    match pre {
+        Some(pre) if pre.static_text_of(record) => out.extend_from_slice(&pre.head),
+        _ => head(record.target, record.message, out),
     }
-    write_text_fields(record, out);
+    write_text_fields(record, pre, out);
+}
+
+/// Appends what comes between the scope and the fields: `target: message`.
+pub(super) fn head(target: &str, message: &str, out: &mut Vec<u8>) {
+    escape::write_bare(out, target);
+    out.push(b':');
+    if !message.is_empty() {
+        out.push(b' ');
+        escape::write_bare(out, message);
+    }
 }

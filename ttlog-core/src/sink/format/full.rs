@@ -9,11 +9,12 @@
 
 use super::text::{write_level_padded, write_text_fields, write_text_scope, write_u64};
 use super::time;
+use super::Prerendered;
 use crate::record::Record;
 use crate::sink::escape;
 
 /// Appends the line, without its `'\n'`.
-pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+pub(super) fn format(record: &Record<'_>, pre: Option<&Prerendered>, out: &mut Vec<u8>) {
     time::write_rfc3339(record.timestamp, out);
     out.push(b' ');
     write_level_padded(record.level, out);
@@ -25,20 +26,28 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
     if write_text_scope(record, out) {
         out.extend_from_slice(b": ");
     }
-    escape::write_bare(out, record.target);
+    match pre {
+        Some(pre) if pre.static_text_of(record) => out.extend_from_slice(&pre.head),
+        _ => head(record.target, record.file, record.line, record.message, out),
+    }
+    write_text_fields(record, pre, out);
+}
+
+/// Appends what comes between the scope and the fields: `target: file:line: message`.
+pub(super) fn head(target: &str, file: &str, line: u32, message: &str, out: &mut Vec<u8>) {
+    escape::write_bare(out, target);
     out.push(b':');
-    if !record.file.is_empty() {
+    if !file.is_empty() {
         out.push(b' ');
-        escape::write_bare(out, record.file);
-        if record.line != 0 {
+        escape::write_bare(out, file);
+        if line != 0 {
             out.push(b':');
-            write_u64(u64::from(record.line), out);
+            write_u64(u64::from(line), out);
         }
         out.push(b':');
     }
-    if !record.message.is_empty() {
+    if !message.is_empty() {
         out.push(b' ');
-        escape::write_bare(out, record.message);
+        escape::write_bare(out, message);
     }
-    write_text_fields(record, out);
 }

@@ -27,10 +27,9 @@
 //!   `message` would produce a duplicate key, which most parsers resolve by keeping one of the
 //!   two, so it is written under the key `"fields.message"` instead.
 
-use std::io::Write as _;
-
-use super::text::{write_i64, write_u64};
+use super::number::{write_f64_debug, write_i128, write_i64, write_u128, write_u64};
 use super::time;
+use super::Prerendered;
 use crate::field::ValueRef;
 use crate::record::{Record, SpanView};
 use crate::sink::escape::write_json_str;
@@ -39,33 +38,35 @@ use crate::sink::escape::write_json_str;
 const RENAMED_MESSAGE: &str = "fields.message";
 
 /// Appends the line, without its `'\n'`.
-pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+pub(super) fn format(record: &Record<'_>, pre: Option<&Prerendered>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"timestamp\":\"");
     time::write_rfc3339(record.timestamp, out);
     out.extend_from_slice(b"\",\"level\":\"");
     out.extend_from_slice(record.level.as_str().as_bytes());
-    out.extend_from_slice(b"\",\"fields\":{\"message\":");
-    write_json_str(out, record.message);
-    for field in record.fields.iter() {
-        out.push(b',');
-        let name = if field.name == "message" {
-            RENAMED_MESSAGE
-        } else {
-            field.name
-        };
-        write_json_str(out, name);
-        out.push(b':');
-        write_json_value(field.value.as_ref(), out);
+    let static_text = pre.filter(|pre| pre.static_text_of(record));
+    match static_text {
+        Some(pre) => out.extend_from_slice(&pre.head),
+        None => head(record.message, out),
     }
-    out.extend_from_slice(b"},\"target\":");
-    write_json_str(out, record.target);
-    if !record.file.is_empty() {
-        out.extend_from_slice(b",\"filename\":");
-        write_json_str(out, record.file);
+    match (pre, record.fields.callsite()) {
+        (Some(pre), Some((_, values))) => {
+            for (key, value) in pre.keys.iter().zip(values) {
+                out.extend_from_slice(key);
+                write_json_value(value.as_ref(), out);
+            }
+        }
+        _ => {
+            for field in record.fields.iter() {
+                out.push(b',');
+                write_json_str(out, field_key(field.name));
+                out.push(b':');
+                write_json_value(field.value.as_ref(), out);
+            }
+        }
     }
-    if record.line != 0 {
-        out.extend_from_slice(b",\"line_number\":");
-        write_u64(u64::from(record.line), out);
+    match static_text {
+        Some(pre) => out.extend_from_slice(&pre.tail),
+        None => tail(record.target, record.file, record.line, out),
     }
     if let Some(trace) = record.trace() {
         trace.for_each(|name, value| {
@@ -96,6 +97,35 @@ pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(b")\"}");
 }
 
+/// The key a field called `name` is written under (`message` is the event's own).
+pub(super) fn field_key(name: &str) -> &str {
+    if name == "message" {
+        RENAMED_MESSAGE
+    } else {
+        name
+    }
+}
+
+/// Appends what comes between the level and the fields: the message's key and value.
+pub(super) fn head(message: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"\",\"fields\":{\"message\":");
+    write_json_str(out, message);
+}
+
+/// Appends what follows the fields: the target, the file and the line.
+pub(super) fn tail(target: &str, file: &str, line: u32, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"},\"target\":");
+    write_json_str(out, target);
+    if !file.is_empty() {
+        out.extend_from_slice(b",\"filename\":");
+        write_json_str(out, file);
+    }
+    if line != 0 {
+        out.extend_from_slice(b",\"line_number\":");
+        write_u64(u64::from(line), out);
+    }
+}
+
 /// Appends a span as tracing-subscriber does: its recorded fields, then `"name"`.
 fn write_json_span(span: &SpanView<'_>, out: &mut Vec<u8>) {
     out.push(b'{');
@@ -121,18 +151,13 @@ fn write_json_value(value: ValueRef<'_>, out: &mut Vec<u8>) {
         ValueRef::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
         ValueRef::I64(v) => write_i64(v, out),
         ValueRef::U64(v) => write_u64(v, out),
-        // Writing to a Vec cannot fail.
-        ValueRef::I128(v) => {
-            let _ = write!(out, "{v}");
-        }
-        ValueRef::U128(v) => {
-            let _ = write!(out, "{v}");
-        }
+        ValueRef::I128(v) => write_i128(v, out),
+        ValueRef::U128(v) => write_u128(v, out),
         ValueRef::F64(v) if v.is_finite() => {
-            // `Debug` is the shortest representation that round-trips; it is `inf`/`NaN`-free
-            // here and otherwise always matches JSON's number grammar (`-`? digits, optional
-            // `.digits`, optional `e-?digits`).
-            let _ = write!(out, "{v:?}");
+            // As `Debug` prints it: the shortest representation that round-trips; it is
+            // `inf`/`NaN`-free here and otherwise always matches JSON's number grammar
+            // (`-`? digits, optional `.digits`, optional `e-?digits`).
+            write_f64_debug(v, out);
         }
         ValueRef::F64(v) if v.is_nan() => out.extend_from_slice(b"\"NaN\""),
         ValueRef::F64(v) if v > 0.0 => out.extend_from_slice(b"\"inf\""),

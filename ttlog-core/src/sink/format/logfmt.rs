@@ -10,24 +10,33 @@
 
 use super::text::{write_text_fields, write_text_scope};
 use super::time;
+use super::Prerendered;
 use crate::record::Record;
 use crate::sink::escape;
 
 /// Appends the line, without its `'\n'`.
-pub(super) fn format(record: &Record<'_>, out: &mut Vec<u8>) {
+pub(super) fn format(record: &Record<'_>, pre: Option<&Prerendered>, out: &mut Vec<u8>) {
     out.extend_from_slice(b"ts=");
     time::write_rfc3339(record.timestamp, out);
     out.extend_from_slice(b" level=");
     out.extend_from_slice(record.level.as_lower_str().as_bytes());
-    out.extend_from_slice(b" target=");
-    escape::write_value(out, record.target);
-    out.extend_from_slice(b" msg=");
-    escape::write_value(out, record.message);
+    match pre {
+        Some(pre) if pre.static_text_of(record) => out.extend_from_slice(&pre.head),
+        _ => head(record.target, record.message, out),
+    }
     let mut scope = Vec::new();
     if write_text_scope(record, &mut scope) {
         out.extend_from_slice(b" spans=");
         // The scope was written from valid UTF-8 pieces.
         escape::write_value(out, &String::from_utf8_lossy(&scope));
     }
-    write_text_fields(record, out);
+    write_text_fields(record, pre, out);
+}
+
+/// Appends what comes between the level and the spans: ` target=… msg=…`.
+pub(super) fn head(target: &str, message: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(b" target=");
+    escape::write_value(out, target);
+    out.extend_from_slice(b" msg=");
+    escape::write_value(out, message);
 }

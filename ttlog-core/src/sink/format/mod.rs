@@ -4,8 +4,7 @@
 //! it reads back from a snapshot, so both go through [`format_record`]. It appends to a
 //! caller-owned `Vec<u8>` that the caller reuses: after the buffer has grown to fit the longest
 //! line, formatting allocates nothing. Nothing here builds an intermediate `String`; timestamps
-//! and integers are written digit by digit, and only floats and 128-bit integers go through
-//! `fmt` (which writes straight into the buffer too).
+//! and numbers are written with itoa and ryu (`number.rs`), never through `fmt`.
 //!
 //! Every format writes exactly one line, ending in exactly one `'\n'`, whatever the event
 //! holds. In the text formats, control characters (C0, DEL, C1), U+2028/U+2029 and the bidi
@@ -33,15 +32,26 @@
 //! 2. `compact.rs`, `full.rs`, `logfmt.rs`, `json.rs` — one file per format.
 //! 3. `text.rs` — what the text formats share: levels, numbers, values, scopes, fields.
 //! 4. `time.rs` — RFC 3339 timestamps, written digit by digit.
+//! 5. `number.rs` — integers and floats exactly as `Display` and `Debug` print them, with itoa
+//!    and ryu.
+//! 6. `prerender.rs` — [`Formatter`]: the same lines, with the text each callsite always
+//!    writes (target, literal message, field names) rendered once; the collector's sinks use
+//!    it.
 
+use crate::callsite::site::Callsite;
 use crate::record::Record;
 
 mod compact;
 mod full;
 mod json;
 mod logfmt;
+mod number;
+mod prerender;
 mod text;
 pub mod time;
+
+pub use prerender::Formatter;
+use prerender::Prerendered;
 
 /// Appends `record` to `out` as one line in `format`, ending in `'\n'`.
 ///
@@ -81,19 +91,49 @@ pub mod time;
 /// );
 /// ```
 pub fn format_record(format: Format, record: &Record<'_>, out: &mut Vec<u8>) {
-    // A narration shows the text of the chosen mode (see `crate::narration`).
-    let narrated = match format {
-        Format::Json => None,
+    format_with(format, record, None, out);
+}
+
+/// [`format_record`], with `pre` the record's callsite's pre-rendered text when there is one.
+#[inline]
+fn format_with(format: Format, record: &Record<'_>, pre: Option<&Prerendered>, out: &mut Vec<u8>) {
+    // A narration shows the text of the chosen mode (see `crate::narration`): its own record,
+    // whose fields are not the callsite's.
+    let narrated = match (format, pre) {
+        (Format::Json, _) => None,
+        (_, Some(pre)) if !pre.narration => None,
         _ => crate::narration::layout::text_record(record),
     };
-    let record = narrated.as_ref().unwrap_or(record);
+    let (record, pre) = match &narrated {
+        Some(narrated) => (narrated, None),
+        None => (record, pre),
+    };
     match format {
-        Format::Compact => compact::format(record, out),
-        Format::Full => full::format(record, out),
-        Format::Json => json::format(record, out),
-        Format::Logfmt => logfmt::format(record, out),
+        Format::Compact => compact::format(record, pre, out),
+        Format::Full => full::format(record, pre, out),
+        Format::Json => json::format(record, pre, out),
+        Format::Logfmt => logfmt::format(record, pre, out),
     }
     out.push(b'\n');
+}
+
+/// The text a line of `format` always has for `callsite`'s events: before the fields, and
+/// after them (see [`Prerendered`]).
+fn render_static(format: Format, callsite: &'static Callsite) -> (Vec<u8>, Vec<u8>) {
+    let (target, message) = (callsite.target(), callsite.message());
+    let (file, line) = (callsite.file(), callsite.line());
+    let mut head = Vec::new();
+    let mut tail = Vec::new();
+    match format {
+        Format::Compact => compact::head(target, message, &mut head),
+        Format::Full => full::head(target, file, line, message, &mut head),
+        Format::Json => {
+            json::head(message, &mut head);
+            json::tail(target, file, line, &mut tail);
+        }
+        Format::Logfmt => logfmt::head(target, message, &mut head),
+    }
+    (head, tail)
 }
 
 /// Text formats.
