@@ -7,7 +7,7 @@
 //! that everything arrived).
 
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// The totals a [`CountingWriter`] and its clones have seen.
@@ -15,6 +15,7 @@ use std::sync::Arc;
 pub struct Counts {
     bytes: AtomicU64,
     lines: AtomicU64,
+    held: AtomicBool,
 }
 
 impl Counts {
@@ -26,6 +27,13 @@ impl Counts {
     /// Newlines written so far (0 unless the writer counts lines).
     pub fn lines(&self) -> u64 {
         self.lines.load(Ordering::Acquire)
+    }
+
+    /// While `held`, every write waits (sleeping) until it is released: `compare --model`
+    /// holds an asynchronous system's writer thread so that a backlog builds up, then times
+    /// how fast the thread drains it.
+    pub fn hold(&self, held: bool) {
+        self.held.store(held, Ordering::Release);
     }
 }
 
@@ -64,6 +72,9 @@ impl CountingWriter {
     }
 
     fn count(&self, buf: &[u8]) {
+        while self.counts.held.load(Ordering::Acquire) {
+            std::thread::sleep(std::time::Duration::from_micros(100));
+        }
         self.counts
             .bytes
             .fetch_add(buf.len() as u64, Ordering::Release);

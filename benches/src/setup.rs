@@ -200,6 +200,15 @@ pub struct SlogAsync {
 /// slog + slog-term (full format) behind slog-async with its default channel (128 records)
 /// and the given overflow strategy (the default is `DropAndReport`; `Block` is lossless).
 pub fn slog_async(writer: CountingWriter, overflow: slog_async::OverflowStrategy) -> SlogAsync {
+    slog_async_channel(writer, overflow, 128)
+}
+
+/// [`slog_async`] with a channel of `records` records instead of slog-async's default 128.
+pub fn slog_async_channel(
+    writer: CountingWriter,
+    overflow: slog_async::OverflowStrategy,
+    records: usize,
+) -> SlogAsync {
     use slog::Drain;
     let decorator = slog_term::PlainDecorator::new(writer);
     let format = slog_term::FullFormat::new(decorator).build().fuse();
@@ -209,6 +218,7 @@ pub fn slog_async(writer: CountingWriter, overflow: slog_async::OverflowStrategy
         delivered: Arc::clone(&delivered),
     };
     let (drain, guard) = slog_async::Async::new(counted)
+        .chan_size(records)
         .overflow_strategy(overflow)
         .thread_name("slog-async".into())
         .build_with_guard();
@@ -238,12 +248,22 @@ impl std::fmt::Debug for SlogAsync {
 ///
 /// If spdlog-rs cannot start its thread pool.
 pub fn spdlog_async(writer: CountingWriter) -> Arc<spdlog::Logger> {
+    spdlog_async_capacity(writer, 8192)
+}
+
+/// [`spdlog_async`] with a thread pool queue of `tasks` instead of spdlog-rs's default 8192.
+///
+/// # Panics
+///
+/// If spdlog-rs cannot start its thread pool, or `tasks` is 0.
+pub fn spdlog_async_capacity(writer: CountingWriter, tasks: usize) -> Arc<spdlog::Logger> {
     use spdlog::sink::{AsyncPoolSink, OverflowPolicy, WriteSink};
     let write = WriteSink::builder()
         .target(writer)
         .build_arc()
         .expect("spdlog write sink");
     let pool = spdlog::ThreadPool::builder()
+        .capacity(std::num::NonZeroUsize::new(tasks).expect("tasks > 0"))
         .build_arc()
         .expect("spdlog thread pool");
     let sink = AsyncPoolSink::builder()
