@@ -317,9 +317,12 @@ impl Converter {
 
     /// Wall-clock time of a tick reading.
     pub fn to_system_time(&self, ticks: u64) -> SystemTime {
+        // Tick differences fit an i64 (2^63 ticks is centuries at any clock rate); converting
+        // through i64 instead of i128 avoids two software float conversions per event.
+        let diff = ticks.wrapping_sub(self.anchor_ticks) as i64;
         let offset_ns: i128 = match self.ns_per_tick {
-            Some(rate) => ((ticks as i128 - self.anchor_ticks as i128) as f64 * rate) as i128,
-            None => ticks as i128 - self.anchor_ticks as i128,
+            Some(rate) => i128::from((diff as f64 * rate) as i64),
+            None => i128::from(diff),
         };
         if offset_ns >= 0 {
             self.anchor_system + Duration::from_nanos(offset_ns as u64)
