@@ -77,6 +77,8 @@ pub fn needs_escape(c: char) -> bool {
 /// bytes that cannot appear in a bare value or key (space, `=`, `"`).
 const NOT_PLAIN: u8 = 1;
 const SEPARATOR: u8 = 2;
+/// `"` and `\`, which JSON strings escape.
+const JSON_SPECIAL: u8 = 4;
 
 static CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -84,8 +86,12 @@ static CLASS: [u8; 256] = {
     while b < 256 {
         table[b] = if b < 0x20 || b >= 0x7f {
             NOT_PLAIN
-        } else if b == b' ' as usize || b == b'=' as usize || b == b'"' as usize {
+        } else if b == b'"' as usize {
+            SEPARATOR | JSON_SPECIAL
+        } else if b == b' ' as usize || b == b'=' as usize {
             SEPARATOR
+        } else if b == b'\\' as usize {
+            JSON_SPECIAL
         } else {
             0
         };
@@ -273,6 +279,12 @@ pub fn write_key(out: &mut Vec<u8>, s: &str) {
 /// ```
 pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
+    if none_in(s, NOT_PLAIN | JSON_SPECIAL) {
+        // Printable ASCII without `"` or `\\` (most strings): nothing to escape.
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let short: &[u8] = match c {
