@@ -23,6 +23,8 @@
 //! 10. `reader.rs` — the collector's end of a log, as decoded events and span operations.
 //! 11. `fork.rs` — what a forked child gets (logging off until it calls `init`).
 //! 12. `window.rs` — a log's flight-recorder window read one record at a time, for snapshots.
+//! 13. `recode.rs` — records built off the ring in the codec's layout (the journal's
+//!     re-encoded events), and a walk over a record's text values.
 
 pub(crate) mod codec;
 pub(crate) mod cursor;
@@ -32,6 +34,7 @@ pub(crate) mod local;
 pub(crate) mod log;
 pub(crate) mod pool;
 pub(crate) mod reader;
+pub(crate) mod recode;
 pub(crate) mod shared;
 pub(crate) mod span_stack;
 pub(crate) mod values;

@@ -1,0 +1,335 @@
+//! The collector's end of the journal: records appended to a batch as they leave the rings,
+//! with the metadata each file needs, handed to the journal's thread ([`Output`]) in batches.
+//!
+//! # Redaction
+//!
+//! The journal never stores what a text sink would have masked. An event record is copied as
+//! it is (its words, the fast path) only when redaction would leave the event alone: its
+//! callsite has no field whose key names a secret and no secret in its literal message
+//! (decided once per callsite), and the rules find nothing in any of its text values (its
+//! formatted message and text fields, checked on the record's words without decoding it).
+//! Those are exactly the cases in which the collector's redaction changes nothing; every
+//! other event is decoded, redacted by the collector's rules and encoded again
+//! ([`recode`](crate::ring::recode)). Callsite entries carry the literal message redacted. Span
+//! operations are always stored re-encoded, after the collector redacted them.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::time::Instant;
+
+use super::format::{self, push_clock, push_entry, push_preamble, CALLSITE, RECORD, THREAD};
+use super::output::{Batch, JournalOptions, Output};
+use crate::callsite::site::Callsite;
+use crate::clock::Converter;
+use crate::event::LogEvent;
+use crate::recorder::layout::{callsite_entry, push_text};
+use crate::redact::Redactor;
+use crate::ring::pool::Record;
+use crate::ring::recode::{self, callsite_id};
+use crate::span::op::{SpanOp, SpanOpKind};
+
+/// A batch is handed over once it holds this many words (256 KiB).
+const BATCH_WORDS: usize = 32 * 1024;
+
+/// What the journal knows about a callsite.
+struct Site {
+    /// Its CALLSITE entry's payload.
+    entry: Box<[u64]>,
+    /// The file (generation) it was last described in.
+    file: u64,
+    /// Whether its events may be copied as they are (no secret key, no secret in the
+    /// literal), when their texts hold no secret either.
+    plain: bool,
+}
+
+/// One multiply over an address or index (already unique).
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<AddrHasher>>;
+
+/// The journal as the collector writes it.
+pub(crate) struct Journal {
+    output: Output,
+    batch: Vec<u64>,
+    batch_events: u64,
+    /// The batch starts a new file.
+    batch_new_file: bool,
+    /// Words in the current file, the batch included.
+    file_words: u64,
+    max_file_words: u64,
+    /// The current file's generation (`0`: none yet).
+    file: u64,
+    sites: Map<u64, Site>,
+    /// Thread index → the file it was last described in.
+    threads: Map<u32, u64>,
+    clock: Option<Converter>,
+    /// The rules, for deciding which events can be copied; `None`: redaction is off.
+    rules: Option<Redactor>,
+    scratch: Vec<u8>,
+    pid: u32,
+    start_nanos: u64,
+    span_capacity: usize,
+    service: String,
+}
+
+impl Journal {
+    /// Starts the journal's thread for `dir`.
+    pub(crate) fn start(
+        dir: &std::path::Path,
+        options: &JournalOptions,
+        service: &str,
+        span_capacity: usize,
+        rules: Option<Redactor>,
+    ) -> std::io::Result<Journal> {
+        let name = options
+            .name
+            .clone()
+            .unwrap_or_else(|| crate::snapshot::writer::sanitize(service));
+        let output = Output::start(dir, &name, options)?;
+        Ok(Journal {
+            output,
+            batch: Vec::new(),
+            batch_events: 0,
+            batch_new_file: false,
+            file_words: 0,
+            max_file_words: options.max_file_bytes / 8,
+            file: 0,
+            sites: Map::default(),
+            threads: Map::default(),
+            clock: None,
+            rules,
+            scratch: Vec::new(),
+            pid: std::process::id(),
+            start_nanos: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64),
+            span_capacity,
+            service: service.to_owned(),
+        })
+    }
+
+    /// Appends an event record as it is, if redaction would leave it alone; returns whether
+    /// it did (else the caller decodes, redacts and hands the event to [`event`](Self::event)).
+    #[inline]
+    pub(crate) fn raw_event(
+        &mut self,
+        record: &Record,
+        callsite: &'static Callsite,
+        conv: &Converter,
+    ) -> bool {
+        let id = callsite_id(callsite);
+        let plain = self.site(id, callsite).plain;
+        if !plain {
+            return false;
+        }
+        if let Some(rules) = &self.rules {
+            let clean = recode::event_texts(record, &mut self.scratch, |text| {
+                matches!(rules.redact_str(text), std::borrow::Cow::Borrowed(_))
+            });
+            if clean != Some(true) {
+                return false;
+            }
+        }
+        let thread = (record.meta >> crate::ring::codec::THREAD_SHIFT) as u32;
+        self.append(record, id, thread, conv);
+        self.batch_events += 1;
+        self.output.handed += 1;
+        true
+    }
+
+    /// Appends an event (one redaction changed).
+    pub(crate) fn event(&mut self, event: &LogEvent, conv: &Converter) {
+        self.output.handed += 1;
+        let Some(record) = recode::encode_event(event) else {
+            return;
+        };
+        let cs = event.callsite();
+        let id = callsite_id(cs);
+        self.site(id, cs);
+        self.append(&record, id, event.thread_index(), conv);
+        self.batch_events += 1;
+    }
+
+    /// Appends a span operation (already redacted).
+    pub(crate) fn span_op(&mut self, op: &SpanOp, conv: &Converter) {
+        let Some(record) = recode::encode_span(op) else {
+            return;
+        };
+        let id = match &op.kind {
+            SpanOpKind::New { callsite, .. } => {
+                let id = callsite_id(callsite);
+                self.site(id, callsite);
+                id
+            }
+            _ => 0,
+        };
+        self.append(&record, id, op.thread, conv);
+    }
+
+    /// The journal's knowledge of callsite `id`, learnt on first sight.
+    #[inline]
+    fn site(&mut self, id: u64, cs: &'static Callsite) -> &Site {
+        let rules = &self.rules;
+        self.sites.entry(id).or_insert_with(|| {
+            let literal = rules
+                .as_ref()
+                .map_or(std::borrow::Cow::Borrowed(cs.message()), |r| {
+                    r.redact_str(cs.message())
+                });
+            let secret_key = rules
+                .as_ref()
+                .is_some_and(|r| cs.field_names().iter().any(|n| r.is_secret_key(n)));
+            let plain = !secret_key && matches!(literal, std::borrow::Cow::Borrowed(_));
+            Site {
+                entry: callsite_entry(cs, &literal).into_boxed_slice(),
+                file: 0,
+                plain,
+            }
+        })
+    }
+
+    /// Appends `record`, after the metadata the current file lacks for it (callsite `id`,
+    /// `0` for none, and `thread`), starting a new file first when it would pass the size.
+    #[inline]
+    fn append(&mut self, record: &Record, id: u64, thread: u32, conv: &Converter) {
+        let words = 2 + record.payload.len() as u64;
+        if self.file == 0
+            || self.file_words + words + self.meta_words(id, thread) > self.max_file_words
+            || self.output.take_restart()
+        {
+            self.new_file(conv);
+        }
+        if self.clock.as_ref() != Some(conv) {
+            let at = self.batch.len();
+            push_clock(&mut self.batch, conv);
+            self.file_words += (self.batch.len() - at) as u64;
+            self.clock = Some(*conv);
+        }
+        let file = self.file;
+        if id != 0 {
+            if let Some(site) = self.sites.get_mut(&id).filter(|s| s.file != file) {
+                site.file = file;
+                push_entry(&mut self.batch, CALLSITE, &site.entry);
+                self.file_words += 1 + site.entry.len() as u64;
+            }
+        }
+        if self.threads.get(&thread) != Some(&file) {
+            self.threads.insert(thread, file);
+            let mut entry = vec![u64::from(thread)];
+            push_text(&mut entry, &crate::thread::name(thread));
+            push_entry(&mut self.batch, THREAD, &entry);
+            self.file_words += 1 + entry.len() as u64;
+        }
+        self.batch
+            .push(format::head(RECORD, 1 + record.payload.len()));
+        self.batch.push(record.meta);
+        self.batch.extend_from_slice(&record.payload);
+        self.file_words += words;
+        if self.batch.len() >= BATCH_WORDS {
+            self.flush(None);
+        }
+    }
+
+    /// Words of the metadata the current file lacks for callsite `id` and `thread`, and of a
+    /// clock entry.
+    fn meta_words(&self, id: u64, thread: u32) -> u64 {
+        let site = self
+            .sites
+            .get(&id)
+            .filter(|s| s.file != self.file)
+            .map_or(0, |s| 1 + s.entry.len() as u64);
+        let thread = match self.threads.get(&thread) == Some(&self.file) {
+            true => 0,
+            false => 2 + crate::recorder::layout::text_words(&crate::thread::name(thread)) as u64,
+        };
+        site + thread + 4
+    }
+
+    /// Ends the current file: what follows goes to a new one, which starts with its preamble.
+    fn new_file(&mut self, conv: &Converter) {
+        self.flush(None);
+        self.file += 1;
+        self.batch_new_file = true;
+        let at = self.batch.len();
+        push_preamble(
+            &mut self.batch,
+            self.pid,
+            self.start_nanos,
+            self.span_capacity,
+            &self.service,
+            conv,
+        );
+        self.clock = Some(*conv);
+        self.file_words = (self.batch.len() - at) as u64;
+    }
+
+    /// Hands the batch to the journal's thread (waiting at most until `deadline` for room).
+    pub(crate) fn flush(&mut self, deadline: Option<Instant>) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let words = std::mem::replace(&mut self.batch, self.output.spare());
+        let batch = Batch {
+            words,
+            events: std::mem::take(&mut self.batch_events),
+            new_file: std::mem::take(&mut self.batch_new_file),
+        };
+        if !self.output.send(batch, deadline) {
+            // The lost batch may have described what the next one needs: start again.
+            self.file = 0;
+        }
+    }
+
+    /// Hands over the batch and waits until `deadline` for the thread to write it all.
+    pub(crate) fn sync(&mut self, deadline: Instant) -> bool {
+        self.flush(Some(deadline));
+        self.output.sync(deadline)
+    }
+
+    /// Writes what it can by `deadline`; the rest is counted lost.
+    pub(crate) fn close(&mut self, deadline: Instant) {
+        self.flush(Some(deadline));
+        self.output.close(deadline);
+    }
+
+    /// Sets the deadline no wait for room goes past.
+    pub(crate) fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.output.set_deadline(deadline);
+    }
+
+    /// The journal's counts, as a sink's.
+    pub(crate) fn stats(&self) -> crate::collector::SinkStats {
+        self.output.stats()
+    }
+
+    /// The last write error.
+    pub(crate) fn last_error(&self) -> Option<std::sync::Arc<str>> {
+        self.output.last_error()
+    }
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("file", &self.file)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,170 @@
+//! Records off the ring: the [`codec`](super::codec)'s layout built into plain vectors (for
+//! events and span operations that changed after they were read, such as a redacted event the
+//! journal stores), and a walk over an event record's text values that allocates nothing (to
+//! decide whether a record can be stored as it is).
+//!
+//! The words are exactly those the codec writes into a log for the same event or operation
+//! (`tests/ring.rs` checks it), so one decoder reads both.
+
+use super::codec::{
+    self, Kind, FIXED_WORDS, HAS_MESSAGE, MAX_VALUES, TAG_BOOL, TAG_CHAR, TAG_EMPTY, TAG_F64,
+    TAG_I128, TAG_I64, TAG_INLINE, TAG_TEXT, TAG_U128, TAG_U64,
+};
+use super::pool::Record;
+use crate::callsite::site::Callsite;
+use crate::event::LogEvent;
+use crate::field::value::Plain;
+use crate::span::id::SpanId;
+use crate::span::op::{SpanOp, SpanOpKind};
+
+/// The word a record stores for `callsite` (its address, as the codec writes it).
+pub(crate) fn callsite_id(callsite: &'static Callsite) -> u64 {
+    callsite as *const Callsite as usize as u64
+}
+
+/// Appends `value` as the codec lays it out.
+fn push_plain(out: &mut Vec<u64>, value: Plain<'_>) {
+    let (tag, bits): (u64, &[u64]) = match value {
+        Plain::Empty => (TAG_EMPTY, &[]),
+        Plain::Bool(v) => (TAG_BOOL, &[v as u64]),
+        Plain::I64(v) => (TAG_I64, &[v as u64]),
+        Plain::U64(v) => (TAG_U64, &[v]),
+        Plain::F64(v) => (TAG_F64, &[v.to_bits()]),
+        Plain::Char(v) => (TAG_CHAR, &[v as u64]),
+        Plain::I128(v) => (TAG_I128, &[v as u64, (v as u128 >> 64) as u64]),
+        Plain::U128(v) => (TAG_U128, &[v as u64, (v >> 64) as u64]),
+        Plain::Inline(len, words) => {
+            out.push(TAG_INLINE | u64::from(len) << 8);
+            out.extend_from_slice(&words);
+            return;
+        }
+        Plain::Text(t) => {
+            out.push(TAG_TEXT | (t.len() as u64) << 8);
+            for chunk in t.chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                out.push(u64::from_le_bytes(word));
+            }
+            return;
+        }
+    };
+    out.push(tag);
+    out.extend_from_slice(bits);
+}
+
+/// The record the codec writes for `event`; `None` when it has more values than a record
+/// carries.
+pub(crate) fn encode_event(event: &LogEvent) -> Option<Record> {
+    let values = event.values();
+    if values.len() > MAX_VALUES {
+        return None;
+    }
+    let message = event.formatted_message();
+    let mut payload = Vec::with_capacity(codec::event_words(message, values));
+    payload.extend_from_slice(&[
+        callsite_id(event.callsite()),
+        event.raw_timestamp(),
+        event.span_id(),
+    ]);
+    if let Some(message) = message {
+        push_plain(&mut payload, message.plain());
+    }
+    for v in values {
+        push_plain(&mut payload, v.plain());
+    }
+    Some(Record {
+        meta: codec::meta(values.len(), message.is_some(), event.thread_index()),
+        counted: true,
+        payload,
+    })
+}
+
+/// The record the codec writes for `op`; `None` when it has more values than a record
+/// carries.
+pub(crate) fn encode_span(op: &SpanOp) -> Option<Record> {
+    let (words, meta) = codec::span_layout(op, op.thread)?;
+    let id = op.id.into_u64();
+    let mut payload = Vec::with_capacity(words);
+    match &op.kind {
+        SpanOpKind::New {
+            callsite,
+            parent,
+            values,
+        } => {
+            let parent = parent.map_or(0, SpanId::into_u64);
+            payload.extend_from_slice(&[callsite_id(callsite), op.timestamp, parent, id]);
+            for v in values.iter() {
+                push_plain(&mut payload, v.plain());
+            }
+        }
+        SpanOpKind::Record { field, value } => {
+            payload.extend_from_slice(&[id, op.timestamp, *field as u64]);
+            push_plain(&mut payload, value.plain());
+        }
+        SpanOpKind::FollowsFrom(from) => {
+            payload.extend_from_slice(&[id, op.timestamp, from.into_u64()]);
+        }
+        SpanOpKind::Enter | SpanOpKind::Exit | SpanOpKind::Close | SpanOpKind::Error => {
+            payload.extend_from_slice(&[id, op.timestamp, 0]);
+        }
+    }
+    debug_assert_eq!(payload.len(), words);
+    Some(Record {
+        meta,
+        counted: false,
+        payload,
+    })
+}
+
+/// Calls `text` with every text value of an event record (its formatted message first, then
+/// its values), as UTF-8 copied into `scratch`, until `text` returns `false`. Returns whether
+/// every call returned `true`; `None` when the record is not an event, does not decode, or
+/// holds text that is not UTF-8.
+pub(crate) fn event_texts(
+    record: &Record,
+    scratch: &mut Vec<u8>,
+    mut text: impl FnMut(&str) -> bool,
+) -> Option<bool> {
+    if codec::kind(record.meta) != Kind::Event {
+        return None;
+    }
+    let words = &record.payload[..];
+    let count = codec::value_count(record) + usize::from(record.meta & HAS_MESSAGE != 0);
+    let mut at = FIXED_WORDS;
+    for _ in 0..count {
+        let head = *words.get(at)?;
+        at += 1;
+        let n = match head & 0xff {
+            TAG_EMPTY => 0,
+            TAG_BOOL | TAG_I64 | TAG_U64 | TAG_F64 | TAG_CHAR => 1,
+            TAG_I128 | TAG_U128 => 2,
+            TAG_TEXT | TAG_INLINE => {
+                let len = usize::try_from(head >> 8).ok()?;
+                let n = if head & 0xff == TAG_INLINE {
+                    if len > 24 {
+                        return None;
+                    }
+                    3
+                } else {
+                    len.div_ceil(8)
+                };
+                let body = words.get(at..at.checked_add(n)?)?;
+                scratch.clear();
+                for w in body {
+                    scratch.extend_from_slice(&w.to_le_bytes());
+                }
+                scratch.truncate(len);
+                if !text(std::str::from_utf8(scratch).ok()?) {
+                    return Some(false);
+                }
+                n
+            }
+            _ => return None,
+        };
+        at += n;
+        if at > words.len() {
+            return None;
+        }
+    }
+    Some(true)
+}
