@@ -31,6 +31,8 @@ pub(crate) struct Info {
 /// One thing a journal holds, in the order the collector handled it.
 pub(crate) enum Item {
     Info(Info),
+    /// The clock conversion of the records that follow.
+    Clock(Converter),
     Event(LogEvent),
     Span(SpanOp),
 }
@@ -40,7 +42,6 @@ pub(crate) struct Decoder {
     started: bool,
     callsites: HashMap<u64, Option<&'static Callsite>>,
     pub(crate) threads: HashMap<u32, Arc<str>>,
-    pub(crate) conv: Converter,
 }
 
 impl Decoder {
@@ -49,7 +50,6 @@ impl Decoder {
             started: false,
             callsites: HashMap::new(),
             threads: HashMap::new(),
-            conv: Converter::from_parts(0, 0, None),
         }
     }
 
@@ -121,7 +121,8 @@ impl Decoder {
                     return Err("a CLOCK entry of the wrong size".into());
                 };
                 let rate = f64::from_bits(*rate);
-                self.conv = Converter::from_parts(*ticks, *nanos, (rate != 0.0).then_some(rate));
+                let conv = Converter::from_parts(*ticks, *nanos, (rate != 0.0).then_some(rate));
+                out(Item::Clock(conv));
             }
             CALLSITE => {
                 let (id, meta) = parse_callsite(p).ok_or("a CALLSITE entry that does not parse")?;

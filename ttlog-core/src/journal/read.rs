@@ -14,6 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::decode::{Decoder, Info, Item};
 use super::format::{file_seq, EXTENSION};
+use crate::clock::Converter;
 use crate::collector::fanout::record_of;
 use crate::collector::spans::SpanTable;
 use crate::record::Record;
@@ -109,6 +110,8 @@ pub struct JournalReader {
     /// Bytes read from the current file and not decoded yet.
     pending: Vec<u8>,
     decoder: Decoder,
+    /// The clock conversion of the records being read.
+    conv: Converter,
     info: Option<Info>,
     table: SpanTable,
     notes: Vec<String>,
@@ -194,6 +197,7 @@ impl JournalReader {
             offset: 0,
             pending: Vec::new(),
             decoder: Decoder::new(),
+            conv: Converter::from_parts(0, 0, None),
             info: None,
             table: SpanTable::new(1),
             notes: Vec::new(),
@@ -318,6 +322,7 @@ impl JournalReader {
                 }
                 self.info = Some(info);
             }
+            Item::Clock(conv) => self.conv = conv,
             Item::Span(op) => self.table.apply(op),
             Item::Event(event) => {
                 self.events += 1;
@@ -327,7 +332,7 @@ impl JournalReader {
                     .get(&event.thread_index())
                     .cloned()
                     .unwrap_or_else(|| crate::thread::UNNAMED.into());
-                let record = record_of(&event, &name, &self.table, &self.decoder.conv);
+                let record = record_of(&event, &name, &self.table, &self.conv);
                 out(&record);
             }
         }
@@ -382,7 +387,7 @@ impl JournalReader {
                     .threads
                     .get(&s.thread)
                     .map_or(crate::thread::UNNAMED, |n| &**n);
-                crate::collector::span_of(s, name, now, &self.decoder.conv)
+                crate::collector::span_of(s, name, now, &self.conv)
             })
             .collect()
     }
