@@ -13,6 +13,7 @@
 //! ([`recode`](crate::ring::recode)). Callsite entries carry the literal message redacted. Span
 //! operations are always stored re-encoded, after the collector redacted them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Instant;
@@ -40,7 +41,44 @@ struct Site {
     /// Whether its events may be copied as they are (no secret key, no secret in the
     /// literal), when their texts hold no secret either.
     plain: bool,
+    /// The last event of the callsite found clean, as the words that made it so: the head
+    /// word of every value, and every word of its text values. An event with the same
+    /// payload length and the same words there has the same values in the same places and
+    /// the same texts, so it is clean too, without a scan (a `&'static str` field, a
+    /// message without arguments). Kept only when its texts are short.
+    clean: Shape,
 }
+
+/// See [`Site::clean`].
+#[derive(Default)]
+struct Shape {
+    /// The payload's length; `0`: nothing remembered.
+    len: usize,
+    /// The value count and message bit of the record's metadata.
+    values: u64,
+    /// Positions in the payload, and the words there.
+    words: Vec<(u32, u64)>,
+}
+
+impl Shape {
+    #[inline]
+    fn matches(&self, record: &Record) -> bool {
+        let payload = &record.payload[..];
+        self.len == payload.len()
+            && self.values == record.meta & VALUES_MASK
+            && self
+                .words
+                .iter()
+                .all(|&(at, w)| payload.get(at as usize) == Some(&w))
+    }
+}
+
+/// The bits of a record's metadata that say how many values it has and whether it has a
+/// message.
+const VALUES_MASK: u64 = crate::ring::codec::MAX_VALUES as u64 | crate::ring::codec::HAS_MESSAGE;
+
+/// The longest text value remembered clean, in words.
+const MEMO_WORDS: usize = 9;
 
 /// One multiply over an address or index (already unique).
 #[derive(Default)]
@@ -77,9 +115,15 @@ pub(crate) struct Journal {
     max_file_words: u64,
     /// The current file's generation (`0`: none yet).
     file: u64,
-    sites: Map<u64, Site>,
+    /// Callsite id → index in `sites`.
+    site_index: Map<u64, usize>,
+    sites: Vec<Site>,
+    /// The last callsite looked up (id, index): events come in runs.
+    last_site: (u64, usize),
     /// Thread index → the file it was last described in.
     threads: Map<u32, u64>,
+    /// The last thread seen described in the current file.
+    last_thread: Option<(u32, u64)>,
     clock: Option<Converter>,
     /// The rules, for deciding which events can be copied; `None`: redaction is off.
     rules: Option<Redactor>,
@@ -112,8 +156,11 @@ impl Journal {
             file_words: 0,
             max_file_words: options.max_file_bytes / 8,
             file: 0,
-            sites: Map::default(),
+            site_index: Map::default(),
+            sites: Vec::new(),
+            last_site: (0, 0),
             threads: Map::default(),
+            last_thread: None,
             clock: None,
             rules,
             scratch: Vec::new(),
@@ -136,20 +183,46 @@ impl Journal {
         conv: &Converter,
     ) -> bool {
         let id = callsite_id(callsite);
-        let plain = self.site(id, callsite).plain;
-        if !plain {
+        let at = self.site(id, callsite);
+        let site = &mut self.sites[at];
+        if !site.plain {
             return false;
         }
         if let Some(rules) = &self.rules {
-            let clean = recode::event_texts(record, &mut self.scratch, |text| {
-                matches!(rules.redact_str(text), std::borrow::Cow::Borrowed(_))
-            });
-            if clean != Some(true) {
-                return false;
+            if !site.clean.matches(record) {
+                let scratch = &mut self.scratch;
+                let shape = &mut site.clean;
+                shape.len = 0;
+                shape.words.clear();
+                let mut memo = true;
+                let clean = recode::event_values(record, |at, head, text| {
+                    shape.words.push((at as u32, head));
+                    let Some(words) = text else {
+                        return true;
+                    };
+                    let clean = recode::text_of(words, scratch)
+                        .is_some_and(|t| matches!(rules.redact_str(t), Cow::Borrowed(_)));
+                    memo &= words.len() <= MEMO_WORDS;
+                    if memo {
+                        let body = words.iter().enumerate().skip(1);
+                        shape.words.extend(body.map(|(k, &w)| ((at + k) as u32, w)));
+                    }
+                    clean
+                });
+                if clean != Some(true) {
+                    shape.words.clear();
+                    return false;
+                }
+                if memo {
+                    shape.len = record.payload.len();
+                    shape.values = record.meta & VALUES_MASK;
+                } else {
+                    shape.words.clear();
+                }
             }
         }
         let thread = (record.meta >> crate::ring::codec::THREAD_SHIFT) as u32;
-        self.append(record, id, thread, conv);
+        self.append(record, at, thread, conv);
         self.batch_events += 1;
         self.output.handed += 1;
         true
@@ -162,9 +235,8 @@ impl Journal {
             return;
         };
         let cs = event.callsite();
-        let id = callsite_id(cs);
-        self.site(id, cs);
-        self.append(&record, id, event.thread_index(), conv);
+        let at = self.site(callsite_id(cs), cs);
+        self.append(&record, at, event.thread_index(), conv);
         self.batch_events += 1;
     }
 
@@ -173,70 +245,60 @@ impl Journal {
         let Some(record) = recode::encode_span(op) else {
             return;
         };
-        let id = match &op.kind {
-            SpanOpKind::New { callsite, .. } => {
-                let id = callsite_id(callsite);
-                self.site(id, callsite);
-                id
-            }
-            _ => 0,
+        let at = match &op.kind {
+            SpanOpKind::New { callsite, .. } => self.site(callsite_id(callsite), callsite),
+            _ => usize::MAX,
         };
-        self.append(&record, id, op.thread, conv);
+        self.append(&record, at, op.thread, conv);
     }
 
-    /// The journal's knowledge of callsite `id`, learnt on first sight.
+    /// The index in `sites` of callsite `id`, learnt on first sight.
     #[inline]
-    fn site(&mut self, id: u64, cs: &'static Callsite) -> &Site {
-        let rules = &self.rules;
-        self.sites.entry(id).or_insert_with(|| {
-            let literal = rules
-                .as_ref()
-                .map_or(std::borrow::Cow::Borrowed(cs.message()), |r| {
-                    r.redact_str(cs.message())
+    fn site(&mut self, id: u64, cs: &'static Callsite) -> usize {
+        if self.last_site.0 == id {
+            return self.last_site.1;
+        }
+        let at = match self.site_index.get(&id) {
+            Some(&at) => at,
+            None => {
+                let literal = match &self.rules {
+                    Some(rules) => rules.redact_str(cs.message()),
+                    None => Cow::Borrowed(cs.message()),
+                };
+                let secret_key = self
+                    .rules
+                    .as_ref()
+                    .is_some_and(|r| cs.field_names().iter().any(|n| r.is_secret_key(n)));
+                let plain = !secret_key && matches!(literal, Cow::Borrowed(_));
+                self.sites.push(Site {
+                    entry: callsite_entry(cs, &literal).into_boxed_slice(),
+                    file: 0,
+                    plain,
+                    clean: Shape::default(),
                 });
-            let secret_key = rules
-                .as_ref()
-                .is_some_and(|r| cs.field_names().iter().any(|n| r.is_secret_key(n)));
-            let plain = !secret_key && matches!(literal, std::borrow::Cow::Borrowed(_));
-            Site {
-                entry: callsite_entry(cs, &literal).into_boxed_slice(),
-                file: 0,
-                plain,
+                self.site_index.insert(id, self.sites.len() - 1);
+                self.sites.len() - 1
             }
-        })
+        };
+        self.last_site = (id, at);
+        at
     }
 
-    /// Appends `record`, after the metadata the current file lacks for it (callsite `id`,
-    /// `0` for none, and `thread`), starting a new file first when it would pass the size.
+    /// Appends `record`, after the metadata the current file lacks for it (callsite `site`,
+    /// an index in `sites` or `usize::MAX` for none, and `thread`), starting a new file first
+    /// when it would pass the size.
     #[inline]
-    fn append(&mut self, record: &Record, id: u64, thread: u32, conv: &Converter) {
+    fn append(&mut self, record: &Record, site: usize, thread: u32, conv: &Converter) {
         let words = 2 + record.payload.len() as u64;
-        if self.file == 0
-            || self.file_words + words + self.meta_words(id, thread) > self.max_file_words
-            || self.output.take_restart()
-        {
-            self.new_file(conv);
-        }
-        if self.clock.as_ref() != Some(conv) {
-            let at = self.batch.len();
-            push_clock(&mut self.batch, conv);
-            self.file_words += (self.batch.len() - at) as u64;
-            self.clock = Some(*conv);
-        }
         let file = self.file;
-        if id != 0 {
-            if let Some(site) = self.sites.get_mut(&id).filter(|s| s.file != file) {
-                site.file = file;
-                push_entry(&mut self.batch, CALLSITE, &site.entry);
-                self.file_words += 1 + site.entry.len() as u64;
-            }
-        }
-        if self.threads.get(&thread) != Some(&file) {
-            self.threads.insert(thread, file);
-            let mut entry = vec![u64::from(thread)];
-            push_text(&mut entry, &crate::thread::name(thread));
-            push_entry(&mut self.batch, THREAD, &entry);
-            self.file_words += 1 + entry.len() as u64;
+        let known = file != 0
+            && self.last_thread == Some((thread, file))
+            && self.sites.get(site).is_none_or(|s| s.file == file)
+            && self.clock.as_ref() == Some(conv)
+            && self.file_words + words <= self.max_file_words
+            && !self.output.restart_pending();
+        if !known {
+            self.append_meta(site, thread, words, conv);
         }
         self.batch
             .push(format::head(RECORD, 1 + record.payload.len()));
@@ -248,15 +310,53 @@ impl Journal {
         }
     }
 
+    /// The slow part of [`append`](Self::append): a new file, a clock entry, the
+    /// descriptions of callsite `site` and of `thread`, as needed before a record of `words`
+    /// words.
+    #[cold]
+    fn append_meta(&mut self, site: usize, thread: u32, words: u64, conv: &Converter) {
+        if self.file == 0
+            || self.file_words + words + self.meta_words(site, thread) > self.max_file_words
+            || self.output.take_restart()
+        {
+            self.new_file(conv);
+        }
+        if self.clock.as_ref() != Some(conv) {
+            let at = self.batch.len();
+            push_clock(&mut self.batch, conv);
+            self.file_words += (self.batch.len() - at) as u64;
+            self.clock = Some(*conv);
+        }
+        let file = self.file;
+        if let Some(site) = self.sites.get_mut(site).filter(|s| s.file != file) {
+            site.file = file;
+            push_entry(&mut self.batch, CALLSITE, &site.entry);
+            self.file_words += 1 + site.entry.len() as u64;
+        }
+        if self.last_thread != Some((thread, file)) {
+            if self.threads.get(&thread) != Some(&file) {
+                self.threads.insert(thread, file);
+                let mut entry = vec![u64::from(thread)];
+                push_text(&mut entry, &crate::thread::name(thread));
+                push_entry(&mut self.batch, THREAD, &entry);
+                self.file_words += 1 + entry.len() as u64;
+            }
+            self.last_thread = Some((thread, file));
+        }
+    }
+
     /// Words of the metadata the current file lacks for callsite `id` and `thread`, and of a
     /// clock entry.
-    fn meta_words(&self, id: u64, thread: u32) -> u64 {
+    #[inline]
+    fn meta_words(&self, site: usize, thread: u32) -> u64 {
         let site = self
             .sites
-            .get(&id)
+            .get(site)
             .filter(|s| s.file != self.file)
             .map_or(0, |s| 1 + s.entry.len() as u64);
-        let thread = match self.threads.get(&thread) == Some(&self.file) {
+        let known = self.last_thread == Some((thread, self.file))
+            || self.threads.get(&thread) == Some(&self.file);
+        let thread = match known {
             true => 0,
             false => 2 + crate::recorder::layout::text_words(&crate::thread::name(thread)) as u64,
         };

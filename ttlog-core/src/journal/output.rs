@@ -22,6 +22,7 @@ use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 
 use super::format::{file_name, file_seq};
 use crate::collector::SinkStats;
+use crate::ring::words::le_bytes;
 use crate::sync::global::lock;
 
 /// The default largest file, in bytes (64 MiB).
@@ -147,7 +148,6 @@ impl Output {
             retention: options.retention,
             next,
             file: None,
-            bytes: Vec::new(),
             shared: shared.clone(),
         };
         let join = std::thread::Builder::new()
@@ -173,11 +173,15 @@ impl Output {
         self.spare.try_recv().unwrap_or_default()
     }
 
-    /// Whether a batch was lost since the last call (the next batch must start a new file).
+    /// Whether a batch was lost since the last [`take_restart`](Self::take_restart).
     #[inline]
-    pub(crate) fn take_restart(&self) -> bool {
+    pub(crate) fn restart_pending(&self) -> bool {
         self.shared.restart.load(Ordering::Relaxed)
-            && self.shared.restart.swap(false, Ordering::AcqRel)
+    }
+
+    /// Whether a batch was lost since the last call (the next batch must start a new file).
+    pub(crate) fn take_restart(&self) -> bool {
+        self.restart_pending() && self.shared.restart.swap(false, Ordering::AcqRel)
     }
 
     /// Hands `batch` to the thread, waiting at most the stall timeout (or `deadline`) for room;
@@ -303,8 +307,6 @@ struct Worker {
     /// The next file's sequence number.
     next: u64,
     file: Option<File>,
-    /// The batch as bytes.
-    bytes: Vec<u8>,
     shared: Arc<Shared>,
 }
 
@@ -344,15 +346,11 @@ impl Worker {
                 }
             }
         }
-        self.bytes.clear();
-        for w in &batch.words {
-            self.bytes.extend_from_slice(&w.to_le_bytes());
-        }
         let Some(file) = self.file.as_mut() else {
             return;
         };
         let start = file.metadata().map(|m| m.len()).ok();
-        match file.write_all(&self.bytes) {
+        match file.write_all(&le_bytes(&batch.words)) {
             Ok(()) => {
                 let _ =
                     self.shared

@@ -236,6 +236,13 @@ impl Pool {
         &self.words[self.offset + slot as usize * self.segment_words + i]
     }
 
+    /// The words of segment `slot`, its header included.
+    #[inline(always)]
+    pub(crate) fn segment(&self, slot: u32) -> &[AtomicU64] {
+        let start = self.offset + slot as usize * self.segment_words;
+        &self.words[start..start + self.segment_words]
+    }
+
     /// A pointer to the first word of segment `slot`, for the writer's unchecked stores.
     #[inline]
     pub(crate) fn segment_ptr(&self, slot: u32) -> *const AtomicU64 {

@@ -116,14 +116,13 @@ pub(crate) fn encode_span(op: &SpanOp) -> Option<Record> {
     })
 }
 
-/// Calls `text` with every text value of an event record (its formatted message first, then
-/// its values), as UTF-8 copied into `scratch`, until `text` returns `false`. Returns whether
-/// every call returned `true`; `None` when the record is not an event, does not decode, or
-/// holds text that is not UTF-8.
-pub(crate) fn event_texts(
+/// Calls `value` with every value of an event record (its formatted message first): the
+/// position of its head word in the payload, the head word, and for a text value its words
+/// (head and bytes; see [`text_of`]), until `value` returns `false`. Returns whether every call
+/// returned `true`; `None` when the record is not an event or does not decode.
+pub(crate) fn event_values(
     record: &Record,
-    scratch: &mut Vec<u8>,
-    mut text: impl FnMut(&str) -> bool,
+    mut value: impl FnMut(usize, u64, Option<&[u64]>) -> bool,
 ) -> Option<bool> {
     if codec::kind(record.meta) != Kind::Event {
         return None;
@@ -133,38 +132,45 @@ pub(crate) fn event_texts(
     let mut at = FIXED_WORDS;
     for _ in 0..count {
         let head = *words.get(at)?;
-        at += 1;
-        let n = match head & 0xff {
-            TAG_EMPTY => 0,
-            TAG_BOOL | TAG_I64 | TAG_U64 | TAG_F64 | TAG_CHAR => 1,
-            TAG_I128 | TAG_U128 => 2,
+        let (n, text) = match head & 0xff {
+            TAG_EMPTY => (0, false),
+            TAG_BOOL | TAG_I64 | TAG_U64 | TAG_F64 | TAG_CHAR => (1, false),
+            TAG_I128 | TAG_U128 => (2, false),
             TAG_TEXT | TAG_INLINE => {
                 let len = usize::try_from(head >> 8).ok()?;
-                let n = if head & 0xff == TAG_INLINE {
+                if head & 0xff == TAG_INLINE {
                     if len > 24 {
                         return None;
                     }
-                    3
+                    (3, true)
                 } else {
-                    len.div_ceil(8)
-                };
-                let body = words.get(at..at.checked_add(n)?)?;
-                scratch.clear();
-                for w in body {
-                    scratch.extend_from_slice(&w.to_le_bytes());
+                    (len.div_ceil(8), true)
                 }
-                scratch.truncate(len);
-                if !text(std::str::from_utf8(scratch).ok()?) {
-                    return Some(false);
-                }
-                n
             }
             _ => return None,
         };
-        at += n;
-        if at > words.len() {
-            return None;
+        let end = at.checked_add(1 + n)?;
+        let body = words.get(at..end)?;
+        if !value(at, head, text.then_some(body)) {
+            return Some(false);
         }
+        at = end;
     }
     Some(true)
+}
+
+/// The text of a text value's words (as [`event_values`] gives them), copied into `scratch`;
+/// `None` when it is not UTF-8 or the words are short.
+pub(crate) fn text_of<'a>(words: &[u64], scratch: &'a mut Vec<u8>) -> Option<&'a str> {
+    let (&head, body) = words.split_first()?;
+    let len = usize::try_from(head >> 8).ok()?;
+    scratch.clear();
+    for w in body {
+        scratch.extend_from_slice(&w.to_le_bytes());
+    }
+    if len > scratch.len() {
+        return None;
+    }
+    scratch.truncate(len);
+    std::str::from_utf8(scratch).ok()
 }
