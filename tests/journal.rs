@@ -228,6 +228,23 @@ fn journal_round_trips_and_converts_like_the_text_sinks() {
             );
         }
     }
+    // Cut at every byte: the whole records before the cut, then a partial one, never a
+    // panic or an error.
+    let first = ttlog::journal::journal_files(&dir.join("journal")).remove(0);
+    let bytes = std::fs::read(&first).unwrap();
+    let mut whole = 0;
+    for cut in 0..=bytes.len() {
+        let mut n = 0;
+        let status = ttlog::journal::decode(&bytes[..cut], &mut |_| n += 1)
+            .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        assert!(n >= whole, "cut at {cut}: {n} events after {whole}");
+        whole = n;
+        match status {
+            Status::End => assert!(cut == bytes.len() || cut % 8 == 0),
+            Status::Partial { offset } => assert!(offset <= cut as u64),
+        }
+    }
+    assert_eq!(whole, got.len());
     // The spans, with their fields as last recorded.
     let spans = reader.spans();
     let request = spans.iter().find(|s| s.name() == "request").unwrap();

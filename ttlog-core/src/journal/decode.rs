@@ -63,6 +63,9 @@ impl Decoder {
     ) -> Result<usize, (usize, String)> {
         let mut at = 0;
         if !self.started {
+            if words.first().is_some_and(|&w| w != MAGIC) {
+                return Err((0, "not a ttlog journal (no TTLOGJNL magic number)".into()));
+            }
             if words.len() < PREAMBLE_WORDS {
                 return Ok(0);
             }

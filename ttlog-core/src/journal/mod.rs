@@ -37,4 +37,4 @@ mod read;
 
 pub use format::EXTENSION;
 pub use output::{JournalOptions, DEFAULT_MAX_FILE_BYTES, DEFAULT_RETENTION_FILES};
-pub use read::{journal_files, read, Journal, JournalError, JournalReader, Status};
+pub use read::{decode, journal_files, read, Journal, JournalError, JournalReader, Status};

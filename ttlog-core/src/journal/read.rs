@@ -189,7 +189,11 @@ impl JournalReader {
         if files.is_empty() {
             return Err(error(path, 0, ErrorKind::NoFiles));
         }
-        Ok(JournalReader {
+        Ok(JournalReader::new(files, family))
+    }
+
+    fn new(files: Vec<PathBuf>, family: Option<(PathBuf, String)>) -> JournalReader {
+        JournalReader {
             files,
             family,
             index: 0,
@@ -202,7 +206,7 @@ impl JournalReader {
             table: SpanTable::new(1),
             notes: Vec::new(),
             events: 0,
-        })
+        }
     }
 
     /// Starts at the newest file instead of the first (`ttlog tail`).
@@ -416,6 +420,35 @@ fn error(path: &Path, offset: u64, kind: ErrorKind) -> JournalError {
         offset,
         kind,
     }
+}
+
+/// Reads one journal file's bytes (as [`JournalReader::read`] reads a file), handing each
+/// event to `out`: the in-memory reader the fuzz target drives.
+///
+/// # Errors
+///
+/// When the bytes are not a journal or are damaged; the events before the damage were handed
+/// out.
+///
+/// ```
+/// use ttlog_core::journal::{decode, Status};
+/// let mut bytes = b"TTLOGJNL".to_vec();
+/// bytes.extend_from_slice(&1u64.to_le_bytes());
+/// assert_eq!(decode(&bytes, &mut |_| {}).unwrap(), Status::End);
+/// assert_eq!(decode(&bytes[..12], &mut |_| {}).unwrap(), Status::Partial { offset: 0 });
+/// assert!(decode(b"not a journal", &mut |_| {}).is_err());
+/// ```
+pub fn decode(bytes: &[u8], out: &mut dyn FnMut(&Record<'_>)) -> Result<Status, JournalError> {
+    let path = PathBuf::from("<bytes>");
+    let mut reader = JournalReader::new(vec![path.clone()], None);
+    reader.pending = bytes.to_vec();
+    reader.decode_pending(&path, out)?;
+    Ok(match reader.pending.is_empty() {
+        true => Status::End,
+        false => Status::Partial {
+            offset: reader.offset,
+        },
+    })
 }
 
 /// A whole journal read by [`read`].
