@@ -245,6 +245,24 @@ fn journal_round_trips_and_converts_like_the_text_sinks() {
         }
     }
     assert_eq!(whole, got.len());
+    // Damaged anywhere (bytes flipped at random): events or an error, never a panic.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..2_000 {
+        let mut damaged = bytes.clone();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % damaged.len() as u64) as usize;
+            damaged[at] ^= 1 << (next() % 8);
+        }
+        let mut line = Vec::new();
+        let _ =
+            ttlog::journal::decode(&damaged, &mut |r| format_record(Format::Json, r, &mut line));
+    }
     // The spans, with their fields as last recorded.
     let spans = reader.spans();
     let request = spans.iter().find(|s| s.name() == "request").unwrap();
