@@ -8,7 +8,7 @@
 //! that does not parse) prints what came before it, then the error.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use clap::ValueEnum;
@@ -16,7 +16,7 @@ use ttlog_core::journal::{self, JournalReader, Status};
 use ttlog_core::sink::{format_record, Format};
 use ttlog_core::snapshot::Snapshot;
 
-use crate::say;
+use crate::view::say;
 
 /// How often `tail -f` looks for more.
 const POLL: Duration = Duration::from_millis(100);
@@ -94,7 +94,7 @@ pub(crate) fn convert(path: &Path, format: TextFormat) -> io::Result<()> {
 
 /// `ttlog tail [-f]`: the journal's events from the start of `path` (for a directory, of its
 /// newest file), then, when following, the new ones as they are written.
-pub(crate) fn tail(path: &PathBuf, format: TextFormat, follow: bool) -> io::Result<()> {
+pub(crate) fn tail(path: &Path, format: TextFormat, follow: bool) -> io::Result<()> {
     let mut reader = JournalReader::open(path).map_err(|e| io::Error::other(e.to_string()))?;
     if path.is_dir() {
         reader.skip_to_last_file();

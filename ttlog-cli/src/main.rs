@@ -53,7 +53,7 @@ use ttlog_core::snapshot::{self, Event, Snapshot};
 use ttlog_core::LevelFilter;
 
 use out::{Capped, MAX_OUTPUT_BYTES};
-use view::{clip, Cuts, Line, Scopes};
+use view::{clip, say, Cuts, Line, Scopes};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -200,15 +200,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Prints `ttlog: message` on stderr, escaped and cut like any text from a file (messages
-/// quote paths, and errors quote what they found in the file).
-pub(crate) fn say(message: &str) {
-    let mut line = b"ttlog: ".to_vec();
-    escape::write_bare(&mut line, &clip(message, Cuts::On));
-    line.push(b'\n');
-    let _ = io::stderr().write_all(&line);
 }
 
 /// Appends `s` as bare text, cut and escaped.

@@ -35,7 +35,7 @@ mod recorder;
 mod run;
 mod snapshot;
 pub(crate) mod spans;
-mod stats;
+pub(crate) mod stats;
 
 pub(crate) use config::Config;
 pub use config::DEFAULT_CAPACITY;

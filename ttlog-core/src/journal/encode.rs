@@ -416,7 +416,7 @@ impl Journal {
     }
 
     /// The journal's counts, as a sink's.
-    pub(crate) fn stats(&self) -> crate::collector::SinkStats {
+    pub(crate) fn stats(&self) -> crate::collector::stats::SinkStats {
         self.output.stats()
     }
 

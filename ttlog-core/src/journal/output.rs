@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 
 use super::format::{file_name, file_seq};
-use crate::collector::SinkStats;
+use crate::collector::stats::SinkStats;
 use crate::ring::words::le_bytes;
 use crate::sync::global::lock;
 
