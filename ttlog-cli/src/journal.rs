@@ -47,6 +47,11 @@ pub(crate) fn is_journal(path: &Path) -> bool {
     if path.is_dir() {
         return !journal::journal_files(path).is_empty();
     }
+    // Only a regular file is opened here (a FIFO would block); anything else is refused by
+    // the snapshot reader, with the reason.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let mut magic = [0u8; 8];
     std::fs::File::open(path)
         .and_then(|mut f| io::Read::read_exact(&mut f, &mut magic))
