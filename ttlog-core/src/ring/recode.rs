@@ -4,7 +4,7 @@
 //! decide whether a record can be stored as it is).
 //!
 //! The words are exactly those the codec writes into a log for the same event or operation
-//! (`tests/ring.rs` checks it), so one decoder reads both.
+//! (the tests below check it), so one decoder reads both.
 
 use super::codec::{
     self, Kind, FIXED_WORDS, HAS_MESSAGE, MAX_VALUES, TAG_BOOL, TAG_CHAR, TAG_EMPTY, TAG_F64,
@@ -173,4 +173,113 @@ pub(crate) fn text_of<'a>(words: &[u64], scratch: &'a mut Vec<u8>) -> Option<&'a
     }
     scratch.truncate(len);
     std::str::from_utf8(scratch).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Values;
+    use crate::field::value::FieldValue;
+    use crate::level::Level;
+    use crate::ring::log::LogSet;
+    use crate::ring::pool::Pool;
+
+    static CS: Callsite = Callsite::new(
+        Level::Info,
+        "t",
+        "t",
+        "f.rs",
+        1,
+        "m",
+        &["a", "b", "c", "d", "e", "f", "g"],
+    );
+
+    fn event() -> LogEvent {
+        let values: Values = [
+            FieldValue::from(-3i64),
+            FieldValue::from(u128::MAX),
+            FieldValue::from("tiny"),
+            FieldValue::from("a text longer than the inline twenty-two bytes"),
+            FieldValue::from('x'),
+            FieldValue::EMPTY,
+            FieldValue::from(f64::NAN),
+        ]
+        .into_iter()
+        .collect();
+        let mut e = LogEvent::from_parts(&CS, 42, 7, Some("formatted 1".into()), values);
+        e.set_span_id(9);
+        e
+    }
+
+    #[test]
+    fn encoded_events_are_the_words_the_codec_writes() {
+        let event = event();
+        let set = LogSet::new(Pool::new(4, 256));
+        let (mut writer, mut cursor) = set.log(100, true);
+        let words = codec::event_words(event.formatted_message(), event.values());
+        let mut slot = writer.reserve(words).unwrap();
+        // SAFETY: the slot has `event_words` payload words for this event.
+        #[allow(unsafe_code)]
+        unsafe {
+            codec::write_log_event(&mut slot, &event)
+        };
+        let meta = codec::meta(event.values().len(), true, event.thread_index());
+        slot.commit(meta, true);
+        let written = cursor.peek().unwrap().clone();
+        assert_eq!(encode_event(&event).unwrap(), written);
+        let back = codec::read_event_with(&written, |_| Some(&CS)).unwrap();
+        assert_eq!(
+            format!("{:?}", back.values()),
+            format!("{:?}", event.values())
+        );
+        // Its texts: the message, then the two text values.
+        let mut texts = Vec::new();
+        let mut scratch = Vec::new();
+        let all = event_values(&written, |_, _, text| {
+            if let Some(words) = text {
+                texts.push(text_of(words, &mut scratch).unwrap().to_owned());
+            }
+            true
+        });
+        assert_eq!(all, Some(true));
+        assert_eq!(
+            texts,
+            [
+                "formatted 1",
+                "tiny",
+                "a text longer than the inline twenty-two bytes"
+            ]
+        );
+    }
+
+    #[test]
+    fn encoded_span_ops_decode() {
+        let mut values = Values::new();
+        values.push(FieldValue::from(5u64));
+        let ops = [
+            SpanOpKind::New {
+                callsite: &CS,
+                parent: SpanId::from_u64(3),
+                values,
+            },
+            SpanOpKind::Record {
+                field: 2,
+                value: "later".into(),
+            },
+            SpanOpKind::Enter,
+            SpanOpKind::FollowsFrom(SpanId::from_u64(8).unwrap()),
+            SpanOpKind::Close,
+        ];
+        for kind in ops {
+            let op = SpanOp {
+                id: SpanId::from_u64(4).unwrap(),
+                timestamp: 11,
+                thread: 2,
+                kind,
+            };
+            let record = encode_span(&op).unwrap();
+            let back = codec::read_span_with(&record, |_| Some(&CS)).unwrap();
+            assert_eq!(format!("{back:?}"), format!("{op:?}"));
+        }
+    }
 }
