@@ -15,13 +15,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::time::Instant;
 
 use super::format::{self, push_clock, push_entry, push_preamble, CALLSITE, RECORD, THREAD};
 use super::output::{Batch, JournalOptions, Output};
 use crate::callsite::site::Callsite;
 use crate::clock::Converter;
+use crate::collector::spans::IdHasher;
 use crate::event::LogEvent;
 use crate::recorder::layout::{callsite_entry, push_text};
 use crate::redact::Redactor;
@@ -80,28 +81,8 @@ const VALUES_MASK: u64 = crate::ring::codec::MAX_VALUES as u64 | crate::ring::co
 /// The longest text value remembered clean, in words.
 const MEMO_WORDS: usize = 9;
 
-/// One multiply over an address or index (already unique).
-#[derive(Default)]
-struct AddrHasher(u64);
-
-impl Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-}
-
-type Map<K, V> = HashMap<K, V, BuildHasherDefault<AddrHasher>>;
+/// Callsite ids and thread indexes are unique already: one multiply spreads them.
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 /// The journal as the collector writes it.
 pub(crate) struct Journal {
