@@ -48,6 +48,32 @@ events = large - small
 per = {k: (cb.get(k, 0) - ca.get(k, 0)) / events for k in set(ca) | set(cb)}
 print(f"{system}: {(tb - ta) / events:,.0f} instructions per event (whole process, ({large} - {small}) events)")
 print()
+STAGES = [
+    ("caller thread (the event macro)", r"profile::main|ttlog_benches::events|ring::local|ring::lane|clock::now|fastant"),
+    ("decode records (cursor, codec, values)", r"ring::cursor|ring::codec|ring::reader|ring::values|ring::text|ring::pool|from_utf8|Values"),
+    ("redaction", r"redact::"),
+    ("spans and scopes", r"collector::spans|record::Scope|write_text_scope|json_span"),
+    ("timestamps", r"format::time|clock::|Timespec|SystemTime|duration_since|Instant"),
+    ("numbers", r"write_u64|write_i64|write_f64|format::number|itoa|ryu|trunc|floattidf|fixdfti|udivti3|fmt::float|flt2dec"),
+    ("escaping and layout", r"sink::escape|format::text|format::compact|format::json|format::logfmt|format::full|prerender|format_record|narration::layout|Chain"),
+    ("merge and fan-out", r"collector::merge|collector::fanout|collector::run|BinaryHeap|collector::losses|collector::stats"),
+    ("hand-off and write (sink thread)", r"sink::background|sink::writer|crossbeam|CountingWriter|counting|write_all|__libc_write|syscall"),
+    ("copies and allocation", r"memcpy|memmove|memset|malloc|free|realloc|alloc::|RawVec|finish_grow"),
+]
+stage = {name: 0.0 for name, _ in STAGES}
+stage["other"] = 0.0
+for k, v in per.items():
+    for name, pattern in STAGES:
+        if re.search(pattern, k):
+            stage[name] += v
+            break
+    else:
+        stage["other"] += v
+print("| stage (self cost of its functions) | instructions per event |")
+print("| --- | ---: |")
+for name, v in stage.items():
+    print(f"| {name} | {v:,.0f} |")
+print()
 print("| instructions per event | function |")
 print("| ---: | --- |")
 for k, v in sorted(per.items(), key=lambda kv: -kv[1])[:top]:

@@ -86,6 +86,11 @@ impl Builder {
         fn no_console();
         /// A file sink.
         fn file(path: impl AsRef<Path>, format: Format);
+        /// A binary journal in `dir`: events and spans in ttlog's own encoding, formatted
+        /// when read (`ttlog show`, `ttlog tail -f`, `ttlog convert`).
+        fn journal(dir: impl AsRef<Path>);
+        /// How the journal's files are made: size, how many are kept.
+        fn journal_options(options: ttlog_core::journal::JournalOptions);
         /// How log files are opened (mode, symlinks).
         fn file_options(options: ttlog_core::sink::FileOptions);
         /// How long the collector waits for a full sink queue before counting the batch lost.

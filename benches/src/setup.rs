@@ -52,6 +52,16 @@ pub fn ttlog_format(
         .init()
 }
 
+/// ttlog writing only a binary journal into `dir` (no text sink), redaction on as by default.
+pub fn ttlog_journal(dir: &std::path::Path, overflow: ttlog::Overflow) -> ttlog::Guard {
+    ttlog::init()
+        .no_console()
+        .journal(dir)
+        .overflow(overflow)
+        .signals(false)
+        .init()
+}
+
 // ===== tracing =====
 
 /// tracing-subscriber's default `fmt` subscriber (no ANSI colours) at INFO, writing on the

@@ -5,7 +5,12 @@
 //!                 [--max-bytes N] [--full]
 //! ttlog spans FILE [--max-bytes N] [--full]
 //! ttlog recover PATH [--out DIR]
+//! ttlog tail [-f] JOURNAL [--format compact|full|json|logfmt]
+//! ttlog convert --format compact|full|json|logfmt JOURNAL
 //! ```
+//!
+//! `show` and `spans` read binary journals (`.ttj` files, or a directory of them) too; `tail`
+//! and `convert` read only journals (see `journal.rs`).
 //!
 //! `show` prints a snapshot's header and its events, oldest first, optionally filtered, each
 //! with the spans it happened in (`request{id=7}:db: app::db: query done`). `spans` prints the
@@ -31,6 +36,7 @@
 
 #![forbid(unsafe_code)]
 
+mod journal;
 mod out;
 mod tree;
 mod view;
@@ -47,7 +53,7 @@ use ttlog_core::snapshot::{self, Event, Snapshot};
 use ttlog_core::LevelFilter;
 
 use out::{Capped, MAX_OUTPUT_BYTES};
-use view::{clip, Cuts, Line, Scopes};
+use view::{clip, say, Cuts, Line, Scopes};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -68,6 +74,32 @@ enum Command {
     Spans(SpansArgs),
     /// Turn the recorder files of processes that died into snapshots.
     Recover(RecoverArgs),
+    /// Print a binary journal's events; with -f, follow it while it is written.
+    Tail(TailArgs),
+    /// Write a binary journal's events as a text sink would have written them.
+    Convert(ConvertArgs),
+}
+
+#[derive(Parser, Debug)]
+struct TailArgs {
+    /// A journal file (`.ttj`; the files after it follow), or a journal directory (from the
+    /// start of its newest file).
+    path: PathBuf,
+    /// Keep reading as the journal grows, and on into the next file when it rotates.
+    #[arg(short, long)]
+    follow: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = journal::TextFormat::Compact)]
+    format: journal::TextFormat,
+}
+
+#[derive(Parser, Debug)]
+struct ConvertArgs {
+    /// Output format (the text sinks' formats).
+    #[arg(long, value_enum)]
+    format: journal::TextFormat,
+    /// A journal file (`.ttj`; the files after it follow), or a journal directory.
+    path: PathBuf,
 }
 
 #[derive(Parser, Debug)]
@@ -113,7 +145,7 @@ impl Caps {
 
 #[derive(Parser, Debug)]
 struct SpansArgs {
-    /// The snapshot file (`.snap`).
+    /// The snapshot file (`.snap`), or a binary journal (a `.ttj` file or a directory).
     file: PathBuf,
     #[command(flatten)]
     caps: Caps,
@@ -121,7 +153,7 @@ struct SpansArgs {
 
 #[derive(Parser, Debug)]
 struct ShowArgs {
-    /// The snapshot file (`.snap`).
+    /// The snapshot file (`.snap`), or a binary journal (a `.ttj` file or a directory).
     file: PathBuf,
     /// Only events at this level or more important (error, warn, info, debug, trace).
     #[arg(long, value_parser = parse_level)]
@@ -157,6 +189,8 @@ fn main() -> ExitCode {
         Command::Show(args) => open(&args.file, |snap| print_snapshot(&args, snap)),
         Command::Spans(args) => open(&args.file, |snap| print_spans(&args, snap)),
         Command::Recover(args) => recover(&args),
+        Command::Tail(args) => journal::tail(&args.path, args.format, args.follow),
+        Command::Convert(args) => journal::convert(&args.path, args.format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -166,15 +200,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Prints `ttlog: message` on stderr, escaped and cut like any text from a file (messages
-/// quote paths, and errors quote what they found in the file).
-fn say(message: &str) {
-    let mut line = b"ttlog: ".to_vec();
-    escape::write_bare(&mut line, &clip(message, Cuts::On));
-    line.push(b'\n');
-    let _ = io::stderr().write_all(&line);
 }
 
 /// Appends `s` as bare text, cut and escaped.
@@ -236,6 +261,9 @@ fn recover(args: &RecoverArgs) -> io::Result<()> {
 /// Reads the snapshot at `path` and hands it to `print`. A torn or damaged file is still
 /// printed up to the damage, then reported as an error.
 fn open(path: &Path, print: impl FnOnce(&Snapshot) -> io::Result<()>) -> io::Result<()> {
+    if journal::is_journal(path) {
+        return journal::open(path, print);
+    }
     let (snap, damage) =
         snapshot::recover_file(path).map_err(|e| io::Error::other(e.to_string()))?;
     print(&snap)?;

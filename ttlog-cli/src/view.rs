@@ -14,8 +14,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Write;
 
 use ttlog_core::record::{SpanLookup, SpanView, MAX_SCOPE_DEPTH};
+use ttlog_core::sink::escape;
 use ttlog_core::snapshot::{Event, Snapshot};
 use ttlog_core::{FieldValue, Fields, Record, ValueRef};
 
@@ -264,6 +266,15 @@ impl SpanViews for Snapshot {
     fn span_view(&self, id: u64) -> Option<SpanView<'_>> {
         SpanLookup::span(self, id)
     }
+}
+
+/// Prints `ttlog: message` on stderr, escaped and cut like any text from a file (messages
+/// quote paths, and errors quote what they found in the file).
+pub(crate) fn say(message: &str) {
+    let mut line = b"ttlog: ".to_vec();
+    escape::write_bare(&mut line, &clip(message, Cuts::On));
+    line.push(b'\n');
+    let _ = std::io::stderr().write_all(&line);
 }
 
 #[cfg(test)]

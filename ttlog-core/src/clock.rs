@@ -249,7 +249,7 @@ pub fn to_system_time(ticks: u64) -> SystemTime {
 /// let t = ttlog_core::clock::now();
 /// assert_eq!(conv.to_system_time(t), conv.to_system_time(t));
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Converter {
     /// The tick count at `anchor_system`.
     anchor_ticks: u64,

@@ -81,6 +81,7 @@ pub mod sink;
 pub mod snapshot;
 // L3: engine
 mod collector;
+pub mod journal;
 pub mod recorder;
 #[allow(unsafe_code)]
 pub mod ring;

@@ -7,7 +7,8 @@
 //! ```
 //!
 //! SYSTEM is `ttlog-compact`, `ttlog-full`, `ttlog-json`, `ttlog-logfmt` (Compact etc. into a
-//! [`CountingWriter`], `Overflow::Block`, redaction on as by default), or `tracing-fmt`,
+//! [`CountingWriter`], `Overflow::Block`, redaction on as by default), `ttlog-journal` (the
+//! binary journal alone, into a temporary directory, removed after), or `tracing-fmt`,
 //! `tracing-json` (tracing-subscriber's `fmt` on the caller).
 
 use std::hint::black_box;
@@ -30,6 +31,25 @@ fn main() {
         "ttlog-logfmt" => Some(ttlog::Format::Logfmt),
         _ => None,
     };
+    if system == "ttlog-journal" {
+        let dir =
+            std::env::temp_dir().join(format!("ttlog-profile-journal-{}", std::process::id()));
+        let guard = setup::ttlog_journal(&dir, ttlog::Overflow::Block);
+        for i in 0..n {
+            events::ttlog_reference(black_box(i), black_box(1.5));
+        }
+        assert!(guard.flush(), "ttlog flush timed out");
+        assert_eq!(guard.dropped(), 0, "Overflow::Block dropped events");
+        drop(guard);
+        let bytes: u64 = ttlog::journal::journal_files(&dir)
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("{system}: {n} events, {bytes} bytes");
+        return;
+    }
     if let Some(format) = format {
         let guard = setup::ttlog_format(w, format, ttlog::Overflow::Block);
         for i in 0..n {

@@ -33,6 +33,8 @@ pub(crate) struct Config {
     pub(crate) snapshot_retention: Retention,
     /// How often automatic snapshots may be written (shared by every handle).
     pub(crate) snapshot_rate: Arc<RateLimiter>,
+    /// The binary journal, if any (`journal.rs`).
+    pub(crate) journal: Option<crate::journal::encode::Journal>,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             redaction: Some(Redactor::new()),
             snapshot_retention: Retention::default(),
             snapshot_rate: Arc::new(RateLimiter::new(SnapshotRate::DEFAULT)),
+            journal: None,
         }
     }
 }

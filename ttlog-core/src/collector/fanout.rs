@@ -204,7 +204,7 @@ impl ThreadNames {
 }
 
 /// The decoded view of an event, borrowing from it.
-pub(super) fn record_of<'a>(
+pub(crate) fn record_of<'a>(
     event: &'a LogEvent,
     thread_name: &'a str,
     spans: &'a SpanTable,

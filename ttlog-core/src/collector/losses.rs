@@ -58,6 +58,9 @@ impl Collector {
                 slot.reported_lost = lost;
             }
         }
+        if let Some((name, lost, error)) = self.journal_losses() {
+            reports.push(sink_lost_event(&name, lost, error));
+        }
         let n = reports.len();
         for event in reports {
             self.report(event);
@@ -72,6 +75,7 @@ impl Collector {
         if self.ring_set.is_current() && self.state == State::Running {
             crate::ring::local::push(self.ring_set.id, event);
         } else {
+            self.journal_report(&event);
             let conv = crate::clock::converter();
             if let Some(failed) = self.sinks.write(&event, &self.spans, &conv) {
                 self.sink_panicked(failed);
@@ -91,6 +95,9 @@ impl Collector {
                 Some(s) => s.clone_from(&now),
                 None => stats.sinks.push(now),
             }
+        }
+        if let Some(journal) = &self.journal {
+            stats.sinks.push(journal.stats());
         }
         self.stats.set(stats);
     }

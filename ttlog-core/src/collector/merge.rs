@@ -153,6 +153,7 @@ impl Collector {
         self.retired.retain(|r| r.log().segments() > 0);
         if n > 0 {
             self.sinks.flush();
+            self.journal_flush();
             self.publish_stats();
         }
         if self.sink_panic {
@@ -163,6 +164,9 @@ impl Collector {
 
     /// Takes the next event of log `i`, redacts it and hands it to the sinks.
     fn take_event(&mut self, i: usize, conv: &Converter) {
+        if !self.journal_event(i, conv) {
+            return;
+        }
         let Some(mut event) = self.rings[i].reader.take_event() else {
             return;
         };
@@ -180,6 +184,7 @@ impl Collector {
         if let Some(redaction) = &mut self.redaction {
             self.spans.redact(redaction, &mut op);
         }
+        self.journal_span(&op, conv);
         let line = match op.kind {
             SpanOpKind::New { .. } => self.config.span_events.contains(SpanEvents::NEW),
             SpanOpKind::Close => self.config.span_events.contains(SpanEvents::CLOSE),

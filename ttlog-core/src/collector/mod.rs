@@ -24,22 +24,24 @@
 //! 8. `stats.rs` — [`Stats`]: events dropped before the sinks and, per sink, handed,
 //!    written and lost; `losses.rs` — how the collector keeps them, reports sink losses
 //!    in-band, and counts what the shutdown deadline left unread.
+//! 9. `journal.rs` — the binary journal's hooks into the loop (one call each).
 
 mod config;
 pub(crate) mod fanout;
+mod journal;
 mod losses;
 mod merge;
 mod recorder;
 mod run;
 mod snapshot;
 pub(crate) mod spans;
-mod stats;
+pub(crate) mod stats;
 
 pub(crate) use config::Config;
 pub use config::DEFAULT_CAPACITY;
 pub(crate) use run::{spawn, Command};
 pub(crate) use snapshot::{
-    apply_retention, rebuild, write_direct, write_with_clock, Claim, Settings,
+    apply_retention, rebuild, span_of, write_direct, write_with_clock, Claim, Settings,
 };
 pub(crate) use stats::SharedStats;
 pub use stats::{SinkStats, Stats};

@@ -78,6 +78,8 @@ pub(crate) fn spawn(
         unread_at_shutdown: 0,
         sink_panic: false,
         settings,
+        journal: config.journal.take(),
+        journal_reported: (0, None),
         config,
         state: State::Running,
     };
@@ -130,6 +132,10 @@ pub(super) struct Collector {
     /// and `redaction` above).
     pub(super) config: Config,
     pub(super) state: State,
+    /// The binary journal (`journal.rs`), and its losses last reported in-band (how many,
+    /// when).
+    pub(super) journal: Option<crate::journal::encode::Journal>,
+    pub(super) journal_reported: (u64, Option<Instant>),
 }
 
 /// Marks the ring set stopped however the thread ends, so no producer waits forever.
@@ -173,6 +179,7 @@ impl Collector {
     /// they can by the deadline and close.
     fn drain_all(&mut self, deadline: Instant) {
         self.sinks.set_deadline(Some(deadline));
+        self.journal_deadline(Some(deadline));
         for _ in 0..64 {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() || self.turn_within(Some(left)) == 0 {
@@ -195,6 +202,7 @@ impl Collector {
         if !self.sinks.sync(deadline) {
             self.report_sink_losses(true);
         }
+        self.journal_close(deadline);
         self.sinks.close(deadline);
         self.publish_stats();
     }
@@ -257,6 +265,7 @@ impl Collector {
                 }
                 Command::Flush { reply, deadline } => {
                     self.sinks.set_deadline(Some(deadline));
+                    self.journal_deadline(Some(deadline));
                     // Everything logged before the flush reaches the sinks (however long it
                     // takes them, up to the deadline).
                     for _ in 0..4 {
@@ -265,8 +274,9 @@ impl Collector {
                             break;
                         }
                     }
-                    let written = self.sinks.sync(deadline);
+                    let written = self.sinks.sync(deadline) & self.journal_sync(deadline);
                     self.sinks.set_deadline(None);
+                    self.journal_deadline(None);
                     self.publish_stats();
                     let _ = reply.send(written);
                 }

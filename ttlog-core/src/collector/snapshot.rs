@@ -216,7 +216,12 @@ pub(crate) fn apply_retention(
 /// A span of the table as a snapshot stores it: the start converted with `conv` (as the
 /// events' times are), the end as the start plus the elapsed time (as `close` lines measure
 /// it), busy time up to `now`, and only the fields that have been given a value.
-fn span_of(s: &SpanData, thread_name: &str, now: u64, conv: &Converter) -> snapshot::Span {
+pub(crate) fn span_of(
+    s: &SpanData,
+    thread_name: &str,
+    now: u64,
+    conv: &Converter,
+) -> snapshot::Span {
     let cs = s.callsite;
     let start = conv.to_system_time(s.start);
     let end = s

@@ -7,6 +7,10 @@
 //! then                 segments: the threads' logs (see crate::ring)
 //! ```
 
+use crate::callsite::intern::{intern, CallsiteKey};
+use crate::callsite::site::Callsite;
+use crate::level::Level;
+
 /// `TTLOGREC`, little-endian.
 pub(crate) const MAGIC: u64 = u64::from_le_bytes(*b"TTLOGREC");
 pub(crate) const VERSION: u64 = 1;
@@ -74,4 +78,107 @@ pub(crate) fn read_text(words: &[u64], at: &mut usize) -> Option<String> {
     }
     bytes.truncate(len);
     String::from_utf8(bytes).ok()
+}
+
+/// The entry that describes `cs` (its address, level, line, target, module, file, message
+/// and field names), with `message` in place of its own (a journal stores the literal
+/// redacted).
+pub(crate) fn callsite_entry(cs: &'static Callsite, message: &str) -> Vec<u64> {
+    let addr = cs as *const Callsite as usize;
+    let mut entry = vec![addr as u64, cs.level() as u64, u64::from(cs.line())];
+    for s in [cs.target(), cs.module_path(), cs.file(), message] {
+        push_text(&mut entry, s);
+    }
+    entry.push(cs.field_names().len() as u64);
+    for name in cs.field_names() {
+        push_text(&mut entry, name);
+    }
+    entry
+}
+
+/// A callsite as a recorder file describes it.
+pub(crate) struct MetaCallsite {
+    level: Level,
+    line: u32,
+    /// Target, module path, file, message.
+    texts: [String; 4],
+    names: Vec<String>,
+}
+
+impl MetaCallsite {
+    /// The callsite this describes: a trace context's own (whose spans the span table reads
+    /// trace ids from) when it describes that one, else an interned one.
+    pub(crate) fn intern(&self) -> Option<&'static Callsite> {
+        let trace = &crate::trace_context::root::TRACE_CALLSITE;
+        if self.level == trace.level()
+            && self.texts[0] == trace.target()
+            && self.texts[3] == trace.message()
+            && self
+                .names
+                .iter()
+                .map(String::as_str)
+                .eq(trace.field_names().iter().copied())
+        {
+            return Some(trace);
+        }
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        intern(&CallsiteKey {
+            level: self.level,
+            target: &self.texts[0],
+            module_path: &self.texts[1],
+            file: &self.texts[2],
+            line: self.line,
+            message: &self.texts[3],
+            field_names: &names,
+        })
+    }
+}
+
+pub(crate) fn parse_callsite(entry: &[u64]) -> Option<(u64, MetaCallsite)> {
+    let (&addr, &level, &line) = match entry {
+        [a, l, n, ..] => (a, l, n),
+        _ => return None,
+    };
+    let level = *Level::ALL.iter().find(|l| **l as u64 == level)?;
+    let mut at = 3;
+    let mut text = || read_text(entry, &mut at);
+    let texts = [text()?, text()?, text()?, text()?];
+    let count = usize::try_from(*entry.get(at)?).ok()?;
+    at += 1;
+    if count > crate::callsite::intern::MAX_INTERNED_FIELDS {
+        return None;
+    }
+    let mut names = Vec::with_capacity(count);
+    for _ in 0..count {
+        names.push(read_text(entry, &mut at)?);
+    }
+    let line = u32::try_from(line).ok()?;
+    Some((
+        addr,
+        MetaCallsite {
+            level,
+            line,
+            texts,
+            names,
+        },
+    ))
+}
+
+/// A callsite for events whose own was not written down (an unknown callsite): its fields are
+/// named by position.
+pub(crate) fn unknown_callsite(count: usize) -> Option<&'static Callsite> {
+    if count > crate::callsite::intern::MAX_INTERNED_FIELDS {
+        return None;
+    }
+    let names: Vec<String> = (0..count).map(|i| format!("field{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    intern(&CallsiteKey {
+        level: Level::Info,
+        target: "ttlog::recover",
+        module_path: "",
+        file: "",
+        line: 0,
+        message: "(an event whose callsite the recorder file does not name)",
+        field_names: &names,
+    })
 }

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use super::layout::{
-    push_text, text_words, ENTRY_CALLSITE, ENTRY_THREAD, H_META_TAIL, H_META_WORDS,
+    callsite_entry, push_text, text_words, ENTRY_CALLSITE, ENTRY_THREAD, H_META_TAIL, H_META_WORDS,
 };
 use crate::callsite::site::Callsite;
 use crate::ring::words::Words;
@@ -83,14 +83,7 @@ impl MetaLog {
         if !state.callsites.insert(addr) {
             return;
         }
-        let mut entry = vec![addr as u64, cs.level() as u64, u64::from(cs.line())];
-        for s in [cs.target(), cs.module_path(), cs.file(), cs.message()] {
-            push_text(&mut entry, s);
-        }
-        entry.push(cs.field_names().len() as u64);
-        for name in cs.field_names() {
-            push_text(&mut entry, name);
-        }
+        let entry = callsite_entry(cs, cs.message());
         self.append(&mut state, ENTRY_CALLSITE, &entry);
     }
 

@@ -15,7 +15,7 @@
 //! 4. `recover.rs` — [`recover`]: a dead process's file, read and checked, as a snapshot.
 
 pub(crate) mod file;
-mod layout;
+pub(crate) mod layout;
 pub(crate) mod meta;
 mod recover;
 

@@ -453,30 +453,6 @@ fn parse(words: &[u64]) -> Result<Parsed, String> {
     })
 }
 
-/// A callsite as a recorder file describes it.
-struct MetaCallsite {
-    level: Level,
-    line: u32,
-    /// Target, module path, file, message.
-    texts: [String; 4],
-    names: Vec<String>,
-}
-
-impl MetaCallsite {
-    fn intern(&self) -> Option<&'static Callsite> {
-        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        intern(&CallsiteKey {
-            level: self.level,
-            target: &self.texts[0],
-            module_path: &self.texts[1],
-            file: &self.texts[2],
-            line: self.line,
-            message: &self.texts[3],
-            field_names: &names,
-        })
-    }
-}
-
 /// The callsites (by the address their records give) and thread names of a metadata log;
 /// an entry that does not parse ends it.
 fn parse_meta(words: &[u64]) -> (HashMap<u64, MetaCallsite>, HashMap<u32, Arc<str>>) {
@@ -505,36 +481,6 @@ fn parse_meta(words: &[u64]) -> (HashMap<u64, MetaCallsite>, HashMap<u32, Arc<st
         }
     }
     (callsites, threads)
-}
-
-fn parse_callsite(entry: &[u64]) -> Option<(u64, MetaCallsite)> {
-    let (&addr, &level, &line) = match entry {
-        [a, l, n, ..] => (a, l, n),
-        _ => return None,
-    };
-    let level = *Level::ALL.iter().find(|l| **l as u64 == level)?;
-    let mut at = 3;
-    let mut text = || read_text(entry, &mut at);
-    let texts = [text()?, text()?, text()?, text()?];
-    let count = usize::try_from(*entry.get(at)?).ok()?;
-    at += 1;
-    if count > crate::callsite::intern::MAX_INTERNED_FIELDS {
-        return None;
-    }
-    let mut names = Vec::with_capacity(count);
-    for _ in 0..count {
-        names.push(read_text(entry, &mut at)?);
-    }
-    let line = u32::try_from(line).ok()?;
-    Some((
-        addr,
-        MetaCallsite {
-            level,
-            line,
-            texts,
-            names,
-        },
-    ))
 }
 
 /// Every log's records from the segments, oldest first, and how many segments ended in a
@@ -695,25 +641,6 @@ fn write_snapshot(
         events: n,
         pid: parsed.pid,
         ending,
-    })
-}
-
-/// A callsite for events whose own was not written down (an unknown callsite): its fields are
-/// named by position.
-fn unknown_callsite(count: usize) -> Option<&'static Callsite> {
-    if count > crate::callsite::intern::MAX_INTERNED_FIELDS {
-        return None;
-    }
-    let names: Vec<String> = (0..count).map(|i| format!("field{i}")).collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    intern(&CallsiteKey {
-        level: Level::Info,
-        target: "ttlog::recover",
-        module_path: "",
-        file: "",
-        line: 0,
-        message: "(an event whose callsite the recorder file does not name)",
-        field_names: &names,
     })
 }
 

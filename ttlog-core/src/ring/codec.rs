@@ -33,27 +33,27 @@ use crate::span::id::SpanId;
 use crate::span::op::{SpanControl, SpanOp, SpanOpKind};
 
 /// Words before the message and values: callsite, timestamp, span.
-const FIXED_WORDS: usize = 3;
+pub(crate) const FIXED_WORDS: usize = 3;
 const SPAN_NEW_FIXED_WORDS: usize = 4;
 
 /// The most values one record can carry (the width of the count in the metadata).
 pub(crate) const MAX_VALUES: usize = (1 << 12) - 1;
 
-const HAS_MESSAGE: u64 = 1 << 12;
-const THREAD_SHIFT: u32 = 13;
+pub(crate) const HAS_MESSAGE: u64 = 1 << 12;
+pub(crate) const THREAD_SHIFT: u32 = 13;
 const KIND_SHIFT: u32 = 45;
 
-const TAG_EMPTY: u64 = 0;
-const TAG_BOOL: u64 = 1;
-const TAG_I64: u64 = 2;
-const TAG_U64: u64 = 3;
-const TAG_F64: u64 = 4;
-const TAG_CHAR: u64 = 5;
-const TAG_I128: u64 = 6;
-const TAG_U128: u64 = 7;
-const TAG_TEXT: u64 = 8;
+pub(crate) const TAG_EMPTY: u64 = 0;
+pub(crate) const TAG_BOOL: u64 = 1;
+pub(crate) const TAG_I64: u64 = 2;
+pub(crate) const TAG_U64: u64 = 3;
+pub(crate) const TAG_F64: u64 = 4;
+pub(crate) const TAG_CHAR: u64 = 5;
+pub(crate) const TAG_I128: u64 = 6;
+pub(crate) const TAG_U128: u64 = 7;
+pub(crate) const TAG_TEXT: u64 = 8;
 /// Short text: its length (at most 22) and always three words of bytes.
-const TAG_INLINE: u64 = 9;
+pub(crate) const TAG_INLINE: u64 = 9;
 
 /// What a record holds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -474,7 +474,7 @@ pub(crate) unsafe fn write_log_event(slot: &mut Slot<'_>, event: &LogEvent) {
 /// `word` must have been written by [`callsite_word`] in this process.
 #[allow(unsafe_code)]
 #[inline]
-unsafe fn callsite_of(word: u64) -> &'static Callsite {
+pub(super) unsafe fn callsite_of(word: u64) -> &'static Callsite {
     let ptr = std::ptr::with_exposed_provenance::<Callsite>(word as usize);
     // SAFETY: the address of a `&'static Callsite` whose provenance `callsite_word` exposed
     // (the caller's promise): it is valid, aligned and immutable for the rest of the process.

@@ -139,14 +139,12 @@ impl Cursor {
                 let len = (header & LEN_MASK) as usize;
                 let valid = len >= 1 && self.pos + len <= tail.min(self.log.pool.segment_words());
                 if valid {
+                    // One slice of the segment, copied word by word (no bounds check each).
+                    let body = &self.log.pool.segment(at.slot)[self.pos + 1..self.pos + len];
                     self.record.payload.clear();
-                    self.record.payload.extend(
-                        self.log
-                            .pool
-                            .words(at.slot, self.pos + 1..self.pos + len)
-                            .iter()
-                            .map(|w| w.load(Ordering::Relaxed)),
-                    );
+                    self.record
+                        .payload
+                        .extend(body.iter().map(|w| w.load(Ordering::Relaxed)));
                     self.record.meta = header >> META_SHIFT;
                     self.record.counted = header & COUNTED != 0;
                 }

@@ -25,6 +25,8 @@
 //! 12. `window.rs` — a log's flight-recorder window read one record at a time, for snapshots.
 //! 13. `text.rs` — short text kept inside a field value, UTF-8 by construction (read back
 //!     without checking it again).
+//! 14. `recode.rs` — records built off the ring in the codec's layout (the journal's
+//!     re-encoded events), and a walk over a record's text values.
 
 pub(crate) mod codec;
 pub(crate) mod cursor;
@@ -34,6 +36,7 @@ pub(crate) mod local;
 pub(crate) mod log;
 pub(crate) mod pool;
 pub(crate) mod reader;
+pub(crate) mod recode;
 pub(crate) mod shared;
 pub(crate) mod span_stack;
 pub(crate) mod text;

@@ -236,11 +236,11 @@ impl Pool {
         &self.words[self.offset + slot as usize * self.segment_words + i]
     }
 
-    /// Words `range` of segment `slot` (the collector copies a record out with one pass).
-    #[inline]
-    pub(crate) fn words(&self, slot: u32, range: std::ops::Range<usize>) -> &[AtomicU64] {
+    /// The words of segment `slot`, its header included.
+    #[inline(always)]
+    pub(crate) fn segment(&self, slot: u32) -> &[AtomicU64] {
         let start = self.offset + slot as usize * self.segment_words;
-        &self.words[start + range.start..start + range.end]
+        &self.words[start..start + self.segment_words]
     }
 
     /// A pointer to the first word of segment `slot`, for the writer's unchecked stores.

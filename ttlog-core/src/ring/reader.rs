@@ -7,6 +7,8 @@ use std::sync::Arc;
 use super::codec::{self, Kind};
 use super::cursor::Cursor;
 use super::log::Log;
+use super::pool::Record;
+use crate::callsite::site::Callsite;
 use crate::event::LogEvent;
 use crate::span::op::SpanOp;
 
@@ -56,6 +58,43 @@ impl RecordReader {
         let event = unsafe { codec::read_event(record) };
         self.cursor.advance();
         event
+    }
+
+    /// The next record as the words it was written with, and its callsite, if it is an event
+    /// (left in place: [`skip`](Self::skip) moves past it).
+    #[inline]
+    pub(crate) fn peek_raw_event(&mut self) -> Option<(&Record, &'static Callsite)> {
+        let record = self.cursor.peek()?;
+        if codec::kind(record.meta) != Kind::Event {
+            return None;
+        }
+        let word = *record.payload.first()?;
+        // SAFETY: an event record of a log only the codec writes, in this process: its first
+        // word is the address of a `&'static Callsite` the codec exposed.
+        #[allow(unsafe_code)]
+        let callsite = unsafe { codec::callsite_of(word) };
+        Some((record, callsite))
+    }
+
+    /// The next record decoded as an event, left in place; `None` when there is none, it is
+    /// a span operation, or it does not decode.
+    pub(crate) fn peek_event(&mut self) -> Option<LogEvent> {
+        let record = self.cursor.peek()?;
+        if codec::kind(record.meta) != Kind::Event {
+            return None;
+        }
+        // SAFETY: as in `take_event`.
+        #[allow(unsafe_code)]
+        let event = unsafe { codec::read_event(record) };
+        event
+    }
+
+    /// Moves past the next record without decoding it.
+    #[inline]
+    pub(crate) fn skip(&mut self) {
+        if self.cursor.peek().is_some() {
+            self.cursor.advance();
+        }
     }
 
     /// Takes the next record as a span operation; `None` when there is none or it is an

@@ -206,3 +206,22 @@ impl Deref for Words {
         unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
     }
 }
+
+/// `words` as little-endian bytes (what the journal's files hold): the words themselves on a
+/// little-endian machine, a copy on a big-endian one.
+pub(crate) fn le_bytes(words: &[u64]) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(target_endian = "little")]
+    {
+        debug_assert!(words.len().checked_mul(8).is_some());
+        // SAFETY: `words` is `len * 8` initialised bytes (a `u64` has no padding), aligned for
+        // `u8`, borrowed for the result's lifetime and not mutated meanwhile (shared borrow);
+        // on a little-endian machine their order is the little-endian encoding.
+        let bytes =
+            unsafe { std::slice::from_raw_parts(words.as_ptr().cast::<u8>(), words.len() * 8) };
+        std::borrow::Cow::Borrowed(bytes)
+    }
+    #[cfg(not(target_endian = "little"))]
+    {
+        std::borrow::Cow::Owned(words.iter().flat_map(|w| w.to_le_bytes()).collect())
+    }
+}

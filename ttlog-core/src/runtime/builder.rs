@@ -13,6 +13,8 @@ use super::ring_logger::RingLogger;
 use crate::collector;
 use crate::collector::Settings;
 use crate::filter::{self};
+use crate::journal::encode::Journal;
+use crate::journal::JournalOptions;
 use crate::level::{Level, LevelFilter};
 use crate::logger;
 use crate::narration::Narration;
@@ -70,6 +72,9 @@ pub struct Builder {
     file_options: FileOptions,
     /// How long the collector waits for a full sink queue before it counts the batch lost.
     sink_stall: Duration,
+    /// The binary journal's directory, and how its files are made.
+    journal: Option<PathBuf>,
+    journal_options: JournalOptions,
 }
 
 /// A sink given to the builder: made when the logger starts.
@@ -110,6 +115,8 @@ impl Default for Builder {
             given: Vec::new(),
             file_options: FileOptions::new(),
             sink_stall: crate::sink::DEFAULT_STALL_TIMEOUT,
+            journal: None,
+            journal_options: JournalOptions::new(),
         }
     }
 }
@@ -306,6 +313,40 @@ impl Builder {
     /// own ([`BackgroundSink`]); SIGHUP and [`Handle::reopen`] open the path again.
     pub fn file(mut self, path: impl AsRef<Path>, format: Format) -> Self {
         self.files.push((path.as_ref().to_path_buf(), format));
+        self
+    }
+
+    /// Also appends every event and span to a binary journal in `dir` (created if missing):
+    /// ttlog's own encoding, formatted only when read (`ttlog show`, `ttlog tail -f`,
+    /// `ttlog convert`, [`journal::read`](crate::journal::read)), so the collector's cost per
+    /// event is about a copy of its record. Files `SERVICE.000001.ttj`, … are written by a
+    /// thread of their own and rotated by size ([`journal_options`](Self::journal_options));
+    /// secrets are masked as in the text sinks. Its counts are the last entry of
+    /// [`Stats::sinks`](crate::Stats::sinks).
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("ttlog-doc-journal-{}", std::process::id()));
+    /// let builder = ttlog_core::init().no_console().journal(&dir);
+    /// # drop(builder);
+    /// ```
+    pub fn journal(mut self, dir: impl AsRef<Path>) -> Self {
+        self.journal = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// How the journal's files are made: the size at which the next file starts (default
+    /// 64 MiB) and how many files are kept (default 16). The collector waits for a full
+    /// journal queue as for a sink's ([`sink_stall_timeout`](Self::sink_stall_timeout)).
+    ///
+    /// ```
+    /// use ttlog_core::journal::JournalOptions;
+    /// let builder = ttlog_core::init()
+    ///     .journal("logs/journal")
+    ///     .journal_options(JournalOptions::new().max_file_bytes(16 << 20).retention(8));
+    /// # drop(builder);
+    /// ```
+    pub fn journal_options(mut self, options: JournalOptions) -> Self {
+        self.journal_options = options;
         self
     }
 
@@ -531,6 +572,28 @@ impl Builder {
         crate::clock::anchor();
         let service = self.service.unwrap_or_else(default_service);
         crate::narration::layout::configure(self.narration, &service, self.version.as_deref());
+        if let Some(dir) = &self.journal {
+            self.journal_options.stall_timeout = self.sink_stall;
+            match Journal::start(
+                dir,
+                &self.journal_options,
+                &service,
+                self.collector.capacity,
+                self.collector.redaction.clone(),
+            ) {
+                Ok(journal) => self.collector.journal = Some(journal),
+                Err(e) if strict => {
+                    INITIALIZED.store(0, Ordering::Release);
+                    return Err(InitError {
+                        kind: Kind::File(dir.clone(), e),
+                    });
+                }
+                Err(e) => eprintln!(
+                    "ttlog: cannot start the journal in {}: {e}; continuing without it",
+                    dir.display()
+                ),
+            }
+        }
         self.collector.service = service;
         // Test captures redact what they copy as the collector does.
         crate::testing::tap::set_rules(self.collector.redaction.clone());

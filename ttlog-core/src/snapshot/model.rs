@@ -218,6 +218,34 @@ pub struct Event {
 }
 
 impl Event {
+    /// The event a snapshot stores for `record` (its trace ids, when it is in a trace
+    /// context, as fields of its own, as the snapshot writer stores them).
+    pub(crate) fn from_record(record: &Record<'_>) -> Event {
+        let mut fields: Vec<(String, FieldValue)> = record
+            .fields
+            .iter()
+            .map(|f| (f.name.to_owned(), f.value.clone()))
+            .collect();
+        if let Some(ids) = record.trace() {
+            for (name, value) in record.missing_trace_fields(&ids) {
+                fields.push((name.to_owned(), FieldValue::from(value)));
+            }
+        }
+        Event {
+            level: record.level,
+            timestamp: record.timestamp,
+            target: Arc::from(record.target),
+            module_path: Arc::from(record.module_path),
+            file: Arc::from(record.file),
+            thread: Arc::from(record.thread_name),
+            line: record.line,
+            thread_id: record.thread_id,
+            span_id: record.span_id,
+            message: record.message.to_owned(),
+            fields,
+        }
+    }
+
     /// The event's target.
     pub fn target(&self) -> &str {
         &self.target
