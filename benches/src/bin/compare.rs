@@ -14,9 +14,9 @@
 //! **`--sustained`** (issue 15, item 5): events per second reaching the sink, lossless, for
 //! ttlog text (Compact, `Overflow::Block`), tracing fmt (on the caller), tracing fmt through
 //! tracing-appender `non_blocking` with `lossy(false)`, spdlog-rs's `AsyncPoolSink` (Block) and
-//! slog-async (`OverflowStrategy::Block`); the ttlog journal gets its row once
-//! `Builder::journal` exists (see `System::TtlogJournal`). Each thread logs W warm-up events,
-//! the harness waits until the sink has them, then the threads log E / N events each; the time
+//! slog-async (`OverflowStrategy::Block`), and the ttlog journal (binary files in a
+//! temporary directory; an event counts as arrived once the journal's thread wrote it). Each
+//! thread logs W warm-up events, the harness waits until the sink has them, then the threads log E / N events each; the time
 //! runs from before the first event until the sink (a [`CountingWriter::with_lines`]) has
 //! counted the last line, after each system's flush (ttlog's `Guard::flush`, spdlog-rs's
 //! `flush`); events/s = E / that time, and `lost` = E − lines counted (0 for a lossless run).
@@ -452,9 +452,8 @@ mod throughput {
     pub(super) enum System {
         /// ttlog, Compact text into the counting writer, `Overflow::Block` (lossless).
         TtlogText,
-        /// ttlog's binary journal sink: NOT BUILT YET (issue 15, item 3; `Builder::journal(dir)`
-        /// is on another branch). See the `System::TtlogJournal` arm of [`sustained_child`] for
-        /// what to fill in; until then the row is left out of the table.
+        /// ttlog's binary journal sink (`Builder::journal(dir)`, `Overflow::Block`), into a
+        /// temporary directory.
         TtlogJournal,
         /// ttlog with a sink that formats nothing and writes one newline per event: the
         /// collector's merge, decode, redaction and hand-over alone (for `--model`).
@@ -1097,15 +1096,39 @@ mod throughput {
                 m.insert("dropped".into(), guard.dropped() as f64);
                 m
             }
-            // JOURNAL: the `ttlog journal` row goes here once `Builder::journal(dir)` lands
-            // (issue 15, item 3). Start ttlog with `.journal(tempdir)` and
-            // `Overflow::Block` instead of `.writer(..)`, run `drive` with
-            // `events::ttlog_reference` and a `flush` that calls `guard.flush()`; the sink
-            // writes binary files, not lines, so give `drive` what counts as arrived: e.g.
-            // after `guard.flush()`, `guard.stats().sinks[0].written` (it must equal the
-            // events logged: lossless) instead of the counting writer's lines, and report the
-            // journal's bytes on disk. Then add the system to `MODEL` as well.
-            System::TtlogJournal => return None,
+            System::TtlogJournal => {
+                // The journal writes binary files, not lines: after each flush (which waits
+                // for the journal's thread to write everything handed to it), the events its
+                // stats count as written are told to the counting writer as lines, so the
+                // run ends when the last event is on disk (in the page cache).
+                let dir = std::env::temp_dir()
+                    .join(format!("ttlog-compare-journal-{}", std::process::id()));
+                let _ = std::fs::remove_dir_all(&dir);
+                let guard = setup::ttlog_journal(&dir, ttlog::Overflow::Block);
+                let told = std::sync::Mutex::new((0u64, w));
+                let mut m = drive(&plan, &counts, events::ttlog_reference, || {
+                    guard.flush();
+                    let written = guard.stats().sinks.last().map_or(0, |s| s.written);
+                    let mut told = told.lock().expect("told");
+                    let fresh = written.saturating_sub(told.0);
+                    told.0 = written;
+                    let newlines = vec![b'\n'; fresh as usize];
+                    told.1.write_all(&newlines).expect("counting writer");
+                });
+                m.insert("dropped".into(), guard.dropped() as f64);
+                let bytes: u64 = std::fs::read_dir(&dir)
+                    .map(|d| {
+                        d.flatten()
+                            .filter_map(|e| e.metadata().ok())
+                            .map(|md| md.len())
+                            .sum()
+                    })
+                    .unwrap_or(0);
+                m.insert("journal_bytes".into(), bytes as f64);
+                drop(guard);
+                let _ = std::fs::remove_dir_all(&dir);
+                m
+            }
             System::TtlogNoop => {
                 let guard = ttlog::init()
                     .no_console()
