@@ -33,6 +33,9 @@ pub(crate) struct Config {
     pub(crate) snapshot_retention: Retention,
     /// How often automatic snapshots may be written (shared by every handle).
     pub(crate) snapshot_rate: Arc<RateLimiter>,
+    /// How many threads format the background sinks' lines (`0`: the collector does);
+    /// `None`: one fewer than the cores, between one and four.
+    pub(crate) format_threads: Option<usize>,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
             redaction: Some(Redactor::new()),
             snapshot_retention: Retention::default(),
             snapshot_rate: Arc::new(RateLimiter::new(SnapshotRate::DEFAULT)),
+            format_threads: None,
         }
     }
 }

@@ -73,7 +73,7 @@ impl Collector {
             crate::ring::local::push(self.ring_set.id, event);
         } else {
             let conv = crate::clock::converter();
-            if let Some(failed) = self.sinks.write(&event, &self.spans, &conv) {
+            if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {
                 self.sink_panicked(failed);
             }
         }
