@@ -14,7 +14,7 @@ use crate::field::value::FieldValue;
 use crate::record::{Fields, Record};
 use crate::sink::batch::{Batch, Item, ScopeChain, What};
 use crate::sink::pool::FormatPool;
-use crate::sink::Sink;
+use crate::sink::{Sink, BATCH_BYTES};
 
 /// A sink and its counts.
 pub(super) struct SinkSlot {
@@ -53,9 +53,18 @@ impl SinkSlot {
     }
 }
 
-/// How many records a batch for the formatting workers holds before it is sealed and handed
-/// on (it is also sealed at the end of each turn, and before a flush, reopen or close).
-pub(super) const BATCH_EVENTS: usize = 256;
+/// How many records a batch for the formatting workers holds at most before it is sealed and
+/// handed on (it is also sealed at the end of each turn, and before a flush, reopen or
+/// close); fewer when its lines would make much more than [`BATCH_BYTES`], so that a sink's
+/// queue of [`QUEUE_BATCHES`](crate::sink::QUEUE_BATCHES) holds about as many bytes of
+/// lines as when the collector formats them (a stalled sink holds a few MiB, not more).
+pub(super) const MAX_BATCH_EVENTS: usize = 4096;
+
+/// The fewest records a batch holds before it is sealed (apart from the end of a turn).
+const MIN_BATCH_EVENTS: usize = 64;
+
+/// The batch size before any line length is known.
+const FIRST_BATCH_EVENTS: usize = 512;
 
 /// The sinks, and what they need besides the event.
 ///
@@ -76,6 +85,9 @@ pub(super) struct Sinks {
     /// `scopes_at`.
     scopes: IdMap<Arc<ScopeChain>>,
     scopes_at: u64,
+    /// How many records make a batch now: [`BATCH_BYTES`] of lines at the longest mean line
+    /// length of the batched sinks, between the two bounds above.
+    batch_events: usize,
 }
 
 /// The most span chains kept at hand.
@@ -110,6 +122,7 @@ impl Sinks {
             batch: Vec::new(),
             scopes: IdMap::default(),
             scopes_at: 0,
+            batch_events: FIRST_BATCH_EVENTS,
         }
     }
 
@@ -138,7 +151,7 @@ impl Sinks {
                 scope,
                 what: What::Event(event),
             });
-            if self.batch.len() >= BATCH_EVENTS {
+            if self.batch.len() >= self.batch_events {
                 failed = failed.or(self.seal());
             }
         }
@@ -171,7 +184,7 @@ impl Sinks {
                     fields: fields.to_vec().into_boxed_slice(),
                 },
             });
-            if self.batch.len() >= BATCH_EVENTS {
+            if self.batch.len() >= self.batch_events {
                 failed = failed.or(self.seal());
             }
         }
@@ -203,7 +216,7 @@ impl Sinks {
             return None;
         }
         let pool = self.pool.as_ref()?;
-        let items = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_EVENTS));
+        let items = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_events));
         let n = items.len() as u64;
         let batch = Arc::new(Batch::new(items));
         let mut failed = None;
@@ -220,6 +233,17 @@ impl Sinks {
                 eprintln!("ttlog: sink {} panicked formatting", slot.name);
                 failed = failed.or(Some(i));
             }
+        }
+        let longest = self
+            .slots
+            .iter_mut()
+            .filter(|s| s.batched)
+            .filter_map(|s| s.sink.background().map(|b| b.line_bytes()))
+            .max()
+            .unwrap_or(0);
+        if longest > 0 {
+            self.batch_events =
+                (BATCH_BYTES / longest as usize).clamp(MIN_BATCH_EVENTS, MAX_BATCH_EVENTS);
         }
         failed
     }

@@ -70,6 +70,11 @@ struct Shared {
     /// A formatting worker panicked on one of the sink's batches: the collector removes the
     /// sink (as it does one that panics on its thread).
     panicked: AtomicBool,
+    /// The mean length of a line of the last batch a worker formatted (bytes; 0 before the
+    /// first): the collector sizes its batches from it so that a batch makes about
+    /// [`BATCH_BYTES`] of lines, and the queue holds about as many bytes as with lines
+    /// formatted on the collector.
+    line_bytes: AtomicU64,
 }
 
 impl Shared {
@@ -317,6 +322,12 @@ impl BackgroundSink {
         }
     }
 
+    /// The mean length of the lines of the last batch formatted by a worker (0 before the
+    /// first).
+    pub(crate) fn line_bytes(&self) -> u64 {
+        self.shared.line_bytes.load(Ordering::Relaxed)
+    }
+
     /// Hands `batch` to be formatted by `pool`'s workers and written by the sink's thread,
     /// after everything handed to the sink before it (the collector calls this instead of
     /// [`write`](Sink::write) for each event when it has formatting workers). Each of its
@@ -544,6 +555,9 @@ impl Worker {
                     }
                     match formatted.recv() {
                         Ok(Formatted::Lines(mut bytes)) => {
+                            self.shared
+                                .line_bytes
+                                .store(bytes.len() as u64 / lines.max(1), Ordering::Relaxed);
                             self.write_batch(&bytes, lines);
                             bytes.clear();
                             if bytes.capacity() <= 4 * BATCH_BYTES {
