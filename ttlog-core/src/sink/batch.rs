@@ -61,6 +61,9 @@ pub(crate) struct Item {
 }
 
 /// What the line is.
+// Events are nearly every item: they are moved in whole rather than boxed (a box would be an
+// allocation per event); span lines are the rare small variant.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum What {
     /// An event, as the collector decoded and redacted it.
     Event(LogEvent),
