@@ -95,6 +95,8 @@ impl Builder {
         fn file_options(options: ttlog_core::sink::FileOptions);
         /// How long the collector waits for a full sink queue before counting the batch lost.
         fn sink_stall_timeout(timeout: std::time::Duration);
+        /// How many threads format the built-in sinks' lines (`0`: the collector does).
+        fn format_threads(threads: usize);
         /// A sink writing to `writer`.
         fn writer<W: WriteSend>(writer: W, format: Format);
         /// A custom sink.

@@ -6,7 +6,7 @@
 //! speed (issue 15), so they pin the output that rewrite must keep.
 //!
 //! `TTLOG_BLESS=1 cargo test --test format_golden` writes the files anew (review the diff).
-//! Init is once per process: one test.
+//! Init is once per process: one test, which reruns itself in a child for format_threads(0).
 
 #[path = "common/all_levels.rs"]
 mod all_levels;
@@ -245,8 +245,31 @@ fn golden(name: &str) -> PathBuf {
         .join(format!("{name}.txt"))
 }
 
+/// Set in the child that formats on the collector (`format_threads(0)`); the parent formats
+/// with three formatting workers. Both compare with the same golden files.
+const INLINE_CHILD: &str = "TTLOG_GOLDEN_INLINE";
+
 #[test]
 fn every_format_writes_the_golden_lines() {
+    let inline = std::env::var_os(INLINE_CHILD).is_some();
+    if !inline {
+        // Init is once per process: the other mode runs in a child, a copy of this binary.
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "every_format_writes_the_golden_lines",
+                "--exact",
+                "--nocapture",
+            ])
+            .env(INLINE_CHILD, "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "format_threads(0):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     all_levels::assert_every_level_kept();
     let outputs: Vec<Shared> = FORMATS.iter().map(|_| Shared::default()).collect();
     let dir = std::env::temp_dir().join(format!("ttlog-golden-{}", std::process::id()));
@@ -255,7 +278,8 @@ fn every_format_writes_the_golden_lines() {
         .signals(false)
         .level(ttlog::Level::Trace)
         .snapshot_dir(&dir)
-        .redact_key("ssn");
+        .redact_key("ssn")
+        .format_threads(if inline { 0 } else { 3 });
     for ((format, _), out) in FORMATS.iter().zip(&outputs) {
         builder = builder.writer(out.clone(), *format);
     }

@@ -25,13 +25,27 @@ pub fn ttlog(
     overflow: ttlog::Overflow,
     ring_capacity: usize,
 ) -> ttlog::Guard {
-    ttlog::init()
-        .no_console()
-        .writer(writer, ttlog::Format::Compact)
-        .overflow(overflow)
-        .ring_capacity(ring_capacity)
-        .signals(false)
-        .init()
+    format_threads(
+        ttlog::init()
+            .no_console()
+            .writer(writer, ttlog::Format::Compact)
+            .overflow(overflow)
+            .ring_capacity(ring_capacity)
+            .signals(false),
+    )
+    .init()
+}
+
+/// The builder with `TTLOG_FORMAT_THREADS` formatting workers when that is set (`0`: the
+/// collector formats, as before issue 15's item 4), the default otherwise.
+fn format_threads(builder: ttlog::Builder) -> ttlog::Builder {
+    match std::env::var("TTLOG_FORMAT_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        Some(n) => builder.format_threads(n),
+        None => builder,
+    }
 }
 
 /// Like [`ttlog`], in any text format, with the default ring capacity.
@@ -44,12 +58,14 @@ pub fn ttlog_format(
     format: ttlog::Format,
     overflow: ttlog::Overflow,
 ) -> ttlog::Guard {
-    ttlog::init()
-        .no_console()
-        .writer(writer, format)
-        .overflow(overflow)
-        .signals(false)
-        .init()
+    format_threads(
+        ttlog::init()
+            .no_console()
+            .writer(writer, format)
+            .overflow(overflow)
+            .signals(false),
+    )
+    .init()
 }
 
 /// ttlog writing only a binary journal into `dir` (no text sink), redaction on as by default.

@@ -35,6 +35,9 @@ pub(crate) struct Config {
     pub(crate) snapshot_rate: Arc<RateLimiter>,
     /// The binary journal, if any (`journal.rs`).
     pub(crate) journal: Option<crate::journal::encode::Journal>,
+    /// How many threads format the background sinks' lines (`0`: the collector does);
+    /// `None`: one fewer than the cores, between one and four.
+    pub(crate) format_threads: Option<usize>,
 }
 
 impl Default for Config {
@@ -49,6 +52,7 @@ impl Default for Config {
             snapshot_retention: Retention::default(),
             snapshot_rate: Arc::new(RateLimiter::new(SnapshotRate::DEFAULT)),
             journal: None,
+            format_threads: None,
         }
     }
 }

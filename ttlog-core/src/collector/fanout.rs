@@ -7,17 +7,24 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::spans::SpanTable;
+use super::spans::{IdMap, SpanTable};
 use crate::clock::Converter;
 use crate::event::LogEvent;
+use crate::field::value::FieldValue;
 use crate::record::{Fields, Record};
-use crate::sink::Sink;
+use crate::sink::batch::{Batch, Item, ScopeChain, What};
+use crate::sink::pool::FormatPool;
+use crate::sink::{Sink, BATCH_BYTES};
 
 /// A sink and its counts.
 pub(super) struct SinkSlot {
     pub(super) sink: Box<dyn Sink>,
     /// Its name, asked once.
     pub(super) name: String,
+    /// Its records go into [`Sinks::batch`] and its lines are formatted by the formatting
+    /// workers (a [`BackgroundSink`](crate::sink::BackgroundSink) when the collector has
+    /// workers); otherwise it gets each record through `write`, on this thread.
+    pub(super) batched: bool,
     /// Events handed to it.
     pub(super) handed: u64,
     /// Writes and flushes that failed (for a sink on this thread, each failed write lost
@@ -32,9 +39,10 @@ pub(super) struct SinkSlot {
 }
 
 impl SinkSlot {
-    pub(super) fn new(sink: Box<dyn Sink>) -> SinkSlot {
+    pub(super) fn new(mut sink: Box<dyn Sink>, pool: Option<&FormatPool>) -> SinkSlot {
         SinkSlot {
             name: sink.name(),
+            batched: pool.is_some() && sink.background().is_some(),
             sink,
             handed: 0,
             errors: 0,
@@ -45,33 +53,208 @@ impl SinkSlot {
     }
 }
 
+/// How many records a batch for the formatting workers holds at most before it is sealed and
+/// handed on (it is also sealed at the end of each turn, and before a flush, reopen or
+/// close); fewer when its lines would make much more than [`BATCH_BYTES`], so that a sink's
+/// queue of [`QUEUE_BATCHES`](crate::sink::QUEUE_BATCHES) holds about as many bytes of
+/// lines as when the collector formats them (a stalled sink holds a few MiB, not more).
+pub(super) const MAX_BATCH_EVENTS: usize = 4096;
+
+/// The fewest records a batch holds before it is sealed (apart from the end of a turn).
+const MIN_BATCH_EVENTS: usize = 64;
+
+/// The batch size before any line length is known.
+const FIRST_BATCH_EVENTS: usize = 512;
+
 /// The sinks, and what they need besides the event.
+///
+/// Order: every record reaches every sink in the order the collector hands it over. A sink on
+/// this thread gets it at once; for the batched sinks it is appended to `batch`, which is
+/// sealed and submitted to every batched sink in one step, and batches are submitted in the
+/// order they were sealed (each sink's queue keeps that order to the write, see
+/// `sink/pool.rs`). Nothing is handed to a batched sink except through `batch`, so a record
+/// never overtakes one handed before it.
 pub(super) struct Sinks {
     pub(super) slots: Vec<SinkSlot>,
     pub(super) names: ThreadNames,
+    /// The formatting workers; `None` when the collector formats on its own thread.
+    pub(super) pool: Option<FormatPool>,
+    /// Records for the batched sinks, not yet submitted (touched by this thread only).
+    pub(super) batch: Vec<Item>,
+    /// The scope chains of recent spans, by span id, made at span-table generation
+    /// `scopes_at`.
+    scopes: IdMap<Arc<ScopeChain>>,
+    scopes_at: u64,
+    /// How many records make a batch now: [`BATCH_BYTES`] of lines at the longest mean line
+    /// length of the batched sinks, between the two bounds above.
+    batch_events: usize,
 }
 
+/// The most span chains kept at hand.
+const MAX_SCOPES: usize = 4096;
+
 impl Sinks {
+    /// `sinks`, with `format_threads` formatting workers for the background sinks (`0`: they
+    /// format on the collector's thread).
+    pub(super) fn new(sinks: Vec<Box<dyn Sink>>, format_threads: usize) -> Sinks {
+        let mut sinks = sinks;
+        let batchable = sinks.iter_mut().any(|s| s.background().is_some());
+        let pool = if format_threads > 0 && batchable {
+            match FormatPool::start(format_threads, sinks.len()) {
+                Ok(pool) => Some(pool),
+                Err(e) => {
+                    eprintln!(
+                        "ttlog: cannot start formatting threads ({e}); formatting on the collector"
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Sinks {
+            slots: sinks
+                .into_iter()
+                .map(|s| SinkSlot::new(s, pool.as_ref()))
+                .collect(),
+            names: ThreadNames::default(),
+            pool,
+            batch: Vec::new(),
+            scopes: IdMap::default(),
+            scopes_at: 0,
+            batch_events: FIRST_BATCH_EVENTS,
+        }
+    }
+
     /// Hands `event` to every sink. A sink that panics does not cost the others the event;
     /// the index of the first one that did is returned, for the caller to remove.
     pub(super) fn write(
         &mut self,
-        event: &LogEvent,
+        event: LogEvent,
         spans: &SpanTable,
         conv: &Converter,
     ) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
-        let name = self.names.get(event.thread_index());
-        let record = record_of(event, name, spans, conv);
-        Sinks::write_slots(&mut self.slots, &record)
+        let name = self.names.get_arc(event.thread_index());
+        let mut failed = None;
+        if self.pool.is_none() || self.slots.iter().any(|s| !s.batched) {
+            let record = record_of(&event, &name, spans, conv);
+            failed = Sinks::write_slots(&mut self.slots, &record);
+        }
+        if self.pool.is_some() {
+            let scope = self.scope(event.span_id(), spans);
+            self.batch.push(Item {
+                time: conv.to_system_time(event.raw_timestamp()),
+                thread_name: name,
+                scope,
+                what: What::Event(event),
+            });
+            if self.batch.len() >= self.batch_events {
+                failed = failed.or(self.seal());
+            }
+        }
+        failed
     }
 
-    /// Hands `record` to every sink (see `write`).
+    /// Hands a span's `new` or `close` line to every sink (see `write`): `record`, whose
+    /// message is `message`, whose fields are `fields` and whose thread's name is `name`.
+    pub(super) fn write_span_line(
+        &mut self,
+        record: &Record<'_>,
+        callsite: &'static crate::callsite::site::Callsite,
+        message: &'static str,
+        fields: &[(String, FieldValue)],
+        name: Arc<str>,
+        spans: &SpanTable,
+    ) -> Option<usize> {
+        let mut failed = Sinks::write_slots(&mut self.slots, record);
+        if self.pool.is_some() {
+            let scope = self.scope(record.span_id, spans);
+            self.batch.push(Item {
+                time: record.timestamp,
+                thread_name: name,
+                scope,
+                what: What::SpanLine {
+                    callsite,
+                    message,
+                    thread_id: record.thread_id,
+                    span_id: record.span_id,
+                    fields: fields.to_vec().into_boxed_slice(),
+                },
+            });
+            if self.batch.len() >= self.batch_events {
+                failed = failed.or(self.seal());
+            }
+        }
+        failed
+    }
+
+    /// The scope chain of span `id` as `spans` has it now: memoised, so the events of one
+    /// span share one chain until the table changes what a lookup shows.
+    fn scope(&mut self, id: u64, spans: &SpanTable) -> Option<Arc<ScopeChain>> {
+        if id == 0 {
+            return None;
+        }
+        if self.scopes_at != spans.generation() || self.scopes.len() >= MAX_SCOPES {
+            self.scopes.clear();
+            self.scopes_at = spans.generation();
+        }
+        Some(
+            self.scopes
+                .entry(id)
+                .or_insert_with(|| Arc::new(spans.chain(id)))
+                .clone(),
+        )
+    }
+
+    /// Submits the records collected for the batched sinks to each of them, in one sealed
+    /// batch. Returns the index of the first sink found panicked, for the caller to remove.
+    pub(super) fn seal(&mut self) -> Option<usize> {
+        if self.batch.is_empty() {
+            return None;
+        }
+        let pool = self.pool.as_ref()?;
+        let items = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_events));
+        let n = items.len() as u64;
+        let batch = Arc::new(Batch::new(items));
+        let mut failed = None;
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if !slot.batched {
+                continue;
+            }
+            slot.handed += n;
+            let submitted = catch_unwind(AssertUnwindSafe(|| match slot.sink.background() {
+                Some(sink) => sink.submit(&batch, pool),
+                None => Err(()),
+            }));
+            if !matches!(submitted, Ok(Ok(()))) {
+                eprintln!("ttlog: sink {} panicked formatting", slot.name);
+                failed = failed.or(Some(i));
+            }
+        }
+        let longest = self
+            .slots
+            .iter_mut()
+            .filter(|s| s.batched)
+            .filter_map(|s| s.sink.background().map(|b| b.line_bytes()))
+            .max()
+            .unwrap_or(0);
+        if longest > 0 {
+            self.batch_events =
+                (BATCH_BYTES / longest as usize).clamp(MIN_BATCH_EVENTS, MAX_BATCH_EVENTS);
+        }
+        failed
+    }
+
+    /// Hands `record` to every sink on this thread (see `write`).
     pub(super) fn write_slots(slots: &mut [SinkSlot], record: &Record<'_>) -> Option<usize> {
         let mut failed = None;
         for (i, slot) in slots.iter_mut().enumerate() {
+            if slot.batched {
+                continue;
+            }
             slot.handed += 1;
             match catch_unwind(AssertUnwindSafe(|| slot.sink.write(record))) {
                 Ok(Ok(())) => {}
@@ -103,6 +286,7 @@ impl Sinks {
 
     /// Flushes every sink and waits until `deadline` for each to write what it was handed.
     pub(super) fn sync(&mut self, deadline: Instant) -> bool {
+        debug_assert!(self.batch.is_empty(), "seal the batch before a sync");
         let mut all = true;
         for slot in &mut self.slots {
             let done = catch_unwind(AssertUnwindSafe(|| slot.sink.sync(deadline)));
@@ -169,6 +353,15 @@ impl ThreadNames {
             names,
             last: None,
             fixed: true,
+        }
+    }
+
+    /// The name of thread `index`, shared.
+    pub(super) fn get_arc(&mut self, index: u32) -> Arc<str> {
+        self.get(index);
+        match &self.last {
+            Some((_, name)) => name.clone(),
+            None => Arc::from(crate::thread::UNNAMED),
         }
     }
 

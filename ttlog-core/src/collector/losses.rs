@@ -77,7 +77,7 @@ impl Collector {
         } else {
             self.journal_report(&event);
             let conv = crate::clock::converter();
-            if let Some(failed) = self.sinks.write(&event, &self.spans, &conv) {
+            if let Some(failed) = self.sinks.write(event, &self.spans, &conv) {
                 self.sink_panicked(failed);
             }
         }

@@ -5,7 +5,6 @@
 use std::cmp::Reverse;
 use std::time::{Duration, Instant};
 
-use super::fanout::Sinks;
 use super::run::Collector;
 use crate::callsite::site::Callsite;
 use crate::clock::{self, Converter};
@@ -152,6 +151,7 @@ impl Collector {
         // Forget dead threads whose last segment went to other threads.
         self.retired.retain(|r| r.log().segments() > 0);
         if n > 0 {
+            self.seal_batch();
             self.sinks.flush();
             self.journal_flush();
             self.publish_stats();
@@ -173,7 +173,16 @@ impl Collector {
         if let Some(redaction) = &mut self.redaction {
             redaction.event(&mut event);
         }
-        if let Some(failed) = self.sinks.write(&event, &self.spans, conv) {
+        if let Some(failed) = self.sinks.write(event, &self.spans, conv) {
+            self.sink_panicked(failed);
+        }
+    }
+
+    /// Submits the records batched for the formatting workers (see [`Sinks::seal`]): at the
+    /// end of a turn, and before the sinks are flushed, synced, reopened or closed, so that
+    /// these see everything handed before them.
+    pub(super) fn seal_batch(&mut self) {
+        if let Some(failed) = self.sinks.seal() {
             self.sink_panicked(failed);
         }
     }
@@ -242,7 +251,7 @@ impl Collector {
             None => ("new", Fields::empty()),
         };
         let cs = span.callsite;
-        let Sinks { slots, names } = &mut self.sinks;
+        let name = self.sinks.names.get_arc(span.thread);
         let record = Record {
             level: cs.level(),
             timestamp: conv.to_system_time(at),
@@ -251,13 +260,20 @@ impl Collector {
             file: cs.file(),
             line: cs.line(),
             message,
-            thread_name: names.get(span.thread),
+            thread_name: &name,
             thread_id: u64::from(span.thread),
             span_id: id,
             spans: Some(&self.spans),
             fields,
         };
-        let failed = Sinks::write_slots(slots, &record);
+        let pairs = if span.end.is_some() {
+            &timings[..]
+        } else {
+            &[]
+        };
+        let failed =
+            self.sinks
+                .write_span_line(&record, cs, message, pairs, name.clone(), &self.spans);
         if let Some(failed) = failed {
             self.sink_panicked(failed);
         }

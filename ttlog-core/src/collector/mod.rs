@@ -6,9 +6,13 @@
 //! flush, shutdown). When a turn finds nothing to do it parks with a growing timeout; a
 //! producer whose ring is half full, and every command sender, wakes it.
 //!
-//! All formatting happens here, never on the threads that log; the builder's sinks write on
-//! threads of their own ([`BackgroundSink`](crate::sink::BackgroundSink)), so a stalled
-//! destination never holds the collector up. A sink that panics
+//! No formatting happens on the threads that log. The builder's sinks
+//! ([`BackgroundSink`](crate::sink::BackgroundSink)) write on threads of their own, so a
+//! stalled destination never holds the collector up, and their lines are formatted by
+//! formatting workers (`sink/pool.rs`, [`Builder::format_threads`](crate::Builder::format_threads)),
+//! so formatting is not capped at the collector's core: the collector moves each decoded
+//! event into a batch (`sink/batch.rs`) that every such sink formats, in order, off this
+//! thread. Custom sinks get each record here, as before. A sink that panics
 //! is caught, removed, and reported, and a snapshot is written: the collector keeps running.
 //!
 //! 1. `config.rs` — `Config`: everything the builder hands the collector, in one value.
@@ -18,7 +22,9 @@
 //! 4. `spans.rs` — the span table rebuilt from span records (parents, timings, trace ids).
 //! 5. `recorder.rs` — the flight recorder's contents: every thread's newest events, read from
 //!    the threads' own logs.
-//! 6. `fanout.rs` — the sinks: one decoded [`Record`](crate::Record) per event, to each sink.
+//! 6. `fanout.rs` — the sinks: one decoded [`Record`](crate::Record) per event, to each sink
+//!    on this thread; one owned item per event, in sealed batches, for the sinks whose lines
+//!    the formatting workers make.
 //! 7. `snapshot.rs` — writing the recorder and the spans to a snapshot file, by the collector
 //!    or, when it does not answer, by the thread that asked.
 //! 8. `stats.rs` — [`Stats`]: events dropped before the sinks and, per sink, handed,

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::config::Config;
-use super::fanout::{SinkSlot, Sinks, ThreadNames};
+use super::fanout::Sinks;
 use super::snapshot::{Claim, Settings};
 use super::spans::SpanTable;
 use super::stats::{SharedStats, Stats};
@@ -63,10 +63,12 @@ pub(crate) fn spawn(
         ring_set: rings.clone(),
         commands,
         rings: Vec::new(),
-        sinks: Sinks {
-            slots: sinks.into_iter().map(SinkSlot::new).collect(),
-            names: ThreadNames::default(),
-        },
+        sinks: Sinks::new(
+            sinks,
+            config
+                .format_threads
+                .unwrap_or_else(crate::sink::pool::default_threads),
+        ),
         quota: Vec::new(),
         heap: BinaryHeap::new(),
         spans: SpanTable::new(config.capacity),
@@ -199,9 +201,11 @@ impl Collector {
         // Let the sinks write what they have, then tell the ones that could not (a sink that
         // is failing, stalled or too slow for the deadline) what they are about to lose,
         // in-band, before they close.
+        self.seal_batch();
         if !self.sinks.sync(deadline) {
             self.report_sink_losses(true);
         }
+        self.seal_batch();
         self.journal_close(deadline);
         self.sinks.close(deadline);
         self.publish_stats();
@@ -274,6 +278,7 @@ impl Collector {
                             break;
                         }
                     }
+                    self.seal_batch();
                     let written = self.sinks.sync(deadline) & self.journal_sync(deadline);
                     self.sinks.set_deadline(None);
                     self.journal_deadline(None);
@@ -281,6 +286,9 @@ impl Collector {
                     let _ = reply.send(written);
                 }
                 Command::Reopen { reply } => {
+                    // What was read before the reopen is handed over first: the new
+                    // destination gets the events read after it (as before the workers).
+                    self.seal_batch();
                     self.sinks.reopen();
                     let _ = reply.send(());
                 }

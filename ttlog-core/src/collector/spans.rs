@@ -15,8 +15,9 @@ use std::sync::Arc;
 use crate::callsite::site::Callsite;
 use crate::event::Values;
 use crate::field::value::FieldValue;
-use crate::record::{Fields, SpanLookup, SpanView, TraceFields};
+use crate::record::{Fields, SpanLookup, SpanView, TraceFields, MAX_SCOPE_DEPTH};
 use crate::redact::Redaction;
+use crate::sink::batch::{ChainSpan, ScopeChain};
 use crate::span::op::{SpanOp, SpanOpKind};
 use crate::trace_context::root::{is_trace_callsite, TraceRoot};
 
@@ -83,7 +84,7 @@ impl Hasher for IdHasher {
     }
 }
 
-type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// All known spans by id.
 #[derive(Debug)]
@@ -94,6 +95,11 @@ pub(crate) struct SpanTable {
     live: usize,
     /// Spans forgotten while live (over [`MAX_LIVE_SPANS`]).
     pub(crate) evicted: u64,
+    /// Changes whenever what [`SpanLookup`] answers for a known id may change (a span
+    /// created, a field recorded, a span forgotten): the fan-out's memoised
+    /// [`ScopeChain`]s are valid while it stays the same (enters, exits and closes change
+    /// nothing a lookup shows).
+    generation: u64,
 }
 
 impl SpanTable {
@@ -105,7 +111,35 @@ impl SpanTable {
             retain_closed: retain_closed.max(MIN_RETAINED_CLOSED),
             live: 0,
             evicted: 0,
+            generation: 0,
         }
+    }
+
+    /// See the field.
+    #[inline]
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The spans a lookup of `leaf` reaches (it and its ancestors, up to
+    /// [`MAX_SCOPE_DEPTH`]), copied: a [`ScopeChain`] answers as this table does now.
+    pub(crate) fn chain(&self, leaf: u64) -> ScopeChain {
+        let mut spans = Vec::new();
+        let mut id = leaf;
+        while id != 0 && spans.len() < MAX_SCOPE_DEPTH {
+            let Some(s) = self.spans.get(&id) else {
+                break;
+            };
+            spans.push(ChainSpan {
+                id,
+                parent: s.parent,
+                callsite: s.callsite,
+                values: s.values.clone(),
+                trace: s.trace.clone(),
+            });
+            id = s.parent;
+        }
+        ScopeChain { spans }
     }
 
     /// Applies one operation. Operations on unknown spans (created before the logger, or
@@ -162,6 +196,7 @@ impl SpanTable {
             // can do that) is ignored.
             if let std::collections::hash_map::Entry::Vacant(slot) = self.spans.entry(id) {
                 slot.insert(data);
+                self.generation += 1;
                 self.live += 1;
                 if self.live > MAX_LIVE_SPANS {
                     self.evict_oldest_live();
@@ -182,6 +217,7 @@ impl SpanTable {
             SpanOpKind::Record { field, value } => {
                 if let Some(slot) = span.values.get_mut(field) {
                     *slot = value;
+                    self.generation += 1;
                 }
             }
             SpanOpKind::Enter => {
@@ -215,6 +251,7 @@ impl SpanTable {
                     while self.closed.len() > self.retain_closed {
                         if let Some(old) = self.closed.pop_front() {
                             self.spans.remove(&old);
+                            self.generation += 1;
                         }
                     }
                 }
@@ -232,6 +269,7 @@ impl SpanTable {
             .map(|s| s.id)
             .collect();
         live.sort_unstable();
+        self.generation += 1;
         for id in live.iter().take(MAX_LIVE_SPANS / 10) {
             self.spans.remove(id);
             self.live = self.live.saturating_sub(1);

@@ -377,6 +377,23 @@ impl Builder {
         self
     }
 
+    /// How many threads format the lines of the console, file and writer sinks, so that
+    /// formatting is not capped at the collector's one core. Each sink still writes its lines
+    /// in the collector's order, and counts every event it loses as before. `0` formats on
+    /// the collector's thread. The default is one fewer than
+    /// [`available_parallelism`](std::thread::available_parallelism), at least one and at
+    /// most four. Custom sinks ([`sink`](Self::sink)) always get their records on the
+    /// collector's thread.
+    ///
+    /// ```
+    /// let builder = ttlog_core::init().format_threads(0);
+    /// # drop(builder);
+    /// ```
+    pub fn format_threads(mut self, threads: usize) -> Self {
+        self.collector.format_threads = Some(threads);
+        self
+    }
+
     /// Also writes events to `writer`, formatted as `format`. Lines are formatted on the
     /// collector and written by a thread of the sink's own ([`BackgroundSink`]), so a writer
     /// that blocks holds up nothing else.

@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 
+use super::batch::Batch;
 use super::contract::{Delivery, Sink};
 use super::format::{Format, Formatter};
 use super::output::{FileOptions, FileOutput, Output, Plain};
+use super::pool::{FormatPool, Formatted, Job};
 use super::writer::BATCH_BYTES;
 use crate::record::Record;
 use crate::sync::global::lock;
@@ -36,6 +38,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(1);
 enum Msg {
     /// Whole lines to write, and how many.
     Data(Vec<u8>, u64),
+    /// A batch of this many lines that a formatting worker is formatting: the thread waits
+    /// for the lines on the receiver, in queue order (see `pool.rs`).
+    Formatting(Receiver<Formatted>, u64),
     /// Flush, then answer.
     Sync(Sender<()>),
     /// Open the destination again by path.
@@ -62,6 +67,14 @@ struct Shared {
     /// The sink was dropped without being closed: a failing write is given up, not retried
     /// for ever.
     orphaned: AtomicBool,
+    /// A formatting worker panicked on one of the sink's batches: the collector removes the
+    /// sink (as it does one that panics on its thread).
+    panicked: AtomicBool,
+    /// The mean length of a line of the last batch a worker formatted (bytes; 0 before the
+    /// first): the collector sizes its batches from it so that a batch makes about
+    /// [`BATCH_BYTES`] of lines, and the queue holds about as many bytes as with lines
+    /// formatted on the collector.
+    line_bytes: AtomicU64,
 }
 
 impl Shared {
@@ -274,7 +287,19 @@ impl BackgroundSink {
             .unwrap_or_else(|_| Vec::with_capacity(BATCH_BYTES + BATCH_BYTES / 4));
         let bytes = std::mem::replace(&mut self.buf, fresh);
         let lines = std::mem::take(&mut self.lines);
-        let msg = Msg::Data(bytes, lines);
+        if let Err(Msg::Data(mut bytes, _)) = self.send(Msg::Data(bytes, lines), lines, deadline) {
+            if self.buf.capacity() == 0 {
+                bytes.clear();
+                self.buf = bytes;
+            }
+        }
+    }
+
+    /// Puts `msg` (`lines` lines) in the thread's queue, waiting at most until `deadline`,
+    /// the collector's deadline or the stall timeout for room (not at all while stalled).
+    /// When there is none, marks the sink stalled, counts the lines lost and hands `msg`
+    /// back.
+    fn send(&mut self, msg: Msg, lines: u64, deadline: Option<Instant>) -> Result<(), Msg> {
         let sent = if self.stalled {
             self.tx.try_send(msg).map_err(|e| match e {
                 TrySendError::Full(m) | TrySendError::Disconnected(m) => m,
@@ -290,18 +315,59 @@ impl BackgroundSink {
             })
         };
         match sent {
-            Ok(()) => self.stalled = false,
+            Ok(()) => {
+                self.stalled = false;
+                Ok(())
+            }
             Err(msg) => {
                 self.stalled = true;
                 self.shared.lost.fetch_add(lines, Ordering::Relaxed);
-                if let Msg::Data(mut bytes, _) = msg {
-                    if self.buf.capacity() == 0 {
-                        bytes.clear();
-                        self.buf = bytes;
-                    }
-                }
+                Err(msg)
             }
         }
+    }
+
+    /// The mean length of the lines of the last batch formatted by a worker (0 before the
+    /// first).
+    pub(crate) fn line_bytes(&self) -> u64 {
+        self.shared.line_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Hands `batch` to be formatted by `pool`'s workers and written by the sink's thread,
+    /// after everything handed to the sink before it (the collector calls this instead of
+    /// [`write`](Sink::write) for each event when it has formatting workers). Each of its
+    /// items is handed to the sink: written, or lost and counted, like an event given to
+    /// `write`. Returns `Err` when a worker panicked formatting an earlier batch of this
+    /// sink: the collector removes it.
+    pub(crate) fn submit(&mut self, batch: &Arc<Batch>, pool: &FormatPool) -> Result<(), ()> {
+        let lines = batch.len() as u64;
+        self.handed += lines;
+        if self.shared.panicked.load(Ordering::Acquire) {
+            self.shared.lost.fetch_add(lines, Ordering::Relaxed);
+            return Err(());
+        }
+        if self.closed || lines == 0 {
+            return Ok(());
+        }
+        // Lines formatted here before (a sink used both ways) go first.
+        self.send_batch(None);
+        let (done, formatted) = crossbeam_channel::bounded(1);
+        // Order: the one-shot's receiver enters the sink's queue before the job reaches any
+        // worker, so the thread writes the batches in the order they were submitted, however
+        // the workers finish them. A batch refused for a full queue is counted lost by
+        // `send` and never formatted.
+        if self
+            .send(Msg::Formatting(formatted, lines), lines, None)
+            .is_ok()
+        {
+            pool.submit(Job {
+                batch: batch.clone(),
+                format: self.formatter.format(),
+                done,
+                spare: self.spare.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Flushes, waits until `deadline` for the thread to write everything, then gives up on
@@ -431,6 +497,10 @@ impl Sink for BackgroundSink {
     fn name(&self) -> String {
         self.name.clone()
     }
+
+    fn background(&mut self) -> Option<&mut BackgroundSink> {
+        Some(self)
+    }
 }
 
 impl BackgroundSink {
@@ -480,6 +550,33 @@ impl Worker {
                     bytes.clear();
                     if bytes.capacity() <= 4 * BATCH_BYTES {
                         let _ = spare.try_send(bytes);
+                    }
+                }
+                Msg::Formatting(formatted, lines) => {
+                    if self.shared.is_closed() {
+                        // Past the shutdown deadline: `close` counted these lines lost; the
+                        // worker's lines are not waited for.
+                        continue;
+                    }
+                    match formatted.recv() {
+                        Ok(Formatted::Lines(mut bytes)) => {
+                            self.shared
+                                .line_bytes
+                                .store(bytes.len() as u64 / lines.max(1), Ordering::Relaxed);
+                            self.write_batch(&bytes, lines);
+                            bytes.clear();
+                            if bytes.capacity() <= 4 * BATCH_BYTES {
+                                let _ = spare.try_send(bytes);
+                            }
+                        }
+                        Ok(Formatted::Panicked) => {
+                            self.shared.lost.fetch_add(lines, Ordering::Relaxed);
+                            self.shared.panicked.store(true, Ordering::Release);
+                        }
+                        // The pool is gone unformatted (it ended with the collector).
+                        Err(_) => {
+                            self.shared.lost.fetch_add(lines, Ordering::Relaxed);
+                        }
                     }
                 }
                 Msg::Sync(reply) => {

@@ -108,6 +108,15 @@ pub trait Sink: Send + 'static {
     fn name(&self) -> String {
         String::from("sink")
     }
+
+    /// The sink as a [`BackgroundSink`](super::BackgroundSink), whose batches the collector
+    /// can have formatted by its formatting workers instead of calling
+    /// [`write`](Sink::write) on its own thread. `None`, the default: the sink gets every
+    /// record through `write`, on the collector's thread.
+    #[doc(hidden)]
+    fn background(&mut self) -> Option<&mut super::BackgroundSink> {
+        None
+    }
 }
 
 /// What a sink that writes on its own thread did with the events handed to it

@@ -46,12 +46,16 @@
 //! 4. `background.rs` — [`BackgroundSink`]: lines written by a thread of the sink's own, so a
 //!    stalled destination never holds up the collector; every event it loses is counted.
 //! 5. `output.rs` — what that thread writes to, and [`FileOptions`] (mode, symlinks).
+//! 6. `batch.rs` — owned, decoded events that can be formatted on another thread; `pool.rs`
+//!    — the formatting workers that format them for the `BackgroundSink`s, in order.
 
 mod background;
+pub(crate) mod batch;
 mod contract;
 pub mod escape;
 pub mod format;
 mod output;
+pub(crate) mod pool;
 mod writer;
 
 pub use background::{BackgroundSink, DEFAULT_STALL_TIMEOUT, QUEUE_BATCHES};
