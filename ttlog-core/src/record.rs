@@ -109,7 +109,25 @@ pub struct SpanView<'a> {
     pub fields: Fields<'a>,
 }
 
-impl SpanView<'_> {
+impl<'a> SpanView<'a> {
+    /// The view of span `id` made at `callsite` (its name is the callsite's message), with
+    /// `values` in the order of the callsite's field names.
+    pub(crate) fn of_callsite(
+        id: u64,
+        parent: u64,
+        callsite: &'static Callsite,
+        values: &'a [FieldValue],
+    ) -> SpanView<'a> {
+        SpanView {
+            id,
+            parent,
+            name: callsite.message(),
+            target: callsite.target(),
+            level: callsite.level(),
+            fields: Fields::split(callsite.field_names(), values),
+        }
+    }
+
     /// Whether this is the span of an entered trace context (target [`TRACE_TARGET`]), which
     /// scopes leave out: the events in it carry its ids as fields instead.
     pub fn is_trace_context(&self) -> bool {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::callsite::site::Callsite;
 use crate::event::Values;
 use crate::field::value::FieldValue;
-use crate::record::{Fields, SpanLookup, SpanView, TraceFields, MAX_SCOPE_DEPTH};
+use crate::record::{SpanLookup, SpanView, TraceFields, MAX_SCOPE_DEPTH};
 use crate::redact::Redaction;
 use crate::sink::batch::{ChainSpan, ScopeChain};
 use crate::span::op::{SpanOp, SpanOpKind};
@@ -299,14 +299,7 @@ impl SpanTable {
 impl SpanLookup for SpanTable {
     fn span(&self, id: u64) -> Option<SpanView<'_>> {
         let s = self.spans.get(&id)?;
-        Some(SpanView {
-            id,
-            parent: s.parent,
-            name: s.callsite.message(),
-            target: s.callsite.target(),
-            level: s.callsite.level(),
-            fields: Fields::split(s.callsite.field_names(), &s.values),
-        })
+        Some(SpanView::of_callsite(id, s.parent, s.callsite, &s.values))
     }
 
     fn trace(&self, id: u64) -> Option<TraceFields<'_>> {

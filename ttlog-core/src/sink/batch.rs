@@ -152,14 +152,7 @@ pub(crate) struct ScopeChain {
 impl SpanLookup for ScopeChain {
     fn span(&self, id: u64) -> Option<SpanView<'_>> {
         let s = self.spans.iter().find(|s| s.id == id)?;
-        Some(SpanView {
-            id,
-            parent: s.parent,
-            name: s.callsite.message(),
-            target: s.callsite.target(),
-            level: s.callsite.level(),
-            fields: Fields::split(s.callsite.field_names(), &s.values),
-        })
+        Some(SpanView::of_callsite(id, s.parent, s.callsite, &s.values))
     }
 
     fn trace(&self, id: u64) -> Option<TraceFields<'_>> {
