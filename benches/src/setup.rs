@@ -48,7 +48,7 @@ fn format_threads(builder: ttlog::Builder) -> ttlog::Builder {
     }
 }
 
-/// Like [`ttlog`], in any text format, with the default ring capacity.
+/// Like [`ttlog()`], in any text format, with the default ring capacity.
 ///
 /// # Panics
 ///
@@ -229,7 +229,7 @@ pub fn slog_async(writer: CountingWriter, overflow: slog_async::OverflowStrategy
     slog_async_channel(writer, overflow, 128)
 }
 
-/// [`slog_async`] with a channel of `records` records instead of slog-async's default 128.
+/// [`slog_async()`] with a channel of `records` records instead of slog-async's default 128.
 pub fn slog_async_channel(
     writer: CountingWriter,
     overflow: slog_async::OverflowStrategy,

@@ -14,7 +14,12 @@ use crate::field::value::FieldValue;
 use crate::record::{Fields, Record};
 use crate::sink::batch::{Batch, Item, ScopeChain, What};
 use crate::sink::pool::FormatPool;
-use crate::sink::{Sink, BATCH_BYTES};
+use crate::sink::{BackgroundSink, Sink, BATCH_BYTES};
+
+/// `sink` as a [`BackgroundSink`], if it is one (its batches can go to the workers).
+fn background(sink: &mut dyn Sink) -> Option<&mut BackgroundSink> {
+    sink.as_any_mut()?.downcast_mut()
+}
 
 /// A sink and its counts.
 pub(super) struct SinkSlot {
@@ -42,7 +47,7 @@ impl SinkSlot {
     pub(super) fn new(mut sink: Box<dyn Sink>, pool: Option<&FormatPool>) -> SinkSlot {
         SinkSlot {
             name: sink.name(),
-            batched: pool.is_some() && sink.background().is_some(),
+            batched: pool.is_some() && background(&mut *sink).is_some(),
             sink,
             handed: 0,
             errors: 0,
@@ -88,6 +93,23 @@ pub(super) struct Sinks {
     /// How many records make a batch now: [`BATCH_BYTES`] of lines at the longest mean line
     /// length of the batched sinks, between the two bounds above.
     batch_events: usize,
+    /// The text in `batch` so far, estimated from its records' messages and text values as
+    /// they are pushed: a batch is also sealed when this reaches [`BATCH_BYTES`], so a batch
+    /// of long lines stays near `BATCH_BYTES` whatever the last batches' line length was
+    /// (that length is learnt only once a sink's thread takes a batch, late when lines grow
+    /// and never while the sink is stuck).
+    batch_bytes: usize,
+}
+
+/// What a record's line will take, roughly: a line's fixed parts, its target, message and
+/// text values (escaping can make them longer, by a bounded factor).
+fn estimated_bytes(event: &LogEvent) -> usize {
+    let cs = event.callsite();
+    let mut n = 64 + cs.target().len() + event.message().len();
+    for v in event.values().iter() {
+        n += 16 + v.as_str().map_or(8, str::len);
+    }
+    n
 }
 
 /// The most span chains kept at hand.
@@ -98,9 +120,13 @@ impl Sinks {
     /// format on the collector's thread).
     pub(super) fn new(sinks: Vec<Box<dyn Sink>>, format_threads: usize) -> Sinks {
         let mut sinks = sinks;
-        let batchable = sinks.iter_mut().any(|s| s.background().is_some());
+        let batchable = sinks.iter_mut().any(|s| background(&mut **s).is_some());
         let pool = if format_threads > 0 && batchable {
-            match FormatPool::start(format_threads, sinks.len()) {
+            match FormatPool::start(
+                format_threads,
+                // Every sink's queue full of jobs, and one more each.
+                sinks.len() * (crate::sink::QUEUE_BATCHES + 1),
+            ) {
                 Ok(pool) => Some(pool),
                 Err(e) => {
                     eprintln!(
@@ -123,6 +149,7 @@ impl Sinks {
             scopes: IdMap::default(),
             scopes_at: 0,
             batch_events: FIRST_BATCH_EVENTS,
+            batch_bytes: 0,
         }
     }
 
@@ -145,13 +172,14 @@ impl Sinks {
         }
         if self.pool.is_some() {
             let scope = self.scope(event.span_id(), spans);
+            self.batch_bytes += estimated_bytes(&event);
             self.batch.push(Item {
                 time: conv.to_system_time(event.raw_timestamp()),
                 thread_name: name,
                 scope,
                 what: What::Event(event),
             });
-            if self.batch.len() >= self.batch_events {
+            if self.batch.len() >= self.batch_events || self.batch_bytes >= BATCH_BYTES {
                 failed = failed.or(self.seal());
             }
         }
@@ -184,7 +212,8 @@ impl Sinks {
                     fields: fields.to_vec().into_boxed_slice(),
                 },
             });
-            if self.batch.len() >= self.batch_events {
+            self.batch_bytes += 128 + message.len();
+            if self.batch.len() >= self.batch_events || self.batch_bytes >= BATCH_BYTES {
                 failed = failed.or(self.seal());
             }
         }
@@ -217,6 +246,7 @@ impl Sinks {
         }
         let pool = self.pool.as_ref()?;
         let items = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_events));
+        self.batch_bytes = 0;
         let n = items.len() as u64;
         let batch = Arc::new(Batch::new(items));
         let mut failed = None;
@@ -225,7 +255,7 @@ impl Sinks {
                 continue;
             }
             slot.handed += n;
-            let submitted = catch_unwind(AssertUnwindSafe(|| match slot.sink.background() {
+            let submitted = catch_unwind(AssertUnwindSafe(|| match background(&mut *slot.sink) {
                 Some(sink) => sink.submit(&batch, pool),
                 None => Err(()),
             }));
@@ -238,7 +268,7 @@ impl Sinks {
             .slots
             .iter_mut()
             .filter(|s| s.batched)
-            .filter_map(|s| s.sink.background().map(|b| b.line_bytes()))
+            .filter_map(|s| background(&mut *s.sink).map(|b| b.line_bytes()))
             .max()
             .unwrap_or(0);
         if longest > 0 {
@@ -417,5 +447,70 @@ pub(crate) fn record_of<'a>(
         span_id: event.span_id(),
         spans: Some(spans),
         fields: Fields::of_callsite(cs, event.values()),
+    }
+}
+
+#[cfg(test)]
+mod batch_bytes_tests {
+    use super::*;
+    use crate::callsite::site::Callsite;
+    use crate::event::Values;
+    use crate::level::Level;
+    use crate::sink::{BackgroundSink, Format};
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    static CS: Callsite = Callsite::new(Level::Info, "t", "t", "f.rs", 1, "m", &[]);
+
+    /// Records the size of every write the sink's thread makes (a batch is written whole).
+    struct Sizes(Arc<Mutex<Vec<usize>>>);
+    impl std::io::Write for Sizes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().push(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn event(message: String) -> LogEvent {
+        LogEvent::from_parts(&CS, 1, 0, Some(FieldValue::from(message)), Values::new())
+    }
+
+    /// A sink's queue is meant to hold about QUEUE_BATCHES * BATCH_BYTES (4 MiB) of lines, as
+    /// with lines formatted on the collector. Batches are sized by the *last* mean line length
+    /// the sink's thread saw, so when lines get longer the next batches hold thousands of long
+    /// lines: here one batch is ~1000 lines of 32 KiB (32 MiB; a stalled sink's queue of 64
+    /// such batches holds 2 GiB), and even once adapted, 64 lines (MIN_BATCH_EVENTS) of 32 KiB
+    /// are 2 MiB a batch, 128 MiB a queue.
+    #[test]
+    fn batches_of_long_lines_stay_near_batch_bytes() {
+        let sizes = Arc::new(Mutex::new(Vec::new()));
+        let sink = BackgroundSink::writer(Sizes(sizes.clone()), Format::Compact);
+        let mut sinks = Sinks::new(vec![Box::new(sink)], 1);
+        assert!(sinks.pool.is_some());
+        let spans = SpanTable::new(64);
+        let conv = crate::clock::converter();
+        for _ in 0..2000 {
+            assert!(sinks.write(event("short".into()), &spans, &conv).is_none());
+        }
+        assert!(sinks.seal().is_none());
+        assert!(sinks.sync(Instant::now() + Duration::from_secs(10)));
+        sizes.lock().unwrap().clear();
+        let long = "x".repeat(32 * 1024);
+        for _ in 0..3000 {
+            assert!(sinks.write(event(long.clone()), &spans, &conv).is_none());
+        }
+        assert!(sinks.seal().is_none());
+        assert!(sinks.sync(Instant::now() + Duration::from_secs(30)));
+        let max = sizes.lock().unwrap().iter().copied().max().unwrap();
+        assert!(
+            max <= 4 * BATCH_BYTES,
+            "a batch of {max} bytes ({} lines) for a queue meant to hold {} bytes in {} batches",
+            max / (32 * 1024),
+            crate::sink::QUEUE_BATCHES * BATCH_BYTES,
+            crate::sink::QUEUE_BATCHES
+        );
     }
 }

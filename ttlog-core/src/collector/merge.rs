@@ -193,7 +193,15 @@ impl Collector {
         if let Some(redaction) = &mut self.redaction {
             self.spans.redact(redaction, &mut op);
         }
-        self.journal_span(&op, conv);
+        // An operation on a span the table does not know (evicted, or its creation lost)
+        // could not be redacted (its callsite, which says which keys are secret, is
+        // unknown): the table ignores it, so no text sink shows it, and neither does the
+        // journal. A creation brings its own callsite.
+        let known =
+            matches!(op.kind, SpanOpKind::New { .. }) || self.spans.get(op.id.into_u64()).is_some();
+        if known {
+            self.journal_span(&op, conv);
+        }
         let line = match op.kind {
             SpanOpKind::New { .. } => self.config.span_events.contains(SpanEvents::NEW),
             SpanOpKind::Close => self.config.span_events.contains(SpanEvents::CLOSE),

@@ -6,7 +6,7 @@ use std::fmt::{self, Write as _};
 use crate::ring::text::InlineStr;
 
 /// Text up to this many bytes is stored inside the [`FieldValue`] without a heap allocation.
-pub const INLINE_CAPACITY: usize = 22;
+pub const INLINE_CAPACITY: usize = crate::ring::text::INLINE_CAPACITY;
 
 /// The longest text a single value or message keeps; longer text is truncated and ends with
 /// [`TRUNCATION_MARKER`].

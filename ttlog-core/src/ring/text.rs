@@ -8,7 +8,9 @@
 //! invariant instead, so the one unchecked conversion lives beside the rest of the unsafe
 //! code (see `ring/mod.rs`).
 
-use crate::field::value::INLINE_CAPACITY;
+/// The most bytes an [`InlineStr`] holds (`field::INLINE_CAPACITY` is this): with its length
+/// byte and the value's tag, a `FieldValue` stays 24 bytes.
+pub(crate) const INLINE_CAPACITY: usize = 22;
 
 /// Up to [`INLINE_CAPACITY`] bytes of UTF-8; the bytes past `len` are zero.
 ///

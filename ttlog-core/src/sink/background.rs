@@ -498,7 +498,7 @@ impl Sink for BackgroundSink {
         self.name.clone()
     }
 
-    fn background(&mut self) -> Option<&mut BackgroundSink> {
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         Some(self)
     }
 }

@@ -109,12 +109,12 @@ pub trait Sink: Send + 'static {
         String::from("sink")
     }
 
-    /// The sink as a [`BackgroundSink`](super::BackgroundSink), whose batches the collector
-    /// can have formatted by its formatting workers instead of calling
-    /// [`write`](Sink::write) on its own thread. `None`, the default: the sink gets every
-    /// record through `write`, on the collector's thread.
+    /// The sink as `Any`, for the collector to find its own
+    /// [`BackgroundSink`](crate::sink::BackgroundSink)s, whose batches its formatting
+    /// workers format instead of calling [`write`](Sink::write) on its thread. `None`, the
+    /// default: the sink gets every record through `write`, on the collector's thread.
     #[doc(hidden)]
-    fn background(&mut self) -> Option<&mut super::BackgroundSink> {
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
         None
     }
 }

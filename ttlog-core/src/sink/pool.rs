@@ -67,10 +67,11 @@ pub(crate) fn default_threads() -> usize {
 }
 
 impl FormatPool {
-    /// Starts `threads` workers (at least one) for `sinks` sinks.
-    pub(crate) fn start(threads: usize, sinks: usize) -> std::io::Result<FormatPool> {
-        // The bound of the module docs: never reached, so the collector never waits here.
-        let (tx, rx) = crossbeam_channel::bounded(sinks.max(1) * (super::QUEUE_BATCHES + 1));
+    /// Starts `threads` workers (at least one) with room for `jobs` jobs in their queue.
+    pub(crate) fn start(threads: usize, jobs: usize) -> std::io::Result<FormatPool> {
+        // The bound of the module docs (the caller gives it): never reached, so the collector
+        // never waits here.
+        let (tx, rx) = crossbeam_channel::bounded(jobs.max(1));
         let threads = threads.max(1);
         for _ in 0..threads {
             let rx: Receiver<Job> = rx.clone();

@@ -6,9 +6,9 @@
 //! each field that has a value. It matches the shape of tracing-subscriber's default output so
 //! that tools and eyes used to it keep working.
 
+use super::text::Prerendered;
 use super::text::{write_level_padded, write_text_fields, write_text_scope};
 use super::time;
-use super::Prerendered;
 use crate::record::Record;
 use crate::sink::escape;
 

@@ -7,9 +7,9 @@
 //! `ThreadId(n)` form people know from `std`. The location is left out when the file is not
 //! known, and the `:line` part when the line is not.
 
+use super::text::Prerendered;
 use super::text::{write_level_padded, write_text_fields, write_text_scope, write_u64};
 use super::time;
-use super::Prerendered;
 use crate::record::Record;
 use crate::sink::escape;
 

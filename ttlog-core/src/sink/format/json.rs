@@ -28,8 +28,8 @@
 //!   two, so it is written under the key `"fields.message"` instead.
 
 use super::number::{write_f64_debug, write_i128, write_i64, write_u128, write_u64};
+use super::text::Prerendered;
 use super::time;
-use super::Prerendered;
 use crate::field::ValueRef;
 use crate::record::{Record, SpanView};
 use crate::sink::escape::write_json_str;

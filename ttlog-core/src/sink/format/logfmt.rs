@@ -8,9 +8,9 @@
 //! A user field may share a name with `ts`, `level`, `target` or `msg`; logfmt has no
 //! nesting, so both pairs are written and the built-in one comes first.
 
+use super::text::Prerendered;
 use super::text::{write_text_fields, write_text_scope};
 use super::time;
-use super::Prerendered;
 use crate::record::Record;
 use crate::sink::escape;
 

@@ -38,20 +38,20 @@
 //!    writes (target, literal message, field names) rendered once; the collector's sinks use
 //!    it.
 
-use crate::callsite::site::Callsite;
 use crate::record::Record;
 
 mod compact;
 mod full;
 mod json;
+mod kind;
 mod logfmt;
 mod number;
 mod prerender;
 mod text;
 pub mod time;
 
+pub use kind::Format;
 pub use prerender::Formatter;
-use prerender::Prerendered;
 
 /// Appends `record` to `out` as one line in `format`, ending in `'\n'`.
 ///
@@ -91,67 +91,5 @@ use prerender::Prerendered;
 /// );
 /// ```
 pub fn format_record(format: Format, record: &Record<'_>, out: &mut Vec<u8>) {
-    format_with(format, record, None, out);
-}
-
-/// [`format_record`], with `pre` the record's callsite's pre-rendered text when there is one.
-#[inline]
-fn format_with(format: Format, record: &Record<'_>, pre: Option<&Prerendered>, out: &mut Vec<u8>) {
-    // A narration shows the text of the chosen mode (see `crate::narration`): its own record,
-    // whose fields are not the callsite's.
-    let narrated = match (format, pre) {
-        (Format::Json, _) => None,
-        (_, Some(pre)) if !pre.narration => None,
-        _ => crate::narration::layout::text_record(record),
-    };
-    let (record, pre) = match &narrated {
-        Some(narrated) => (narrated, None),
-        None => (record, pre),
-    };
-    match format {
-        Format::Compact => compact::format(record, pre, out),
-        Format::Full => full::format(record, pre, out),
-        Format::Json => json::format(record, pre, out),
-        Format::Logfmt => logfmt::format(record, pre, out),
-    }
-    out.push(b'\n');
-}
-
-/// The text a line of `format` always has for `callsite`'s events: before the fields, and
-/// after them (see [`Prerendered`]).
-fn render_static(format: Format, callsite: &'static Callsite) -> (Vec<u8>, Vec<u8>) {
-    let (target, message) = (callsite.target(), callsite.message());
-    let (file, line) = (callsite.file(), callsite.line());
-    let mut head = Vec::new();
-    let mut tail = Vec::new();
-    match format {
-        Format::Compact => compact::head(target, message, &mut head),
-        Format::Full => full::head(target, file, line, message, &mut head),
-        Format::Json => {
-            json::head(message, &mut head);
-            json::tail(target, file, line, &mut tail);
-        }
-        Format::Logfmt => logfmt::head(target, message, &mut head),
-    }
-    (head, tail)
-}
-
-/// Text formats.
-///
-/// See [`format_record`] for what each looks like.
-///
-/// ```
-/// assert_eq!(ttlog_core::sink::Format::default(), ttlog_core::sink::Format::Compact);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// One line: timestamp, level, target, message, fields.
-    #[default]
-    Compact,
-    /// Like `Compact`, plus thread and source location.
-    Full,
-    /// One JSON object per line, with tracing-subscriber's keys.
-    Json,
-    /// logfmt.
-    Logfmt,
+    prerender::format_with(format, record, None, out);
 }

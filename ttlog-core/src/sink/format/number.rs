@@ -470,3 +470,61 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    fn display(v: f64) -> String {
+        let mut out = Vec::new();
+        write_f64(v, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn debug(v: f64) -> String {
+        let mut out = Vec::new();
+        write_f64_debug(v, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Values with few decimals over the whole fast-path range (up to 1e15, where the
+    /// random test only goes to 1e8), their neighbours, and sums that land near them.
+    #[test]
+    fn few_decimals_at_large_magnitudes() {
+        let cases: u64 = std::env::var("TTLOG_FLOAT_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(2_000_000);
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        let mut bad = Vec::new();
+        for _ in 0..cases {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = 1 + (x >> 59) % 16; // 1..=16 significant digits
+            let n = (x >> 3) % 10u64.pow(digits as u32);
+            let k = ((x >> 50) % 8) as i32;
+            let base = n as f64 / 10f64.powi(k);
+            let up = f64::from_bits(base.to_bits() + 1);
+            let down = f64::from_bits(base.to_bits().saturating_sub(1));
+            let sum = base + 0.1 * ((x >> 40) % 7) as f64;
+            for v in [base, up, down, sum, -base] {
+                if display(v) != format!("{v}") || debug(v) != format!("{v:?}") {
+                    bad.push((
+                        v.to_bits(),
+                        format!("{v}"),
+                        display(v),
+                        format!("{v:?}"),
+                        debug(v),
+                    ));
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} mismatches, first: {:?}",
+            bad.len(),
+            &bad[..bad.len().min(10)]
+        );
+    }
+}

@@ -18,7 +18,9 @@ use crate::callsite::site::Callsite;
 use crate::record::Record;
 use crate::sink::escape;
 
-use super::{format_with, Format};
+use super::kind::Format;
+use super::text::Prerendered;
+use super::{compact, full, json, logfmt};
 
 /// A [`Format`] with per-callsite pre-rendered text (see the module docs).
 ///
@@ -98,24 +100,9 @@ impl std::fmt::Debug for Formatter {
     }
 }
 
-/// One callsite's text in one format.
-pub(super) struct Prerendered {
-    callsite: &'static Callsite,
-    /// The static part before the fields (each format's module says what it holds).
-    pub(super) head: Box<[u8]>,
-    /// The static part after the fields (JSON: target, file, line), empty in text formats.
-    pub(super) tail: Box<[u8]>,
-    /// Whether the callsite's events are narrations (the text formats show them otherwise:
-    /// see `crate::narration`), decided once from its field names.
-    pub(super) narration: bool,
-    /// Per field name, what goes before its value: ` name=` in text formats, `,"name":` in
-    /// JSON.
-    pub(super) keys: Box<[Box<[u8]>]>,
-}
-
 impl Prerendered {
-    fn new(format: Format, callsite: &'static Callsite) -> Prerendered {
-        let (head, tail) = super::render_static(format, callsite);
+    pub(super) fn new(format: Format, callsite: &'static Callsite) -> Prerendered {
+        let (head, tail) = render_static(format, callsite);
         let keys = callsite
             .field_names()
             .iter()
@@ -123,7 +110,7 @@ impl Prerendered {
                 let mut key = Vec::with_capacity(name.len() + 4);
                 if format == Format::Json {
                     key.push(b',');
-                    escape::write_json_str(&mut key, super::json::field_key(name));
+                    escape::write_json_str(&mut key, json::field_key(name));
                     key.push(b':');
                 } else {
                     key.push(b' ');
@@ -142,23 +129,53 @@ impl Prerendered {
             keys,
         }
     }
-
-    /// Whether the record shows the callsite's own target, message, file and line, so that
-    /// `head` and `tail` are its text.
-    #[inline]
-    pub(super) fn static_text_of(&self, record: &Record<'_>) -> bool {
-        let cs = self.callsite;
-        same(record.target, cs.target())
-            && same(record.message, cs.message())
-            && same(record.file, cs.file())
-            && record.line == cs.line()
-    }
 }
 
-/// Whether `a` and `b` are the same string in memory (so the same bytes).
+/// [`format_record`], with `pre` the record's callsite's pre-rendered text when there is one.
 #[inline]
-fn same(a: &str, b: &str) -> bool {
-    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
+pub(super) fn format_with(
+    format: Format,
+    record: &Record<'_>,
+    pre: Option<&Prerendered>,
+    out: &mut Vec<u8>,
+) {
+    // A narration shows the text of the chosen mode (see `crate::narration`): its own record,
+    // whose fields are not the callsite's.
+    let narrated = match (format, pre) {
+        (Format::Json, _) => None,
+        (_, Some(pre)) if !pre.narration => None,
+        _ => crate::narration::layout::text_record(record),
+    };
+    let (record, pre) = match &narrated {
+        Some(narrated) => (narrated, None),
+        None => (record, pre),
+    };
+    match format {
+        Format::Compact => compact::format(record, pre, out),
+        Format::Full => full::format(record, pre, out),
+        Format::Json => json::format(record, pre, out),
+        Format::Logfmt => logfmt::format(record, pre, out),
+    }
+    out.push(b'\n');
+}
+
+/// The text a line of `format` always has for `callsite`'s events: before the fields, and
+/// after them (see [`Prerendered`]).
+pub(super) fn render_static(format: Format, callsite: &'static Callsite) -> (Vec<u8>, Vec<u8>) {
+    let (target, message) = (callsite.target(), callsite.message());
+    let (file, line) = (callsite.file(), callsite.line());
+    let mut head = Vec::new();
+    let mut tail = Vec::new();
+    match format {
+        Format::Compact => compact::head(target, message, &mut head),
+        Format::Full => full::head(target, file, line, message, &mut head),
+        Format::Json => {
+            json::head(message, &mut head);
+            json::tail(target, file, line, &mut tail);
+        }
+        Format::Logfmt => logfmt::head(target, message, &mut head),
+    }
+    (head, tail)
 }
 
 #[cfg(test)]

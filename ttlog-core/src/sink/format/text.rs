@@ -1,11 +1,10 @@
 //! Pieces the text formats share: levels, numbers, values, the span scope and the fields.
 
+use crate::callsite::site::Callsite;
 use crate::field::value::ValueRef;
 use crate::level::Level;
 use crate::record::Record;
 use crate::sink::escape;
-
-use super::Prerendered;
 
 /// Appends the level right-aligned in five columns (` INFO`, `ERROR`).
 #[inline]
@@ -106,6 +105,40 @@ pub(super) fn write_text_fields(record: &Record<'_>, pre: Option<&Prerendered>, 
             }
         });
     }
+}
+
+/// One callsite's text in one format.
+pub(crate) struct Prerendered {
+    pub(super) callsite: &'static Callsite,
+    /// The static part before the fields (each format's module says what it holds).
+    pub(super) head: Box<[u8]>,
+    /// The static part after the fields (JSON: target, file, line), empty in text formats.
+    pub(super) tail: Box<[u8]>,
+    /// Whether the callsite's events are narrations (the text formats show them otherwise:
+    /// see `crate::narration`), decided once from its field names.
+    pub(super) narration: bool,
+    /// Per field name, what goes before its value: ` name=` in text formats, `,"name":` in
+    /// JSON.
+    pub(super) keys: Box<[Box<[u8]>]>,
+}
+
+impl Prerendered {
+    /// Whether the record shows the callsite's own target, message, file and line, so that
+    /// `head` and `tail` are its text.
+    #[inline]
+    pub(super) fn static_text_of(&self, record: &Record<'_>) -> bool {
+        let cs = self.callsite;
+        same(record.target, cs.target())
+            && same(record.message, cs.message())
+            && same(record.file, cs.file())
+            && record.line == cs.line()
+    }
+}
+
+/// Whether `a` and `b` are the same string in memory (so the same bytes).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
 }
 
 #[cfg(test)]
