@@ -14,7 +14,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 use super::format::{file_name, file_seq};
 use crate::collector::stats::SinkStats;
 use crate::ring::words::le_bytes;
-use crate::sync::global::lock;
+use crate::sink::WriteErrors;
 
 /// The default largest file, in bytes (64 MiB).
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 << 20;
@@ -113,8 +113,7 @@ enum Msg {
 struct Shared {
     written: AtomicU64,
     lost: AtomicU64,
-    errors: AtomicU64,
-    last_error: Mutex<Option<Arc<str>>>,
+    errors: WriteErrors,
     /// A batch was lost: the next one must start a new file.
     restart: AtomicBool,
 }
@@ -267,14 +266,14 @@ impl Output {
             handed: self.handed,
             written,
             lost,
-            errors: self.shared.errors.load(Ordering::Relaxed),
+            errors: self.shared.errors.count(),
             stalled: self.stalled,
         }
     }
 
     /// The last write error.
     pub(crate) fn last_error(&self) -> Option<Arc<str>> {
-        lock(&self.shared.last_error).clone()
+        self.shared.errors.last()
     }
 }
 
@@ -374,13 +373,12 @@ impl Worker {
         self.shared.lost.fetch_add(events, Ordering::Relaxed);
         self.shared.restart.store(true, Ordering::Release);
         if let Some(e) = error {
-            if self.shared.errors.fetch_add(1, Ordering::Relaxed) == 0 {
+            if self.shared.errors.note(&e) {
                 eprintln!(
                     "ttlog: journal {}: {e} (further errors are counted)",
                     self.dir.join(&self.name).display()
                 );
             }
-            *lock(&self.shared.last_error) = Some(Arc::from(e.to_string()));
         }
     }
 

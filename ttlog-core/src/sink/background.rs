@@ -6,20 +6,19 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 
 use super::batch::Batch;
-use super::contract::{Delivery, Sink};
+use super::contract::{Delivery, Sink, WriteErrors};
 use super::format::{Format, Formatter};
 use super::output::{FileOptions, FileOutput, Output, Plain};
 use super::pool::{FormatPool, Formatted, Job};
 use super::writer::BATCH_BYTES;
 use crate::record::Record;
-use crate::sync::global::lock;
 
 /// How many batches a [`BackgroundSink`]'s queue holds (up to 4 MiB of lines).
 pub const QUEUE_BATCHES: usize = 64;
@@ -55,10 +54,8 @@ struct Shared {
     written: AtomicU64,
     /// Events lost (not queued, or not written by the shutdown deadline).
     lost: AtomicU64,
-    /// Write errors seen.
-    errors: AtomicU64,
-    /// The last write error.
-    last_error: Mutex<Option<Arc<str>>>,
+    /// Write errors seen, and the last one.
+    errors: WriteErrors,
     /// Whether the thread's last write failed (it is retrying): nobody waits for it then.
     failing: AtomicBool,
     /// Set by `reopen`: the thread opens the destination again before its next write (also
@@ -85,14 +82,13 @@ impl Shared {
     }
 
     fn error(&self, e: &io::Error, name: &str) {
-        if self.errors.fetch_add(1, Ordering::Relaxed) == 0 {
+        if self.errors.note(e) {
             // Once per sink: further errors are counted (and reported in-band by the
             // collector with the events they cost).
             eprintln!(
                 "ttlog: sink {name}: write failed: {e} (retrying; further errors are counted)"
             );
         }
-        *lock(&self.last_error) = Some(Arc::from(e.to_string()));
     }
 }
 
@@ -485,13 +481,13 @@ impl Sink for BackgroundSink {
         Some(Delivery {
             written,
             lost,
-            errors: self.shared.errors.load(Ordering::Relaxed),
+            errors: self.shared.errors.count(),
             stalled: self.stalled,
         })
     }
 
     fn last_error(&self) -> Option<Arc<str>> {
-        lock(&self.shared.last_error).clone()
+        self.shared.errors.last()
     }
 
     fn name(&self) -> String {

@@ -2,10 +2,12 @@
 //! that writes on a thread of its own reports back.
 
 use std::io;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::record::Record;
+use crate::sync::global::lock;
 
 /// Receives every event the collector handles, decoded.
 ///
@@ -147,5 +149,34 @@ where
     fn write(&mut self, record: &Record<'_>) -> io::Result<()> {
         self(record);
         Ok(())
+    }
+}
+
+/// The write errors of a destination written by a thread of its own (a
+/// [`BackgroundSink`](crate::sink::BackgroundSink), the journal): how many, and the last one,
+/// shared between the writing thread and the collector that reports them.
+#[derive(Default)]
+pub(crate) struct WriteErrors {
+    count: AtomicU64,
+    last: Mutex<Option<Arc<str>>>,
+}
+
+impl WriteErrors {
+    /// Counts `e` and keeps it as the last error; `true` for the first one (the one worth
+    /// printing: later ones are counted and reported in-band).
+    pub(crate) fn note(&self, e: &io::Error) -> bool {
+        let first = self.count.fetch_add(1, Ordering::Relaxed) == 0;
+        *lock(&self.last) = Some(Arc::from(e.to_string()));
+        first
+    }
+
+    /// How many there were.
+    pub(crate) fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// The last one.
+    pub(crate) fn last(&self) -> Option<Arc<str>> {
+        lock(&self.last).clone()
     }
 }

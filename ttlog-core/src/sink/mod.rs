@@ -59,6 +59,7 @@ pub(crate) mod pool;
 mod writer;
 
 pub use background::{BackgroundSink, DEFAULT_STALL_TIMEOUT, QUEUE_BATCHES};
+pub(crate) use contract::WriteErrors;
 pub use contract::{Delivery, Sink};
 pub use format::{format_record, Format, Formatter};
 pub use output::FileOptions;

@@ -8,7 +8,7 @@
 //! known, and the `:line` part when the line is not.
 
 use super::text::Prerendered;
-use super::text::{write_level_padded, write_text_fields, write_text_scope, write_u64};
+use super::text::{write_int, write_level_padded, write_text_fields, write_text_scope};
 use super::time;
 use crate::record::Record;
 use crate::sink::escape;
@@ -21,7 +21,7 @@ pub(super) fn format(record: &Record<'_>, pre: Option<&Prerendered>, out: &mut V
     out.push(b' ');
     escape::write_bare(out, record.thread_name);
     out.extend_from_slice(b" ThreadId(");
-    write_u64(record.thread_id, out);
+    write_int(record.thread_id, out);
     out.extend_from_slice(b") ");
     if write_text_scope(record, out) {
         out.extend_from_slice(b": ");
@@ -42,7 +42,7 @@ pub(super) fn head(target: &str, file: &str, line: u32, message: &str, out: &mut
         escape::write_bare(out, file);
         if line != 0 {
             out.push(b':');
-            write_u64(u64::from(line), out);
+            write_int(line, out);
         }
         out.push(b':');
     }

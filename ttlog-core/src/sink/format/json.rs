@@ -27,7 +27,7 @@
 //!   `message` would produce a duplicate key, which most parsers resolve by keeping one of the
 //!   two, so it is written under the key `"fields.message"` instead.
 
-use super::number::{write_f64_debug, write_i128, write_i64, write_u128, write_u64};
+use super::number::{write_f64_debug, write_int};
 use super::text::Prerendered;
 use super::time;
 use crate::field::ValueRef;
@@ -93,7 +93,7 @@ pub(super) fn format(record: &Record<'_>, pre: Option<&Prerendered>, out: &mut V
     out.extend_from_slice(b",\"threadName\":");
     write_json_str(out, record.thread_name);
     out.extend_from_slice(b",\"threadId\":\"ThreadId(");
-    write_u64(record.thread_id, out);
+    write_int(record.thread_id, out);
     out.extend_from_slice(b")\"}");
 }
 
@@ -122,7 +122,7 @@ pub(super) fn tail(target: &str, file: &str, line: u32, out: &mut Vec<u8>) {
     }
     if line != 0 {
         out.extend_from_slice(b",\"line_number\":");
-        write_u64(u64::from(line), out);
+        write_int(line, out);
     }
 }
 
@@ -149,10 +149,10 @@ fn write_json_value(value: ValueRef<'_>, out: &mut Vec<u8>) {
     match value {
         ValueRef::Empty => out.extend_from_slice(b"null"),
         ValueRef::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
-        ValueRef::I64(v) => write_i64(v, out),
-        ValueRef::U64(v) => write_u64(v, out),
-        ValueRef::I128(v) => write_i128(v, out),
-        ValueRef::U128(v) => write_u128(v, out),
+        ValueRef::I64(v) => write_int(v, out),
+        ValueRef::U64(v) => write_int(v, out),
+        ValueRef::I128(v) => write_int(v, out),
+        ValueRef::U128(v) => write_int(v, out),
         ValueRef::F64(v) if v.is_finite() => {
             // As `Debug` prints it: the shortest representation that round-trips; it is
             // `inf`/`NaN`-free here and otherwise always matches JSON's number grammar

@@ -10,27 +10,9 @@
 //! std. Only the layout is redone here. The tests compare both functions
 //! with std's output over random bit patterns and the edge cases.
 
-/// Appends `v` in decimal, as `Display` would.
+/// Appends the integer `v` (any width, signed or not) in decimal, as `Display` would.
 #[inline]
-pub(super) fn write_u64(v: u64, out: &mut Vec<u8>) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-/// Appends `v` in decimal, as `Display` would.
-#[inline]
-pub(super) fn write_i64(v: i64, out: &mut Vec<u8>) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-/// Appends `v` in decimal, as `Display` would.
-#[inline]
-pub(super) fn write_i128(v: i128, out: &mut Vec<u8>) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-/// Appends `v` in decimal, as `Display` would.
-#[inline]
-pub(super) fn write_u128(v: u128, out: &mut Vec<u8>) {
+pub(super) fn write_int(v: impl itoa::Integer, out: &mut Vec<u8>) {
     out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
@@ -101,7 +83,7 @@ fn write_float(v: f64, debug: bool, out: &mut Vec<u8>) {
             out.extend_from_slice(&digits[1..]);
         }
         out.push(b'e');
-        write_i64(i64::from(point) - 1, out);
+        write_int(i64::from(point) - 1, out);
         return;
     }
     layout(&digits.bytes[..digits.len], point, debug, out);
@@ -173,14 +155,7 @@ fn round_trips_with(abs: f64, k: u32) -> bool {
     if (t - t.round()).abs() > t * 1e-15 {
         return false;
     }
-    let bits = abs.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    let fraction = bits & ((1 << 52) - 1);
-    let (m, e) = if biased == 0 {
-        (fraction, -1074)
-    } else {
-        (fraction | 1 << 52, biased - 1075)
-    };
+    let (m, e) = mantissa(abs);
     if e >= 0 {
         // An integer: it is its own shortest form at k = 0.
         return true;
@@ -195,7 +170,8 @@ fn round_trips_with(abs: f64, k: u32) -> bool {
     let target = u128::from(m) * pow;
     let floor = target >> shift;
     // The neighbours of abs are half an ulp away (a quarter below, at a power of two).
-    let below = if fraction == 0 && biased > 1 { 2 } else { 1 };
+    // (A power of two above the smallest normal exponent: below it the spacing is even.)
+    let below = if m == 1 << 52 && e > -1074 { 2 } else { 1 };
     [floor, floor + 1].into_iter().any(|n| {
         // |n / 10^k - abs| <= gap  <=>  |n * 2^shift - m * 10^k| * 2 <= 10^k (above) or
         // * 4 <= 10^k (below, at a power of two).
@@ -225,16 +201,23 @@ fn fraction_digits(abs: f64) -> u32 {
 /// `abs = m * 2^e` (finite, non-zero) with `m` odd.
 #[inline]
 fn odd_mantissa(abs: f64) -> (u64, i32) {
+    let (m, e) = mantissa(abs);
+    let zeros = m.trailing_zeros();
+    (m >> zeros, e + zeros as i32)
+}
+
+/// `abs = m * 2^e` (finite, non-zero) with `m` the 53-bit significand (implicit bit included;
+/// below 2^52 for subnormals).
+#[inline]
+fn mantissa(abs: f64) -> (u64, i32) {
     let bits = abs.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
     let fraction = bits & ((1 << 52) - 1);
-    let (m, e) = if biased == 0 {
+    if biased == 0 {
         (fraction, -1074)
     } else {
         (fraction | 1 << 52, biased - 1075)
-    };
-    let zeros = m.trailing_zeros();
-    (m >> zeros, e + zeros as i32)
+    }
 }
 
 /// Whether `v` (finite, non-zero) lies exactly halfway between two `n`-digit decimals: its
@@ -448,24 +431,24 @@ mod tests {
             let shift = (x >> 58) as u32;
             for v in [x >> shift, u64::MAX, 0, 9, 10] {
                 out.clear();
-                write_u64(v, &mut out);
+                write_int(v, &mut out);
                 assert_eq!(out, v.to_string().as_bytes());
                 let s = v as i64;
                 out.clear();
-                write_i64(s, &mut out);
+                write_int(s, &mut out);
                 assert_eq!(out, s.to_string().as_bytes());
                 let w = (u128::from(v) << 64 | u128::from(x)) >> shift;
                 out.clear();
-                write_u128(w, &mut out);
+                write_int(w, &mut out);
                 assert_eq!(out, w.to_string().as_bytes());
                 out.clear();
-                write_i128(w as i128, &mut out);
+                write_int(w as i128, &mut out);
                 assert_eq!(out, (w as i128).to_string().as_bytes());
             }
         }
         for v in [i64::MIN, i64::MAX, -1] {
             out.clear();
-            write_i64(v, &mut out);
+            write_int(v, &mut out);
             assert_eq!(out, v.to_string().as_bytes());
         }
     }

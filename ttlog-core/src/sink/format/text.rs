@@ -15,8 +15,7 @@ pub(super) fn write_level_padded(level: Level, out: &mut Vec<u8>) {
     out.extend_from_slice(level.as_str().as_bytes());
 }
 
-pub(super) use super::number::{write_f64, write_i64, write_u64};
-use super::number::{write_i128, write_u128};
+pub(super) use super::number::{write_f64, write_int};
 
 /// Appends a field's value in the text formats (compact, full, logfmt): numbers and booleans
 /// with `Display`, text and chars through [`escape::write_value`]. `Empty` writes nothing;
@@ -25,10 +24,10 @@ pub(super) fn write_text_value(value: ValueRef<'_>, out: &mut Vec<u8>) {
     match value {
         ValueRef::Empty => {}
         ValueRef::Bool(v) => out.extend_from_slice(if v { b"true" } else { b"false" }),
-        ValueRef::I64(v) => write_i64(v, out),
-        ValueRef::U64(v) => write_u64(v, out),
-        ValueRef::I128(v) => write_i128(v, out),
-        ValueRef::U128(v) => write_u128(v, out),
+        ValueRef::I64(v) => write_int(v, out),
+        ValueRef::U64(v) => write_int(v, out),
+        ValueRef::I128(v) => write_int(v, out),
+        ValueRef::U128(v) => write_int(v, out),
         ValueRef::F64(v) => write_f64(v, out),
         ValueRef::Char(c) => escape::write_value(out, c.encode_utf8(&mut [0; 4])),
         ValueRef::Str(s) => escape::write_value(out, s),
