@@ -11,23 +11,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::sinks::Shared;
+use common::run_child;
+use common::sinks::{Shared, Stuck};
 use ttlog::{Format, Overflow, Record};
 
 /// Runs this test binary's `test` as the child `role` and checks it passed.
-fn run_child(test: &str, role: &str) -> String {
-    let dir = common::temp_dir(role);
-    let out = common::output(&mut common::child(test, role, &dir));
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("child ok"),
-        "{role}: {:?}\n{stderr}",
-        out.status
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    stderr
-}
-
 /// The lines `shared` holds that contain `needle`.
 fn lines_with(shared: &Shared, needle: &str) -> usize {
     let bytes = shared.0.lock().unwrap();
@@ -35,20 +23,6 @@ fn lines_with(shared: &Shared, needle: &str) -> usize {
         .lines()
         .filter(|l| l.contains(needle))
         .count()
-}
-
-/// A writer that never returns from its first write.
-struct Stuck;
-
-impl Write for Stuck {
-    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-        loop {
-            std::thread::park();
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// A writer that takes at most 4 KiB per call and sleeps 20 ms each time (200 KB/s).

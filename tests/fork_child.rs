@@ -13,19 +13,7 @@ use common::sinks::Shared;
 use ttlog::{Format, Overflow};
 
 fn run_child(role: &str) {
-    let dir = common::temp_dir(role);
-    let out = common::output(&mut common::child(
-        "forked_children_neither_hang_nor_ignore_signals",
-        role,
-        &dir,
-    ));
-    assert!(
-        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("child ok"),
-        "{role}: {:?}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+    common::run_child("forked_children_neither_hang_nor_ignore_signals", role);
 }
 
 /// Waits up to 30 s for `pid`; kills it and fails if it is still running then.

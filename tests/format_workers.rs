@@ -11,23 +11,12 @@ use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::sinks::Shared;
+use common::run_child;
+use common::sinks::{Shared, Stuck};
 use ttlog::sink::{format_record, Format};
 use ttlog::{Overflow, Record, SpanEvents};
 
 /// Runs this test binary's `test` as the child `role` and checks it passed.
-fn run_child(test: &str, role: &str) {
-    let dir = common::temp_dir(role);
-    let out = common::output(&mut common::child(test, role, &dir));
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("child ok"),
-        "{role}: {:?}\n{stderr}",
-        out.status
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
 /// A sink on the collector's thread that formats each record as it comes, with the plain
 /// formatter: the order and bytes every sink had before formatting workers.
 fn inline_sink(format: Format) -> (Arc<Mutex<Vec<u8>>>, impl FnMut(&Record<'_>) + Send) {
@@ -241,20 +230,6 @@ fn flush_waits_for_every_event_before_it() {
     }
     drop(guard);
     println!("child ok");
-}
-
-/// A writer that never returns from its first write.
-struct Stuck;
-
-impl Write for Stuck {
-    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-        loop {
-            std::thread::park();
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// With workers: a full disk (/dev/full), a stuck writer and a healthy one, under load from

@@ -88,6 +88,21 @@ pub fn assert_child_ok(cmd: &mut Command) {
     assert!(String::from_utf8_lossy(&out.stdout).contains("child ok"));
 }
 
+/// Runs test `test` again in a child process as `role`, in a fresh temporary directory, and
+/// asserts that it succeeded and printed `child ok`; returns what it wrote to stderr.
+pub fn run_child(test: &str, role: &str) -> String {
+    let dir = temp_dir(role);
+    let out = output(&mut child(test, role, &dir));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("child ok"),
+        "{role}: {:?}\n{stderr}",
+        out.status
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    stderr
+}
+
 pub use ttlog_test_support::CHILD_TIMEOUT;
 
 /// `cmd.output()`, but a child still running after [`CHILD_TIMEOUT`] is killed and the test

@@ -53,3 +53,18 @@ impl Messages {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
+
+/// A writer that never returns from its first write (a pipe nobody reads, a hung disk).
+pub struct Stuck;
+
+impl io::Write for Stuck {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        loop {
+            std::thread::park();
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

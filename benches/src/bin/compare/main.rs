@@ -57,9 +57,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use ttlog_benches::{events, setup, CountingWriter, Counts};
+use ttlog_benches::{events, setup, CountingWriter};
 
 mod args;
 mod child;
@@ -236,21 +236,6 @@ fn run(threads: usize, batches: usize, log: impl Fn(u64, f64) + Sync) -> Run {
     }
 }
 
-/// Waits until `counts` has seen `lines` lines (at most 30 s).
-fn wait_lines(counts: &Counts, lines: u64) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while counts.lines() < lines {
-        if Instant::now() > deadline {
-            eprintln!(
-                "compare: gave up waiting: {} of {lines} lines arrived",
-                counts.lines()
-            );
-            return;
-        }
-        std::thread::sleep(Duration::from_micros(100));
-    }
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
@@ -306,7 +291,8 @@ fn child(system: &str, args: &Args) {
             let r = run(threads, batches, events::tracing_reference);
             drop(nb.guard);
             let dropped = nb.errors.dropped_lines() as u64;
-            wait_lines(&counts, r.events - dropped);
+            // A timeout is said on stderr; the row shows what arrived.
+            let _ = child::wait_lines(&counts, r.events - dropped);
             let done = Instant::now();
             report(r, done, dropped, counts.bytes())
         }
@@ -347,7 +333,7 @@ fn child(system: &str, args: &Args) {
                 events::spdlog_reference(&logger, id, ms)
             });
             logger.flush();
-            wait_lines(&counts, r.events);
+            let _ = child::wait_lines(&counts, r.events);
             let done = Instant::now();
             let dropped = r.events.saturating_sub(counts.lines());
             report(r, done, dropped, counts.bytes())
